@@ -1,0 +1,35 @@
+# Two commands on a fresh machine: `make dashboards` and `make test`.
+# Both create .venv (python3 -m venv + pip install -e .[test]) when it is missing or stale.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PORT ?= 8866
+
+.PHONY: dashboards test lab lint bench venv clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+dashboards: $(STAMP)
+	$(BIN)/digireform dashboards --port $(PORT)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --notebook-dir=.
+
+lint: $(STAMP)
+	$(BIN)/ruff check lib tests benchmarks
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/scale.py
+
+clean:
+	rm -rf $(VENV) procurement/out .pytest_cache
