@@ -1,0 +1,167 @@
+"""The `digireform` command line (DESIGN.md, "Command line").
+
+Start-up is kept light: argparse only; each command imports what it needs. Every
+command is `handler(args) -> exit status`. Bad input becomes a Norwegian message on
+stderr and exit 1, never a traceback (set DIGIREFORM_DEBUG=1 to see one).
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+
+# command → "module:function"; the module is imported only when the command runs.
+HANDLERS = {
+    "validate": "digireform.cli:cmd_validate",
+    "report": "digireform.cli:cmd_report",
+    "import-inventory": "digireform.inventory_import:cli_import",
+    "inventory-template": "digireform.inventory_import:cli_template",
+    "overlap": "digireform.overlap:cli_overlap",
+    "import-population": "digireform.population:cli_import_population",
+    "import-survey": "digireform.survey:cli_import_survey",
+    "tender build": "digireform.tender.build:cli_build",
+    "changes": "digireform.changes:cli_changes",
+    "dashboards": "digireform.dashboard.serve:cli_serve",
+}
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"«{text}» er ikke en dato ÅÅÅÅ-MM-DD") from exc
+
+
+def _add_data(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--data", metavar="DIR", help="mappe med municipalities/ og procurement/ (standard: eksempelregionen)")
+
+
+def _add_analysis_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--as-of", type=_date, metavar="DATO", help="beregn som om i dag var DATO (ÅÅÅÅ-MM-DD)")
+    p.add_argument("--k", type=int, default=2, help="minste antall partnere i et felles exit-vindu (standard 2)")
+    p.add_argument("--tolerance-months", type=int, default=12, help="toleranse i måneder mellom partnernes frigjøring (standard 12)")
+    p.add_argument("--horizon-years", type=int, default=5, help="hvor mange år fram vi ser (standard 5)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="digireform", description="Arbeidsbok for felles digital kommunereform.")
+    sub = parser.add_subparsers(dest="command", metavar="KOMMANDO", required=True)
+
+    p = sub.add_parser("validate", help="kontroller dataene; exit 0 når alt er gyldig")
+    _add_data(p)
+
+    p = sub.add_parser("report", help="alle beregnede tall som ett JSON-dokument")
+    p.add_argument("--json", action="store_true", required=True, help="skriv JSON til stdout")
+    _add_data(p)
+    _add_analysis_options(p)
+
+    p = sub.add_parser("import-inventory", help="importer en systemliste (.xlsx eller .csv) for én kommune")
+    p.add_argument("file", metavar="FIL")
+    p.add_argument("--municipality", required=True, metavar="NR", help="kommunenummer, f.eks. 1853")
+    _add_data(p)
+    p.add_argument("--dry-run", action="store_true", help="vis hva som ville blitt lagt til, endret og fjernet")
+    p.add_argument("--replace", action="store_true", help="fjern rader som ikke står i den importerte fila")
+
+    p = sub.add_parser("inventory-template", help="skriv Excel-malen for systemlisten")
+    p.add_argument("out", metavar="UT.xlsx")
+
+    p = sub.add_parser("overlap", help="lesbar oppsummering av overlapp og felles exit-vinduer")
+    _add_data(p)
+    _add_analysis_options(p)
+
+    p = sub.add_parser("import-population", help="aldersgrupper fra en SSB JSON-stat-fil (tabell 07459)")
+    p.add_argument("file", metavar="FIL")
+    _add_data(p)
+
+    p = sub.add_parser("import-survey", help="importer en innbyggerundersøkelse (CSV) for én kommune")
+    p.add_argument("file", metavar="FIL")
+    p.add_argument("--municipality", required=True, metavar="NR")
+    _add_data(p)
+
+    p = sub.add_parser("tender", help="anbud: bygg kravspesifikasjon, kravmatrise og OCDS")
+    tsub = p.add_subparsers(dest="tender_command", metavar="KOMMANDO", required=True)
+    b = tsub.add_parser("build", help="bygg anbudsdokumentene fra en anbudsdefinisjon")
+    b.add_argument("tender", metavar="ANBUD.yaml")
+    _add_data(b)
+    b.add_argument("--out", metavar="DIR", help="utmappe (standard procurement/out/<anbud>)")
+    b.add_argument("--as-of", type=_date, metavar="DATO", help="dato for terskelverdier og dokumentdato")
+
+    p = sub.add_parser("changes", help="hva som er endret i dataene siden siste git-commit")
+    _add_data(p)
+
+    p = sub.add_parser("dashboards", help="start Voilà-dashbordene")
+    p.add_argument("--port", type=int, default=8866)
+    _add_data(p)
+    p.add_argument("--no-preheat", action="store_true", help="ikke forvarm kjerner (raskere oppstart, tregere første visning)")
+    return parser
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from .store import load
+
+    region = load(args.data)
+    for problem in region.problems:
+        print(problem)
+    if region.problems:
+        print(f"{len(region.problems)} feil funnet.", file=sys.stderr)
+        return 1
+    n = len(region.systems)
+    print(f"OK: {len(region.municipalities)} kommuner, {n} systemer, {len(region.welfare)} velferdsteknologirader.",
+          file=sys.stderr)
+    return 0
+
+
+def report_options(args: argparse.Namespace):
+    from .report import ReportOptions
+
+    return ReportOptions(
+        as_of=args.as_of or dt.date.today(), k=args.k,
+        tolerance_months=args.tolerance_months, horizon_years=args.horizon_years,
+    )
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from .report import build_report, to_json
+    from .store import load
+
+    region = load(args.data)
+    if region.problems:
+        for problem in region.problems:
+            print(problem, file=sys.stderr)
+        print("Rapporten lages ikke før dataene er gyldige (se digireform validate).", file=sys.stderr)
+        return 1
+    sys.stdout.write(to_json(build_report(region, report_options(args))) + "\n")
+    return 0
+
+
+def _handler(command: str):
+    module, func = HANDLERS[command].split(":")
+    return getattr(importlib.import_module(module), func)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    command = "tender " + args.tender_command if args.command == "tender" else args.command
+    from .errors import DigireformError
+
+    try:
+        return int(_handler(command)(args) or 0)
+    except DigireformError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # never show a traceback to a user
+        if os.environ.get("DIGIREFORM_DEBUG"):
+            raise
+        print(f"Uventet feil ({type(exc).__name__}): {exc}\nSett DIGIREFORM_DEBUG=1 for detaljer.", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,143 @@
+"""`digireform report --json`: every computed figure as one JSON document.
+
+The base section (municipalities, region) lives here; analysis modules add their own
+sections through `report_section(region, report, options)`, listed in SECTIONS. The
+report is a public output: it is computed from `privacy.public_systems`, so costs and
+contract dates of confidential rows are not in it.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import importlib.util
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from .privacy import public_systems
+from .schema import file_spec
+from .store import Region
+
+# Modules that add sections; a module not (yet) present is skipped.
+SECTIONS = [
+    "digireform.overlap",
+    "digireform.welfare",
+    "digireform.maturity",
+    "digireform.survey",
+    "digireform.worklist",
+]
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    """Knobs shared by the report, the CLI and the notebooks."""
+
+    as_of: dt.date = field(default_factory=dt.date.today)
+    k: int = 2  # partners that must be free together for a joint exit window
+    tolerance_months: int = 12
+    horizon_years: int = 5
+    period_years: int = 4
+    option_years: int = 2
+
+
+def completeness_fields() -> list[str]:
+    return [f.key for f in file_spec("systems").fields if f.completeness]
+
+
+def completeness(systems: pd.DataFrame) -> float | None:
+    """Share (0–1) of the completeness fields that are filled; None without rows."""
+    cols = completeness_fields()
+    if systems.empty:
+        return None
+    filled = systems[cols].notna().to_numpy().sum()
+    return round(float(filled) / (len(systems) * len(cols)), 4)
+
+
+def base_report(region: Region, options: ReportOptions) -> dict[str, Any]:
+    in_use = region.in_use_systems()
+    public = public_systems(in_use)
+    per_muni: dict[str, Any] = {}
+    counts = in_use.groupby("municipality").size()
+    costs = public.groupby("municipality")["annual_cost_nok"].sum(min_count=1)
+    for nr, row in region.municipalities.iterrows():
+        cost = _num(costs.get(nr))
+        pop = _int(row["population"])
+        per_muni[nr] = {
+            "name": row["name"],
+            "population": pop,
+            "systems": int(counts.get(nr, 0)),
+            "annual_cost_nok": cost if cost is not None else 0,
+            "cost_per_inhabitant_nok": round(cost / pop, 2) if cost and pop else None,
+            "completeness": completeness(in_use[in_use["municipality"] == nr]),
+        }
+    total_cost = sum(m["annual_cost_nok"] for m in per_muni.values())
+    total_pop = sum(m["population"] or 0 for m in per_muni.values())
+    return {
+        "as_of": options.as_of.isoformat(),
+        "example_data": region.example_data,
+        "municipalities": per_muni,
+        "region": {
+            "municipalities": len(per_muni),
+            "systems": int(len(in_use)),
+            "annual_cost_nok": total_cost,
+            "population": total_pop,
+            "cost_per_inhabitant_nok": round(total_cost / total_pop, 2) if total_pop else None,
+            "confidential_systems": int((in_use["confidential"] == "yes").sum()),
+        },
+        "warnings": [],
+    }
+
+
+def build_report(region: Region, options: ReportOptions | None = None) -> dict[str, Any]:
+    """The whole report: base figures plus every available section."""
+    options = options or ReportOptions()
+    report = base_report(region, options)
+    for name in SECTIONS:
+        if importlib.util.find_spec(name) is None:
+            continue
+        module = importlib.import_module(name)
+        if hasattr(module, "report_section"):
+            module.report_section(region, report, options)
+    return report
+
+
+def _num(value: Any) -> float | int | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return None
+    f = float(value)
+    return int(f) if f.is_integer() else round(f, 2)
+
+
+def _int(value: Any) -> int | None:
+    return None if value is None or pd.isna(value) else int(value)
+
+
+def to_json(report: dict[str, Any]) -> str:
+    """Serialise with ISO dates, plain numbers and null for missing values."""
+    import json
+
+    return json.dumps(_clean(report), ensure_ascii=False, indent=2)
+
+
+def _clean(obj: Any) -> Any:
+    if isinstance(obj, dict):
+        return {str(k): _clean(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple | set):
+        return [_clean(v) for v in obj]
+    if isinstance(obj, pd.Timestamp):
+        return None if pd.isna(obj) else obj.date().isoformat()
+    if isinstance(obj, dt.date):
+        return obj.isoformat()
+    if obj is None or obj is pd.NA or obj is pd.NaT:
+        return None
+    if isinstance(obj, bool | str):
+        return obj
+    if hasattr(obj, "item"):  # numpy scalar
+        obj = obj.item()
+    if isinstance(obj, float):
+        if math.isnan(obj):
+            return None
+        return int(obj) if obj.is_integer() and abs(obj) < 2**53 else obj
+    return obj

@@ -1,0 +1,114 @@
+"""Field definitions and code lists, read from data/schema.yaml (labels in Norwegian)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+try:
+    _Loader = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - libyaml missing
+    _Loader = yaml.SafeLoader
+
+
+def load_yaml_text(text: str) -> Any:
+    """Parse YAML with the fast C loader where available."""
+    return yaml.load(text, Loader=_Loader)
+
+
+@cache
+def package_yaml(name: str) -> Any:
+    """A YAML data file shipped in the package (data/<name>)."""
+    return load_yaml_text(resources.files("digireform").joinpath("data", name).read_text("utf-8"))
+
+
+@dataclass(frozen=True)
+class Field:
+    key: str
+    header: str
+    type: str
+    required: bool = False
+    completeness: bool = False
+    confidential: bool = False
+    codes: str | None = None
+    min: float | None = None
+    max: float | None = None
+    header_aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class FileSpec:
+    kind: str
+    filename: str
+    fields: tuple[Field, ...]
+    key: str | None = None
+    by_key: dict[str, Field] = field(default_factory=dict, compare=False)
+
+    @property
+    def columns(self) -> list[str]:
+        return [f.key for f in self.fields]
+
+
+@cache
+def _raw() -> dict:
+    return package_yaml("schema.yaml")
+
+
+@cache
+def file_spec(kind: str) -> FileSpec:
+    """Spec of `systems` or `welfare`."""
+    raw = _raw()["files"][kind]
+    fields = tuple(
+        Field(**{**f, "header_aliases": tuple(f.get("header_aliases", ()))}) for f in raw["fields"]
+    )
+    return FileSpec(kind, raw["filename"], fields, raw.get("key"), {f.key: f for f in fields})
+
+
+@cache
+def code_list(name: str) -> dict[str, str]:
+    """Code → Norwegian label, in the file's order."""
+    return {str(code): spec["label"] for code, spec in _raw()["code_lists"][name].items()}
+
+
+def label(list_name: str, code: Any) -> str:
+    """Norwegian label for a code; the code itself when unknown."""
+    return code_list(list_name).get(str(code), str(code))
+
+
+def normalise_token(text: str) -> str:
+    """Lower case, collapsed whitespace, en dash → hyphen: how user spellings are compared."""
+    return re.sub(r"\s+", " ", str(text).replace("–", "-").replace("\u00a0", " ")).strip().casefold()
+
+
+@cache
+def code_lookup(name: str) -> dict[str, str]:
+    """Every accepted spelling (code, label, aliases; case-insensitive) → code."""
+    out: dict[str, str] = {}
+    for code, spec in _raw()["code_lists"][name].items():
+        for spelling in [code, spec["label"], *spec.get("aliases", [])]:
+            out[normalise_token(spelling)] = str(code)
+    return out
+
+
+SERVICE_AREAS = "service_area"
+WELFARE_CATEGORIES = "welfare_category"
+DIGITALISATION_LEVELS = "digitalisation_level"
+
+
+def private_profile_keys() -> list[str]:
+    return list(_raw()["private_profile_keys"])
+
+
+def orgnr_valid(value: str) -> bool:
+    """Norwegian organisation number: 9 digits, mod-11 check digit (weights 3,2,7,6,5,4,3,2)."""
+    if not re.fullmatch(r"\d{9}", value):
+        return False
+    total = sum(int(d) * w for d, w in zip(value[:8], (3, 2, 7, 6, 5, 4, 3, 2), strict=True))
+    check = 11 - total % 11
+    if check == 11:
+        check = 0
+    return check != 10 and check == int(value[8])

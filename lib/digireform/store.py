@@ -1,0 +1,616 @@
+"""Read, validate and write the data folders (municipalities/<nr>-<slug>/...).
+
+Validation is vectorised over all municipalities at once so a national data set
+(357 × 150 systems) loads in about the time pandas needs to read the CSV files.
+Every problem becomes a ``Problem`` (FILE:LINE: field: message); nothing here raises
+at the user for bad data, and nothing here writes unless asked to save.
+"""
+from __future__ import annotations
+
+import io
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from . import register
+from .errors import DigireformError, Problem, ValidationError, display_path
+from .schema import (
+    DIGITALISATION_LEVELS,
+    SERVICE_AREAS,
+    FileSpec,
+    code_list,
+    file_spec,
+    load_yaml_text,
+    orgnr_valid,
+    private_profile_keys,
+)
+
+FOLDER_RE = re.compile(r"^(\d{4})(?:-.*)?$")
+PROFILE_FILE = "kommune.yaml"
+KINDS = ("systems", "welfare")
+AGE_BANDS = ("0-17", "18-66", "67-79", "80+")
+CHANNEL_FIELDS = (
+    "personal_visits", "phone_in", "phone_out", "web_visits", "letters_in", "letters_out",
+    "email_in", "email_out", "digital_post_out", "selfservice_completed", "selfservice_abandoned",
+)
+_INT_RE = r"^-?\d+$"
+_NUM_RE = r"^-?\d+(?:\.\d+)?$"
+_DATE_RE = r"^\d{4}-\d{2}-\d{2}$"
+
+
+# --------------------------------------------------------------------------- paths
+
+
+def repository_root() -> Path:
+    """The checkout this package was installed from (holds the shipped example region)."""
+    return Path(__file__).resolve().parents[2]
+
+
+def resolve_data_dir(data_dir: str | os.PathLike | None = None) -> Path:
+    """--data DIR, else $DIGIREFORM_DATA, else the repository (the shipped example region)."""
+    chosen = data_dir or os.environ.get("DIGIREFORM_DATA") or repository_root()
+    path = Path(chosen).expanduser().resolve()
+    if not path.is_dir():
+        raise DigireformError(f"Datamappen {display_path(path)} finnes ikke.")
+    return path
+
+
+def municipality_folders(data_dir: Path) -> list[Path]:
+    """Folders under municipalities/ whose name starts with a four-digit number."""
+    base = data_dir / "municipalities"
+    if not base.is_dir():
+        return []
+    return sorted(p for p in base.iterdir() if p.is_dir() and FOLDER_RE.match(p.name))
+
+
+def folder_for(data_dir: Path, number: str) -> Path:
+    """The folder of municipality `number`; DigireformError when there is none."""
+    for folder in municipality_folders(data_dir):
+        if folder.name[:4] == number:
+            return folder
+    raise DigireformError(f"Fant ingen mappe for kommune {number} under {display_path(data_dir / 'municipalities')}.")
+
+
+# --------------------------------------------------------------------------- region
+
+
+@dataclass
+class Region:
+    """The loaded data: one row per municipality, system and welfare record."""
+
+    data_dir: Path
+    municipalities: pd.DataFrame  # index: number
+    systems: pd.DataFrame
+    welfare: pd.DataFrame
+    profiles: dict[str, dict[str, Any]]  # kommune.yaml without personal data
+    contacts: dict[str, list[dict[str, Any]]] = field(repr=False, default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def valid(self) -> bool:
+        return not self.problems
+
+    @property
+    def example_data(self) -> bool:
+        return bool(self.municipalities["example_data"].any()) if len(self.municipalities) else False
+
+    @property
+    def numbers(self) -> list[str]:
+        return list(self.municipalities.index)
+
+    def name(self, number: str) -> str:
+        return str(self.municipalities.at[number, "name"])
+
+    def file(self, number: str, kind: str) -> Path:
+        """Path of a municipality's data file (`systems`, `welfare` or `profile`)."""
+        folder = Path(self.municipalities.at[number, "folder"])
+        return folder / (PROFILE_FILE if kind == "profile" else file_spec(kind).filename)
+
+    def in_use_systems(self) -> pd.DataFrame:
+        """Systems whose lifecycle is not `retired`."""
+        return self.systems[self.systems["lifecycle"] != "retired"]
+
+
+def load(data_dir: str | os.PathLike | None = None) -> Region:
+    """Read and validate every municipality folder; problems are collected, not raised."""
+    root = resolve_data_dir(data_dir)
+    problems: list[Problem] = []
+    rows, profiles, contacts = [], {}, {}
+    raws: dict[str, list[tuple[str, str, pd.DataFrame]]] = {k: [] for k in KINDS}
+    for folder in municipality_folders(root):
+        number = folder.name[:4]
+        profile = _load_profile(folder, number, problems)
+        if profile is None:
+            continue
+        contacts[number] = profile.pop("contacts", None) or []
+        for key in private_profile_keys():
+            profile.pop(key, None)
+        profiles[number] = profile
+        rows.append(_municipality_row(number, folder, profile))
+        for kind in KINDS:
+            path = folder / file_spec(kind).filename
+            if path.exists():
+                raw = read_table(path, kind, problems)
+                if raw is not None:
+                    raws[kind].append((number, display_path(path), raw))
+    if not (root / "municipalities").is_dir():
+        problems.append(Problem(display_path(root), None, "municipalities", "mappen municipalities/ mangler"))
+    munis = pd.DataFrame(rows, columns=_MUNI_COLUMNS).set_index("number", drop=False)
+    munis.index.name = None
+    systems, p1 = check_tables(raws["systems"], file_spec("systems"))
+    welfare, p2 = check_tables(raws["welfare"], file_spec("welfare"))
+    problems += p1 + p2
+    problems.sort(key=lambda p: (p.file, p.line or 0))
+    return Region(root, munis, systems, welfare, profiles, contacts, problems)
+
+
+def validate(data_dir: str | os.PathLike | None = None) -> list[Problem]:
+    """All problems in the data folder (empty when valid). Writes nothing."""
+    return load(data_dir).problems
+
+
+_MUNI_COLUMNS = [
+    "number", "name", "register_name", "folder", "example_data", "population", "population_year",
+    "area_km2", "adm_center", "language", "orgnr",
+]
+
+
+def _municipality_row(number: str, folder: Path, profile: dict) -> dict:
+    reg = register.get(number)
+    pop = profile.get("population") if isinstance(profile.get("population"), dict) else {}
+    total = pop.get("total") if isinstance(pop.get("total"), int) else (reg.population if reg else None)
+    return {
+        "number": number,
+        "name": profile.get("name") or (reg.name_no if reg else number),
+        "register_name": reg.name if reg else None,
+        "folder": str(folder),
+        "example_data": bool(profile.get("example_data", False)),
+        "population": total,
+        "population_year": pop.get("year"),
+        "area_km2": reg.area_km2 if reg else None,
+        "adm_center": reg.adm_center if reg else None,
+        "language": reg.language if reg else None,
+        "orgnr": str(profile["orgnr"]) if profile.get("orgnr") else None,
+    }
+
+
+# --------------------------------------------------------------------------- reading files
+
+
+def read_text(path: Path, problems: list[Problem]) -> str | None:
+    """The file as text; a problem (with the line) when it is not UTF-8 without BOM."""
+    data = path.read_bytes()
+    label = display_path(path)
+    if data.startswith(b"\xef\xbb\xbf"):
+        problems.append(Problem(label, 1, "(fil)", "filen starter med BOM; lagre som UTF-8 uten BOM"))
+        return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        problems.append(
+            Problem(label, line, "(fil)", f"ugyldig UTF-8 (byte 0x{data[exc.start]:02x}); lagre filen som UTF-8")
+        )
+        return None
+
+
+def read_table(path: Path, kind: str, problems: list[Problem]) -> pd.DataFrame | None:
+    """Read a stored CSV as strings with its line numbers; None (and problems) if unreadable."""
+    text = read_text(path, problems)
+    if text is None:
+        return None
+    return parse_table(text, file_spec(kind), display_path(path), problems)
+
+
+def parse_table(text: str, spec: FileSpec, label: str, problems: list[Problem]) -> pd.DataFrame | None:
+    """CSV text → DataFrame of stripped strings with a `line` column (header = line 1)."""
+    if not text.strip():
+        problems.append(Problem(label, 1, "(fil)", "filen er tom; første linje skal være overskriftene"))
+        return None
+    try:
+        raw = pd.read_csv(
+            io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=False, engine="c"
+        )
+    except pd.errors.ParserError as exc:
+        m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
+        if m:
+            problems.append(Problem(label, int(m[2]), "(rad)", f"har {m[3]} felt, men overskriften har {m[1]}"))
+        else:
+            problems.append(Problem(label, None, "(fil)", f"kan ikke leses som CSV: {exc}"))
+        return None
+    raw.columns = [str(c).strip() for c in raw.columns]
+    known = set(spec.columns)
+    for col in raw.columns:
+        if col not in known:
+            problems.append(Problem(label, 1, col, f"ukjent kolonne; gyldige kolonner: {', '.join(spec.columns)}"))
+    for f in spec.fields:
+        if f.key not in raw.columns:
+            if f.required:
+                problems.append(Problem(label, 1, f.key, "kolonnen mangler (påkrevd)"))
+            raw[f.key] = ""
+    raw = raw[spec.columns].apply(lambda s: s.str.strip())
+    raw["line"] = raw.index + 2
+    blank = (raw[spec.columns] == "").all(axis=1)
+    return raw[~blank].reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- checking tables
+
+
+def check_tables(raws: list[tuple[str, str, pd.DataFrame]], spec: FileSpec) -> tuple[pd.DataFrame, list[Problem]]:
+    """Validate raw tables (number, file label, raw strings) at once; return typed rows and problems."""
+    problems: list[Problem] = []
+    if raws:
+        frames = [r.assign(municipality=nr, file=label) for nr, label, r in raws]
+        raw = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].reset_index(drop=True)
+    else:
+        raw = pd.DataFrame({c: pd.Series(dtype=str) for c in [*spec.columns, "municipality", "file"]})
+        raw["line"] = pd.Series(dtype="int64")
+    out = pd.DataFrame({"municipality": raw["municipality"].astype(str), "line": raw["line"].astype("int64")})
+    files = raw["file"].to_numpy()
+    lines = raw["line"].to_numpy()
+
+    def report(mask: pd.Series, key: str, messages: pd.Series | str) -> None:
+        idx = mask.to_numpy().nonzero()[0]
+        for i in idx:
+            msg = messages if isinstance(messages, str) else messages.iloc[i]
+            problems.append(Problem(files[i], int(lines[i]), key, msg))
+
+    for f in spec.fields:
+        col = raw[f.key]
+        empty = col == ""
+        if f.required:
+            report(empty, f.key, "mangler (påkrevd felt)")
+        out[f.key] = _check_column(col, empty, f, report)
+    if spec.key:
+        _check_unique(out, raw, spec.key, report)
+        _check_integrations(out, raw, spec.key, report)
+    return out, problems
+
+
+def _check_column(col: pd.Series, empty: pd.Series, f, report) -> pd.Series:
+    """Type-check one column; return the typed column (invalid cells → missing)."""
+    quoted = "«" + col + "»"
+    if f.type == "text" or f.type == "id_list":
+        return col.where(~empty, None).astype(object)
+    if f.type in ("int", "number"):
+        pattern = _INT_RE if f.type == "int" else _NUM_RE
+        ok_form = col.str.match(pattern) | empty
+        what = "et heltall" if f.type == "int" else "et tall (punktum som desimaltegn, uten tusenskille)"
+        report(~ok_form, f.key, quoted + f" er ikke {what}")
+        values = pd.to_numeric(col.where(ok_form & ~empty), errors="coerce")
+        bad = pd.Series(False, index=col.index)
+        if f.min is not None:
+            low = values < f.min
+            report(low, f.key, quoted + f" er for lite (minst {_fmt(f.min)})")
+            bad |= low
+        if f.max is not None:
+            high = values > f.max
+            report(high, f.key, quoted + f" er for stort (høyst {_fmt(f.max)})")
+            bad |= high
+        values = values.where(~bad)
+        return values.astype("Int64") if f.type == "int" else values.astype("float64")
+    if f.type == "date":
+        form = col.str.match(_DATE_RE)
+        report(~form & ~empty, f.key, quoted + " er ikke en dato på formen ÅÅÅÅ-MM-DD")
+        dates = pd.to_datetime(col.where(form), format="%Y-%m-%d", errors="coerce")
+        report(form & dates.isna(), f.key, quoted + " er ikke en gyldig kalenderdato")
+        return dates.astype("datetime64[ns]")
+    if f.type == "code":
+        codes = list(code_list(f.codes))
+        ok = col.isin(codes) | empty
+        report(~ok, f.key, quoted + f" er ikke en gyldig kode; gyldige: {', '.join(codes)}")
+        return pd.Categorical(col.where(ok & ~empty), categories=codes)
+    if f.type == "orgnr":
+        candidates = col[~empty]
+        bad_idx = [i for i, v in candidates.items() if not orgnr_valid(v)]
+        bad = pd.Series(False, index=col.index)
+        bad.loc[bad_idx] = True
+        report(bad, f.key, quoted + " er ikke et gyldig organisasjonsnummer (9 siffer, kontrollsiffer mod 11)")
+        return col.where(~empty & ~bad, None).astype(object)
+    raise ValueError(f"unknown field type {f.type}")  # a bug in schema.yaml, not user data
+
+
+def _fmt(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else str(x)
+
+
+def _check_unique(out: pd.DataFrame, raw: pd.DataFrame, key: str, report) -> None:
+    ids = out[key]
+    present = ids.notna()
+    dup = present & out.duplicated(["municipality", key], keep="first")
+    if dup.any():
+        first_line = out[present].drop_duplicates(["municipality", key]).set_index(["municipality", key])["line"]
+        msgs = pd.Series("", index=out.index, dtype=object)
+        for i in dup[dup].index:
+            msgs.at[i] = f"«{ids.at[i]}» er brukt før, på linje {first_line.at[(out.at[i, 'municipality'], ids.at[i])]}"
+        report(dup, key, msgs)
+
+
+def _check_integrations(out: pd.DataFrame, raw: pd.DataFrame, key: str, report) -> None:
+    if "integrations" not in out or not out["integrations"].notna().any():
+        return
+    known = set(zip(out["municipality"], out[key], strict=True))
+    msgs = pd.Series("", index=out.index, dtype=object)
+    for i, value in out["integrations"].dropna().items():
+        missing = [t for t in (s.strip() for s in value.split(";")) if t and (out.at[i, "municipality"], t) not in known]
+        if missing:
+            msgs.at[i] = "peker på system-ID som ikke finnes i kommunens systems.csv: " + ", ".join(
+                f"«{m}»" for m in missing
+            )
+    report(msgs != "", "integrations", msgs)
+
+
+# --------------------------------------------------------------------------- kommune.yaml
+
+
+def _load_profile(folder: Path, number: str, problems: list[Problem]) -> dict | None:
+    path = folder / PROFILE_FILE
+    label = display_path(path)
+    if not path.exists():
+        problems.append(Problem(label, None, "(fil)", "kommune.yaml mangler"))
+        return None
+    text = read_text(path, problems)
+    if text is None:
+        return None
+    try:
+        data = load_yaml_text(text)
+    except Exception as exc:  # yaml.YAMLError: report its position
+        mark = getattr(exc, "problem_mark", None)
+        problems.append(Problem(label, mark.line + 1 if mark else None, "(fil)", f"ugyldig YAML: {getattr(exc, 'problem', exc)}"))
+        return None
+    if not isinstance(data, dict):
+        problems.append(Problem(label, 1, "(fil)", "kommune.yaml skal være en tabell med nøkler (number, name, ...)"))
+        return None
+    check_profile(data, number, label, text, problems)
+    return data
+
+
+def check_profile(data: dict, folder_number: str, label: str, text: str, problems: list[Problem]) -> None:
+    """Check the shape of kommune.yaml (DESIGN.md) and append problems with YAML line numbers."""
+
+    def add(path: tuple, field_name: str, message: str) -> None:
+        problems.append(Problem(label, _yaml_line(text, path), field_name, message))
+
+    number = str(data.get("number", "")).strip()
+    if not re.fullmatch(r"\d{4}", number):
+        add(("number",), "number", f"«{number}» er ikke et firesifret kommunenummer (skriv det i anførselstegn)")
+    elif register.get(number) is None:
+        add(("number",), "number", f"kommunenummer {number} finnes ikke i kommuneregisteret (2025)")
+    elif number != folder_number:
+        add(("number",), "number", f"{number} stemmer ikke med mappenavnet ({folder_number}-…)")
+    if not str(data.get("name", "") or "").strip():
+        add(("name",), "name", "mangler (påkrevd felt)")
+    if "example_data" in data and not isinstance(data["example_data"], bool):
+        add(("example_data",), "example_data", "skal være true eller false")
+    if data.get("orgnr") is not None and not orgnr_valid(str(data["orgnr"])):
+        add(("orgnr",), "orgnr", f"«{data['orgnr']}» er ikke et gyldig organisasjonsnummer")
+    _check_population(data.get("population"), add)
+    _check_contacts(data.get("contacts"), add)
+    _check_digitalisation(data.get("digitalisation"), add)
+    _check_channels(data.get("channels"), add)
+    _check_targets(data.get("targets"), add)
+
+
+def _is_count(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool) and v >= 0
+
+
+def _check_population(pop: Any, add) -> None:
+    if pop is None:
+        return
+    if not isinstance(pop, dict):
+        add(("population",), "population", "skal være en tabell med year, source, total og age_bands")
+        return
+    for key in ("year", "total"):
+        if key in pop and not _is_count(pop[key]):
+            add(("population", key), f"population.{key}", f"«{pop[key]}» er ikke et heltall ≥ 0")
+    bands = pop.get("age_bands")
+    if bands is None:
+        return
+    if not isinstance(bands, dict):
+        add(("population", "age_bands"), "population.age_bands", "skal være en tabell aldersgruppe → antall")
+        return
+    for band, n in bands.items():
+        if str(band) not in AGE_BANDS:
+            add(("population", "age_bands", band), "population.age_bands", f"ukjent aldersgruppe «{band}»; gyldige: {', '.join(AGE_BANDS)}")
+        elif not _is_count(n):
+            add(("population", "age_bands", band), f"population.age_bands.{band}", f"«{n}» er ikke et heltall ≥ 0")
+    if _is_count(pop.get("total")) and set(map(str, bands)) == set(AGE_BANDS) and all(_is_count(v) for v in bands.values()):
+        s = sum(bands.values())
+        if s != pop["total"]:
+            add(("population", "age_bands"), "population.age_bands", f"summen av aldersgruppene ({s}) er ikke lik total ({pop['total']})")
+
+
+def _check_contacts(contacts: Any, add) -> None:
+    if contacts is None:
+        return
+    if not isinstance(contacts, list) or not all(isinstance(c, dict) for c in contacts):
+        add(("contacts",), "contacts", "skal være en liste av {role, name, email, phone}")
+        return
+    for i, c in enumerate(contacts):
+        email = c.get("email")
+        if email and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", str(email)):
+            add(("contacts", i, "email"), "contacts.email", f"«{email}» er ikke en e-postadresse")
+
+
+def _check_digitalisation(dig: Any, add) -> None:
+    if dig is None:
+        return
+    if not isinstance(dig, dict):
+        add(("digitalisation",), "digitalisation", "skal være en tabell tjenesteområde → nivå")
+        return
+    areas, levels = code_list(SERVICE_AREAS), code_list(DIGITALISATION_LEVELS)
+    for area, level in dig.items():
+        if area not in areas:
+            add(("digitalisation", area), "digitalisation", f"ukjent tjenesteområde «{area}»; gyldige: {', '.join(areas)}")
+        elif level not in levels:
+            add(("digitalisation", area), f"digitalisation.{area}", f"«{level}» er ikke et gyldig nivå; gyldige: {', '.join(levels)}")
+
+
+def _check_channels(channels: Any, add) -> None:
+    if channels is None:
+        return
+    if not isinstance(channels, list) or not all(isinstance(c, dict) for c in channels):
+        add(("channels",), "channels", "skal være en liste med én post per år")
+        return
+    years = set()
+    for i, rec in enumerate(channels):
+        year = rec.get("year")
+        if not _is_count(year):
+            add(("channels", i), "channels.year", f"«{year}» er ikke et årstall")
+        elif year in years:
+            add(("channels", i, "year"), "channels.year", f"året {year} står to ganger")
+        years.add(year)
+        for key, value in rec.items():
+            if key in ("year", "source"):
+                continue
+            if key not in CHANNEL_FIELDS:
+                add(("channels", i, key), f"channels.{key}", f"ukjent kanal; gyldige: {', '.join(CHANNEL_FIELDS)}")
+            elif value is not None and not _is_count(value):
+                add(("channels", i, key), f"channels.{key}", f"«{value}» er ikke et heltall ≥ 0")
+
+
+def _check_targets(targets: Any, add) -> None:
+    import datetime as dt
+
+    if targets is None:
+        return
+    if not isinstance(targets, list) or not all(isinstance(t, dict) for t in targets):
+        add(("targets",), "targets", "skal være en liste av {id, text, metric, target, deadline}")
+        return
+    ids = set()
+    for i, t in enumerate(targets):
+        for key in ("id", "text", "metric", "target", "deadline"):
+            if t.get(key) in (None, ""):
+                add(("targets", i), f"targets.{key}", "mangler (påkrevd felt)")
+        if t.get("id") in ids:
+            add(("targets", i, "id"), "targets.id", f"«{t['id']}» er brukt før")
+        ids.add(t.get("id"))
+        for key in ("target", "baseline", "current"):
+            v = t.get(key)
+            if v is not None and (isinstance(v, bool) or not isinstance(v, int | float)):
+                add(("targets", i, key), f"targets.{key}", f"«{v}» er ikke et tall")
+        for key in ("deadline", "baseline_date", "current_date"):
+            v = t.get(key)
+            if v is not None and not isinstance(v, dt.date):
+                add(("targets", i, key), f"targets.{key}", f"«{v}» er ikke en gyldig dato ÅÅÅÅ-MM-DD")
+
+
+def _yaml_line(text: str, path: tuple) -> int | None:
+    """1-based line of the node at `path` (keys / list indexes) in a YAML text."""
+    import yaml
+
+    try:
+        node = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError:
+        return None
+    line = node.start_mark.line + 1 if node else None
+    for step in path:
+        if isinstance(node, yaml.MappingNode):
+            nxt = next((v for k, v in node.value if k.value == str(step)), None)
+            key_node = next((k for k, v in node.value if k.value == str(step)), None)
+            if nxt is None:
+                return line
+            line, node = key_node.start_mark.line + 1, nxt
+        elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) and step < len(node.value):
+            node = node.value[step]
+            line = node.start_mark.line + 1
+        else:
+            return line
+    return line
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def format_table(df: pd.DataFrame, kind: str) -> str:
+    """Typed rows → the stored CSV text (canonical column order, ISO dates, plain numbers)."""
+    spec = file_spec(kind)
+    out = pd.DataFrame(index=df.index)
+    for f in spec.fields:
+        col = df[f.key] if f.key in df else pd.Series(None, index=df.index, dtype=object)
+        out[f.key] = [_format_cell(v, f.type) for v in col]
+    buf = io.StringIO()
+    out.to_csv(buf, index=False, lineterminator="\n")
+    return buf.getvalue()
+
+
+def _format_cell(value: Any, ftype: str) -> str:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    if ftype == "date":
+        return pd.Timestamp(value).strftime("%Y-%m-%d")
+    if ftype in ("int", "number"):
+        f = float(value)
+        return str(int(f)) if f.is_integer() else repr(f)
+    return str(value).strip()
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write via a temp file in the same folder and rename: readers see old or new, never half."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if path.exists():
+            os.chmod(tmp, path.stat().st_mode & 0o777)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def validate_table_text(text: str, kind: str, number: str, label: str) -> tuple[pd.DataFrame, list[Problem]]:
+    """Validate the exact text that would be written for one municipality's table."""
+    problems: list[Problem] = []
+    raw = parse_table(text, file_spec(kind), label, problems)
+    if raw is None:
+        return pd.DataFrame(), problems
+    typed, more = check_tables([(number, label, raw)], file_spec(kind))
+    return typed, problems + more
+
+
+def save_table(data_dir: str | os.PathLike | None, number: str, kind: str, rows: pd.DataFrame) -> Path:
+    """Validate and atomically write a municipality's systems.csv or welfare.csv.
+
+    Raises ValidationError (and leaves the file untouched) when the rows do not validate.
+    """
+    folder = folder_for(resolve_data_dir(data_dir), number)
+    path = folder / file_spec(kind).filename
+    text = format_table(rows, kind)
+    _, problems = validate_table_text(text, kind, number, display_path(path))
+    if problems:
+        raise ValidationError(f"Lagret ikke {display_path(path)}: dataene har feil.", problems)
+    atomic_write_text(path, text)
+    return path
+
+
+def save_profile(data_dir: str | os.PathLike | None, number: str, profile: dict) -> Path:
+    """Validate and atomically write a municipality's kommune.yaml."""
+    import yaml
+
+    folder = folder_for(resolve_data_dir(data_dir), number)
+    path = folder / PROFILE_FILE
+    text = yaml.safe_dump(profile, allow_unicode=True, sort_keys=False, default_flow_style=False)
+    problems: list[Problem] = []
+    check_profile(load_yaml_text(text), number, display_path(path), text, problems)
+    if problems:
+        raise ValidationError(f"Lagret ikke {display_path(path)}: dataene har feil.", problems)
+    atomic_write_text(path, text)
+    return path
+
+
+def read_profile(data_dir: str | os.PathLike | None, number: str) -> dict:
+    """kommune.yaml as stored, personal data included (for the editors, never for outputs)."""
+    path = folder_for(resolve_data_dir(data_dir), number) / PROFILE_FILE
+    return load_yaml_text(path.read_text("utf-8")) or {}
