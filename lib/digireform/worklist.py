@@ -1,0 +1,102 @@
+"""Completeness worklist: which systems lack which fields, most important first.
+
+The project group asks vendors, system owners and procurement for the missing facts;
+the worklist tells them where an answer matters most. Only systems in use count (as in
+the completeness figure of the report), and only the completeness fields of schema.yaml.
+
+Impact. A system's *weight* is the larger of its share of the municipality's known annual
+cost and its share of the municipality's known users: cost catches expensive back-office
+systems with few users, users catch cheap systems many people depend on. A system whose
+cost and users are both unknown gets the average share, 1/n, so it is not buried.
+``impact = weight × number of missing fields``; items are sorted by impact (highest
+first), then by system_id.
+
+Privacy. The report is public. In the public worklist a row marked confidential neither
+lists its confidential fields (cost, contract) as missing nor uses its cost for the weight,
+so nothing about a hidden value can be read from it. The project group's notebook uses
+``public=False`` and sees everything.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from .privacy import confidential_fields, is_confidential, public_systems
+from .report import ReportOptions, completeness_fields
+from .schema import file_spec
+from .store import Region
+
+
+def field_label(key: str) -> str:
+    """The Norwegian header of a systems.csv field (as in the Excel template)."""
+    return file_spec("systems").by_key[key].header
+
+
+def worklist(systems: pd.DataFrame, public: bool = True) -> list[dict[str, Any]]:
+    """Worklist items for one municipality's systems (any lifecycle filtering done by caller)."""
+    if systems.empty:
+        return []
+    fields = completeness_fields()
+    secret = is_confidential(systems).to_numpy()
+    rows = public_systems(systems) if public else systems
+    hidden = set(confidential_fields("systems")) if public else set()
+    weights = _weights(rows, secret if public else None)
+    items = []
+    for pos, (_, row) in enumerate(rows.iterrows()):
+        skip = hidden if secret[pos] else set()
+        missing = [f for f in fields if f not in skip and pd.isna(row[f])]
+        if not missing:
+            continue
+        items.append({
+            "system_id": row["system_id"],
+            "product": row["product"],
+            "service_area": None if pd.isna(row["service_area"]) else str(row["service_area"]),
+            "missing": missing,
+            "missing_labels": [field_label(f) for f in missing],
+            "impact": round(float(weights[pos]) * len(missing), 4),
+        })
+    items.sort(key=lambda it: (-it["impact"], str(it["system_id"])))
+    return items
+
+
+def _weights(rows: pd.DataFrame, secret: Any | None) -> list[float]:
+    """Per row: max(cost share, user share); 1/n when both are unknown."""
+    n = len(rows)
+    cost = pd.to_numeric(rows["annual_cost_nok"], errors="coerce").astype("float64")
+    if secret is not None:
+        cost = cost.where(~pd.Series(secret, index=rows.index))
+    users = pd.to_numeric(rows["users"], errors="coerce").astype("float64")
+    cost_share = cost / cost.sum() if cost.sum() > 0 else cost * float("nan")
+    user_share = users / users.sum() if users.sum() > 0 else users * float("nan")
+    both = pd.concat([cost_share, user_share], axis=1).max(axis=1, skipna=True)
+    return both.fillna(1.0 / n).tolist()
+
+
+def region_worklists(region: Region, public: bool = True) -> dict[str, list[dict[str, Any]]]:
+    """Worklist per municipality number (every municipality, empty list when complete)."""
+    in_use = region.in_use_systems()
+    return {nr: worklist(in_use[in_use["municipality"] == nr], public=public) for nr in region.numbers}
+
+
+def report_section(region: Region, report: dict, options: ReportOptions) -> None:
+    """Add `municipalities.<nr>.worklist` (public version) to the report."""
+    for nr, items in region_worklists(region, public=True).items():
+        report["municipalities"].setdefault(nr, {})["worklist"] = items
+
+
+def worklist_table(items: list[dict[str, Any]]) -> pd.DataFrame:
+    """Items as a table with Norwegian column names, for the notebook."""
+    return pd.DataFrame(
+        [
+            {
+                "System-ID": it["system_id"],
+                "System": it["product"],
+                "Mangler": ", ".join(it["missing_labels"]),
+                "Antall": len(it["missing"]),
+                "Vekt (påvirkning)": it["impact"],
+            }
+            for it in items
+        ],
+        columns=["System-ID", "System", "Mangler", "Antall", "Vekt (påvirkning)"],
+    )
