@@ -121,7 +121,7 @@ def load(data_dir: str | os.PathLike | None = None) -> Region:
     root = resolve_data_dir(data_dir)
     problems: list[Problem] = []
     rows, profiles, contacts = [], {}, {}
-    raws: dict[str, list[tuple[str, str, pd.DataFrame]]] = {k: [] for k in KINDS}
+    texts: dict[str, list[tuple[str, str, str]]] = {k: [] for k in KINDS}
     for folder in municipality_folders(root):
         number = folder.name[:4]
         profile = _load_profile(folder, number, problems)
@@ -135,16 +135,15 @@ def load(data_dir: str | os.PathLike | None = None) -> Region:
         for kind in KINDS:
             path = folder / file_spec(kind).filename
             if path.exists():
-                raw = read_table(path, kind, problems)
-                if raw is not None:
-                    raws[kind].append((number, display_path(path), raw))
+                text = read_text(path, problems)
+                if text is not None:
+                    texts[kind].append((number, display_path(path), text))
     if not (root / "municipalities").is_dir():
         problems.append(Problem(display_path(root), None, "municipalities", "mappen municipalities/ mangler"))
     munis = pd.DataFrame(rows, columns=_MUNI_COLUMNS).set_index("number", drop=False)
     munis.index.name = None
-    systems, p1 = check_tables(raws["systems"], file_spec("systems"))
-    welfare, p2 = check_tables(raws["welfare"], file_spec("welfare"))
-    problems += p1 + p2
+    systems = check_tables(parse_tables(texts["systems"], file_spec("systems"), problems), file_spec("systems"), problems)
+    welfare = check_tables(parse_tables(texts["welfare"], file_spec("welfare"), problems), file_spec("welfare"), problems)
     problems.sort(key=lambda p: (p.file, p.line or 0))
     return Region(root, munis, systems, welfare, profiles, contacts, problems)
 
@@ -199,12 +198,53 @@ def read_text(path: Path, problems: list[Problem]) -> str | None:
         return None
 
 
-def read_table(path: Path, kind: str, problems: list[Problem]) -> pd.DataFrame | None:
-    """Read a stored CSV as strings with its line numbers; None (and problems) if unreadable."""
-    text = read_text(path, problems)
-    if text is None:
+def parse_tables(items: list[tuple[str, str, str]], spec: FileSpec, problems: list[Problem]) -> pd.DataFrame:
+    """CSV texts (number, file label, text) → one frame of strings with municipality, file, line.
+
+    Files with exactly the canonical header and no quoting are parsed in one read_csv call
+    (line numbers follow from line counts); the rest, or all on a parse error, one by one.
+    """
+    canonical = ",".join(spec.columns)
+    fast, slow = [], []
+    for item in items:
+        head, _, body = item[2].partition("\n")
+        if head.rstrip("\r") == canonical and '"' not in body:
+            fast.append((item, body if not body or body.endswith("\n") else body + "\n"))
+        else:
+            slow.append(item)
+    frames = []
+    if fast:
+        frame = _parse_fast(fast, canonical)
+        if frame is None:
+            slow += [item for item, _ in fast]
+        else:
+            frames.append(frame)
+    for number, label, text in slow:
+        raw = parse_table(text, spec, label, problems)
+        if raw is not None:
+            frames.append(raw.assign(municipality=number, file=label))
+    if not frames:
+        empty = pd.DataFrame({c: pd.Series(dtype=str) for c in [*spec.columns, "municipality", "file"]})
+        empty["line"] = pd.Series(dtype="int64")
+        return empty
+    return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+
+
+def _parse_fast(fast: list[tuple[tuple[str, str, str], str]], canonical: str) -> pd.DataFrame | None:
+    import numpy as np
+
+    counts = [body.count("\n") for _, body in fast]
+    text = canonical + "\n" + "".join(body for _, body in fast)
+    try:
+        raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=False)
+    except pd.errors.ParserError:
         return None
-    return parse_table(text, file_spec(kind), display_path(path), problems)
+    if len(raw) != sum(counts):
+        return None
+    raw["municipality"] = np.repeat([item[0] for item, _ in fast], counts)
+    raw["file"] = np.repeat([item[1] for item, _ in fast], counts)
+    raw["line"] = np.concatenate([np.arange(2, n + 2) for n in counts]) if counts else []
+    return raw
 
 
 def parse_table(text: str, spec: FileSpec, label: str, problems: list[Problem]) -> pd.DataFrame | None:
@@ -233,24 +273,21 @@ def parse_table(text: str, spec: FileSpec, label: str, problems: list[Problem]) 
             if f.required:
                 problems.append(Problem(label, 1, f.key, "kolonnen mangler (påkrevd)"))
             raw[f.key] = ""
-    raw = raw[spec.columns].apply(lambda s: s.str.strip())
-    raw["line"] = raw.index + 2
-    blank = (raw[spec.columns] == "").all(axis=1)
-    return raw[~blank].reset_index(drop=True)
+    raw = raw[spec.columns]
+    raw["line"] = raw.index + 2  # stripping and blank rows are handled for all files at once
+    return raw
 
 
 # --------------------------------------------------------------------------- checking tables
 
 
-def check_tables(raws: list[tuple[str, str, pd.DataFrame]], spec: FileSpec) -> tuple[pd.DataFrame, list[Problem]]:
-    """Validate raw tables (number, file label, raw strings) at once; return typed rows and problems."""
-    problems: list[Problem] = []
-    if raws:
-        frames = [r.assign(municipality=nr, file=label) for nr, label, r in raws]
-        raw = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].reset_index(drop=True)
-    else:
-        raw = pd.DataFrame({c: pd.Series(dtype=str) for c in [*spec.columns, "municipality", "file"]})
-        raw["line"] = pd.Series(dtype="int64")
+def check_tables(raw: pd.DataFrame, spec: FileSpec, problems: list[Problem]) -> pd.DataFrame:
+    """Validate the parsed rows of all files at once; return typed rows, append problems."""
+    for c in spec.columns:
+        raw[c] = raw[c].str.strip()
+    blank = (raw[spec.columns] == "").all(axis=1)
+    if blank.any():
+        raw = raw[~blank].reset_index(drop=True)
     out = pd.DataFrame({"municipality": raw["municipality"].astype(str), "line": raw["line"].astype("int64")})
     files = raw["file"].to_numpy()
     lines = raw["line"].to_numpy()
@@ -270,7 +307,7 @@ def check_tables(raws: list[tuple[str, str, pd.DataFrame]], spec: FileSpec) -> t
     if spec.key:
         _check_unique(out, raw, spec.key, report)
         _check_integrations(out, raw, spec.key, report)
-    return out, problems
+    return out
 
 
 def _check_column(col: pd.Series, empty: pd.Series, f, report) -> pd.Series:
@@ -573,11 +610,9 @@ def atomic_write_text(path: Path, text: str) -> None:
 def validate_table_text(text: str, kind: str, number: str, label: str) -> tuple[pd.DataFrame, list[Problem]]:
     """Validate the exact text that would be written for one municipality's table."""
     problems: list[Problem] = []
-    raw = parse_table(text, file_spec(kind), label, problems)
-    if raw is None:
-        return pd.DataFrame(), problems
-    typed, more = check_tables([(number, label, raw)], file_spec(kind))
-    return typed, problems + more
+    spec = file_spec(kind)
+    typed = check_tables(parse_tables([(number, label, text)], spec, problems), spec, problems)
+    return typed, problems
 
 
 def save_table(data_dir: str | os.PathLike | None, number: str, kind: str, rows: pd.DataFrame) -> Path:
