@@ -1,0 +1,270 @@
+"""Population by age band from Statistics Norway (SSB) table 07459, JSON-stat 2.0.
+
+`digireform import-population FILE` reads a file saved from SSB's API (nothing is
+downloaded here), sums single years of age into the four bands of kommune.yaml
+(0-17, 18-66, 67-79, 80+; store.AGE_BANDS) and writes them, with year and source, into
+each municipality's kommune.yaml that exists in the data folder. All profiles are
+validated before the first one is written, so a bad file changes nothing.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from . import store
+from .errors import DigireformError, Problem, ValidationError, display_path
+
+TABLE = "07459"
+CONTENT_CODE = "Personer1"  # «Personer» in table 07459
+_AGE_RE = re.compile(r"^(\d{1,3})(\+)?$")
+_REGION_RE = re.compile(r"^(?:K-)?(\d{4})$")
+
+
+# --------------------------------------------------------------------------- JSON-stat
+
+
+def read_jsonstat(path: str | Path) -> dict:
+    """The file as a JSON object; DigireformError naming the file and position otherwise."""
+    p = Path(path)
+    label = display_path(p)
+    if not p.is_file():
+        raise DigireformError(f"Fant ikke filen {label}.")
+    try:
+        text = p.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DigireformError(f"{label}: filen er ikke UTF-8 (byte {exc.start}).") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise DigireformError(f"{label}:{exc.lineno}: ugyldig JSON (kolonne {exc.colno}): {exc.msg}") from None
+    if not isinstance(data, dict):
+        raise DigireformError(f"{label}: forventet et JSON-stat-datasett (et objekt), fant {type(data).__name__}.")
+    return data
+
+
+def _category_codes(dim: dict, name: str, label: str) -> list[str]:
+    """Codes of a dimension in storage order (`index` may be a list or a code → position map)."""
+    cat = dim.get("category") if isinstance(dim, dict) else None
+    index = cat.get("index") if isinstance(cat, dict) else None
+    if isinstance(index, list):
+        return [str(c) for c in index]
+    if isinstance(index, dict):
+        return [str(c) for c, _ in sorted(index.items(), key=lambda kv: kv[1])]
+    if isinstance(cat, dict) and isinstance(cat.get("label"), dict) and len(cat["label"]) == 1:
+        return [str(next(iter(cat["label"])))]  # a single category may omit index (JSON-stat 2.0)
+    raise DigireformError(f"{label}: dimension.{name}.category.index mangler eller har feil form.")
+
+
+def jsonstat_frame(data: dict, label: str = "JSON-stat") -> pd.DataFrame:
+    """A JSON-stat 2.0 dataset as a long table: one column per dimension (codes) and `value`.
+
+    Values are stored row-major: the last dimension in `id` varies fastest. `value` may be
+    a list (dense) or an object position → value (sparse); null stays missing.
+    """
+    if data.get("class") != "dataset" or str(data.get("version", "")) != "2.0":
+        raise DigireformError(f"{label}: ikke et JSON-stat 2.0-datasett (version «2.0», class «dataset» forventet).")
+    ids, size, dims = data.get("id"), data.get("size"), data.get("dimension")
+    if not (isinstance(ids, list) and isinstance(size, list) and isinstance(dims, dict) and len(ids) == len(size)):
+        raise DigireformError(f"{label}: feltene id, size og dimension mangler eller passer ikke sammen.")
+    codes = []
+    for name, n in zip(ids, size, strict=True):
+        if name not in dims:
+            raise DigireformError(f"{label}: dimension.{name} mangler.")
+        c = _category_codes(dims[name], name, label)
+        if len(c) != n:
+            raise DigireformError(f"{label}: dimension.{name} har {len(c)} kategorier, men size sier {n}.")
+        codes.append(c)
+    total = math.prod(size)
+    values = _dense_values(data.get("value"), total, label)
+    index = pd.MultiIndex.from_product(codes, names=ids)
+    frame = index.to_frame(index=False)
+    frame["value"] = pd.array(values, dtype="Float64")
+    return frame
+
+
+def _dense_values(value: Any, total: int, label: str) -> list[float | None]:
+    if isinstance(value, dict):
+        out: list[float | None] = [None] * total
+        for pos, v in value.items():
+            if not str(pos).isdigit() or int(pos) >= total:
+                raise DigireformError(f"{label}: value har en ugyldig posisjon «{pos}».")
+            out[int(pos)] = v
+        values = out
+    elif isinstance(value, list):
+        if len(value) != total:
+            raise DigireformError(f"{label}: value har {len(value)} tall, men dimensjonene gir {total} celler.")
+        values = value
+    else:
+        raise DigireformError(f"{label}: value mangler.")
+    for i, v in enumerate(values):
+        if v is not None and (isinstance(v, bool) or not isinstance(v, int | float)):
+            raise DigireformError(f"{label}: value[{i}] «{v}» er ikke et tall.")
+    return values
+
+
+# --------------------------------------------------------------------------- table 07459
+
+
+def _band_bounds() -> list[tuple[str, int, int | None]]:
+    """(band, first age, last age or None for open-ended) from store.AGE_BANDS, e.g. "67-79"."""
+    out = []
+    for band in store.AGE_BANDS:
+        lo, _, hi = band.rstrip("+").partition("-")
+        out.append((band, int(lo), int(hi) if hi else None))
+    return out
+
+
+def band_of(age: int) -> str:
+    for band, lo, hi in _band_bounds():
+        if age >= lo and (hi is None or age <= hi):
+            return band
+    raise ValueError(age)  # bands cover 0 and up; unreachable for ages >= 0
+
+
+def age_bands_07459(data: dict, label: str = "07459", year: str | None = None) -> dict[str, dict]:
+    """Municipality number → {year, total, age_bands, region_label} from a 07459 dataset.
+
+    Sums over sex (Kjonn) and single years of age (Alder "000".."105+"); uses the
+    `Personer1` content when there are several; takes `year` or the latest year in the
+    file for which the municipality has figures. Regions that are not municipalities
+    (the country, counties) are skipped. Ages must run without holes from 0 to an
+    open-ended last age, otherwise the bands would be too small.
+    """
+    frame = jsonstat_frame(data, label)
+    for need in ("Region", "Alder", "Tid"):
+        if need not in frame:
+            raise DigireformError(f"{label}: dimensjonen {need} mangler; er dette SSB-tabell {TABLE}?")
+    if "ContentsCode" in frame:
+        contents = frame["ContentsCode"].unique().tolist()
+        if len(contents) > 1:
+            if CONTENT_CODE not in contents:
+                raise DigireformError(f"{label}: ContentsCode har {', '.join(contents)}, men ikke {CONTENT_CODE}.")
+            frame = frame[frame["ContentsCode"] == CONTENT_CODE]
+    ages = _parse_ages(frame["Alder"].unique().tolist(), label)
+    frame = frame[frame["Alder"].isin(ages)]
+    frame = frame.assign(band=frame["Alder"].map(lambda a: band_of(ages[a])))
+    frame = frame.assign(number=frame["Region"].map(lambda r: m[1] if (m := _REGION_RE.match(str(r))) else None))
+    frame = frame[frame["number"].notna()]
+    if year is not None:
+        frame = frame[frame["Tid"] == str(year)]
+        if frame.empty:
+            raise DigireformError(f"{label}: året {year} finnes ikke i filen.")
+    region_labels = _labels(data, "Region")
+    out: dict[str, dict] = {}
+    for number, part in frame.groupby("number", sort=True):
+        years = sorted(t for t, g in part.groupby("Tid") if g["value"].notna().any())
+        if not years:
+            continue
+        chosen = part[part["Tid"] == years[-1]]
+        missing = chosen[chosen["value"].isna()]
+        if len(missing):
+            ages_missing = ", ".join(sorted(missing["Alder"].unique())[:5])
+            raise DigireformError(f"{label}: Region {number}, år {years[-1]}: tall mangler for alder {ages_missing}.")
+        sums = chosen.groupby("band")["value"].sum()
+        bands = {b: int(round(float(sums.get(b, 0)))) for b in store.AGE_BANDS}
+        out[str(number)] = {
+            "year": int(years[-1]), "total": sum(bands.values()), "age_bands": bands,
+            "region_label": region_labels.get(str(part["Region"].iloc[0]), str(number)),
+        }
+    return out
+
+
+def _parse_ages(codes: list[str], label: str) -> dict[str, int]:
+    """Age code → age for single-year codes; checks 0..N without holes and an open top."""
+    ages: dict[str, int] = {}
+    open_top = None
+    for code in codes:
+        m = _AGE_RE.match(str(code))
+        if not m:
+            continue  # totals or other groupings are not summed
+        ages[code] = int(m[1])
+        if m[2]:
+            open_top = int(m[1])
+    if not ages:
+        raise DigireformError(f"{label}: dimensjonen Alder har ingen ettårige aldre («000» … «105+»).")
+    have = set(ages.values())
+    top = max(have)
+    holes = [a for a in range(0, top + 1) if a not in have]
+    if holes:
+        shown = ", ".join(f"{a:03d}" for a in holes[:5]) + (" …" if len(holes) > 5 else "")
+        raise DigireformError(
+            f"{label}: Alder mangler {shown}; velg alle aldre i SSB-tabellen, ellers blir aldersgruppene for små."
+        )
+    if open_top != top:
+        raise DigireformError(f"{label}: høyeste alder ({top:03d}) er ikke åpen («{top:03d}+»); velg alle aldre.")
+    return ages
+
+
+def _labels(data: dict, dim: str) -> dict[str, str]:
+    lab = ((data.get("dimension") or {}).get(dim) or {}).get("category", {}).get("label")
+    return {str(k): str(v) for k, v in lab.items()} if isinstance(lab, dict) else {}
+
+
+def source_text(data: dict, year: int) -> str:
+    """Human source line stored in kommune.yaml population.source."""
+    updated = str(data.get("updated") or "")[:10]
+    return f"SSB tabell {TABLE}, folkemengde 1.1.{year}" + (f" (oppdatert {updated})" if updated else "")
+
+
+# --------------------------------------------------------------------------- import
+
+
+def import_population(path: str | Path, data_dir: Any = None) -> tuple[list[str], list[str]]:
+    """Write age bands from `path` into each matching kommune.yaml; (updated, skipped) numbers.
+
+    Everything is validated before anything is written; the rest of each profile
+    (contacts, targets, …) is kept as read.
+    """
+    root = store.resolve_data_dir(data_dir)
+    label = display_path(path)
+    data = read_jsonstat(path)
+    figures = age_bands_07459(data, label)
+    if not figures:
+        raise DigireformError(f"{label}: filen har ingen kommunetall (Region med firesifret kommunenummer).")
+    have = {f.name[:4] for f in store.municipality_folders(root)}
+    updates: dict[str, dict] = {}
+    problems: list[Problem] = []
+    for number, fig in figures.items():
+        if number not in have:
+            continue
+        profile = store.read_profile(root, number)
+        profile["population"] = {
+            "year": fig["year"], "source": source_text(data, fig["year"]),
+            "total": fig["total"], "age_bands": fig["age_bands"],
+        }
+        _check(root, number, profile, problems)
+        updates[number] = profile
+    if problems:
+        raise ValidationError("Importerte ikke folketall: resultatet ville gitt feil i kommune.yaml.", problems)
+    for number, profile in updates.items():
+        store.save_profile(root, number, profile)
+    return sorted(updates), sorted(set(figures) - set(updates))
+
+
+def _check(root: Path, number: str, profile: dict, problems: list[Problem]) -> None:
+    import yaml
+
+    text = yaml.safe_dump(profile, allow_unicode=True, sort_keys=False)
+    path = store.folder_for(root, number) / store.PROFILE_FILE
+    store.check_profile(store.load_yaml_text(text), number, display_path(path), text, problems)
+
+
+def cli_import_population(args: argparse.Namespace) -> int:
+    """`digireform import-population FILE [--data DIR]`."""
+    updated, skipped = import_population(args.file, args.data)
+    if not updated:
+        raise DigireformError(
+            f"Ingen av kommunene i {display_path(args.file)} har en mappe i datamappen "
+            f"(kommuner i filen: {', '.join(skipped)})."
+        )
+    print(f"Oppdaterte aldersgrupper for {len(updated)} kommuner: {', '.join(updated)}.")
+    if skipped:
+        print(f"Hoppet over {len(skipped)} kommuner uten mappe: {', '.join(skipped)}.", file=sys.stderr)
+    return 0

@@ -1,0 +1,216 @@
+"""Welfare technology (velferdsteknologi): gaps, coverage, joint volumes, contracts.
+
+Small municipalities cannot buy welfare technology alone; the joint volume is what
+makes a tender worth answering. This module turns each partner's welfare.csv into
+per-category figures (units in use, units needed by the target year, the gap, coverage
+per 1,000 inhabitants aged 80+) and sums volumes for any set of partners. Settings
+live in data/welfare.yaml.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+import pandas as pd
+
+from .schema import WELFARE_CATEGORIES, code_list, label, package_yaml
+from .store import Region
+
+NEEDS_COLUMNS = [
+    "municipality", "name", "category", "category_label", "status", "in_use", "needed", "gap",
+    "target_year", "priority", "response_service", "coverage_population", "coverage_basis",
+    "per_1000_80plus",
+]
+
+
+def settings() -> dict[str, Any]:
+    return package_yaml("welfare.yaml")
+
+
+def coverage_population(region: Region) -> pd.DataFrame:
+    """Per municipality the population coverage is measured against, and which one.
+
+    The 80+ band when kommune.yaml has it; otherwise the total population
+    (`coverage_basis` = "total"), so a missing age band lowers precision, not availability.
+    """
+    band = settings()["coverage_band"]
+    rows = []
+    for nr in region.numbers:
+        bands = (region.profiles.get(nr, {}).get("population") or {}).get("age_bands") or {}
+        old = bands.get(band)
+        if isinstance(old, int) and old > 0:
+            rows.append({"municipality": nr, "coverage_population": old, "coverage_basis": band})
+        else:
+            total = region.municipalities.at[nr, "population"]
+            ok = total is not None and not pd.isna(total) and total > 0
+            rows.append({"municipality": nr, "coverage_population": int(total) if ok else None,
+                         "coverage_basis": "total" if ok else None})
+    return pd.DataFrame(rows, columns=["municipality", "coverage_population", "coverage_basis"])
+
+
+def _aggregate(welfare: pd.DataFrame) -> pd.DataFrame:
+    """One row per municipality × category (several product rows are summed)."""
+    df = welfare.assign(category=welfare["category"].astype(object))
+    df = df[df["category"].notna()]
+    grouped = df.groupby(["municipality", "category"], sort=False)
+    out = grouped.agg(
+        in_use=("units_in_use", lambda s: s.sum(min_count=1)),
+        needed=("units_needed", lambda s: s.sum(min_count=1)),
+        target_year=("target_year", "max"),
+        priority=("priority", "min"),
+    ).reset_index()
+    out["status"] = grouped["status"].agg(lambda s: ",".join(sorted({str(v) for v in s.dropna()}))).to_numpy()
+    out["response_service"] = grouped["response_service"].agg(
+        lambda s: s.dropna().astype(str).mode().iloc[0] if s.notna().any() else None
+    ).to_numpy()
+    return out
+
+
+def needs_table(region: Region) -> pd.DataFrame:
+    """Per municipality and category: in use, needed, gap and coverage per 1,000 aged 80+.
+
+    gap = needed − in use (negative when a municipality plans fewer units than it has).
+    Coverage is `None` for categories listed in welfare.yaml `coverage_excluded`.
+    """
+    if region.welfare.empty:
+        return pd.DataFrame(columns=NEEDS_COLUMNS)
+    agg = _aggregate(region.welfare).merge(coverage_population(region), on="municipality", how="left")
+    agg["gap"] = agg["needed"] - agg["in_use"]
+    excluded = set(settings().get("coverage_excluded") or {})
+    per = settings()["coverage_per"]
+    agg["per_1000_80plus"] = [
+        round(float(u) / float(p) * per, 1)
+        if c not in excluded and not pd.isna(u) and p is not None and not pd.isna(p) and p > 0 else None
+        for c, u, p in zip(agg["category"], agg["in_use"], agg["coverage_population"], strict=True)
+    ]
+    agg["name"] = [region.name(nr) for nr in agg["municipality"]]
+    agg["category_label"] = [label(WELFARE_CATEGORIES, c) for c in agg["category"]]
+    order = {c: i for i, c in enumerate(code_list(WELFARE_CATEGORIES))}
+    agg = agg.assign(_o=agg["category"].map(order)).sort_values(["municipality", "_o"]).drop(columns="_o")
+    return agg[NEEDS_COLUMNS].reset_index(drop=True)
+
+
+def joint_volumes(welfare: pd.DataFrame, municipalities: Iterable[str] | None = None) -> pd.DataFrame:
+    """Joint volume per category and target year for a set of partners (the tender's input).
+
+    `units` is the sum of `units_needed` (the total each partner needs by its target
+    year) over rows with that target year; `in_use` and `gap` are summed the same way and
+    `municipalities` counts the partners contributing. Rows without a target year are
+    left out (they cannot be placed in time); `unplaced_rows` in the result's attrs says
+    how many.
+    """
+    df = welfare
+    if municipalities is not None:
+        df = df[df["municipality"].isin([str(m) for m in municipalities])]
+    df = df.assign(category=df["category"].astype(object))
+    placed = df[df["category"].notna() & df["target_year"].notna() & df["units_needed"].notna()]
+    cols = ["category", "year", "units", "in_use", "gap", "municipalities"]
+    if placed.empty:
+        out = pd.DataFrame(columns=cols)
+    else:
+        grouped = placed.assign(year=placed["target_year"].astype(int)).groupby(["category", "year"])
+        out = grouped.agg(
+            units=("units_needed", "sum"),
+            in_use=("units_in_use", lambda s: s.sum(min_count=0)),
+            municipalities=("municipality", "nunique"),
+        ).reset_index()
+        out["gap"] = out["units"] - out["in_use"]
+        order = {c: i for i, c in enumerate(code_list(WELFARE_CATEGORIES))}
+        out = out.assign(_o=out["category"].map(order)).sort_values(["_o", "year"]).drop(columns="_o")
+        out = out[cols].reset_index(drop=True)
+        for c in ("units", "in_use", "gap", "municipalities", "year"):
+            out[c] = out[c].astype(int)
+    out.attrs["unplaced_rows"] = int(len(df) - len(placed))
+    return out
+
+
+def response_services(region: Region) -> dict[str, str | None]:
+    """Per municipality: how alarms are answered (own / intermunicipal / private).
+
+    Read from the `responssenter` row when there is one, else the most common
+    `response_service` among the municipality's rows.
+    """
+    out: dict[str, str | None] = {}
+    w = region.welfare
+    for nr in region.numbers:
+        rows = w[w["municipality"] == nr]
+        centre = rows[(rows["category"] == "responssenter") & rows["response_service"].notna()]
+        pool = centre if len(centre) else rows[rows["response_service"].notna()]
+        out[nr] = str(pool["response_service"].astype(str).mode().iloc[0]) if len(pool) else None
+    return out
+
+
+def contracts_ending(region: Region, as_of: dt.date, horizon_years: int = 5) -> pd.DataFrame:
+    """Welfare contracts ending between `as_of` and `as_of` + horizon, soonest first.
+
+    `notice_by` is the last day to give notice (end − notice months), the date that
+    matters for joining a joint tender.
+    """
+    w = region.welfare
+    start = pd.Timestamp(as_of)
+    end = start + pd.DateOffset(years=horizon_years)
+    rows = w[w["contract_end"].notna() & (w["contract_end"] >= start) & (w["contract_end"] <= end)]
+    out = pd.DataFrame({
+        "municipality": rows["municipality"],
+        "name": [region.name(nr) for nr in rows["municipality"]],
+        "category": rows["category"].astype(object),
+        "product": rows["product"],
+        "vendor": rows["vendor"],
+        "contract_end": rows["contract_end"],
+        "notice_months": rows["notice_months"],
+    })
+    months = out["notice_months"].fillna(0).astype(int)
+    out["notice_by"] = [e - pd.DateOffset(months=m) for e, m in zip(out["contract_end"], months, strict=True)]
+    return out.sort_values(["contract_end", "municipality"]).reset_index(drop=True)
+
+
+def _int(v: Any) -> int | None:
+    return None if v is None or pd.isna(v) else int(v)
+
+
+def _float(v: Any) -> float | None:
+    return None if v is None or pd.isna(v) else float(v)
+
+
+def report_section(region: Region, report: dict, options) -> None:
+    """Add `welfare`, `welfare_response_service`, `welfare_contracts_ending` per municipality
+    and `welfare_joint` for the region (DESIGN.md / issue 4)."""
+    needs = needs_table(region)
+    per_muni = report["municipalities"]
+    for nr in region.numbers:
+        part = needs[needs["municipality"] == nr]
+        per_muni[nr]["welfare"] = {
+            row.category: {
+                "in_use": _int(row.in_use), "needed": _int(row.needed), "gap": _int(row.gap),
+                "target_year": _int(row.target_year), "per_1000_80plus": _float(row.per_1000_80plus),
+                "coverage_basis": None if pd.isna(row.per_1000_80plus) else row.coverage_basis,
+            }
+            for row in part.itertuples()
+        }
+    basis = coverage_population(region)
+    for row in basis[basis["coverage_basis"] == "total"].itertuples():
+        report["warnings"].append(
+            f"{region.name(row.municipality)}: aldersgruppen 80+ mangler i kommune.yaml; "
+            "dekning per 1000 er regnet mot hele folketallet."
+        )
+    for nr, code in response_services(region).items():
+        per_muni[nr]["welfare_response_service"] = code
+    ending = contracts_ending(region, options.as_of, options.horizon_years)
+    for nr in region.numbers:
+        part = ending[ending["municipality"] == nr]
+        per_muni[nr]["welfare_contracts_ending"] = [
+            {"category": r.category, "product": r.product, "contract_end": r.contract_end,
+             "notice_by": r.notice_by}
+            for r in part.itertuples()
+        ]
+    joint = joint_volumes(region.welfare)
+    report["region"]["welfare_joint"] = {
+        cat: {str(r.year): int(r.units) for r in grp.itertuples()}
+        for cat, grp in joint.groupby("category", sort=False)
+    }
+    if joint.attrs.get("unplaced_rows"):
+        report["warnings"].append(
+            f"{joint.attrs['unplaced_rows']} velferdsteknologirader mangler målår eller behov "
+            "og er ikke med i de felles volumene."
+        )

@@ -1,0 +1,117 @@
+"""JSON-stat 2.0 parsing of SSB table 07459 and `digireform import-population`."""
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import pytest
+
+from digireform import cli, population, store
+from digireform.errors import DigireformError
+
+FIXTURE = Path(__file__).parent / "fixtures" / "ssb-07459-sample.json"
+
+
+def sample() -> dict:
+    return json.loads(FIXTURE.read_text("utf-8"))
+
+
+def test_jsonstat_row_major_order():
+    data = {"version": "2.0", "class": "dataset", "id": ["A", "B"], "size": [2, 3],
+            "dimension": {"A": {"category": {"index": ["a1", "a2"]}},
+                          "B": {"category": {"index": {"b1": 0, "b2": 1, "b3": 2}}}},
+            "value": [1, 2, 3, 4, 5, None]}
+    f = population.jsonstat_frame(data)
+    assert f.loc[(f["A"] == "a2") & (f["B"] == "b1"), "value"].iloc[0] == 4  # last dimension fastest
+    assert f["value"].isna().sum() == 1
+
+
+def test_sparse_values():
+    data = {"version": "2.0", "class": "dataset", "id": ["A"], "size": [3],
+            "dimension": {"A": {"category": {"index": ["x", "y", "z"]}}}, "value": {"1": 7}}
+    f = population.jsonstat_frame(data)
+    assert f["value"].isna().tolist() == [True, False, True]
+
+
+def test_age_bands_from_fixture_latest_year():
+    # Evenes 2025: 1 man and 2 women per single year of age 0..105+ → 3 per age
+    # 0-17: 18 ages, 18-66: 49, 67-79: 13, 80+: 26 (80..105+)
+    got = population.age_bands_07459(sample())
+    assert got["1853"]["year"] == 2025
+    assert got["1853"]["age_bands"] == {"0-17": 54, "18-66": 147, "67-79": 39, "80+": 78}
+    assert got["1853"]["total"] == 318
+    assert got["1851"]["age_bands"] == {"0-17": 126, "18-66": 343, "67-79": 91, "80+": 182}  # 7 per age
+    assert population.age_bands_07459(sample(), year="2024")["1853"]["total"] == 212  # 2 per age × 106
+
+
+def test_region_code_with_k_prefix_is_accepted():
+    data = sample()
+    cat = data["dimension"]["Region"]["category"]
+    cat["index"] = {"K-1853": 0, "K-1851": 1}
+    cat["label"] = {"K-1853": "Evenes", "K-1851": "Lødingen"}
+    assert set(population.age_bands_07459(data)) == {"1853", "1851"}
+
+
+def test_missing_ages_are_refused():
+    data = sample()
+    data["dimension"]["Alder"]["category"]["index"].pop("042")
+    idx = data["dimension"]["Alder"]["category"]["index"]
+    for i, k in enumerate(sorted(idx, key=idx.get)):
+        idx[k] = i
+    data["size"][2] = 105
+    data["value"] = data["value"][: 2 * 2 * 105 * 2]
+    with pytest.raises(DigireformError, match="Alder mangler 042"):
+        population.age_bands_07459(data)
+
+
+def test_wrong_value_count_is_refused():
+    data = sample()
+    data["value"] = data["value"][:-1]
+    with pytest.raises(DigireformError, match="value har 847 tall"):
+        population.jsonstat_frame(data, "fil.json")
+
+
+def _region(root: Path) -> None:
+    for nr, name in (("1853", "evenes"), ("1806", "narvik")):
+        folder = root / "municipalities" / f"{nr}-{name}"
+        folder.mkdir(parents=True)
+        (folder / "kommune.yaml").write_text(
+            f'number: "{nr}"\nname: {name.title()}\nexample_data: true\n'
+            "contacts:\n  - {role: IKT, name: Navn, email: a@example.no}\n"
+            "targets:\n  - {id: T1, text: Mål, metric: digital_post_share, target: 0.8, deadline: 2027-12-31}\n",
+            encoding="utf-8")
+
+
+def test_cli_import_updates_only_municipalities_in_folder(tmp_path, capsys):
+    _region(tmp_path)
+    narvik_before = (tmp_path / "municipalities/1806-narvik/kommune.yaml").read_text("utf-8")
+    assert cli.main(["import-population", str(FIXTURE), "--data", str(tmp_path)]) == 0
+    prof = store.read_profile(tmp_path, "1853")
+    assert prof["population"] == {
+        "year": 2025, "source": "SSB tabell 07459, folkemengde 1.1.2025 (oppdatert 2025-02-20)",
+        "total": 318, "age_bands": {"0-17": 54, "18-66": 147, "67-79": 39, "80+": 78},
+    }
+    assert prof["contacts"][0]["email"] == "a@example.no" and prof["targets"][0]["id"] == "T1"
+    assert (tmp_path / "municipalities/1806-narvik/kommune.yaml").read_text("utf-8") == narvik_before
+    out = capsys.readouterr()
+    assert "1853" in out.out and "1851" in out.err
+
+
+def test_cli_bad_file_changes_nothing(tmp_path, capsys):
+    _region(tmp_path)
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"version": "2.0",\n "class": }', encoding="utf-8")
+    before = (tmp_path / "municipalities/1853-evenes/kommune.yaml").read_text("utf-8")
+    assert cli.main(["import-population", str(bad), "--data", str(tmp_path)]) == 1
+    assert "bad.json:2: ugyldig JSON" in capsys.readouterr().err
+    assert (tmp_path / "municipalities/1853-evenes/kommune.yaml").read_text("utf-8") == before
+
+
+def test_no_matching_municipality_is_an_error(tmp_path, capsys):
+    (tmp_path / "municipalities").mkdir()
+    data = copy.deepcopy(sample())
+    p = tmp_path / "f.json"
+    p.write_text(json.dumps(data), encoding="utf-8")
+    assert cli.main(["import-population", str(p), "--data", str(tmp_path)]) == 1
+    assert "Ingen av kommunene" in capsys.readouterr().err

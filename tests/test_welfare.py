@@ -1,0 +1,96 @@
+"""Welfare technology: gaps, coverage per 1,000 aged 80+, joint volumes, contracts."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import digireform
+from digireform import welfare
+from digireform.report import ReportOptions, build_report
+
+HEADER = ("category,status,product,vendor,units_in_use,units_needed,target_year,priority,"
+          "response_service,annual_cost_nok,contract_end,notice_months,notes\n")
+
+
+def make_muni(root: Path, number: str, name: str, welfare_rows: str, population: str) -> None:
+    folder = root / "municipalities" / f"{number}-{name.lower()}"
+    folder.mkdir(parents=True)
+    (folder / "kommune.yaml").write_text(f'number: "{number}"\nname: {name}\n{population}', encoding="utf-8")
+    (folder / "welfare.csv").write_text(HEADER + welfare_rows, encoding="utf-8")
+
+
+@pytest.fixture()
+def region(tmp_path: Path):
+    make_muni(tmp_path, "1853", "Evenes",
+              "trygghetsalarm,in_use,A,A,40,50,2027,1,intermunicipal,,2027-06-30,6,\n"
+              "trygghetsalarm,in_use,B,B,10,10,2027,1,intermunicipal,,,,\n"
+              "digitalt_tilsyn,need,,,0,8,2028,2,,,,,\n"
+              "responssenter,in_use,,,1,1,2026,1,intermunicipal,,2031-12-31,12,\n",
+              'population: {year: 2025, source: test, total: 1000, age_bands: {"0-17": 200, "18-66": 600, "67-79": 120, "80+": 80}}\n')
+    make_muni(tmp_path, "1851", "Lodingen",
+              "trygghetsalarm,in_use,C,C,60,55,2027,1,private,,2026-06-30,3,\n"
+              "digitalt_tilsyn,planned,,,0,15,2027,1,private,,,,\n"
+              "lokalisering,need,,,0,6,,2,,,,,\n",
+              "population: {year: 2025, source: test, total: 2000}\n")
+    r = digireform.load(tmp_path)
+    assert r.problems == []
+    return r
+
+
+def test_gap_and_coverage_per_1000_aged_80_plus(region):
+    t = welfare.needs_table(region).set_index(["municipality", "category"])
+    alarm = t.loc[("1853", "trygghetsalarm")]
+    # two product rows summed: 40+10 in use, 50+10 needed
+    assert (alarm["in_use"], alarm["needed"], alarm["gap"]) == (50, 60, 10)
+    assert alarm["per_1000_80plus"] == 625.0  # 50 / 80 * 1000
+    assert alarm["coverage_basis"] == "80+"
+    # Lødingen has no age bands: falls back to the total population and says so
+    lod = t.loc[("1851", "trygghetsalarm")]
+    assert lod["gap"] == -5
+    assert lod["per_1000_80plus"] == 30.0  # 60 / 2000 * 1000
+    assert lod["coverage_basis"] == "total"
+    # a response centre is one service, not a unit per user: no coverage
+    assert pd.isna(t.loc[("1853", "responssenter"), "per_1000_80plus"])
+
+
+def test_coverage_rounds_to_one_decimal(tmp_path):
+    make_muni(tmp_path, "1853", "Evenes", "lokalisering,in_use,,,4,8,2027,2,,,,,\n",
+              'population: {year: 2025, source: t, total: 96, age_bands: {"0-17": 0, "18-66": 0, "67-79": 0, "80+": 96}}\n')
+    t = welfare.needs_table(digireform.load(tmp_path))
+    assert t["per_1000_80plus"].iloc[0] == 41.7  # 4 / 96 * 1000 = 41.666…
+
+
+def test_joint_volumes_for_any_set_of_partners(region):
+    both = welfare.joint_volumes(region.welfare).set_index(["category", "year"])
+    assert both.loc[("trygghetsalarm", 2027), "units"] == 60 + 55
+    assert both.loc[("trygghetsalarm", 2027), "in_use"] == 50 + 60
+    assert both.loc[("trygghetsalarm", 2027), "municipalities"] == 2
+    assert both.loc[("digitalt_tilsyn", 2027), "units"] == 15
+    assert both.loc[("digitalt_tilsyn", 2028), "units"] == 8
+    # the row without target year cannot be placed in time
+    assert ("lokalisering", 2027) not in both.index
+    assert welfare.joint_volumes(region.welfare).attrs["unplaced_rows"] == 1
+    one = welfare.joint_volumes(region.welfare, municipalities=["1853"]).set_index(["category", "year"])
+    assert one.loc[("trygghetsalarm", 2027), "units"] == 60
+    assert list(welfare.joint_volumes(region.welfare).columns[:3]) == ["category", "year", "units"]
+
+
+def test_response_service_and_contracts_ending(region):
+    assert welfare.response_services(region) == {"1851": "private", "1853": "intermunicipal"}
+    ending = welfare.contracts_ending(region, dt.date(2026, 1, 1), horizon_years=5)
+    assert list(ending["municipality"]) == ["1851", "1853"]  # 2031-12-31 is beyond five years
+    assert ending["notice_by"].iloc[1].date() == dt.date(2026, 12, 30)  # 2027-06-30 minus 6 months
+
+
+def test_report_section_keys(region):
+    rep = build_report(region, ReportOptions(as_of=dt.date(2026, 1, 1)))
+    w = rep["municipalities"]["1853"]["welfare"]["trygghetsalarm"]
+    assert (w["in_use"], w["needed"], w["gap"], w["per_1000_80plus"]) == (50, 60, 10, 625.0)
+    assert isinstance(w["in_use"], int)
+    assert rep["municipalities"]["1851"]["welfare"]["trygghetsalarm"]["coverage_basis"] == "total"
+    assert rep["region"]["welfare_joint"]["trygghetsalarm"] == {"2027": 115}
+    assert any("80+ mangler" in w for w in rep["warnings"])
+    assert any("mangler målår" in w for w in rep["warnings"])
