@@ -1,0 +1,225 @@
+"""Safe concurrent saving: row-level three-way merge, conflicts, validation, locking."""
+from __future__ import annotations
+
+import multiprocessing
+from pathlib import Path
+
+import pytest
+
+from digireform import sync
+from digireform.errors import ValidationError
+
+HEADER = (
+    "system_id,product,vendor,vendor_orgnr,service_area,function,hosting,lifecycle,users,annual_cost_nok,"
+    "contract_end,notice_months,contract_type,personal_data,dpa,integrations,satisfaction,confidential,notes\n"
+)
+WELFARE_HEADER = (
+    "category,status,product,vendor,units_in_use,units_needed,target_year,priority,response_service,"
+    "annual_cost_nok,contract_end,notice_months,notes\n"
+)
+
+
+def system(sid: str, product: str, users: str = "10", cost: str = "1000") -> str:
+    return f"{sid},{product},Leverandør AS,,felles,Funksjon,saas,operational,{users},{cost},2027-01-01,3,SSA-L,none,not_needed,,,no,\n"
+
+
+def make_region(tmp_path: Path, systems: list[str], welfare: list[str] | None = None) -> Path:
+    folder = tmp_path / "municipalities" / "1853-evenes"
+    folder.mkdir(parents=True)
+    (folder / "kommune.yaml").write_text(
+        'number: "1853"\nname: Evenes\nexample_data: true\npopulation: {year: 2025, total: 1400}\n'
+        "contacts:\n  - {role: IKT, name: Kari, email: kari@example.no, phone: '1'}\n",
+        encoding="utf-8",
+    )
+    (folder / "systems.csv").write_text(HEADER + "".join(systems), encoding="utf-8")
+    if welfare is not None:
+        (folder / "welfare.csv").write_text(WELFARE_HEADER + "".join(welfare), encoding="utf-8")
+    return tmp_path
+
+
+def ids(data: Path) -> list[str]:
+    return [r["system_id"] for r in sync.load_table(data, "1853", "systems").rows]
+
+
+def edit(rows: list[dict], sid: str, **changes: str) -> list[dict]:
+    return [{**r, **changes} if r["system_id"] == sid else dict(r) for r in rows]
+
+
+def test_unchanged_file_saves_our_rows(tmp_path):
+    data = make_region(tmp_path, [system("A", "Alfa"), system("B", "Beta")])
+    snap = sync.load_table(data, "1853", "systems")
+    res = sync.save_rows(data, "1853", "systems", snap.rows, edit(snap.rows, "A", users="99"), snap.fingerprint)
+    assert res.merged_from_others == 0
+    again = sync.load_table(data, "1853", "systems")
+    assert again.rows[0]["users"] == "99" and again.rows[1] == snap.rows[1]
+    assert again.fingerprint == res.snapshot.fingerprint
+
+
+def test_different_rows_merge(tmp_path):
+    data = make_region(tmp_path, [system("A", "Alfa"), system("B", "Beta"), system("C", "Gamma")])
+    base = sync.load_table(data, "1853", "systems")
+    # someone else changes B and deletes C and adds D, and saves first
+    theirs = [r for r in edit(base.rows, "B", users="50") if r["system_id"] != "C"]
+    theirs.append({**base.rows[0], "system_id": "D", "product": "Delta"})
+    sync.save_rows(data, "1853", "systems", base.rows, theirs, base.fingerprint)
+    # we change A and add E, from the old snapshot
+    ours = edit(base.rows, "A", users="7") + [{**base.rows[0], "system_id": "E", "product": "Epsilon"}]
+    res = sync.save_rows(data, "1853", "systems", base.rows, ours, base.fingerprint)
+    rows = {r["system_id"]: r for r in sync.load_table(data, "1853", "systems").rows}
+    assert list(rows) == ["A", "B", "D", "E"]
+    assert rows["A"]["users"] == "7" and rows["B"]["users"] == "50"
+    assert res.merged_from_others == 3  # theirs: B changed, C removed, D added
+
+
+def test_same_row_conflict_writes_nothing_and_shows_both(tmp_path):
+    data = make_region(tmp_path, [system("A", "Alfa"), system("B", "Beta")])
+    base = sync.load_table(data, "1853", "systems")
+    sync.save_rows(data, "1853", "systems", base.rows, edit(base.rows, "A", users="50"), base.fingerprint)
+    before = (data / "municipalities/1853-evenes/systems.csv").read_bytes()
+    with pytest.raises(sync.ConflictError) as info:
+        sync.save_rows(data, "1853", "systems", base.rows, edit(base.rows, "A", users="7"), base.fingerprint)
+    assert (data / "municipalities/1853-evenes/systems.csv").read_bytes() == before
+    (conflict,) = info.value.conflicts
+    assert conflict.key == "A"
+    assert [(d.field, d.base, d.ours, d.theirs) for d in conflict.fields] == [("users", "10", "7", "50")]
+    assert "din endring «7»" in str(info.value) and "lagret av en annen «50»" in str(info.value)
+    # the user chooses their own version after seeing both
+    sync.save_rows(data, "1853", "systems", base.rows, edit(base.rows, "A", users="7"), base.fingerprint, prefer="ours")
+    assert sync.load_table(data, "1853", "systems").rows[0]["users"] == "7"
+
+
+def test_delete_against_edit_is_a_conflict(tmp_path):
+    data = make_region(tmp_path, [system("A", "Alfa"), system("B", "Beta")])
+    base = sync.load_table(data, "1853", "systems")
+    sync.save_rows(data, "1853", "systems", base.rows, edit(base.rows, "B", product="Beta 2"), base.fingerprint)
+    with pytest.raises(sync.ConflictError) as info:
+        sync.save_rows(data, "1853", "systems", base.rows, base.rows[:1], base.fingerprint)
+    assert info.value.conflicts[0].ours_deleted
+    assert ids(data) == ["A", "B"]
+
+
+def test_bad_value_refused_file_unchanged(tmp_path):
+    data = make_region(tmp_path, [system("A", "Alfa")])
+    path = data / "municipalities/1853-evenes/systems.csv"
+    before = path.read_bytes()
+    snap = sync.load_table(data, "1853", "systems")
+    with pytest.raises(ValidationError) as info:
+        sync.save_rows(data, "1853", "systems", snap.rows, edit(snap.rows, "A", users="mange"), snap.fingerprint)
+    assert path.read_bytes() == before
+    (problem,) = info.value.problems
+    assert (problem.line, problem.field) == (2, "users") and "«mange» er ikke et heltall" in problem.message
+
+
+def test_old_errors_in_untouched_rows_do_not_block(tmp_path):
+    data = make_region(tmp_path, [system("A", "Alfa", users="x"), system("B", "Beta", users="y")])
+    snap = sync.load_table(data, "1853", "systems")
+    res = sync.save_rows(data, "1853", "systems", snap.rows, edit(snap.rows, "A", users="5"), snap.fingerprint)
+    assert [(p.line, p.field) for p in res.warnings] == [(3, "users")]
+    assert sync.load_table(data, "1853", "systems").rows[0]["users"] == "5"
+
+
+def test_removing_a_referenced_system_is_refused(tmp_path):
+    a = system("A", "Alfa").replace(",,,no,", ",B,,no,")  # A integrates with B
+    data = make_region(tmp_path, [a, system("B", "Beta")])
+    snap = sync.load_table(data, "1853", "systems")
+    with pytest.raises(ValidationError) as info:
+        sync.save_rows(data, "1853", "systems", snap.rows, snap.rows[:1], snap.fingerprint)
+    assert info.value.problems[0].field == "integrations"
+    assert ids(data) == ["A", "B"]
+
+
+def test_welfare_rows_pair_by_category(tmp_path):
+    rows = ["trygghetsalarm,in_use,Careium,Careium,10,20,2028,1,own,1000,,,\n",
+            "digitalt_tilsyn,need,,,0,5,2027,2,,,,,\n"]
+    data = make_region(tmp_path, [system("A", "Alfa")], rows)
+    base = sync.load_table(data, "1853", "welfare")
+    theirs = [dict(r) for r in base.rows]
+    theirs[1]["status"] = "planned"  # a status change is the same row
+    sync.save_rows(data, "1853", "welfare", base.rows, theirs, base.fingerprint)
+    ours = [dict(r) for r in base.rows]
+    ours[0]["units_in_use"] = "12"
+    sync.save_rows(data, "1853", "welfare", base.rows, ours, base.fingerprint)
+    now = sync.load_table(data, "1853", "welfare").rows
+    assert [(r["category"], r["status"], r["units_in_use"]) for r in now] == [
+        ("trygghetsalarm", "in_use", "12"), ("digitalt_tilsyn", "planned", "0")]
+
+
+def test_profile_merge_by_key_and_conflict(tmp_path):
+    data = make_region(tmp_path, [system("A", "Alfa")])
+    base = sync.load_profile(data, "1853")
+    theirs = {**base.data, "digitalisation": {"innbygger": "mostly_digital"}}
+    sync.save_profile(data, "1853", base.data, theirs, base.fingerprint)
+    ours = {**base.data, "population": {"year": 2025, "total": 1500}}
+    sync.save_profile(data, "1853", base.data, ours, base.fingerprint)
+    now = sync.load_profile(data, "1853").data
+    assert now["population"]["total"] == 1500 and now["digitalisation"] == {"innbygger": "mostly_digital"}
+    assert now["contacts"][0]["name"] == "Kari"
+    with pytest.raises(sync.ConflictError) as info:
+        sync.save_profile(data, "1853", base.data, {**base.data, "population": {"year": 2025, "total": 9}},
+                          base.fingerprint)
+    assert info.value.conflicts[0].key == "population"
+    assert sync.load_profile(data, "1853").data["population"]["total"] == 1500
+
+
+# --------------------------------------------------------------------------- two processes
+
+
+def _worker(data: str, start, sid: str, users: str, result) -> None:
+    """Load, wait until the other process has loaded too, then save one changed row."""
+    snap = sync.load_table(data, "1853", "systems")
+    start.wait()
+    try:
+        sync.save_rows(data, "1853", "systems", snap.rows, edit(snap.rows, sid, users=users), snap.fingerprint)
+        result.put((users, "ok"))
+    except sync.ConflictError as exc:
+        result.put((users, str(exc)))
+
+
+def _adder(data: str, start, prefix: str, n: int, result) -> None:
+    """Add n rows one save at a time, each from a fresh or stale snapshot (every other one stale)."""
+    start.wait()
+    snap = sync.load_table(data, "1853", "systems")
+    for i in range(n):
+        rows = snap.rows + [{**snap.rows[0], "system_id": f"{prefix}{i}", "product": f"P{i}"}]
+        res = sync.save_rows(data, "1853", "systems", snap.rows, rows, snap.fingerprint)
+        snap = res.snapshot if i % 2 else sync.load_table(data, "1853", "systems")
+    result.put(prefix)
+
+
+def _run(target, args_list) -> list:
+    ctx = multiprocessing.get_context("fork")
+    start, result = ctx.Barrier(len(args_list)), ctx.Queue()
+    procs = [ctx.Process(target=target, args=(a[0], start, *a[1:], result)) for a in args_list]
+    for p in procs:
+        p.start()
+    out = [result.get(timeout=60) for _ in procs]
+    for p in procs:
+        p.join(timeout=60)
+        assert p.exitcode == 0
+    return out
+
+
+def test_two_processes_different_rows_nothing_lost(tmp_path):
+    data = make_region(tmp_path, [system("A", "Alfa"), system("B", "Beta")])
+    _run(_worker, [(str(data), "A", "111"), (str(data), "B", "222")])
+    rows = {r["system_id"]: r["users"] for r in sync.load_table(data, "1853", "systems").rows}
+    assert rows == {"A": "111", "B": "222"}
+
+
+def test_two_processes_same_row_one_wins_other_sees_conflict(tmp_path):
+    data = make_region(tmp_path, [system("A", "Alfa"), system("B", "Beta")])
+    out = dict(_run(_worker, [(str(data), "A", "111"), (str(data), "A", "222")]))
+    winners = [u for u, msg in out.items() if msg == "ok"]
+    assert len(winners) == 1
+    loser = ({"111", "222"} - set(winners)).pop()
+    assert f"din endring «{loser}»" in out[loser] and f"lagret av en annen «{winners[0]}»" in out[loser]
+    snap = sync.load_table(data, "1853", "systems")
+    assert not snap.problems and snap.rows[0]["users"] == winners[0]
+
+
+def test_two_processes_many_saves_nothing_lost(tmp_path):
+    data = make_region(tmp_path, [system("A", "Alfa")])
+    _run(_adder, [(str(data), "X", 15), (str(data), "Y", 15)])
+    got = ids(data)
+    assert sorted(got) == sorted(["A"] + [f"X{i}" for i in range(15)] + [f"Y{i}" for i in range(15)])
+    assert not sync.load_table(data, "1853", "systems").problems
