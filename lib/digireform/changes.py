@@ -127,8 +127,18 @@ def _profile(data: bytes | None) -> dict[str, Any]:
     return parsed if isinstance(parsed, dict) else {}
 
 
+def _flatten(value: Any, prefix: str) -> dict[str, Any]:
+    """Nested mappings → dotted paths (population.total); lists and scalars stay whole."""
+    if isinstance(value, dict) and value:
+        out: dict[str, Any] = {}
+        for k, v in value.items():
+            out.update(_flatten(v, f"{prefix}.{k}"))
+        return out
+    return {prefix: value}
+
+
 def diff_profile(old: dict, new: dict) -> list[tuple[str, str, list[FieldChange], bool]]:
-    """(action, key, changes, private) per top-level key of kommune.yaml."""
+    """(action, key, changes, private) per top-level key of kommune.yaml; changes by dotted path."""
     from .sync import _yaml_inline
 
     out = []
@@ -137,7 +147,11 @@ def diff_profile(old: dict, new: dict) -> list[tuple[str, str, list[FieldChange]
             continue
         action = "added" if key not in old else "removed" if key not in new else "changed"
         private = key in PRIVATE_KEYS
-        fields = [] if private else [FieldChange(key, _yaml_inline(old.get(key)), _yaml_inline(new.get(key)))]
+        fields = []
+        if not private:
+            a, b = _flatten(old.get(key), key), _flatten(new.get(key), key)
+            fields = [FieldChange(p, _yaml_inline(a.get(p)), _yaml_inline(b.get(p)))
+                      for p in dict.fromkeys([*a, *b]) if a.get(p) != b.get(p)]
         out.append((action, key, fields, private))
     return out
 
@@ -195,14 +209,13 @@ def format_changes(items: list[Change], has_head: bool = True) -> str:
         lines.append(f"  {ACTION_LABELS[c.action]}: {c.key}")
         if c.action == "changed":
             for f in c.fields:
-                what = f.field if c.kind != "profile" else "verdi"
-                lines.append(f"    {what}: {_val(f.old)} → {_val(f.new)}")
+                lines.append(f"    {f.field}: {_val(f.old)} → {_val(f.new)}")
         elif c.action == "added" and c.kind != "profile":
             shown = ", ".join(f"{f.field}={f.new}" for f in c.fields if f.field not in ("system_id",))
             if shown:
                 lines.append(f"    {shown}")
         elif c.action == "added":
-            lines.append(f"    {_val(c.fields[0].new)}")
+            lines += [f"    {f.field}: {_val(f.new)}" for f in c.fields]
     return "\n".join(lines)
 
 

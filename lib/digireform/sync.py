@@ -486,7 +486,7 @@ def _yaml_inline(value: Any) -> str | None:
 
     if value is None:
         return None
-    return yaml.safe_dump(value, allow_unicode=True, default_flow_style=True, width=10_000).strip().removesuffix("...").strip()
+    return yaml.safe_dump(value, allow_unicode=True, default_flow_style=True, sort_keys=False, width=10_000).strip().removesuffix("...").strip()
 
 
 def save_profile(

@@ -1,0 +1,114 @@
+"""Change summary since the last git commit, against a temporary git repository."""
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from digireform import changes, cli
+from digireform.errors import DigireformError
+
+HEADER = (
+    "system_id,product,vendor,vendor_orgnr,service_area,function,hosting,lifecycle,users,annual_cost_nok,"
+    "contract_end,notice_months,contract_type,personal_data,dpa,integrations,satisfaction,confidential,notes\n"
+)
+WELFARE_HEADER = (
+    "category,status,product,vendor,units_in_use,units_needed,target_year,priority,response_service,"
+    "annual_cost_nok,contract_end,notice_months,notes\n"
+)
+PROFILE = (
+    'number: "1853"\nname: Evenes\npopulation: {year: 2025, total: 1400}\n'
+    "contacts:\n  - {role: IKT, name: Kari Hemmelig, email: kari@example.no, phone: '123'}\n"
+)
+
+
+def system(sid: str, product: str, users: str = "10") -> str:
+    return f"{sid},{product},Lev AS,,felles,F,saas,operational,{users},1000,2027-01-01,3,SSA-L,none,not_needed,,,no,\n"
+
+
+def git(cwd: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True)
+
+
+def make_repo(tmp_path: Path, sub: str = "data") -> tuple[Path, Path]:
+    """A git repository whose data folder is `sub` (empty string: the repository itself)."""
+    repo = tmp_path / "repo"
+    data = repo / sub if sub else repo
+    folder = data / "municipalities" / "1853-evenes"
+    folder.mkdir(parents=True)
+    (folder / "kommune.yaml").write_text(PROFILE, encoding="utf-8")
+    (folder / "systems.csv").write_text(HEADER + system("A", "Alfa") + system("B", "Beta") + system("C", "Gamma"),
+                                        encoding="utf-8")
+    (folder / "welfare.csv").write_text(WELFARE_HEADER + "trygghetsalarm,in_use,Careium,,10,20,2028,1,own,,,,\n",
+                                        encoding="utf-8")
+    git(repo, "init", "-q")
+    git(repo, "config", "user.name", "Test")
+    git(repo, "config", "user.email", "test@example.no")
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "start")
+    return repo, folder
+
+
+def edit_working_tree(folder: Path) -> None:
+    (folder / "systems.csv").write_text(
+        HEADER + system("A", "Alfa", users="25") + system("C", "Gamma") + system("D", "Delta"), encoding="utf-8")
+    (folder / "welfare.csv").write_text(WELFARE_HEADER + "trygghetsalarm,in_use,Careium,,12,20,2028,1,own,,,,\n",
+                                        encoding="utf-8")
+    (folder / "kommune.yaml").write_text(
+        PROFILE.replace("total: 1400", "total: 1450").replace("Kari Hemmelig", "Per Hemmelig"), encoding="utf-8")
+
+
+@pytest.mark.parametrize("sub", ["data", ""])
+def test_changes_named_by_municipality_and_id(tmp_path, sub):
+    repo, folder = make_repo(tmp_path, sub)
+    edit_working_tree(folder)
+    data = repo / sub if sub else repo
+    got = [(c.municipality, c.kind, c.action, c.key, [(f.field, f.old, f.new) for f in c.fields if c.action != "added"])
+           for c in changes.changes(data)]
+    assert got == [
+        ("1853", "profile", "changed", "population",
+         [("population.total", "1400", "1450")]),
+        ("1853", "profile", "changed", "contacts", []),
+        ("1853", "systems", "changed", "A", [("users", "10", "25")]),
+        ("1853", "systems", "removed", "B", []),
+        ("1853", "systems", "added", "D", []),
+        ("1853", "welfare", "changed", "trygghetsalarm (Careium)", [("units_in_use", "10", "12")]),
+    ]
+
+
+def test_cli_prints_norwegian_summary_without_contacts(tmp_path, capsys):
+    repo, folder = make_repo(tmp_path)
+    edit_working_tree(folder)
+    assert cli.main(["changes", "--data", str(repo / "data")]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Endringer i dataene siden siste commit: 1 nye, 4 endrede, 1 fjernede.")
+    assert "1853 Evenes – systemer:" in out
+    assert "  Endret: A\n    users: 10 → 25" in out
+    assert "  Fjernet: B" in out
+    assert "kommuneprofil:\n  Endret: population\n    population.total: 1400 → 1450" in out
+    assert "  Ny: D\n    product=Delta" in out
+    assert "kontaktpersoner (personopplysninger vises ikke)" in out
+    assert "Hemmelig" not in out and "kari@" not in out
+
+
+def test_no_changes_and_no_repository(tmp_path, capsys):
+    repo, _ = make_repo(tmp_path)
+    assert changes.summary(repo / "data") == "Ingen endringer i dataene siden siste commit."
+    plain = tmp_path / "plain"
+    (plain / "municipalities").mkdir(parents=True)
+    with pytest.raises(DigireformError, match="ligger ikke i et git-depot"):
+        changes.changes(plain)
+    assert cli.main(["changes", "--data", str(plain)]) == 1
+    assert "git-depot" in capsys.readouterr().err
+
+
+def test_repository_without_commit_lists_everything_as_new(tmp_path):
+    repo = tmp_path / "fresh"
+    folder = repo / "municipalities" / "1853-evenes"
+    folder.mkdir(parents=True)
+    (folder / "kommune.yaml").write_text(PROFILE, encoding="utf-8")
+    (folder / "systems.csv").write_text(HEADER + system("A", "Alfa"), encoding="utf-8")
+    git(repo, "init", "-q")
+    text = changes.summary(repo)
+    assert "(ingen commit ennå: alt er nytt)" in text and "  Ny: A" in text
