@@ -29,7 +29,7 @@ import pandas as pd
 import yaml
 
 from .errors import Problem, ValidationError, display_path
-from .schema import SERVICE_AREAS, code_list, load_yaml_text, orgnr_valid, package_yaml
+from .schema import SERVICE_AREAS, code_list, load_yaml_text, normalise_token, orgnr_valid, package_yaml
 
 CPV_RE = re.compile(r"^\d{8}-\d$")
 _PUNCT_RE = re.compile(r"[\W_]+", re.UNICODE)
@@ -291,7 +291,7 @@ def merge_entries(base: list[CatalogueEntry], extra: Iterable[CatalogueEntry]) -
 
 
 def canonical_products(systems: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
-    """Systems plus `product_canonical`, `in_catalogue`, `cpv` (and catalogue area/function).
+    """Systems plus `product_canonical`, `in_catalogue`, `cpv`, `function_key` (and catalogue area/function).
 
     Matching is done once per distinct (product, vendor) pair, so a national data set
     costs a few hundred lookups, not one per row.
@@ -310,7 +310,17 @@ def canonical_products(systems: pd.DataFrame, catalogue: Catalogue) -> pd.DataFr
     out["cpv"] = pd.Series([h.cpv if h else None for h in hits], index=out.index, dtype=object)
     out["catalogue_function"] = pd.Series([h.function if h else None for h in hits], index=out.index, dtype=object)
     out["catalogue_service_area"] = pd.Series([h.service_area if h else None for h in hits], index=out.index, dtype=object)
+    out["function_key"] = _function_keys(out)
     return out
+
+
+def _function_keys(canon: pd.DataFrame) -> pd.Series:
+    """What task a row solves, for comparing across products: the row's own function text
+    (normalised), else the catalogue's function for the product; None when neither is known."""
+    own = canon["function"].astype(object) if "function" in canon else pd.Series(None, index=canon.index, dtype=object)
+    chosen = own.where(own.notna(), canon["catalogue_function"])
+    uniq = {v: normalise_token(v) for v in chosen.dropna().unique()}
+    return pd.Series([uniq.get(v) if isinstance(v, str) else None for v in chosen], index=canon.index, dtype=object)
 
 
 def not_in_catalogue(canon: pd.DataFrame) -> list[dict[str, Any]]:

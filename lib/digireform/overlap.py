@@ -1,0 +1,390 @@
+"""Overlap between the partners: shared products, harmonisation candidates, exit windows.
+
+`analyse` runs the whole chain on any systems DataFrame (the project group's notebook
+passes full data; the public report and the CLI pass `privacy.public_systems`, so
+confidential rows show up as missing dates instead of leaking contract terms):
+
+1. match products to the catalogue (`catalogue.canonical_products`);
+2. shared products (≥ 2 partners) and harmonisation candidates (one service area and
+   function, different products in different municipalities);
+3. exit windows per product and per function (`exit_windows`);
+4. similarity and communities (`network`);
+5. joint-tender candidates with value and threshold (`candidates`).
+
+Every figure is traceable: lists carry the municipalities and system IDs behind them.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from . import exit_windows as ew
+from . import network
+from .candidates import joint_candidates
+from .catalogue import Catalogue, canonical_products, load_catalogue, not_in_catalogue
+from .report import ReportOptions
+from .schema import label
+
+# --------------------------------------------------------------------------- building blocks
+
+
+def _sum(s: pd.Series) -> float | None:
+    total = pd.to_numeric(s, errors="coerce").sum(min_count=1)
+    return None if pd.isna(total) else float(total)
+
+
+def _money(x: float | None) -> float | int | None:
+    if x is None:
+        return None
+    return int(x) if float(x).is_integer() else round(float(x), 2)
+
+
+def _ids(rows: pd.DataFrame) -> dict[str, list[str]]:
+    return {str(nr): sorted(map(str, g["system_id"])) for nr, g in rows.groupby("municipality", sort=True)}
+
+
+def product_matrix(canon: pd.DataFrame, value: str = "users") -> pd.DataFrame:
+    """Product × municipality table of `users` or `annual_cost_nok` (NaN: not used or unknown)."""
+    df = canon.assign(_v=pd.to_numeric(canon[value], errors="coerce").astype("float64"))
+    return df.pivot_table(index="product_canonical", columns="municipality", values="_v",
+                          aggfunc=lambda s: s.sum(min_count=1), dropna=False).sort_index()
+
+
+def shared_products(canon: pd.DataFrame) -> list[dict[str, Any]]:
+    """Products used by two or more partners, most partners and highest cost first."""
+    out = []
+    n = canon.groupby("product_canonical", sort=False)["municipality"].nunique()
+    for product in n[n >= 2].index:
+        rows = canon[canon["product_canonical"] == product]
+        users, cost = _sum(rows["users"]), _sum(rows["annual_cost_nok"])
+        out.append({
+            "product": product,
+            "municipalities": sorted(rows["municipality"].unique().tolist()),
+            "systems": _ids(rows),
+            "users": None if users is None else int(users),
+            "annual_cost_nok": _money(cost) if cost is not None else 0,
+            "cost_complete": bool(rows["annual_cost_nok"].notna().all()),
+            "in_catalogue": bool(rows["in_catalogue"].iloc[0]),
+        })
+    out.sort(key=lambda s: (-len(s["municipalities"]), -(s["annual_cost_nok"] or 0), s["product"]))
+    return out
+
+
+def function_labels(canon: pd.DataFrame) -> pd.Series:
+    """function_key → the spelling most rows use (ties: alphabetical)."""
+    text = canon["function"].astype(object).where(canon["function"].notna(), canon["catalogue_function"])
+    df = pd.DataFrame({"k": canon["function_key"], "t": text}).dropna()
+    if df.empty:
+        return pd.Series(dtype=object)
+    counts = df.groupby(["k", "t"]).size().reset_index(name="n").sort_values(["k", "n", "t"], ascending=[True, False, True])
+    return counts.drop_duplicates("k").set_index("k")["t"]
+
+
+def harmonisation_candidates(canon: pd.DataFrame) -> list[dict[str, Any]]:
+    """Same service area and function solved with different products in different municipalities."""
+    rows = canon[canon["function_key"].notna()]
+    labels = function_labels(rows)
+    out = []
+    grouped = rows.groupby([rows["service_area"].astype(str), "function_key"], sort=True)
+    stats = grouped.agg(products=("product_canonical", "nunique"), munis=("municipality", "nunique"))
+    for (area, key) in stats[(stats["products"] >= 2) & (stats["munis"] >= 2)].index:
+        g = grouped.get_group((area, key))
+        products: dict[str, list[str]] = {}
+        details: dict[str, dict[str, Any]] = {}
+        for product, pg in g.groupby("product_canonical", sort=True):
+            products[product] = sorted(pg["municipality"].unique().tolist())
+            users = _sum(pg["users"])
+            details[product] = {"municipalities": products[product], "users": None if users is None else int(users),
+                                "annual_cost_nok": _money(_sum(pg["annual_cost_nok"]) or 0)}
+        out.append({
+            "service_area": area,
+            "service_area_label": label("service_area", area),
+            "function": str(labels.get(key, key)),
+            "function_key": key,
+            "products": products,
+            "product_details": details,
+            "municipalities": sorted(g["municipality"].unique().tolist()),
+            "systems": _ids(g),
+            "users": int(_sum(g["users"]) or 0),
+            "annual_cost_nok": _money(_sum(g["annual_cost_nok"]) or 0),
+            "cost_complete": bool(g["annual_cost_nok"].notna().all()),
+        })
+    out.sort(key=lambda h: (-h["annual_cost_nok"], h["service_area"], h["function"]))
+    return out
+
+
+# --------------------------------------------------------------------------- the analysis
+
+
+@dataclass
+class OverlapResult:
+    """Everything the report, CLI and notebook show about overlap."""
+
+    options: ReportOptions
+    canon: pd.DataFrame
+    shared_products: list[dict[str, Any]]
+    harmonisation_candidates: list[dict[str, Any]]
+    exit_windows: list[dict[str, Any]]
+    function_windows: list[dict[str, Any]]
+    tender_candidates: list[dict[str, Any]]
+    not_in_catalogue: list[dict[str, Any]]
+    missing_dates: list[dict[str, Any]]
+    similarity: pd.DataFrame | None = None
+    communities: list[list[str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    catalogue_sources: list[str] = field(default_factory=list)
+
+    def as_report(self) -> dict[str, Any]:
+        """The `overlap` section of `report --json` (dates ISO, internal keys removed)."""
+        weight = network.settings()["weight"]
+        sim = None
+        if self.similarity is not None:
+            sim = {
+                "weight": weight,
+                "weight_label": network.WEIGHT_LABELS.get(weight, weight),
+                "method": "weighted_jaccard",
+                "pairs": network.similarity_pairs(self.similarity, network.settings()["report_max_pairs"]),
+                "rows_without_weight": network.missing_weights(self.canon, weight),
+            }
+        o = self.options
+        return _iso({
+            "settings": {"as_of": o.as_of, "k": o.k, "tolerance_months": o.tolerance_months,
+                         "horizon_years": o.horizon_years, "period_years": o.period_years,
+                         "option_years": o.option_years},
+            "shared_products": self.shared_products,
+            "harmonisation_candidates": [_drop(h, "function_key") for h in self.harmonisation_candidates],
+            "exit_windows": self.exit_windows,
+            "exit_windows_by_function": [_drop(w, "function_key") for w in self.function_windows],
+            "tender_candidates": self.tender_candidates,
+            "not_in_catalogue": self.not_in_catalogue,
+            "missing_dates": self.missing_dates,
+            "similarity": sim,
+            "communities": self.communities,
+            "catalogue_sources": self.catalogue_sources,
+        })
+
+
+def _drop(d: dict, *keys: str) -> dict:
+    return {k: v for k, v in d.items() if k not in keys}
+
+
+def _iso(obj: Any) -> Any:
+    if isinstance(obj, dict):
+        return {str(k): _iso(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_iso(v) for v in obj]
+    if isinstance(obj, pd.Timestamp):
+        return obj.date().isoformat()
+    if isinstance(obj, dt.date):
+        return obj.isoformat()
+    return obj
+
+
+def select(systems: pd.DataFrame, service_areas: list[str] | None = None,
+           municipalities: list[str] | None = None) -> pd.DataFrame:
+    """Rows in use (lifecycle ≠ retired), optionally limited to service areas / municipalities."""
+    rows = systems[(systems["lifecycle"] != "retired").fillna(True)]
+    if service_areas:
+        rows = rows[rows["service_area"].astype(str).isin(service_areas)]
+    if municipalities:
+        rows = rows[rows["municipality"].isin(municipalities)]
+    return rows
+
+
+def analyse(systems: pd.DataFrame, catalogue: Catalogue | None = None, options: ReportOptions | None = None,
+            region_size: int | None = None, service_areas: list[str] | None = None,
+            municipalities: list[str] | None = None, with_network: bool = True) -> OverlapResult:
+    """Run the overlap chain on `systems` (any typed systems DataFrame, e.g. `Region.systems`)."""
+    options = options or ReportOptions()
+    catalogue = catalogue or load_catalogue()
+    canon = canonical_products(select(systems, service_areas, municipalities), catalogue)
+    shared = shared_products(canon)
+    harmon = harmonisation_candidates(canon)
+    product_windows, function_windows = _windows(canon, options)
+    size = region_size or max(canon["municipality"].nunique(), 1)
+    ranked, warnings = joint_candidates(shared, harmon, product_windows, function_windows, size, options.as_of,
+                                        options.period_years, options.option_years)
+    result = OverlapResult(
+        options=options, canon=canon, shared_products=shared, harmonisation_candidates=harmon,
+        exit_windows=product_windows, function_windows=function_windows, tender_candidates=ranked,
+        not_in_catalogue=not_in_catalogue(canon), missing_dates=ew.missing_dates(canon),
+        warnings=warnings, catalogue_sources=list(catalogue.sources),
+    )
+    if with_network and len(canon):
+        result.similarity = network.similarity(canon)
+        result.communities = network.communities(result.similarity)
+    result.warnings += _data_warnings(result)
+    return result
+
+
+def _windows(canon: pd.DataFrame, options: ReportOptions) -> tuple[list[dict], list[dict]]:
+    cfg = ew.settings()
+    end = ew.horizon_end(options.as_of, options.horizon_years)
+    life = canon["lifecycle"].astype(str)
+    prod_rows = canon[life.isin(cfg["product_lifecycles"])]
+    dates = ew.municipality_dates(prod_rows, ["product_canonical"], options.as_of)
+    product_windows = ew.group_windows(dates, ["product_canonical"], options.k, options.tolerance_months, end)
+    for w in product_windows:
+        w["product"] = w.pop("product_canonical")
+    product_windows = [{"product": w.pop("product"), **w} for w in product_windows]
+
+    func_rows = canon[life.isin(cfg["function_lifecycles"]) & canon["function_key"].notna()]
+    func_rows = func_rows.assign(service_area=func_rows["service_area"].astype(str))
+    fdates = ew.municipality_dates(func_rows, ["service_area", "function_key"], options.as_of)
+    function_windows = ew.group_windows(fdates, ["service_area", "function_key"], options.k,
+                                        options.tolerance_months, end)
+    labels = function_labels(func_rows)
+    by_system = func_rows.set_index(["municipality", "system_id"])["product_canonical"]
+    for w in function_windows:
+        w["function"] = str(labels.get(w["function_key"], w["function_key"]))
+        products: dict[str, list[str]] = {}
+        for nr, ids in w["systems"].items():
+            for sid in ids:
+                products.setdefault(by_system.at[(nr, sid)], [])
+                if nr not in products[by_system.at[(nr, sid)]]:
+                    products[by_system.at[(nr, sid)]].append(nr)
+        w["products"] = dict(sorted(products.items()))
+    key = lambda w: (w["proposed_start"], -len(w["municipalities"]))  # noqa: E731
+    return sorted(product_windows, key=key), sorted(function_windows, key=key)
+
+
+def _data_warnings(result: OverlapResult) -> list[str]:
+    out = []
+    if result.missing_dates:
+        n = len(result.missing_dates)
+        hidden = sum(1 for m in result.missing_dates if m["reason"] == "confidential")
+        extra = f" ({hidden} av dem er unntatt offentlighet)" if hidden else ""
+        out.append(f"{n} systemer mangler avtaleutløp eller oppsigelsestid{extra}; de er ikke med i exit-vinduene.")
+    if result.not_in_catalogue:
+        out.append(f"{len(result.not_in_catalogue)} produkter er ikke i produktkatalogen (se «ikke i katalogen»).")
+    return out
+
+
+# --------------------------------------------------------------------------- report and CLI
+
+
+def report_section(region, report: dict[str, Any], options: ReportOptions) -> None:
+    """Add `report["overlap"]` (public: computed from `privacy.public_systems`)."""
+    from .privacy import public_systems
+
+    result = analyse(public_systems(region.in_use_systems()), load_catalogue(region.data_dir), options,
+                     region_size=len(region.municipalities))
+    report["overlap"] = result.as_report()
+    report.setdefault("warnings", [])
+    report["warnings"] += [w for w in result.warnings if w not in report["warnings"]]
+
+
+def _nok(x: float | None) -> str:
+    return "ukjent" if x is None else f"{x:,.0f} kr".replace(",", " ")
+
+
+def _names(result_nrs: list[str], names: dict[str, str]) -> str:
+    return ", ".join(names.get(nr, nr) for nr in result_nrs)
+
+
+def summary_text(result: OverlapResult, names: dict[str, str]) -> str:
+    """A readable Norwegian summary (what `digireform overlap` prints)."""
+    o = result.options
+    lines = [f"Overlapp per {o.as_of.isoformat()} (k = {o.k}, toleranse {o.tolerance_months} mnd, "
+             f"horisont {o.horizon_years} år)", ""]
+    lines.append(f"Felles produkter (brukt av minst to kommuner): {len(result.shared_products)}")
+    for s in result.shared_products:
+        lines.append(f"  {s['product']}: {_names(s['municipalities'], names)}; {_nok(s['annual_cost_nok'])} per år")
+    lines += ["", f"Harmoniseringskandidater (samme oppgave, ulike produkter): {len(result.harmonisation_candidates)}"]
+    for h in result.harmonisation_candidates:
+        prods = "; ".join(f"{p} ({_names(m, names)})" for p, m in h["products"].items())
+        lines.append(f"  {h['service_area_label']} – {h['function']}: {prods}; {_nok(h['annual_cost_nok'])} per år")
+    lines += ["", f"Felles exit-vinduer per produkt: {len(result.exit_windows)}"]
+    for w in result.exit_windows:
+        notice = ", ".join(f"{names.get(nr, nr)} {d.isoformat()}" for nr, d in w["notice_deadlines"].items())
+        late = f" (fristen er passert for {_names(w['running_on_notice'], names)})" if w["running_on_notice"] else ""
+        lines.append(f"  {w['product']}: {_names(w['municipalities'], names)} ledige {w['window_start'].isoformat()}–"
+                     f"{w['window_end'].isoformat()}, felles oppstart {w['proposed_start'].isoformat()}; "
+                     f"oppsigelsesfrister: {notice}{late}")
+    lines += ["", f"Kandidater til felles anskaffelse: {len(result.tender_candidates)}"]
+    for c in result.tender_candidates[:10]:
+        what = c.get("product") or f"{c['function']} ({', '.join(c['products'])})"
+        lines.append(f"  {c['rank']}. {what}: {len(c['municipalities'])} kommuner, anslått verdi "
+                     f"{_nok(c['estimated_value_nok'])} ({c['period_years']}+{c['option_years']} år) – "
+                     f"{c['threshold']['procedure']}")
+    if result.not_in_catalogue:
+        lines += ["", "Ikke i katalogen (legg dem til i procurement/products.yaml):"]
+        for p in result.not_in_catalogue:
+            lines.append(f"  {p['product']}: {_names(p['municipalities'], names)}")
+    if result.communities:
+        lines += ["", "Kommuner med like porteføljer (grupper): "
+                  + " | ".join(_names(c, names) for c in result.communities)]
+    if result.warnings:
+        lines += ["", "Merk:"] + [f"  {w}" for w in result.warnings]
+    return "\n".join(lines)
+
+
+def cli_overlap(args: argparse.Namespace) -> int:
+    """`digireform overlap`: the summary of the public report's overlap section."""
+    import sys
+
+    from .privacy import public_systems
+    from .store import load
+
+    region = load(args.data)
+    if region.problems:
+        for problem in region.problems:
+            print(problem, file=sys.stderr)
+        print("Overlappen beregnes ikke før dataene er gyldige (se digireform validate).", file=sys.stderr)
+        return 1
+    options = ReportOptions(as_of=args.as_of or dt.date.today(), k=args.k, tolerance_months=args.tolerance_months,
+                            horizon_years=args.horizon_years)
+    result = analyse(public_systems(region.in_use_systems()), load_catalogue(region.data_dir), options,
+                     region_size=len(region.municipalities))
+    names = {nr: region.name(nr) for nr in region.numbers}
+    print(summary_text(result, names))
+    return 0
+
+
+# --------------------------------------------------------------------------- tables for notebooks
+
+
+def shared_table(result: OverlapResult, names: dict[str, str]) -> pd.DataFrame:
+    """Shared products with Norwegian column names."""
+    return pd.DataFrame([{
+        "Produkt": s["product"], "Kommuner": _names(s["municipalities"], names), "Antall kommuner": len(s["municipalities"]),
+        "Brukere": s["users"], "Årlig kostnad (kr)": s["annual_cost_nok"],
+        "Systemer": "; ".join(i for ids in s["systems"].values() for i in ids),
+    } for s in result.shared_products])
+
+
+def harmonisation_table(result: OverlapResult, names: dict[str, str]) -> pd.DataFrame:
+    rows = []
+    for h in result.harmonisation_candidates:
+        for product, d in h["product_details"].items():
+            rows.append({"Tjenesteområde": h["service_area_label"], "Funksjon": h["function"], "Produkt": product,
+                         "Kommuner": _names(d["municipalities"], names), "Brukere": d["users"],
+                         "Årlig kostnad (kr)": d["annual_cost_nok"]})
+    return pd.DataFrame(rows)
+
+
+def windows_table(result: OverlapResult, names: dict[str, str], by_function: bool = False) -> pd.DataFrame:
+    rows = []
+    for w in result.function_windows if by_function else result.exit_windows:
+        rows.append({
+            ("Funksjon" if by_function else "Produkt"): w["function"] if by_function else w["product"],
+            "Kommuner": _names(w["municipalities"], names),
+            "Ledige fra": w["window_start"], "Alle ledige": w["window_end"], "Felles oppstart": w["proposed_start"],
+            "Oppsigelsesfrister": "; ".join(f"{names.get(nr, nr)} {d.isoformat()}" for nr, d in w["notice_deadlines"].items()),
+            "Frist passert": _names(w["running_on_notice"], names),
+            "Systemer": "; ".join(i for ids in w["systems"].values() for i in ids),
+        })
+    return pd.DataFrame(rows)
+
+
+def candidates_table(result: OverlapResult, names: dict[str, str]) -> pd.DataFrame:
+    return pd.DataFrame([{
+        "Rang": c["rank"], "Kandidat": c.get("product") or f"{c['function']} ({', '.join(c['products'])})",
+        "Kommuner": _names(c["municipalities"], names), "Årlig kostnad (kr)": c["annual_cost_nok"],
+        "Anslått verdi (kr)": c["estimated_value_nok"], "Terskel": c["threshold"]["procedure"],
+        "Felles oppstart": c["window"]["proposed_start"] if c["window"] else None, "Poeng": c["score"],
+    } for c in result.tender_candidates])
