@@ -59,7 +59,10 @@ def derive(record: dict, population: int | None) -> dict[str, float | None]:
     s = settings()
     contacts = _sum(record, s["contact_channels"])
     web = record.get("web_visits")
-    per = (lambda x: x / population if x is not None and not pd.isna(x) and population else None)
+
+    def per(x: float | None) -> float | None:
+        return x / population if x is not None and not pd.isna(x) and population else None
+
     return {
         "contacts": contacts,
         "contacts_per_inhabitant": per(contacts),
