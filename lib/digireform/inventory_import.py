@@ -542,7 +542,7 @@ def plan_import(data_dir: Path, number: str, table: ImportedTable, replace: bool
         if old is None:
             added.append(sid)
             continue
-        diffs = [(k, old[k], new[k]) for k in table.columns if old[k] != new[k]]
+        diffs = [(k, old[k], new[k]) for k in spec.columns if k in table.columns and old[k] != new[k]]
         if diffs:
             changed[sid] = diffs
         else:

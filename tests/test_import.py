@@ -1,0 +1,546 @@
+"""Import of inventories from messy Excel/CSV exports, the Excel template, and the CLI."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from digireform import inventory_import as imp
+from digireform.cli import main
+from digireform.errors import DigireformError, ValidationError
+from digireform.inventory_template import CODES_SHEET, DATA_SHEET, HELP_SHEET, build_template, write_template
+from digireform.schema import code_list, file_spec, orgnr_valid
+
+SPEC = file_spec("systems")
+COLUMNS = SPEC.columns
+HEADER = ",".join(COLUMNS)
+
+
+def row(**values: str) -> str:
+    """One stored systems.csv line (canonical column order; unnamed fields empty)."""
+    unknown = set(values) - set(COLUMNS)
+    assert not unknown, unknown
+    return ",".join(values.get(c, "") for c in COLUMNS)
+
+
+ROW1 = row(system_id="EVE-001", product="Acos CMS", service_area="innbygger", lifecycle="operational",
+           users="8", annual_cost_nok="55000", contract_end="2026-12-31")
+ROW2 = row(system_id="EVE-002", product="Visma Enterprise", service_area="okonomi_personal",
+           hosting="hosted", lifecycle="operational", users="35", annual_cost_nok="160000")
+ROW3 = row(system_id="EVE-003", product="Questback", service_area="innbygger", lifecycle="operational",
+           users="40")
+
+
+def make_region(tmp_path: Path, rows: list[str] | None = None) -> Path:
+    """A data folder with Evenes (1853) holding `rows` (default: three systems)."""
+    folder = tmp_path / "data" / "municipalities" / "1853-evenes"
+    folder.mkdir(parents=True)
+    (folder / "kommune.yaml").write_text('number: "1853"\nname: Evenes\n', encoding="utf-8")
+    rows = [ROW1, ROW2, ROW3] if rows is None else rows
+    (folder / "systems.csv").write_text(HEADER + "\n" + "".join(r + "\n" for r in rows), encoding="utf-8")
+    return tmp_path / "data"
+
+
+def systems_file(data: Path) -> Path:
+    return data / "municipalities" / "1853-evenes" / "systems.csv"
+
+
+def stored_lines(data: Path) -> list[str]:
+    return systems_file(data).read_text("utf-8").splitlines()
+
+
+def write_xlsx(path: Path, rows: list[list], extra_sheet: bool = False) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Ark1"
+    for r in rows:
+        ws.append(r)
+    if extra_sheet:
+        other = wb.create_sheet("Notater")
+        other.append(["Dette arket", "skal", "ikke", "leses"])
+    wb.save(path)
+    return path
+
+
+# --------------------------------------------------------------------------- values
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("1 250 000,50", Decimal("1250000.50")),
+    ("1\u00a0250\u00a0000,50", Decimal("1250000.50")),
+    ("1\u202f250", Decimal("1250")),
+    ("1.250.000,50", Decimal("1250000.50")),
+    ("1,250,000.50", Decimal("1250000.50")),
+    ("1250000.5", Decimal("1250000.5")),
+    ("kr 12 000,-", Decimal("12000")),
+    ("98 000 kr", Decimal("98000")),
+    ("4,5", Decimal("4.5")),
+    ("−3", Decimal("-3")),
+    ("12 34,5", Decimal("1234.5")),  # spaces are thousands separators wherever they are
+    ("1.25.0", None),
+    ("12,34,567", None),
+    ("mange", None),
+    ("", None),
+])
+def test_parse_number(text, expected):
+    assert imp.parse_number(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("31.12.2026", dt.date(2026, 12, 31)),
+    ("1.7.27", dt.date(2027, 7, 1)),
+    ("31/12/2026", dt.date(2026, 12, 31)),
+    ("2026-12-31", dt.date(2026, 12, 31)),
+    ("2026-12-31 00:00:00", dt.date(2026, 12, 31)),
+    ("desember 2026", None),
+    ("2026", None),
+])
+def test_parse_date(text, expected):
+    assert imp.parse_date(text) == expected
+
+
+def test_parse_date_rejects_impossible_day():
+    with pytest.raises(imp._BadDate):
+        imp.parse_date("31.02.2026")
+
+
+@pytest.mark.parametrize(("key", "value", "stored"), [
+    ("hosting", "Skytjeneste", "saas"),
+    ("hosting", "  skytjeneste ", "saas"),
+    ("hosting", "SAAS", "saas"),
+    ("dpa", "Ja", "yes"),
+    ("dpa", "nei", "no"),
+    ("confidential", True, "yes"),
+    ("lifecycle", "I drift", "operational"),
+    ("service_area", "Sak og arkiv", "sak_arkiv"),
+    ("users", 45.0, "45"),
+    ("users", "1 200", "1200"),
+    ("annual_cost_nok", 1250000.5, "1250000.5"),
+    ("contract_end", dt.datetime(2026, 12, 31), "2026-12-31"),
+    ("contract_end", 46387, "2026-12-31"),  # an Excel day number whose cell lost its date format
+    ("vendor_orgnr", "974 760 673", "974760673"),
+    ("vendor_orgnr", 974760673, "974760673"),
+    ("integrations", "EVE-001, EVE-002; EVE-001", "EVE-001;EVE-002"),
+    ("notes", "to\nlinjer", "to linjer"),
+    ("system_id", 101, "101"),
+])
+def test_convert_cell(key, value, stored):
+    assert imp.convert_cell(value, SPEC.by_key[key]) == (stored, None)
+
+
+@pytest.mark.parametrize(("key", "value", "fragment"), [
+    ("users", "4,5", "er ikke et heltall"),
+    ("users", "mange", "er ikke et tall"),
+    ("hosting", "Skyen", "gyldige: Lokal drift (on_prem)"),
+    ("contract_end", "31.02.2026", "er ikke en gyldig kalenderdato"),
+    ("contract_end", "snart", "er ikke en dato"),
+])
+def test_convert_cell_problems(key, value, fragment):
+    text, message = imp.convert_cell(value, SPEC.by_key[key])
+    assert text == "" and fragment in message
+
+
+def test_header_spellings_are_unambiguous():
+    """No spelling (exact or compact) of one field's header may name another field."""
+    exact, compact = {}, {}
+    for f in SPEC.fields:
+        for s in (f.key, f.header, *f.header_aliases):
+            assert exact.setdefault(imp.normalise_token(s), f.key) == f.key, s
+            assert compact.setdefault(imp._compact(s), f.key) == f.key, s
+
+
+@pytest.mark.parametrize(("header", "key"), [
+    (" SYSTEM-ID ", "system_id"),
+    ("system_id", "system_id"),
+    ("Leverandørens org. nr", "vendor_orgnr"),
+    ("Tilfredshet (1-5)", "satisfaction"),
+    ("årlig  kostnad (KR eks. mva)", "annual_cost_nok"),
+    ("Lisensmodell", None),
+])
+def test_match_header(header, key):
+    f = imp.match_header(header, SPEC)
+    assert (f.key if f else None) == key
+
+
+# --------------------------------------------------------------------------- messy files
+
+
+MESSY_SEMICOLON = (
+    " SYSTEM-ID ;System / produkt;TJENESTEOMRÅDE;  livsløp ;Antall brukere;"
+    "Årlig kostnad (kr eks. mva);Avtale utløper;Driftsform;Databehandleravtale;Unntatt offentlighet\r\n"
+    "EVE-003;Questback;Innbyggertjenester og selvbetjening;I drift;45;1 250 000,50;31.12.2026;"
+    "Skytjeneste;Ja;nei\r\n"
+    ";;;;;;;;;\r\n"
+    "\r\n"
+    "EVE-004;Elements;sak og arkiv;Innføres;12;kr 98 000,-;1.7.27;hosted;Ikke nødvendig;JA\r\n"
+)
+EXPECTED_003 = row(system_id="EVE-003", product="Questback", service_area="innbygger", hosting="saas",
+                   lifecycle="operational", users="45", annual_cost_nok="1250000.5",
+                   contract_end="2026-12-31", dpa="yes", confidential="no")
+EXPECTED_004 = row(system_id="EVE-004", product="Elements", service_area="sak_arkiv", hosting="hosted",
+                   lifecycle="phasing_in", users="12", annual_cost_nok="98000", contract_end="2027-07-01",
+                   dpa="not_needed", confidential="yes")
+
+
+def test_import_semicolon_windows1252(tmp_path):
+    data = make_region(tmp_path)
+    src = tmp_path / "eksport.csv"
+    src.write_bytes(MESSY_SEMICOLON.encode("cp1252"))
+    result = imp.import_inventory(src, "1853", data)
+    assert result.written
+    assert result.plan.added == ["EVE-004"]
+    assert result.plan.changed["EVE-003"][0] == ("hosting", "", "saas")
+    assert stored_lines(data) == [HEADER, ROW1, ROW2, EXPECTED_003, EXPECTED_004]
+
+
+def test_import_comma_utf8_bom_quoted(tmp_path):
+    data = make_region(tmp_path)
+    text = (
+        "System-ID,Produkt,Tjenesteområde,Livsløp,Årlig kostnad,Avtale utløper,Merknad,Integrasjoner\n"
+        'EVE-003,Questback,innbygger,operational,"1,250,000.50",2026-12-31,"Spørring, årlig","EVE-001; EVE-002"\n'
+    )
+    src = tmp_path / "eksport.csv"
+    src.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    imp.import_inventory(src, "1853", data)
+    expected = row(system_id="EVE-003", product="Questback", service_area="innbygger", lifecycle="operational",
+                   users="40", annual_cost_nok="1250000.5", contract_end="2026-12-31",
+                   integrations="EVE-001;EVE-002", notes='"Spørring, årlig"')
+    assert stored_lines(data) == [HEADER, ROW1, ROW2, expected]
+
+
+def test_import_utf16_tab_separated(tmp_path):
+    """Excel's «Unicode-tekst» export: UTF-16 with BOM, tab-separated."""
+    data = make_region(tmp_path)
+    src = tmp_path / "eksport.txt"
+    src.write_bytes("System-ID\tAntall brukere\nEVE-003\t41\n".encode("utf-16"))
+    imp.import_inventory(src, "1853", data)
+    assert stored_lines(data)[3] == ROW3.replace(",40,", ",41,")
+
+
+def test_import_xlsx_first_sheet_title_rows_and_cell_types(tmp_path):
+    data = make_region(tmp_path)
+    src = write_xlsx(tmp_path / "liste.xlsx", [
+        ["Systemoversikt Evenes kommune 2026"],
+        [],
+        ["System-ID", "System / produkt", "Leverandørens org.nr", "Tjenesteområde", "Livsløp",
+         "Antall brukere", "Årlig kostnad (kr eks. mva)", "Avtale utløper", "Unntatt offentlighet"],
+        ["EVE-003", "Questback", 974760673, "Innbygger", "I drift", 45.0, 1250000.5,
+         dt.datetime(2026, 12, 31), False],
+        [None, None, None, None, None, None, None, None, None],
+        ["EVE-005", "Gerica", None, "Helse og omsorg", "Fases ut", 60, 240000, "30.06.2027", True],
+    ], extra_sheet=True)
+    result = imp.import_inventory(src, "1853", data)
+    assert orgnr_valid("974760673")
+    assert result.plan.added == ["EVE-005"]
+    assert stored_lines(data) == [
+        HEADER, ROW1, ROW2,
+        row(system_id="EVE-003", product="Questback", vendor_orgnr="974760673", service_area="innbygger",
+            lifecycle="operational", users="45", annual_cost_nok="1250000.5", contract_end="2026-12-31",
+            confidential="no"),
+        row(system_id="EVE-005", product="Gerica", service_area="helse_velferd", lifecycle="phasing_out",
+            users="60", annual_cost_nok="240000", contract_end="2027-06-30", confidential="yes"),
+    ]
+
+
+def test_problem_rows_are_sheet_rows(tmp_path):
+    """Rows are numbered as in the sheet: title and blank rows count, header may be row 3."""
+    data = make_region(tmp_path)
+    src = write_xlsx(tmp_path / "liste.xlsx", [
+        ["Systemoversikt"],
+        [],
+        ["System-ID", "Antall brukere"],
+        ["EVE-001", 3],
+        [],
+        ["EVE-002", "noen"],
+    ])
+    with pytest.raises(ValidationError) as err:
+        imp.import_inventory(src, "1853", data)
+    assert [str(p) for p in err.value.problems] == [
+        f"{src}:6: Antall brukere (users): «noen» er ikke et tall (skriv f.eks. 1 250 000,50)"
+    ]
+
+
+# --------------------------------------------------------------------------- all or nothing
+
+
+def test_bad_rows_all_reported_nothing_written(tmp_path):
+    data = make_region(tmp_path)
+    before = systems_file(data).read_bytes()
+    src = tmp_path / "feil.csv"
+    src.write_text(
+        "System-ID;Produkt;Tjenesteområde;Livsløp;Antall brukere;Avtale utløper;Integrasjoner\n"
+        "EVE-003;Questback;Innbygger;I drift;mange;31.12.2026;\n"      # row 2: users
+        "EVE-004;Elements;Sak og arkiv;I drift;12;01.01.2027;EVE-002\n"  # row 3: fine
+        "EVE-005;;Helse;Kanskje;3;31.02.2026;EVE-099\n"                  # row 4: four problems
+        "EVE-004;Elements;Sak og arkiv;I drift;12;;\n",                  # row 5: duplicate ID
+        encoding="utf-8",
+    )
+    with pytest.raises(ValidationError) as err:
+        imp.import_inventory(src, "1853", data)
+    lines = [str(p) for p in err.value.problems]
+    label = str(src)
+    assert lines == [
+        f"{label}:2: Antall brukere (users): «mange» er ikke et tall (skriv f.eks. 1 250 000,50)",
+        f"{label}:4: Livsløp (lifecycle): «Kanskje» er ikke en gyldig verdi; gyldige: "
+        + ", ".join(f"{lab} ({c})" for c, lab in code_list("lifecycle").items()),
+        f"{label}:4: Avtale utløper (contract_end): «31.02.2026» er ikke en gyldig kalenderdato",
+        f"{label}:4: System / produkt (product): mangler (påkrevd felt)",
+        f"{label}:4: Integrasjoner (integrations): peker på system-ID som ikke finnes i kommunens "
+        "systems.csv: «EVE-099»",
+        f"{label}:5: System-ID (system_id): «EVE-004» er brukt før, på linje 3",
+    ]
+    assert "rad 2, 4, 5" in err.value.message
+    assert systems_file(data).read_bytes() == before
+
+
+def test_missing_required_column_for_new_systems(tmp_path):
+    """Without «Tjenesteområde», existing systems keep theirs but a new one cannot be added."""
+    data = make_region(tmp_path)
+    src = tmp_path / "uten.csv"
+    src.write_text("System-ID,Produkt,Livsløp\nEVE-001,Acos CMS,I drift\nEVE-009,Ny,I drift\n", encoding="utf-8")
+    with pytest.raises(ValidationError) as err:
+        imp.import_inventory(src, "1853", data)
+    assert [str(p) for p in err.value.problems] == [
+        f"{src}:1: Tjenesteområde (service_area): kolonnen mangler; den er påkrevd for nye systemer (rad 3)"
+    ]
+
+
+def test_unknown_and_duplicate_headers(tmp_path):
+    data = make_region(tmp_path)
+    src = tmp_path / "ukjent.csv"
+    src.write_text("System-ID;Lisensmodell;Antall brukere;Brukere\nEVE-001;bruker;3;3\n", encoding="utf-8")
+    with pytest.raises(ValidationError) as err:
+        imp.import_inventory(src, "1853", data)
+    lines = [str(p) for p in err.value.problems]
+    assert len(lines) == 2
+    assert lines[0].startswith(f"{src}:1: «Lisensmodell» (kolonne 2): ukjent kolonneoverskrift; "
+                               "gyldige overskrifter: «System-ID», «System / produkt»")
+    assert lines[1] == (f"{src}:1: «Brukere» (kolonne 4): samme felt som «Antall brukere» (kolonne 3): "
+                        "Antall brukere (users)")
+
+
+def test_system_id_column_required(tmp_path):
+    data = make_region(tmp_path)
+    src = write_xlsx(tmp_path / "uten-id.xlsx", [["Produkt", "Antall brukere"], ["Acos CMS", 3]])
+    with pytest.raises(ValidationError) as err:
+        imp.import_inventory(src, "1853", data)
+    assert [str(p) for p in err.value.problems] == [
+        f"{src}:1: System-ID (system_id): kolonnen mangler; den trengs for å kjenne igjen systemene"
+    ]
+
+
+def test_data_without_header_is_an_error(tmp_path):
+    data = make_region(tmp_path)
+    src = tmp_path / "x.csv"
+    src.write_text("System-ID,,Antall brukere\nEVE-001,hei,3\n", encoding="utf-8")
+    with pytest.raises(ValidationError) as err:
+        imp.import_inventory(src, "1853", data)
+    assert [str(p) for p in err.value.problems] == [f"{src}:1: kolonne 2: kolonnen har data, men ingen overskrift"]
+
+
+# --------------------------------------------------------------------------- merge rules
+
+
+def test_reimport_is_byte_identical(tmp_path):
+    data = make_region(tmp_path)
+    src = tmp_path / "eksport.csv"
+    src.write_bytes(MESSY_SEMICOLON.encode("cp1252"))
+    imp.import_inventory(src, "1853", data)
+    after_first = systems_file(data).read_bytes()
+    again = imp.import_inventory(src, "1853", data)
+    assert not again.written and not again.plan.has_changes
+    assert again.plan.unchanged == ["EVE-003", "EVE-004"]
+    assert systems_file(data).read_bytes() == after_first
+
+
+def test_unchanged_import_does_not_rewrite_noncanonical_file(tmp_path):
+    """A stored «55000.00» equals an imported 55 000: nothing changes, the file is not rewritten."""
+    data = make_region(tmp_path, [ROW1.replace("55000", "55000.00")])
+    before = systems_file(data).read_bytes()
+    src = write_xlsx(tmp_path / "a.xlsx", [["System-ID", "Årlig kostnad"], ["EVE-001", "55 000"]])
+    result = imp.import_inventory(src, "1853", data)
+    assert not result.written
+    assert systems_file(data).read_bytes() == before
+
+
+def test_absent_columns_keep_values_empty_cells_clear(tmp_path):
+    data = make_region(tmp_path)
+    src = tmp_path / "delvis.csv"
+    src.write_text("System-ID;Antall brukere;Årlig kostnad\nEVE-002;36;\n", encoding="utf-8")
+    result = imp.import_inventory(src, "1853", data)
+    assert result.plan.changed == {"EVE-002": [("users", "35", "36"), ("annual_cost_nok", "160000", "")]}
+    assert result.plan.kept == ["EVE-001", "EVE-003"]
+    assert stored_lines(data) == [HEADER, ROW1, ROW2.replace(",35,160000,", ",36,,"), ROW3]
+
+
+def test_replace_removes_rows_not_in_file(tmp_path):
+    data = make_region(tmp_path)
+    src = tmp_path / "bare-en.csv"
+    src.write_text("System-ID,Antall brukere\nEVE-002,35\n", encoding="utf-8")
+    result = imp.import_inventory(src, "1853", data, replace=True)
+    assert result.plan.removed == ["EVE-001", "EVE-003"]
+    assert result.plan.unchanged == ["EVE-002"]
+    assert stored_lines(data) == [HEADER, ROW2]
+
+
+def test_replace_cannot_break_integrations(tmp_path):
+    """Removing a system another imported row still points to is refused, naming the row."""
+    data = make_region(tmp_path)
+    src = tmp_path / "r.csv"
+    src.write_text("System-ID,Integrasjoner\nEVE-002,EVE-001\n", encoding="utf-8")
+    with pytest.raises(ValidationError) as err:
+        imp.import_inventory(src, "1853", data, replace=True)
+    assert [p.line for p in err.value.problems] == [2]
+    assert "«EVE-001»" in err.value.problems[0].message
+
+
+def test_new_municipality_file_is_created(tmp_path):
+    data = make_region(tmp_path)
+    systems_file(data).unlink()
+    src = tmp_path / "ny.csv"
+    src.write_text("System-ID;Produkt;Tjenesteområde;Livsløp\nEVE-010;Ny;Kultur;Planlagt\n", encoding="utf-8")
+    imp.import_inventory(src, "Evenes", data)  # a register name works as well as the number
+    assert stored_lines(data) == [HEADER, row(system_id="EVE-010", product="Ny", service_area="kultur",
+                                              lifecycle="planned")]
+
+
+def test_unreadable_stored_file_needs_replace(tmp_path):
+    data = make_region(tmp_path)
+    systems_file(data).write_bytes(b"\xef\xbb\xbf" + (HEADER + "\n" + ROW1 + "\n").encode())
+    src = tmp_path / "a.csv"
+    src.write_text("System-ID,Produkt,Tjenesteområde,Livsløp\nEVE-001,Acos CMS,innbygger,I drift\n",
+                   encoding="utf-8")
+    with pytest.raises(ValidationError, match="--replace"):
+        imp.import_inventory(src, "1853", data)
+    imp.import_inventory(src, "1853", data, replace=True)
+    assert stored_lines(data) == [HEADER, row(system_id="EVE-001", product="Acos CMS", service_area="innbygger",
+                                              lifecycle="operational")]
+
+
+@pytest.mark.parametrize(("name", "content", "fragment"), [
+    ("liste.xls", b"\xd0\xcf\x11\xe0", "støttes ikke"),
+    ("liste.xlsx", b"not a zip", "kan ikke leses som Excel-fil"),
+    ("tom.csv", b"\n\n", "fila er tom"),
+    ("bare-overskrift.csv", b"System-ID;Produkt\n", "ingen systemer"),
+])
+def test_unusable_files(tmp_path, name, content, fragment):
+    data = make_region(tmp_path)
+    src = tmp_path / name
+    src.write_bytes(content)
+    with pytest.raises(DigireformError, match=fragment):
+        imp.import_inventory(src, "1853", data)
+
+
+# --------------------------------------------------------------------------- CLI
+
+
+def test_cli_dry_run_prints_plan_and_writes_nothing(tmp_path, capsys):
+    data = make_region(tmp_path)
+    before = systems_file(data).read_bytes()
+    src = tmp_path / "eksport.csv"
+    src.write_text("System-ID;Antall brukere\nEVE-003;45\nEVE-002;35\n", encoding="utf-8")
+    code = main(["import-inventory", str(src), "--municipality", "1853", "--data", str(data),
+                 "--dry-run", "--replace"])
+    out = capsys.readouterr().out.splitlines()
+    assert code == 0
+    assert out[1:] == [
+        "Legges til: ingen",
+        "Endres: EVE-003 (users: 40 → 45)",
+        "Fjernes: EVE-001",
+        "Uendret: 1",
+    ]
+    assert out[0].startswith("Prøvekjøring:") and "Ingenting er lagret." in out[0]
+    assert systems_file(data).read_bytes() == before
+
+
+def test_cli_import_reports_kept_rows_and_saves(tmp_path, capsys):
+    data = make_region(tmp_path)
+    src = tmp_path / "eksport.csv"
+    src.write_text("System-ID;Antall brukere\nEVE-003;\n", encoding="utf-8")
+    assert main(["import-inventory", str(src), "--municipality", "1853", "--data", str(data)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert "Endret: EVE-003 (users: 40 → (tom))" in out
+    assert "Beholdes (står ikke i fila; bruk --replace for å fjerne dem): EVE-001, EVE-002" in out
+    assert out[-1].startswith("Lagret ")
+    assert stored_lines(data)[3] == ROW3.replace(",40,", ",,")
+
+
+def test_cli_exit_codes(tmp_path, capsys):
+    data = make_region(tmp_path)
+    good = tmp_path / "ok.csv"
+    good.write_text("System-ID,Antall brukere\nEVE-001,9\n", encoding="utf-8")
+    bad = tmp_path / "feil.csv"
+    bad.write_text("System-ID,Antall brukere\nEVE-001,ni\n", encoding="utf-8")
+    args = ["--data", str(data)]
+    assert main(["import-inventory", str(bad), "--municipality", "1853", *args]) == 1
+    err = capsys.readouterr().err
+    assert f"{bad}:2: Antall brukere (users): «ni» er ikke et tall" in err and "Traceback" not in err
+    assert main(["import-inventory", str(tmp_path / "mangler.csv"), "--municipality", "1853", *args]) == 1
+    assert "Fant ikke fila" in capsys.readouterr().err
+    assert main(["import-inventory", str(good), "--municipality", "9999", *args]) == 1
+    assert "9999" in capsys.readouterr().err
+    assert main(["import-inventory", str(good), "--municipality", "1806", *args]) == 1  # no folder
+    assert "Fant ingen mappe for kommune 1806" in capsys.readouterr().err
+    assert main(["import-inventory", str(good), "--municipality", "1853", *args]) == 0
+    assert main(["inventory-template", str(tmp_path / "finnes-ikke" / "mal.xlsx")]) == 1
+    assert main(["inventory-template", str(tmp_path / "mal.csv")]) == 1
+    assert main(["inventory-template", str(tmp_path / "mal.xlsx")]) == 0
+
+
+# --------------------------------------------------------------------------- template
+
+
+def test_template_structure(tmp_path):
+    path = write_template(tmp_path / "mal.xlsx")
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == [DATA_SHEET, HELP_SHEET, CODES_SHEET]
+    assert wb[CODES_SHEET].sheet_state == "hidden"
+    ws = wb[DATA_SHEET]
+    assert [c.value for c in ws[1]] == [f.header for f in SPEC.fields]
+    assert ws["A1"].font.b and ws.freeze_panes == "A2"
+    validations = {str(dv.sqref): dv for dv in ws.data_validations.dataValidation}
+    area = validations["E2:E501"]  # Tjenesteområde is column E
+    assert area.type == "list" and area.formula1 == "'Kodelister'!$A$2:$A$10"
+    codes = wb[CODES_SHEET]
+    assert [codes.cell(row=r, column=1).value for r in range(2, 11)] == list(code_list("service_area").values())
+    assert validations["Q2:Q501"].type == "whole"  # satisfaction 1–5
+    assert (validations["Q2:Q501"].formula1, validations["Q2:Q501"].formula2) == ("1", "5")
+    assert ws["K2"].number_format == "dd.mm.yyyy"  # contract_end
+    helps = [r for r in wb[HELP_SHEET].iter_rows(values_only=True) if r[1] in {f.header for f in SPEC.fields}]
+    assert len(helps) == len(SPEC.fields)
+    hosting = next(r for r in helps if r[1] == "Driftsform")
+    assert hosting[2] == "Nei" and "Skytjeneste" in hosting[4]
+    assert next(r for r in helps if r[1] == "System-ID")[2] == "Ja"
+
+
+def test_template_round_trip(tmp_path):
+    """Template → filled in like a user would (labels, Excel dates and numbers) → import."""
+    data = make_region(tmp_path)
+    wb = build_template()
+    ws = wb[DATA_SHEET]
+    col = {f.key: i for i, f in enumerate(SPEC.fields, start=1)}
+    filled = {
+        "system_id": "EVE-010", "product": "Familia", "vendor": "Visma", "vendor_orgnr": "974760673",
+        "service_area": "Skole og oppvekst", "function": "Barnevern", "hosting": "Driftet hos leverandør",
+        "lifecycle": "Innføres", "users": 14, "annual_cost_nok": 210000.75,
+        "contract_end": dt.datetime(2029, 3, 31), "notice_months": 6, "contract_type": "SSA-L (løpende tjenestekjøp)",
+        "personal_data": "Særlige kategorier", "dpa": "Ja", "integrations": "EVE-001", "satisfaction": 4,
+        "confidential": "Nei", "notes": "Erstatter papirrutiner",
+    }
+    for key, value in filled.items():
+        ws.cell(row=2, column=col[key], value=value)
+    src = tmp_path / "utfylt.xlsx"
+    wb.save(src)
+    result = imp.import_inventory(src, "1853", data)
+    assert result.plan.added == ["EVE-010"]
+    assert stored_lines(data)[-1] == row(
+        system_id="EVE-010", product="Familia", vendor="Visma", vendor_orgnr="974760673",
+        service_area="skole_oppvekst", function="Barnevern", hosting="hosted", lifecycle="phasing_in",
+        users="14", annual_cost_nok="210000.75", contract_end="2029-03-31", notice_months="6",
+        contract_type="SSA-L", personal_data="special", dpa="yes", integrations="EVE-001", satisfaction="4",
+        confidential="no", notes="Erstatter papirrutiner",
+    )
+    assert not imp.import_inventory(src, "1853", data).written  # and again: nothing changes
