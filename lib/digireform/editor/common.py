@@ -1,0 +1,147 @@
+"""Pieces shared by the editors: value normalising, labels, municipality choice, conflict view.
+
+Widgets hold text; the rules of what is valid live in `store` (one place), so the
+editors turn what a person typed into the stored form (ISO dates, `.` decimals, no
+thousands separators) and let validation say what is still wrong.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import ipywidgets as w
+
+from .. import store
+from ..errors import Problem
+from ..schema import load_yaml_text
+from ..sync import Conflict
+
+_DMY = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
+_NUMBER = re.compile(r"^-?[\d\s\u00a0]+(?:[.,]\d+)?$")
+
+
+@cache
+def form_labels() -> dict[str, Any]:
+    """Norwegian labels of the profile editor (editor/forms.yaml)."""
+    return load_yaml_text(resources.files("digireform.editor").joinpath("forms.yaml").read_text("utf-8"))
+
+
+def normalise_text(value: Any, ftype: str) -> str:
+    """What a person typed → the stored text form (31.12.2026 → 2026-12-31, 1 250,5 → 1250.5)."""
+    text = "" if value is None else str(value).strip()
+    if not text:
+        return ""
+    if ftype == "date":
+        m = _DMY.match(text)
+        if m:
+            return f"{m[3]}-{int(m[2]):02d}-{int(m[1]):02d}"
+    if ftype in ("int", "number") and _NUMBER.match(text):
+        return text.replace(" ", "").replace("\u00a0", "").replace(",", ".")
+    return text
+
+
+def to_yaml_value(value: Any, ftype: str) -> Any:
+    """Widget text → the kommune.yaml value (int, float, date, text); None when empty.
+
+    Text that cannot be converted is kept as text, so validation names it.
+    """
+    text = normalise_text(value, ftype)
+    if text == "":
+        return None
+    try:
+        if ftype == "int":
+            return int(text)
+        if ftype == "number":
+            f = float(text)
+            return int(f) if f.is_integer() and "." not in text else f
+        if ftype == "date":
+            return dt.date.fromisoformat(text)
+    except ValueError:
+        return text
+    return text
+
+
+def from_yaml_value(value: Any) -> str:
+    """kommune.yaml value → widget text."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def municipality_options(data_dir: Path) -> list[tuple[str, str]]:
+    """(«1853 Evenes», "1853") for every municipality folder, names from kommune.yaml."""
+    out = []
+    for folder in store.municipality_folders(data_dir):
+        nr = folder.name[:4]
+        try:
+            name = (load_yaml_text((folder / store.PROFILE_FILE).read_text("utf-8")) or {}).get("name") or nr
+        except Exception:  # unreadable profile: show the number; validation reports the file
+            name = folder.name
+        out.append((f"{nr} {name}", nr))
+    return out
+
+
+def esc(value: Any) -> str:
+    return html.escape("" if value is None else str(value))
+
+
+def problems_html(problems: list[Problem], title: str = "") -> str:
+    """A short red list of problems (FILE:LINE: field: message)."""
+    if not problems:
+        return ""
+    items = "".join(f"<li>{esc(p)}</li>" for p in problems)
+    head = f"<b>{esc(title)}</b>" if title else ""
+    return f'<div style="color:#a00">{head}<ul>{items}</ul></div>'
+
+
+def message_html(text: str, kind: str = "ok") -> str:
+    color = {"ok": "#060", "error": "#a00", "info": "#333"}[kind]
+    return f'<div style="color:{color}">{esc(text).replace(chr(10), "<br>")}</div>'
+
+
+def conflicts_html(conflicts: list[Conflict], labels: dict[str, str] | None = None) -> str:
+    """Each conflicting row as a table: field | original | your change | saved by someone else."""
+    labels = labels or {}
+    parts = [
+        "<div style='border:2px solid #c60;padding:6px'><b>Ikke lagret: en annen har endret det samme "
+        "siden du åpnet det.</b> Sammenlign og velg hvilken versjon som skal gjelde.</div>"
+    ]
+    for c in conflicts:
+        note = (" (du slettet raden)" if c.ours_deleted else " (den andre slettet raden)" if c.theirs_deleted else "")
+        rows = "".join(
+            f"<tr><td>{esc(labels.get(d.field, d.field))}</td><td>{esc(d.base) or '<i>tom</i>'}</td>"
+            f"<td><b>{esc(d.ours) or '<i>tom</i>'}</b></td><td><b>{esc(d.theirs) or '<i>tom</i>'}</b></td></tr>"
+            for d in c.fields
+        )
+        parts.append(
+            f"<p><b>{esc(c.key)}</b>{esc(note)}</p><table><tr><th>Felt</th><th>Opprinnelig</th>"
+            f"<th>Din endring</th><th>Lagret av en annen</th></tr>{rows}</table>"
+        )
+    return "".join(parts)
+
+
+class ConflictPanel:
+    """Shows a refused save and lets the person choose: my version, or the other one."""
+
+    def __init__(self, on_choice):
+        self.html = w.HTML()
+        self.mine = w.Button(description="Bruk min versjon", button_style="warning", icon="check")
+        self.theirs = w.Button(description="Behold den andres", icon="undo")
+        self.mine.on_click(lambda _: on_choice("ours"))
+        self.theirs.on_click(lambda _: on_choice("theirs"))
+        self.box = w.VBox([self.html, w.HBox([self.mine, self.theirs])], layout=w.Layout(display="none"))
+
+    def show(self, conflicts: list[Conflict], labels: dict[str, str] | None = None) -> None:
+        self.html.value = conflicts_html(conflicts, labels)
+        self.box.layout.display = "flex"
+
+    def hide(self) -> None:
+        self.html.value = ""
+        self.box.layout.display = "none"
