@@ -93,7 +93,7 @@ def contract_dates(systems: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
         "running_on_notice": (deadline < today).fillna(False).astype(bool),
         "expired": (end < today).fillna(False).astype(bool),
         "free_from": free.where(deadline.notna()),
-        "missing": pd.Series(missing, index=systems.index).replace("", None),
+        "missing": pd.Series([m or None for m in missing], index=systems.index, dtype=object),
     }, index=systems.index)
     return out
 

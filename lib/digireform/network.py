@@ -131,6 +131,9 @@ def graph_figure(graph: nx.Graph, groups: list[list[str]] | None = None, min_par
     keep = [n for n, d in graph.nodes(data=True) if d["kind"] == "municipality" or graph.degree(n) >= min_partners]
     g = graph.subgraph(keep)
     pos = nx.spring_layout(g, seed=0, k=1.2 / max(np.sqrt(max(len(g), 1)), 1)) if len(g) else {}
+    from plotly.colors import qualitative
+
+    palette = qualitative.Set2
     community_of = {nr: i for i, c in enumerate(groups or []) for nr in c}
     edge_x: list[float | None] = []
     edge_y: list[float | None] = []
@@ -153,7 +156,7 @@ def graph_figure(graph: nx.Graph, groups: list[list[str]] | None = None, min_par
         x=[pos[n][0] for n in munis], y=[pos[n][1] for n in munis], mode="markers+text",
         text=[g.nodes[n]["label"] for n in munis], textposition="bottom center",
         marker={"size": 18, "symbol": "square",
-                "color": [community_of.get(g.nodes[n]["number"], -1) for n in munis], "colorscale": "Set2"},
+                "color": [palette[community_of.get(g.nodes[n]["number"], 0) % len(palette)] for n in munis]},
         hovertext=[f"{g.nodes[n]['label']} ({g.nodes[n]['number']}): {g.degree(n)} produkter" for n in munis],
         hoverinfo="text", name="Kommune",
     ))
