@@ -36,6 +36,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -340,8 +341,10 @@ def _compact(text: str) -> str:
     return re.sub(r"[\W_]+", "", normalise_token(text))
 
 
-def header_index(spec: FileSpec) -> tuple[dict[str, Field], dict[str, Field]]:
+@cache
+def header_index(kind: str) -> tuple[dict[str, Field], dict[str, Field]]:
     """Accepted header spellings → field: exact (normalised) and compact forms."""
+    spec = file_spec(kind)
     exact: dict[str, Field] = {}
     compact: dict[str, Field] = {}
     for f in spec.fields:
@@ -353,7 +356,7 @@ def header_index(spec: FileSpec) -> tuple[dict[str, Field], dict[str, Field]]:
 
 def match_header(text: str, spec: FileSpec) -> Field | None:
     """The field a header cell names, or None."""
-    exact, compact = header_index(spec)
+    exact, compact = header_index(spec.kind)
     return exact.get(normalise_token(text)) or compact.get(_compact(text))
 
 
@@ -531,14 +534,16 @@ def plan_import(data_dir: Path, number: str, table: ImportedTable, replace: bool
     stored_by_id = {r[key]: r for r in stored.to_dict("records") if r[key]}
 
     merged_import, added, changed, unchanged = [], [], {}, []
+    seen: set[str] = set()
     for rec in table.rows.to_dict("records"):
         sid = rec[key]
         old = stored_by_id.get(sid)
         new = {f.key: (rec[f.key] if f.key in table.columns else (old[f.key] if old else "")) for f in spec.fields}
         new["line"] = rec["line"]
         merged_import.append(new)
-        if not sid or sid in added or sid in changed or sid in unchanged:
-            continue
+        if not sid or sid in seen:
+            continue  # an empty or repeated ID: check_tables reports it
+        seen.add(sid)
         if old is None:
             added.append(sid)
             continue
