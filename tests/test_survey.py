@@ -1,0 +1,109 @@
+"""Citizen survey: Likert parsing, column recognition, import, minimum-count rule."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import digireform
+from digireform import cli, survey
+from digireform.errors import ValidationError
+from digireform.report import ReportOptions, build_report
+
+FIX = Path(__file__).parent / "fixtures" / "survey"
+
+
+def folder(root: Path) -> Path:
+    f = root / "municipalities" / "1853-evenes"
+    f.mkdir(parents=True)
+    (f / "kommune.yaml").write_text('number: "1853"\nname: Evenes\n', encoding="utf-8")
+    return f
+
+
+@pytest.mark.parametrize(("text", "score"), [
+    ("5", 5), ("4 - Fornøyd", 4), ("Svært fornøyd", 5), ("  misfornøyd ", 2), ("1", 1),
+    ("Verken fornøyd eller misfornøyd", 3), ("Vet ikke", None), ("", None),
+])
+def test_likert(text, score):
+    assert survey.parse_likert(text) == (score, True)
+
+
+def test_likert_rejects_other_text():
+    assert survey.parse_likert("kanskje") == (None, False)
+    assert survey.parse_likert("6") == (None, False)
+
+
+def test_channel_words():
+    assert survey.parse_channel("E-post")[0] == "email"
+    assert survey.parse_channel("Personlig oppmøte på servicetorget")[0] == "visit"
+    assert survey.parse_channel("Brev")[0] == "letter"
+
+
+def test_columns_are_recognised_and_personal_data_dropped():
+    rows, notes = survey.normalise_export(FIX / "forms-eksport.csv")
+    assert list(rows["satisfaction_byggesak"]) == [5, 4, 2, None, 5, 4]
+    assert "E-post, Navn" in notes[0]
+    assert rows["survey"].iloc[0] == "2025"  # from the completion times
+    assert not any("mail" in c or "navn" in c for c in rows.columns)
+
+
+def test_summary_minimum_five_responses():
+    rows, _ = survey.normalise_export(FIX / "forms-eksport.csv")
+    s = survey.summarise(rows)
+    # byggesak: 5, 4, 2, 5, 4 («Vet ikke» not counted) → mean 4.0, 4 of 5 satisfied
+    assert s["satisfaction"]["byggesak"] == {"n": 5, "mean": 4.0, "share_satisfied": 0.8}
+    # nettsider: 4, 2, 1 → three answers: withheld
+    assert s["satisfaction"]["nettsider"] == {"n": 3, "suppressed": True}
+    # channel: phone, email, digital, phone, visit (one blank) → 5 answers
+    assert s["channel_preference"]["shares"]["phone"] == 0.4
+    assert s["channel_preference"]["n"] == 5
+    # with a stricter minimum the channel question is withheld too
+    assert survey.summarise(rows, min_responses=6)["channel_preference"] == {"n": 5, "suppressed": True}
+
+
+def test_boundary_four_is_withheld_five_is_shown():
+    base = pd.DataFrame({c: [None] * 5 for c in survey.stored_columns()}, dtype=object)
+    base["satisfaction_kultur"] = [1, 2, 3, 4, 5]
+    assert survey.summarise(base)["satisfaction"]["kultur"]["mean"] == 3.0
+    assert survey.summarise(base.iloc[:4])["satisfaction"]["kultur"] == {"n": 4, "suppressed": True}
+
+
+def test_bad_answer_names_file_line_and_column():
+    with pytest.raises(ValidationError) as err:
+        survey.normalise_export(FIX / "nettskjema-cp1252.csv")  # Windows-1252, semicolons
+    text = str(err.value)
+    assert "nettskjema-cp1252.csv:3: Hvor fornøyd er du med barnehage og skole?: «kanskje»" in text
+
+
+def test_cli_import_and_reimport_replaces_same_survey(tmp_path, capsys):
+    f = folder(tmp_path)
+    args = ["import-survey", str(FIX / "forms-eksport.csv"), "--municipality", "1853", "--data", str(tmp_path)]
+    assert cli.main(args) == 0
+    assert cli.main(args) == 0
+    stored = pd.read_csv(f / "survey.csv", dtype=str)
+    assert len(stored) == 6 and set(stored["survey"]) == {"2025"}
+    assert "E-post" not in (f / "survey.csv").read_text("utf-8")
+    assert "Lagret 6 svar" in capsys.readouterr().out
+
+
+def test_cli_bad_file_writes_nothing(tmp_path, capsys):
+    f = folder(tmp_path)
+    args = ["import-survey", str(FIX / "nettskjema-cp1252.csv"), "--municipality", "1853", "--data", str(tmp_path)]
+    assert cli.main(args) == 1
+    assert not (f / "survey.csv").exists()
+    assert "«kanskje»" in capsys.readouterr().err
+
+
+def test_report_section_and_stored_file_problems(tmp_path):
+    f = folder(tmp_path)
+    survey.import_survey(FIX / "forms-eksport.csv", "1853", tmp_path)
+    rep = build_report(digireform.load(tmp_path), ReportOptions(as_of=dt.date(2026, 1, 1)))
+    s = rep["municipalities"]["1853"]["survey"]
+    assert s["survey"] == "2025" and s["respondents"] == 6
+    assert s["satisfaction"]["nettsider"]["suppressed"] is True
+    (f / "survey.csv").write_text(survey.stored_columns().__str__().strip("[]").replace("'", "").replace(" ", "")
+                                  + "\n2025,1,phone,7,,,,,\n", encoding="utf-8")
+    problems = survey.validate_files(tmp_path)
+    assert [str(p).split(": ", 1)[1] for p in problems] == ["satisfaction_byggesak: «7» er ikke et tall 1–5"]
