@@ -1,0 +1,412 @@
+"""Tender assembly: which requirements, for whom, how much, under which procedure.
+
+Joins the requirement library to the municipalities' data. A requirement is selected
+when it applies to all procurements, when its `applies_to` meets the tender's scope
+(service areas, welfare categories) or when the tender includes it by id; excludes win.
+Each selected requirement carries a trace of the participants, systems and welfare needs
+that pulled it in, so a procurement officer can defend every line of the document.
+
+Only public data is used (`privacy.public_systems`): costs of confidential systems are
+left out of the estimate and the number left out is stated. Contacts are never read.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from ..errors import Problem, ValidationError
+from ..privacy import is_confidential, public_systems
+from ..schema import SERVICE_AREAS, WELFARE_CATEGORIES, code_list, label, normalise_token
+from ..store import Region
+from ..thresholds import ThresholdResult, classify
+from .definition import AwardCriterion, TenderDefinition, defaults
+from .requirements import Library, Requirement
+
+SYSTEM_COLUMNS = [
+    "municipality", "name", "system_id", "product", "product_canonical", "vendor", "service_area",
+    "function", "users", "annual_cost_nok", "contract_end", "contract_type", "confidential", "cpv",
+]
+WELFARE_IN_USE = ("in_use", "piloting")
+
+
+@dataclass
+class Trace:
+    """Why a requirement is in the tender."""
+
+    reasons: list[str] = field(default_factory=list)
+    participants: list[str] = field(default_factory=list)  # municipality numbers
+    systems: list[str] = field(default_factory=list)  # "Narvik: Visma Flyt Skole (NAR-031)"
+    welfare: list[str] = field(default_factory=list)  # "Narvik: Trygghetsalarm (behov 420)"
+
+    def summary(self, names: dict[str, str], limit: int = 6) -> str:
+        """One line for tables: reasons; participants; a few systems/needs."""
+        parts = list(self.reasons)
+        if self.participants:
+            parts.append("kommuner: " + ", ".join(names.get(n, n) for n in self.participants))
+        items = self.systems + self.welfare
+        if items:
+            more = f" (+{len(items) - limit} til)" if len(items) > limit else ""
+            parts.append("; ".join(items[:limit]) + more)
+        return " – ".join(parts)
+
+
+@dataclass
+class SelectedRequirement:
+    requirement: Requirement
+    weight: float | None
+    trace: Trace
+    lots: list[str] = field(default_factory=list)  # lot ids the requirement belongs to ([] = all)
+
+    @property
+    def id(self) -> str:
+        return self.requirement.id
+
+
+@dataclass
+class Assembly:
+    """Everything the exports need, computed once."""
+
+    tender: TenderDefinition
+    library: Library
+    as_of: dt.date
+    participants: pd.DataFrame  # number, name, population, orgnr, language, systems_replaced, users
+    requirements: list[SelectedRequirement]
+    systems: pd.DataFrame  # systems to be replaced (public fields only)
+    welfare: pd.DataFrame  # per participant × category: in_use, needed, gap, target_year
+    welfare_per_year: pd.DataFrame  # joint volumes per category × target year
+    annual_cost_nok: float
+    estimated_value_nok: float
+    value_basis: str
+    confidential_left_out: int
+    threshold: ThresholdResult
+    nynorsk: bool
+    language_note: str
+    cpv: dict[str, str]
+    example_data: bool
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def host_name(self) -> str:
+        return str(self.participants.set_index("number").at[self.tender.host, "name"])
+
+    @property
+    def names(self) -> dict[str, str]:
+        return dict(zip(self.participants["number"], self.participants["name"], strict=True))
+
+    def by_category(self) -> list[tuple[str, list[SelectedRequirement]]]:
+        """Selected requirements grouped by category, in the library's category order."""
+        groups: dict[str, list[SelectedRequirement]] = {}
+        for s in self.requirements:
+            groups.setdefault(s.requirement.category, []).append(s)
+        order = list(self.library.categories)
+        return [(c, groups[c]) for c in sorted(groups, key=lambda c: order.index(c) if c in order else len(order))]
+
+    def text(self, s: SelectedRequirement) -> str:
+        return s.requirement.text_in(self.nynorsk)
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def assemble(region: Region, tender: TenderDefinition, library: Library, as_of: dt.date | None = None) -> Assembly:
+    """Compute the tender; ValidationError (with tender-file lines) for unknown requirement ids."""
+    as_of = as_of or dt.date.today()
+    _check_requirement_ids(tender, library)
+    participants = _participants(region, tender)
+    systems = systems_to_replace(region, tender)
+    welfare = welfare_needs(region, tender)
+    per_year = _joint_volumes(region, tender)
+    requirements = select_requirements(tender, library, systems, welfare)
+    annual, confidential_left_out = _annual_cost(region, tender, systems)
+    value, basis = estimate_value(tender, annual, confidential_left_out)
+    threshold = classify(value, on=tender.date)
+    nynorsk, note = language(tender, participants)
+    participants = _participant_volumes(participants, systems, welfare)
+    warnings = award_warnings(tender.award_criteria) + list(threshold.warnings)
+    warnings += _orgnr_warnings(participants)
+    if confidential_left_out:
+        warnings.append(f"{confidential_left_out} system(er) er unntatt offentlighet; kostnaden deres er holdt utenfor anslaget.")
+    return Assembly(
+        tender=tender, library=library, as_of=as_of, participants=participants, requirements=requirements,
+        systems=systems, welfare=welfare, welfare_per_year=per_year, annual_cost_nok=annual,
+        estimated_value_nok=value, value_basis=basis, confidential_left_out=confidential_left_out,
+        threshold=threshold, nynorsk=nynorsk, language_note=note, cpv=main_cpv(tender, systems),
+        example_data=bool(region.municipalities.loc[tender.participants, "example_data"].any()), warnings=warnings,
+    )
+
+
+def _check_requirement_ids(tender: TenderDefinition, library: Library) -> None:
+    problems: list[Problem] = []
+    for key, ids in (("include", tender.include), ("exclude", tender.exclude), ("weights", list(tender.weights))):
+        unknown = [i for i in ids if i not in library.by_id]
+        if unknown:
+            problems.append(tender.problem(f"requirements.{key}", f"ukjent krav-ID {', '.join(unknown)} (finnes ikke i kravbiblioteket)"))
+    for rid in tender.weights:
+        req = library.by_id.get(rid)
+        if req is not None and req.kind == "skal":
+            problems.append(tender.problem("requirements.weights", f"{rid} er et SKAL-krav og kan ikke vektes"))
+    if problems:
+        raise ValidationError(f"Anbudsfila {tender.label} har feil:", problems)
+
+
+def _participants(region: Region, tender: TenderDefinition) -> pd.DataFrame:
+    m = region.municipalities.loc[tender.participants]
+    return pd.DataFrame({
+        "number": list(m["number"]), "name": list(m["name"]),
+        "population": [None if pd.isna(v) else int(v) for v in m["population"]],
+        "orgnr": pd.Series([v if isinstance(v, str) and v else None for v in m["orgnr"]], dtype=object),
+        "language": list(m["language"]), "host": [n == tender.host for n in m["number"]],
+    })
+
+
+# --------------------------------------------------------------------------- data volumes
+
+
+def _canonical(region: Region, systems: pd.DataFrame) -> pd.DataFrame:
+    """Systems with `product_canonical` and `cpv` from the product catalogue."""
+    from ..catalogue import canonical_products, load_catalogue
+
+    return canonical_products(systems, load_catalogue(region.data_dir))
+
+
+def systems_to_replace(region: Region, tender: TenderDefinition) -> pd.DataFrame:
+    """Participants' systems in use that the tender replaces (public fields only).
+
+    With `scope.products` the products named there (matched through the catalogue);
+    otherwise every system in the scope's service areas.
+    """
+    in_use = region.in_use_systems()
+    rows = in_use[in_use["municipality"].isin(tender.participants)]
+    if tender.products:
+        rows = _canonical(region, rows)
+        from ..catalogue import load_catalogue
+
+        catalogue = load_catalogue(region.data_dir)
+        wanted = set()
+        for p in tender.products:
+            hit = catalogue.match(p)
+            wanted.add(normalise_token(hit.name if hit else p))
+        keep = rows["product_canonical"].map(lambda p: normalise_token(p) in wanted)
+        rows = rows[keep.astype(bool)]
+    elif tender.service_areas:
+        rows = _canonical(region, rows[rows["service_area"].isin(tender.service_areas)])
+    else:
+        rows = _canonical(region, rows.iloc[0:0])
+    confidential = is_confidential(rows) if len(rows) else pd.Series(dtype=bool)
+    out = public_systems(rows).assign(
+        name=rows["municipality"].map(region.name) if len(rows) else pd.Series(dtype=object),
+        confidential=confidential.to_numpy() if len(rows) else [],
+    )
+    order = {n: i for i, n in enumerate(tender.participants)}
+    out = out.assign(_o=out["municipality"].map(order)).sort_values(["_o", "system_id"]).drop(columns="_o")
+    return out[SYSTEM_COLUMNS].reset_index(drop=True)
+
+
+def welfare_needs(region: Region, tender: TenderDefinition) -> pd.DataFrame:
+    """Per participant × scope welfare category: units in use, needed by the target year, gap."""
+    cols = ["municipality", "name", "category", "in_use", "needed", "gap", "target_year", "annual_cost_nok"]
+    w = region.welfare
+    w = w[w["municipality"].isin(tender.participants) & w["category"].isin(tender.welfare_categories)]
+    if w.empty:
+        return pd.DataFrame(columns=cols)
+    w = w.assign(category=w["category"].astype(object),
+                 _in_use=w["units_in_use"].where(w["status"].isin(WELFARE_IN_USE)),
+                 _cost=w["annual_cost_nok"].where(w["status"].isin(WELFARE_IN_USE)))
+    g = w.groupby(["municipality", "category"], sort=False).agg(
+        in_use=("_in_use", lambda s: s.sum(min_count=0)), needed=("units_needed", lambda s: s.sum(min_count=1)),
+        target_year=("target_year", "max"), annual_cost_nok=("_cost", lambda s: s.sum(min_count=0)),
+    ).reset_index()
+    g["needed"] = g["needed"].fillna(g["in_use"])
+    g["gap"] = (g["needed"] - g["in_use"]).clip(lower=0)
+    g["name"] = g["municipality"].map(region.name)
+    order_m = {n: i for i, n in enumerate(tender.participants)}
+    order_c = {c: i for i, c in enumerate(code_list(WELFARE_CATEGORIES))}
+    g = g.assign(_m=g["municipality"].map(order_m), _c=g["category"].map(order_c)).sort_values(["_c", "_m"])
+    for c in ("in_use", "needed", "gap"):
+        g[c] = g[c].astype("Int64")
+    return g[cols].reset_index(drop=True)
+
+
+def _joint_volumes(region: Region, tender: TenderDefinition) -> pd.DataFrame:
+    """Units needed per category and target year over all participants (welfare module)."""
+    from ..welfare import joint_volumes
+
+    w = region.welfare[region.welfare["category"].isin(tender.welfare_categories)]
+    return joint_volumes(w, municipalities=tender.participants)
+
+
+def _participant_volumes(p: pd.DataFrame, systems: pd.DataFrame, welfare: pd.DataFrame) -> pd.DataFrame:
+    n_sys = systems.groupby("municipality").size()
+    users = systems.groupby("municipality")["users"].sum(min_count=1)
+    gap = welfare.groupby("municipality")["gap"].sum(min_count=1) if len(welfare) else pd.Series(dtype="Int64")
+    return p.assign(
+        systems_replaced=[int(n_sys.get(n, 0)) for n in p["number"]],
+        users=[None if pd.isna(users.get(n)) else int(users.get(n)) for n in p["number"]],
+        welfare_gap=[None if pd.isna(gap.get(n, None)) else int(gap.get(n)) for n in p["number"]],
+    )
+
+
+def _annual_cost(region: Region, tender: TenderDefinition, systems: pd.DataFrame) -> tuple[float, int]:
+    """Public current annual cost of what the tender replaces; number of confidential systems left out."""
+    total = float(systems["annual_cost_nok"].sum(min_count=1) or 0) if len(systems) else 0.0
+    total = 0.0 if pd.isna(total) else total
+    w = region.welfare
+    w = w[w["municipality"].isin(tender.participants) & w["category"].isin(tender.welfare_categories)
+          & w["status"].isin(WELFARE_IN_USE)]
+    wcost = w["annual_cost_nok"].sum(min_count=1)
+    total += 0.0 if pd.isna(wcost) else float(wcost)
+    return total, int(systems["confidential"].sum()) if len(systems) else 0
+
+
+def estimate_value(tender: TenderDefinition, annual_cost: float, confidential_left_out: int = 0) -> tuple[float, str]:
+    """Stated value, else current annual cost × (years + option years); with a Norwegian explanation."""
+    if tender.estimated_value_nok is not None:
+        note = f" {tender.estimated_value_note}" if tender.estimated_value_note else ""
+        return tender.estimated_value_nok, f"Oppgitt verdi i anbudsdefinisjonen.{note}"
+    years = tender.years + tender.option_years
+    basis = (f"Dagens årlige kostnad {nok(annual_cost)} × {years} år "
+             f"({tender.years} år + {tender.option_years} års opsjon).")
+    if confidential_left_out:
+        basis += f" {confidential_left_out} system(er) unntatt offentlighet er ikke med i grunnlaget."
+    return annual_cost * years, basis
+
+
+# --------------------------------------------------------------------------- requirement selection
+
+
+def select_requirements(tender: TenderDefinition, library: Library, systems: pd.DataFrame,
+                        welfare: pd.DataFrame) -> list[SelectedRequirement]:
+    """Requirements by scope, plus include, minus exclude; each with its trace and effective weight."""
+    scope = tender.scope_codes
+    by_code_systems, by_code_munis = _index_systems(systems)
+    by_code_welfare, by_code_wmunis = _index_welfare(welfare)
+    include, exclude = set(tender.include), set(tender.exclude)
+    lots_by_code = _lots_by_code(tender)
+    out = []
+    for req in library.requirements:
+        if req.id in exclude:
+            continue
+        matched = [c for c in req.applies_to if c in scope]
+        if not (req.applies_to_all or matched or req.id in include):
+            continue
+        trace = Trace()
+        if req.applies_to_all:
+            trace.reasons.append("gjelder alle anskaffelser")
+            trace.participants = list(tender.participants)
+        if matched:
+            trace.reasons.append("omfang: " + ", ".join(_code_label(c) for c in matched))
+            munis: set[str] = set()
+            for c in matched:
+                trace.systems += by_code_systems.get(c, [])
+                trace.welfare += by_code_welfare.get(c, [])
+                munis |= by_code_munis.get(c, set()) | by_code_wmunis.get(c, set())
+            if not req.applies_to_all:
+                trace.participants = [n for n in tender.participants if n in munis]
+        if req.id in include:
+            trace.reasons.append("tatt med i anbudsdefinisjonen (include)")
+            if not trace.participants:
+                trace.participants = list(tender.participants)
+        lots = sorted({lot for c in matched for lot in lots_by_code.get(c, [])}) if not req.applies_to_all else []
+        weight = tender.weights.get(req.id, req.weight) if req.kind == "bor" else None
+        out.append(SelectedRequirement(req, weight, trace, lots))
+    order = list(library.categories)
+    out.sort(key=lambda s: order.index(s.requirement.category) if s.requirement.category in order else len(order))
+    return out
+
+
+def _code_label(code: str) -> str:
+    areas = code_list(SERVICE_AREAS)
+    return areas[code] if code in areas else label(WELFARE_CATEGORIES, code)
+
+
+def _index_systems(systems: pd.DataFrame) -> tuple[dict[str, list[str]], dict[str, set[str]]]:
+    labels: dict[str, list[str]] = {}
+    munis: dict[str, set[str]] = {}
+    for area, name, product, sid, nr in zip(systems["service_area"].astype(object), systems["name"],
+                                            systems["product_canonical"], systems["system_id"],
+                                            systems["municipality"], strict=True):
+        labels.setdefault(area, []).append(f"{name}: {product} ({sid})")
+        munis.setdefault(area, set()).add(nr)
+    return labels, munis
+
+
+def _index_welfare(welfare: pd.DataFrame) -> tuple[dict[str, list[str]], dict[str, set[str]]]:
+    labels: dict[str, list[str]] = {}
+    munis: dict[str, set[str]] = {}
+    for cat, name, nr, needed, gap in zip(welfare["category"], welfare["name"], welfare["municipality"],
+                                         welfare["needed"], welfare["gap"], strict=True):
+        need = "" if pd.isna(needed) else f"behov {int(needed)}"
+        more = "" if pd.isna(gap) or not gap else f", økning {int(gap)}"
+        labels.setdefault(cat, []).append(f"{name}: {label(WELFARE_CATEGORIES, cat)} ({need}{more})".replace(" ()", ""))
+        munis.setdefault(cat, set()).add(nr)
+    return labels, munis
+
+
+def _lots_by_code(tender: TenderDefinition) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for lot in tender.lots:
+        for c in (*lot.service_areas, *lot.welfare_categories):
+            out.setdefault(c, []).append(lot.id)
+    return out
+
+
+# --------------------------------------------------------------------------- checks and labels
+
+
+def award_warnings(criteria: list[AwardCriterion]) -> list[str]:
+    """Warn when climate/environment weighs under the FOA § 7-9 minimum without a stated reason."""
+    cfg = defaults()
+    minimum = float(cfg["climate_min_weight"])
+    climate = [a for a in criteria if a.climate]
+    weight = sum(a.weight for a in climate)
+    if weight >= minimum or any(a.reason for a in climate):
+        return []
+    what = f"vektes {weight:g} %" if climate else "er ikke et tildelingskriterium"
+    return [f"Klima- og miljøhensyn {what}, under {minimum:g} %, uten begrunnelse. {cfg['climate_rule']}. "
+            "Oppgi begrunnelsen i award_criteria (reason) eller øk vekten."]
+
+
+def _orgnr_warnings(participants: pd.DataFrame) -> list[str]:
+    missing = [n for n, o in zip(participants["name"], participants["orgnr"], strict=True) if not o]
+    if not missing:
+        return []
+    return [f"Organisasjonsnummer mangler i kommune.yaml for {', '.join(missing)}; OCDS-partene får ingen identifikator."]
+
+
+def language(tender: TenderDefinition, participants: pd.DataFrame) -> tuple[bool, str]:
+    """Nynorsk when asked for, or when the host's official language form is Nynorsk."""
+    host_lang = participants.set_index("number").at[tender.host, "language"]
+    nynorsk = tender.language == "nynorsk" or (tender.language is None and host_lang == "Nynorsk")
+    if nynorsk:
+        return True, ("Dokumentet er skrevet på nynorsk etter vertskommunens målform. Krav som ikke finnes "
+                      "på nynorsk i kravbiblioteket, står på bokmål.")
+    why = "etter vertskommunens målform" if host_lang == "Bokmål" else f"(vertskommunens målform: {host_lang or 'ukjent'})"
+    return False, f"Dokumentet er skrevet på bokmål {why}."
+
+
+def main_cpv(tender: TenderDefinition, systems: pd.DataFrame) -> dict[str, str]:
+    """Main CPV: the tender's own, else the welfare category's, else the replaced products', else software."""
+    cfg = defaults()["cpv"]
+    if tender.cpv:
+        return {"code": tender.cpv, "label": ""}
+    if tender.welfare_categories:
+        return dict(cfg["welfare"][tender.welfare_categories[0]])
+    codes = systems["cpv"].dropna() if "cpv" in systems else pd.Series(dtype=object)
+    if len(codes):
+        return {"code": str(codes.mode().iloc[0]), "label": ""}
+    return dict(cfg["default_system"])
+
+
+def item_cpv(category: str | None) -> dict[str, str]:
+    cfg = defaults()["cpv"]
+    return dict(cfg["welfare"].get(category, cfg["default_system"])) if category else dict(cfg["default_system"])
+
+
+def nok(x: Any) -> str:
+    """Norwegian money format: «1 300 000 kr»."""
+    if x is None or pd.isna(x):
+        return "–"
+    return f"{float(x):,.0f} kr".replace(",", "\u00a0")

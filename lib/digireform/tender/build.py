@@ -1,0 +1,131 @@
+"""`digireform tender build TENDER.yaml [--data DIR] [--out DIR] [--as-of DATE]`.
+
+Loads the data, the requirement library and the tender file (each validated, with
+FILE:LINE messages), assembles the tender and writes the four files. Every file is
+written to a temporary name in the output folder and renamed into place, so a failed
+build never leaves a half-written document behind.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import DigireformError, ValidationError, display_path
+from ..store import Region, load, resolve_data_dir
+from .assembly import Assembly, assemble, nok
+from .definition import defaults, load_tender
+from .requirements import load_library
+
+OUT_DIR = Path("procurement") / "out"
+TENDERS_DIR = Path("procurement") / "tenders"
+
+
+@dataclass
+class BuildResult:
+    assembly: Assembly
+    out_dir: Path
+    files: dict[str, Path] = field(default_factory=dict)  # docx, xlsx, md, ocds → path
+
+    @property
+    def warnings(self) -> list[str]:
+        return self.assembly.warnings
+
+
+def find_tender(tender: str | os.PathLike, data_dir: Path) -> Path:
+    """The tender file as given, else procurement/tenders/<name>(.yaml) in the data folder."""
+    path = Path(tender)
+    if path.is_file():
+        return path
+    for candidate in (data_dir / TENDERS_DIR / path.name, data_dir / TENDERS_DIR / f"{path.name}.yaml"):
+        if candidate.is_file():
+            return candidate
+    raise DigireformError(f"Fant ikke anbudsfila {display_path(path)} (heller ikke under {display_path(data_dir / TENDERS_DIR)}).")
+
+
+def prepare(tender_path: str | os.PathLike, data_dir: str | os.PathLike | None = None,
+            as_of: dt.date | None = None, region: Region | None = None) -> Assembly:
+    """Load and validate everything and assemble the tender (no files written)."""
+    root = Path(region.data_dir) if region is not None else resolve_data_dir(data_dir)
+    path = find_tender(tender_path, root)
+    region = region or load(root)
+    tender = load_tender(path, known_numbers=set(region.numbers))
+    problems = _participant_problems(region, tender.participants)
+    if problems:
+        raise ValidationError("Dataene til deltakerne har feil; rett dem først (se digireform validate):", problems)
+    library = load_library(root)
+    return assemble(region, tender, library, as_of=as_of)
+
+
+def _participant_problems(region: Region, participants: list[str]) -> list:
+    folders = {Path(region.municipalities.at[n, "folder"]).name for n in participants}
+    return [p for p in region.problems if any(f"{f}/" in p.file.replace(os.sep, "/") or p.file.endswith(f) for f in folders)]
+
+
+def build_tender(tender_path: str | os.PathLike, data_dir: str | os.PathLike | None = None,
+                 out_dir: str | os.PathLike | None = None, as_of: dt.date | None = None,
+                 assembly: Assembly | None = None) -> BuildResult:
+    """Build the four files; `assembly` lets a notebook pass an adjusted assembly."""
+    a = assembly or prepare(tender_path, data_dir, as_of)
+    out = Path(out_dir) if out_dir else resolve_data_dir(data_dir) / OUT_DIR / a.tender.slug
+    out.mkdir(parents=True, exist_ok=True)
+    from .exports.docx import write_docx
+    from .exports.md import render_markdown
+    from .exports.ocds import render_ocds, validated_package
+    from .exports.xlsx import write_xlsx
+
+    package = validated_package(a)  # before anything is written
+    docs = defaults()["documents"]
+    writers: dict[str, Callable[[Path], object]] = {
+        "docx": lambda p: write_docx(a, p),
+        "xlsx": lambda p: write_xlsx(a, p),
+        "md": lambda p: p.write_text(render_markdown(a), encoding="utf-8"),
+        "ocds": lambda p: p.write_text(render_ocds(package), encoding="utf-8"),
+    }
+    result = BuildResult(a, out)
+    for key, write in writers.items():
+        result.files[key] = _atomic(out / docs[key]["file"], write)
+    return result
+
+
+def _atomic(path: Path, write: Callable[[Path], object]) -> Path:
+    """Write through a temporary file in the same folder, then rename over `path`."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    return path
+
+
+def summary(result: BuildResult) -> str:
+    """Norwegian summary of a build, for the command line and the notebook."""
+    a = result.assembly
+    skal = sum(s.requirement.kind == "skal" for s in a.requirements)
+    lines = [
+        f"{a.tender.title}",
+        f"  Vertskommune: {a.host_name}; deltakere: {', '.join(a.names.values())}",
+        f"  Krav: {len(a.requirements)} ({skal} SKAL, {len(a.requirements) - skal} BØR)",
+        f"  Anslått verdi: {nok(a.estimated_value_nok)} – {a.threshold.procedure['part']}: {a.threshold.procedure['label']}",
+        f"  Skrevet til {display_path(result.out_dir)}:",
+    ]
+    lines += [f"    {display_path(p)}" for p in result.files.values()]
+    return "\n".join(lines).replace("\u00a0", " ")
+
+
+def cli_build(args: argparse.Namespace) -> int:
+    result = build_tender(args.tender, data_dir=args.data, out_dir=args.out, as_of=getattr(args, "as_of", None))
+    for w in result.warnings:
+        print(f"Advarsel: {w}", file=sys.stderr)
+    print(summary(result))
+    return 0
