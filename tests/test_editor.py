@@ -1,0 +1,212 @@
+"""Editors driven from Python: set widget values, press the buttons, read the files back."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+import yaml
+
+from digireform import cli, store, sync
+from digireform.editor import ProfileEditor, TableEditor, editors
+
+HEADER = (
+    "system_id,product,vendor,vendor_orgnr,service_area,function,hosting,lifecycle,users,annual_cost_nok,"
+    "contract_end,notice_months,contract_type,personal_data,dpa,integrations,satisfaction,confidential,notes\n"
+)
+WELFARE_HEADER = (
+    "category,status,product,vendor,units_in_use,units_needed,target_year,priority,response_service,"
+    "annual_cost_nok,contract_end,notice_months,notes\n"
+)
+PROFILE = (
+    'number: "1853"\nname: Evenes\nexample_data: true\n'
+    "population: {year: 2025, source: SSB, total: 1400}\n"
+    "contacts:\n  - {role: IKT, name: Kari, email: kari@example.no, phone: '1'}\n"
+)
+
+
+def system(sid: str, product: str, users: str = "10") -> str:
+    return f"{sid},{product},Lev AS,,felles,F,saas,operational,{users},1000,2027-01-01,3,SSA-L,none,not_needed,,,no,\n"
+
+
+def make_region(tmp_path: Path) -> Path:
+    folder = tmp_path / "municipalities" / "1853-evenes"
+    folder.mkdir(parents=True)
+    (folder / "kommune.yaml").write_text(PROFILE, encoding="utf-8")
+    (folder / "systems.csv").write_text(HEADER + system("A", "Alfa") + system("B", "Beta"), encoding="utf-8")
+    (folder / "welfare.csv").write_text(WELFARE_HEADER + "trygghetsalarm,in_use,Careium,,10,20,2028,1,own,,,,\n",
+                                        encoding="utf-8")
+    return tmp_path
+
+
+def systems_file(data: Path) -> Path:
+    return data / "municipalities" / "1853-evenes" / "systems.csv"
+
+
+def fill(editor: TableEditor, **values: str) -> None:
+    for key, value in values.items():
+        editor.fields[key].value = value
+
+
+def test_code_lists_are_dropdowns_with_norwegian_labels(tmp_path):
+    ed = TableEditor(make_region(tmp_path), "systems")
+    assert ("I drift", "operational") in ed.fields["lifecycle"].options
+    assert ("Skytjeneste", "saas") in ed.fields["hosting"].options
+    assert ed.fields["lifecycle"].description == "Livsløp *"
+    assert "<th>Tjenesteområde</th>" in ed.table.value and "<td>Felles infrastruktur</td>" in ed.table.value
+
+
+def test_add_row_through_form(tmp_path):
+    data = make_region(tmp_path)
+    ed = TableEditor(data, "systems")
+    ed.new_button.click()
+    fill(ed, system_id="C", product="Gamma", service_area="sak_arkiv", lifecycle="operational",
+         users="1 200", annual_cost_nok="12 500,50", contract_end="31.12.2027")
+    assert ed.check() == {}
+    ed.save_button.click()
+    rows = sync.load_table(data, "1853", "systems").rows
+    assert [r["system_id"] for r in rows] == ["A", "B", "C"]
+    assert (rows[2]["users"], rows[2]["annual_cost_nok"], rows[2]["contract_end"]) == ("1200", "12500.50", "2027-12-31")
+    assert "Lagret" in ed.status.value and ed.selected == 2
+    assert store.load(data).problems == []
+
+
+def test_bad_value_refused_with_message_file_unchanged(tmp_path):
+    data = make_region(tmp_path)
+    before = systems_file(data).read_bytes()
+    ed = TableEditor(data, "systems")
+    ed.select(0)
+    fill(ed, users="mange", contract_end="2027-02-30")
+    assert "«mange» er ikke et heltall" in ed.messages["users"].value
+    assert "ikke en gyldig kalenderdato" in ed.messages["contract_end"].value
+    ed.save_button.click()
+    assert systems_file(data).read_bytes() == before
+    assert "Ikke lagret" in ed.status.value
+    ed.new()
+    fill(ed, system_id="A", product="Dobbel", service_area="felles", lifecycle="operational")
+    assert "er brukt før" in ed.messages["system_id"].value
+    assert not ed.save() and systems_file(data).read_bytes() == before
+
+
+def test_edit_and_delete(tmp_path):
+    data = make_region(tmp_path)
+    ed = TableEditor(data, "systems")
+    ed.rows.value = 1  # pick B in the list
+    assert ed.fields["product"].value == "Beta"
+    fill(ed, users="77")
+    ed.save_button.click()
+    ed.rows.value = 0
+    ed.delete_button.click()
+    rows = sync.load_table(data, "1853", "systems").rows
+    assert [(r["system_id"], r["users"]) for r in rows] == [("B", "77")]
+
+
+def test_second_saver_sees_conflict_and_chooses(tmp_path):
+    data = make_region(tmp_path)
+    first, second = TableEditor(data, "systems"), TableEditor(data, "systems")
+    first.select(0)
+    second.select(0)
+    fill(first, users="50")
+    first.save_button.click()
+    after_first = systems_file(data).read_bytes()
+    fill(second, users="7")
+    second.save_button.click()
+    assert systems_file(data).read_bytes() == after_first
+    assert second.conflict.box.layout.display == "flex"
+    shown = second.conflict.html.value
+    assert "Antall brukere" in shown and "<b>7</b>" in shown and "<b>50</b>" in shown
+    second.conflict.mine.click()
+    assert sync.load_table(data, "1853", "systems").rows[0]["users"] == "7"
+    assert second.conflict.box.layout.display == "none"
+
+
+def test_different_rows_from_two_editors_both_kept(tmp_path):
+    data = make_region(tmp_path)
+    first, second = TableEditor(data, "systems"), TableEditor(data, "systems")
+    first.select(0)
+    fill(first, users="50")
+    first.save_button.click()
+    second.select(1)
+    fill(second, users="60")
+    second.save_button.click()
+    assert [r["users"] for r in sync.load_table(data, "1853", "systems").rows] == ["50", "60"]
+    assert "endringene deres er beholdt" in second.status.value
+
+
+def test_welfare_editor_adds_row(tmp_path):
+    data = make_region(tmp_path)
+    ed = TableEditor(data, "welfare")
+    assert ("Trygghetsalarm", "trygghetsalarm") in ed.fields["category"].options
+    ed.new()
+    fill(ed, category="digitalt_tilsyn", status="need", units_needed="15", priority="4")
+    assert "for stort" in ed.messages["priority"].value
+    fill(ed, priority="2")
+    assert ed.save()
+    rows = sync.load_table(data, "1853", "welfare").rows
+    assert [(r["category"], r["status"], r["units_needed"]) for r in rows][-1] == ("digitalt_tilsyn", "need", "15")
+
+
+def test_profile_editor_population_digitalisation_targets(tmp_path):
+    data = make_region(tmp_path)
+    ed = ProfileEditor(data, "1853")
+    ed.population["total"].value = "1410"
+    for band, n in zip(("0-17", "18-66", "67-79", "80+"), ("300", "800", "200", "110"), strict=True):
+        ed.age_bands[band].value = n
+    ed.digitalisation["innbygger"].value = "mostly_digital"
+    ed.targets.add_button.click()
+    t = ed.targets.fields
+    t["id"].value, t["text"].value, t["metric"].value = "T1", "Mer digital post", "digital_post_share"
+    t["target"].value, t["deadline"].value = "0,85", "31.12.2027"
+    assert ed.check() == []
+    ed.save_button.click()
+    saved = yaml.safe_load((data / "municipalities/1853-evenes/kommune.yaml").read_text("utf-8"))
+    assert saved["population"] == {"year": 2025, "source": "SSB", "total": 1410,
+                                   "age_bands": {"0-17": 300, "18-66": 800, "67-79": 200, "80+": 110}}
+    assert saved["digitalisation"] == {"innbygger": "mostly_digital"}
+    assert saved["targets"] == [{"id": "T1", "text": "Mer digital post", "metric": "digital_post_share",
+                                 "target": 0.85, "deadline": dt.date(2027, 12, 31)}]
+    assert saved["contacts"][0]["name"] == "Kari"  # untouched parts kept
+
+
+def test_profile_bad_value_refused(tmp_path):
+    data = make_region(tmp_path)
+    path = data / "municipalities/1853-evenes/kommune.yaml"
+    before = path.read_bytes()
+    ed = ProfileEditor(data, "1853")
+    ed.population["total"].value = "mange"
+    assert "population.total" in ed.population_messages.value
+    ed.contacts.select(0)
+    ed.contacts.fields["email"].value = "ikke-epost"
+    assert "er ikke en e-postadresse" in ed.contacts.messages.value
+    assert not ed.save()
+    assert path.read_bytes() == before
+
+
+def test_profile_conflict_shown_to_second_saver(tmp_path):
+    data = make_region(tmp_path)
+    first, second = ProfileEditor(data, "1853"), ProfileEditor(data, "1853")
+    first.population["total"].value = "1500"
+    assert first.save()
+    second.population["total"].value = "1600"
+    assert not second.save()
+    assert "1500" in second.conflict.html.value and "1600" in second.conflict.html.value
+    second.conflict.theirs.click()
+    assert yaml.safe_load((data / "municipalities/1853-evenes/kommune.yaml").read_text("utf-8"))["population"]["total"] == 1500
+
+
+def test_added_system_appears_in_report_json(tmp_path, capsys):
+    repo = Path(__file__).resolve().parents[1]
+    shutil.copytree(repo / "municipalities", tmp_path / "municipalities")
+    tabs = editors(tmp_path, "1853")
+    ed = tabs.editors[0]
+    ed.new()
+    fill(ed, system_id="EVE-NY", product="Nytt system", service_area="felles", lifecycle="operational")
+    assert ed.save()
+    assert cli.main(["report", "--json", "--data", str(tmp_path), "--as-of", "2026-11-23"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    evenes = report["municipalities"]["1853"]
+    assert "EVE-NY" in [r["system_id"] for r in ed.snapshot.rows]
+    assert evenes["systems"] == sum(1 for r in ed.snapshot.rows if r["lifecycle"] != "retired")
+    item = next(i for i in evenes["worklist"] if i["system_id"] == "EVE-NY")
+    assert "vendor" in item["missing"]
