@@ -41,12 +41,14 @@ class Trace:
     systems: list[str] = field(default_factory=list)  # "Narvik: Visma Flyt Skole (NAR-031)"
     welfare: list[str] = field(default_factory=list)  # "Narvik: Trygghetsalarm (behov 420)"
 
-    def summary(self, names: dict[str, str], limit: int = 6) -> str:
-        """One line for tables: reasons; participants; a few systems/needs."""
+    def summary(self, names: dict[str, str], limit: int = 4) -> str:
+        """One line for tables: reasons; participants; the first few systems / needs."""
         parts = list(self.reasons)
-        if self.participants:
+        if self.participants and len(self.participants) == len(names):
+            parts.append("alle deltakerne")
+        elif self.participants:
             parts.append("kommuner: " + ", ".join(names.get(n, n) for n in self.participants))
-        items = self.systems + self.welfare
+        items = self.welfare + self.systems
         if items:
             more = f" (+{len(items) - limit} til)" if len(items) > limit else ""
             parts.append("; ".join(items[:limit]) + more)
@@ -179,7 +181,8 @@ def systems_to_replace(region: Region, tender: TenderDefinition) -> pd.DataFrame
     otherwise every system in the scope's service areas.
     """
     in_use = region.in_use_systems()
-    rows = in_use[in_use["municipality"].isin(tender.participants)]
+    lifecycles = defaults()["replaced_lifecycles"]  # planned systems are not replaced
+    rows = in_use[in_use["municipality"].isin(tender.participants) & in_use["lifecycle"].isin(lifecycles)]
     if tender.products:
         rows = _canonical(region, rows)
         from ..catalogue import load_catalogue
@@ -334,14 +337,15 @@ def _index_systems(systems: pd.DataFrame) -> tuple[dict[str, list[str]], dict[st
 
 
 def _index_welfare(welfare: pd.DataFrame) -> tuple[dict[str, list[str]], dict[str, set[str]]]:
+    """Per welfare category one line: joint need, increase and how many partners."""
     labels: dict[str, list[str]] = {}
     munis: dict[str, set[str]] = {}
-    for cat, name, nr, needed, gap in zip(welfare["category"], welfare["name"], welfare["municipality"],
-                                         welfare["needed"], welfare["gap"], strict=True):
-        need = "" if pd.isna(needed) else f"behov {int(needed)}"
-        more = "" if pd.isna(gap) or not gap else f", økning {int(gap)}"
-        labels.setdefault(cat, []).append(f"{name}: {label(WELFARE_CATEGORIES, cat)} ({need}{more})".replace(" ()", ""))
-        munis.setdefault(cat, set()).add(nr)
+    for cat, rows in welfare.groupby("category", sort=False):
+        needed, gap = rows["needed"].sum(min_count=1), rows["gap"].sum(min_count=1)
+        parts = [f"behov {int(needed)} enheter" if not pd.isna(needed) else "",
+                 f"økning {int(gap)}" if not pd.isna(gap) and gap else "", f"{rows['municipality'].nunique()} kommuner"]
+        labels[cat] = [f"{label(WELFARE_CATEGORIES, cat)}: " + ", ".join(x for x in parts if x)]
+        munis[cat] = set(rows["municipality"])
     return labels, munis
 
 

@@ -25,12 +25,12 @@ TIMELINE_LABELS = {
     "award": "Meddelelse av tildeling (planlagt)",
 }
 REQ_HEADERS = ["ID", "Krav", "SKAL/BØR", "Vekt", "Referanse"]
-REQ_WIDTHS = [1.7, 9.4, 1.6, 1.2, 3.1]
+REQ_WIDTHS = [2.5, 8.6, 1.6, 1.3, 3.0]
 
 
 def norwegian_date(day: Any) -> str:
     """«15. januar 2027»; «–» for missing."""
-    if day is None or (not isinstance(day, dt.date) and pd.isna(day)):
+    if day is None or pd.isna(day):
         return "–"
     day = pd.Timestamp(day).date() if not isinstance(day, dt.date) else day
     return f"{day.day}. {MONTHS[day.month - 1]} {day.year}"
@@ -41,6 +41,10 @@ def count(x: Any) -> str:
     if x is None or pd.isna(x):
         return "–"
     return f"{int(x):,}".replace(",", "\u00a0")
+
+
+def year(x: Any) -> str:
+    return "–" if x is None or pd.isna(x) else str(int(x))
 
 
 def weight_text(w: float | None) -> str:
@@ -159,7 +163,7 @@ def _welfare_tables(a: Assembly) -> list[tuple]:
                  "Økningen er det partnerne trenger i tillegg til dagens enheter."),
         ("table", ["Kategori", "Kommune", "I bruk", "Behov", "Økning", "Målår"],
          [[label(WELFARE_CATEGORIES, r["category"]), r["name"], count(r["in_use"]), count(r["needed"]),
-           count(r["gap"]), count(r["target_year"])] for _, r in w.iterrows()],
+           count(r["gap"]), year(r["target_year"])] for _, r in w.iterrows()],
          [4.5, 3.5, 2.0, 2.0, 2.0, 2.0]),
     ]
     y = a.welfare_per_year
@@ -276,4 +280,4 @@ def _appendix_trace(a: Assembly) -> list[tuple]:
     return [("heading", 1, "Vedlegg B: Sporbarhet"),
             ("para", "Hvorfor hvert krav er med: omfanget det hører til, og kommunene, systemene og behovene "
                      "som trekker det inn."),
-            ("table", ["ID", "Hentet inn av"], rows, [2.0, 15.0])]
+            ("table", ["ID", "Hentet inn av"], rows, [2.5, 14.5])]

@@ -186,6 +186,9 @@ def _table(doc, headers: list[str], rows: list[list[str]], widths: list[float]) 
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = Cm(width)  # w:gridCol, which LibreOffice uses
+    _fixed_layout(table)
     hdr = table.rows[0]
     _repeat_header(hdr)
     for cell, text, width in zip(hdr.cells, headers, widths, strict=True):
@@ -201,6 +204,13 @@ def _table(doc, headers: list[str], rows: list[list[str]], widths: list[float]) 
             run = cell.paragraphs[0].add_run("" if text is None else str(text))
             run.font.size = Pt(9)
     doc.add_paragraph()
+
+
+def _fixed_layout(table) -> None:
+    tblpr = table._tbl.tblPr
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    tblpr.append(layout)
 
 
 def _repeat_header(row) -> None:
