@@ -11,6 +11,7 @@ import io
 import os
 import re
 import tempfile
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -230,14 +231,29 @@ def parse_tables(items: list[tuple[str, str, str]], spec: FileSpec, problems: li
     return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
 
 
+def _too_many_fields(text: str, label: str) -> list[Problem]:
+    """Rows with more fields than the header, found with the csv module (slow path only)."""
+    import csv
+
+    reader = csv.reader(io.StringIO(text))
+    width = len(next(reader, []))
+    found = []
+    for fields in reader:
+        if len(fields) > width:
+            found.append(Problem(label, reader.line_num, "(rad)", f"har {len(fields)} felt, men overskriften har {width}"))
+    return found
+
+
 def _parse_fast(fast: list[tuple[tuple[str, str, str], str]], canonical: str) -> pd.DataFrame | None:
     import numpy as np
 
     counts = [body.count("\n") for _, body in fast]
     text = canonical + "\n" + "".join(body for _, body in fast)
     try:
-        raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=False)
-    except pd.errors.ParserError:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=False, index_col=False)
+    except (pd.errors.ParserError, pd.errors.ParserWarning):
         return None
     if len(raw) != sum(counts):
         return None
@@ -253,9 +269,14 @@ def parse_table(text: str, spec: FileSpec, label: str, problems: list[Problem]) 
         problems.append(Problem(label, 1, "(fil)", "filen er tom; første linje skal være overskriftene"))
         return None
     try:
-        raw = pd.read_csv(
-            io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=False, engine="c"
-        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", pd.errors.ParserWarning)  # extra fields would be dropped
+            raw = pd.read_csv(
+                io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=False, index_col=False
+            )
+    except pd.errors.ParserWarning:
+        problems += _too_many_fields(text, label)
+        return None
     except pd.errors.ParserError as exc:
         m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
         if m:
@@ -284,7 +305,7 @@ def parse_table(text: str, spec: FileSpec, label: str, problems: list[Problem]) 
 def check_tables(raw: pd.DataFrame, spec: FileSpec, problems: list[Problem]) -> pd.DataFrame:
     """Validate the parsed rows of all files at once; return typed rows, append problems."""
     for c in spec.columns:
-        raw[c] = raw[c].str.strip()
+        raw[c] = raw[c].fillna("").str.strip()  # short rows: missing trailing fields are empty
     blank = (raw[spec.columns] == "").all(axis=1)
     if blank.any():
         raw = raw[~blank].reset_index(drop=True)
@@ -396,7 +417,7 @@ def _load_profile(folder: Path, number: str, problems: list[Problem]) -> dict | 
     if text is None:
         return None
     try:
-        data = load_yaml_text(text)
+        data = _load_profile_yaml(text)
     except Exception as exc:  # yaml.YAMLError: report its position
         mark = getattr(exc, "problem_mark", None)
         problems.append(Problem(label, mark.line + 1 if mark else None, "(fil)", f"ugyldig YAML: {getattr(exc, 'problem', exc)}"))
@@ -406,6 +427,23 @@ def _load_profile(folder: Path, number: str, problems: list[Problem]) -> dict | 
         return None
     check_profile(data, number, label, text, problems)
     return data
+
+
+def _load_profile_yaml(text: str) -> Any:
+    """YAML → dict; an impossible date (2027-02-30) is kept as text so the check can name it."""
+    try:
+        return load_yaml_text(text)
+    except ValueError:  # raised by the timestamp constructor, without a position
+        import yaml
+
+        class _DatesAsText(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+            pass
+
+        _DatesAsText.yaml_implicit_resolvers = {
+            k: [r for r in v if r[0] != "tag:yaml.org,2002:timestamp"]
+            for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+        }
+        return yaml.load(text, Loader=_DatesAsText)
 
 
 def check_profile(data: dict, folder_number: str, label: str, text: str, problems: list[Problem]) -> None:
@@ -535,8 +573,18 @@ def _check_targets(targets: Any, add) -> None:
                 add(("targets", i, key), f"targets.{key}", f"«{v}» er ikke et tall")
         for key in ("deadline", "baseline_date", "current_date"):
             v = t.get(key)
-            if v is not None and not isinstance(v, dt.date):
+            if v is not None and not isinstance(v, dt.date) and not _iso_date(v):
                 add(("targets", i, key), f"targets.{key}", f"«{v}» er ikke en gyldig dato ÅÅÅÅ-MM-DD")
+
+
+def _iso_date(value: Any) -> bool:
+    import datetime as dt
+
+    try:
+        dt.date.fromisoformat(str(value))
+        return True
+    except ValueError:
+        return False
 
 
 def _yaml_line(text: str, path: tuple) -> int | None:

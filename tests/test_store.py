@@ -1,0 +1,289 @@
+"""Validation rules of the store, each with a broken fixture and the exact message expected."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from digireform import store
+from digireform.errors import ValidationError
+
+HEADER = (
+    "system_id,product,vendor,vendor_orgnr,service_area,function,hosting,lifecycle,users,annual_cost_nok,"
+    "contract_end,notice_months,contract_type,personal_data,dpa,integrations,satisfaction,confidential,notes"
+)
+GOOD_ROW = "EVE-001,Visma Enterprise,Visma,974760673,okonomi_personal,Lønn,saas,operational,40,120000,2027-06-30,3,SSA-L,ordinary,yes,,4,no,"
+PROFILE = 'number: "1853"\nname: Evenes\nexample_data: true\n'
+
+
+def make_region(root: Path, rows: list[str] | None = None, profile: str = PROFILE, folder: str = "1853-evenes",
+                welfare: str | None = None) -> Path:
+    """A one-municipality data folder; returns the data dir."""
+    d = root / "municipalities" / folder
+    d.mkdir(parents=True, exist_ok=True)
+    (d / "kommune.yaml").write_text(profile, encoding="utf-8")
+    (d / "systems.csv").write_text("\n".join([HEADER, *(rows if rows is not None else [GOOD_ROW])]) + "\n", encoding="utf-8")
+    if welfare is not None:
+        (d / "welfare.csv").write_text(welfare, encoding="utf-8")
+    return root
+
+
+def row(**changes: str) -> str:
+    fields = dict(zip(HEADER.split(","), GOOD_ROW.split(","), strict=True))
+    fields.update(changes)
+    return ",".join(fields.values())
+
+
+def messages(root: Path) -> list[str]:
+    """Problems with the file shown relative to the data dir, for stable assertions."""
+    old = os.getcwd()
+    os.chdir(root)
+    try:
+        return [str(p) for p in store.validate(root)]
+    finally:
+        os.chdir(old)
+
+
+SYS = "municipalities/1853-evenes/systems.csv"
+
+
+def test_valid_fixture_has_no_problems(tmp_path):
+    assert messages(make_region(tmp_path)) == []
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        ({"system_id": ""}, f"{SYS}:2: system_id: mangler (påkrevd felt)"),
+        ({"product": ""}, f"{SYS}:2: product: mangler (påkrevd felt)"),
+        ({"service_area": ""}, f"{SYS}:2: service_area: mangler (påkrevd felt)"),
+        ({"lifecycle": ""}, f"{SYS}:2: lifecycle: mangler (påkrevd felt)"),
+        ({"users": "1.5"}, f"{SYS}:2: users: «1.5» er ikke et heltall"),
+        ({"users": "-1"}, f"{SYS}:2: users: «-1» er for lite (minst 0)"),
+        ({"annual_cost_nok": '"1 250 000,50"'},
+         f"{SYS}:2: annual_cost_nok: «1 250 000,50» er ikke et tall (punktum som desimaltegn, uten tusenskille)"),
+        ({"annual_cost_nok": "-5"}, f"{SYS}:2: annual_cost_nok: «-5» er for lite (minst 0)"),
+        ({"contract_end": "2027-02-30"}, f"{SYS}:2: contract_end: «2027-02-30» er ikke en gyldig kalenderdato"),
+        ({"contract_end": "2026-02-29"}, f"{SYS}:2: contract_end: «2026-02-29» er ikke en gyldig kalenderdato"),
+        ({"contract_end": "31.12.2026"}, f"{SYS}:2: contract_end: «31.12.2026» er ikke en dato på formen ÅÅÅÅ-MM-DD"),
+        ({"notice_months": "x"}, f"{SYS}:2: notice_months: «x» er ikke et heltall"),
+        ({"hosting": "cloud"}, f"{SYS}:2: hosting: «cloud» er ikke en gyldig kode; gyldige: on_prem, hosted, saas, hybrid"),
+        ({"lifecycle": "live"},
+         f"{SYS}:2: lifecycle: «live» er ikke en gyldig kode; gyldige: planned, phasing_in, operational, phasing_out, retired"),
+        ({"service_area": "helse"},
+         f"{SYS}:2: service_area: «helse» er ikke en gyldig kode; gyldige: innbygger, okonomi_personal, sak_arkiv, "
+         "helse_velferd, skole_oppvekst, plan_bygg, teknisk, kultur, felles"),
+        ({"personal_data": "yes"}, f"{SYS}:2: personal_data: «yes» er ikke en gyldig kode; gyldige: none, ordinary, special"),
+        ({"dpa": "Ja"}, f"{SYS}:2: dpa: «Ja» er ikke en gyldig kode; gyldige: yes, no, not_needed"),
+        ({"confidential": "maybe"}, f"{SYS}:2: confidential: «maybe» er ikke en gyldig kode; gyldige: yes, no"),
+        ({"satisfaction": "6"}, f"{SYS}:2: satisfaction: «6» er for stort (høyst 5)"),
+        ({"satisfaction": "0"}, f"{SYS}:2: satisfaction: «0» er for lite (minst 1)"),
+        ({"vendor_orgnr": "974760674"},
+         f"{SYS}:2: vendor_orgnr: «974760674» er ikke et gyldig organisasjonsnummer (9 siffer, kontrollsiffer mod 11)"),
+        ({"vendor_orgnr": "97476067"},
+         f"{SYS}:2: vendor_orgnr: «97476067» er ikke et gyldig organisasjonsnummer (9 siffer, kontrollsiffer mod 11)"),
+        ({"integrations": "EVE-009"},
+         f"{SYS}:2: integrations: peker på system-ID som ikke finnes i kommunens systems.csv: «EVE-009»"),
+    ],
+)
+def test_each_field_rule(tmp_path, changes, expected):
+    assert messages(make_region(tmp_path, [row(**changes)])) == [expected]
+
+
+def test_all_problems_are_collected_not_just_the_first(tmp_path):
+    rows = [row(users="x", hosting="sky"), row(system_id="EVE-002", contract_end="2026-13-01", satisfaction="9")]
+    found = messages(make_region(tmp_path, rows))
+    assert len(found) == 4
+    assert found[0].startswith(f"{SYS}:2: hosting:")  # column order within a line
+    assert found[-1].startswith(f"{SYS}:3: satisfaction:")
+
+
+def test_duplicate_system_id_names_the_first_line(tmp_path):
+    rows = [GOOD_ROW, row(system_id="EVE-002"), GOOD_ROW]
+    assert messages(make_region(tmp_path, rows)) == [f"{SYS}:4: system_id: «EVE-001» er brukt før, på linje 2"]
+
+
+def test_same_system_id_in_two_municipalities_is_fine(tmp_path):
+    make_region(tmp_path)
+    make_region(tmp_path, profile='number: "1806"\nname: Narvik\n', folder="1806-narvik")
+    assert messages(tmp_path) == []
+
+
+def test_integrations_point_within_the_municipality(tmp_path):
+    rows = [row(integrations="EVE-002; EVE-003"), row(system_id="EVE-002")]
+    assert messages(make_region(tmp_path, rows)) == [
+        f"{SYS}:2: integrations: peker på system-ID som ikke finnes i kommunens systems.csv: «EVE-003»"
+    ]
+
+
+def test_line_numbers_count_blank_lines(tmp_path):
+    make_region(tmp_path, [GOOD_ROW, "", row(system_id="EVE-002", users="many")])
+    assert messages(tmp_path) == [f"{SYS}:4: users: «many» er ikke et heltall"]
+
+
+def test_quoted_fields_and_stray_spaces(tmp_path):
+    rows = [row(notes='"Merknad, med komma"', hosting=" saas ")]
+    region = store.load(make_region(tmp_path, rows))
+    assert region.problems == []
+    assert region.systems.loc[0, "notes"] == "Merknad, med komma"
+    assert region.systems.loc[0, "hosting"] == "saas"
+
+
+def test_wrong_number_of_fields(tmp_path):
+    make_region(tmp_path, [GOOD_ROW + ",extra"])
+    assert messages(tmp_path) == [f"{SYS}:2: (rad): har 20 felt, men overskriften har 19"]
+
+
+def test_unknown_and_missing_columns(tmp_path):
+    d = make_region(tmp_path) / "municipalities/1853-evenes"
+    (d / "systems.csv").write_text("system_id,produkt,service_area,lifecycle\nEVE-001,X,felles,operational\n", "utf-8")
+    found = messages(tmp_path)
+    assert found[0].startswith(f"{SYS}:1: produkt: ukjent kolonne; gyldige kolonner: system_id, product,")
+    assert found[1] == f"{SYS}:1: product: kolonnen mangler (påkrevd)"
+
+
+def test_file_that_is_not_utf8_is_named_with_its_line(tmp_path):
+    d = make_region(tmp_path) / "municipalities/1853-evenes"
+    (d / "systems.csv").write_bytes((HEADER + "\n" + row(vendor="Leverandør AS") + "\n").encode("cp1252"))
+    assert messages(tmp_path) == [f"{SYS}:2: (fil): ugyldig UTF-8 (byte 0xf8); lagre filen som UTF-8"]
+
+
+def test_bom_is_refused(tmp_path):
+    d = make_region(tmp_path) / "municipalities/1853-evenes"
+    (d / "systems.csv").write_bytes(b"\xef\xbb\xbf" + (HEADER + "\n" + GOOD_ROW + "\n").encode())
+    assert messages(tmp_path) == [f"{SYS}:1: (fil): filen starter med BOM; lagre som UTF-8 uten BOM"]
+
+
+YAML = "municipalities/1853-evenes/kommune.yaml"
+
+
+@pytest.mark.parametrize(
+    ("profile", "expected"),
+    [
+        ('number: "9999"\nname: X\n', f"{YAML}:1: number: kommunenummer 9999 finnes ikke i kommuneregisteret (2025)"),
+        ('number: "1806"\nname: Narvik\n', f"{YAML}:1: number: 1806 stemmer ikke med mappenavnet (1853-…)"),
+        ("number: 1853\nname: Evenes\n", None),
+        ('name: Evenes\nnumber: "18"\n', f"{YAML}:2: number: «18» er ikke et firesifret kommunenummer (skriv det i anførselstegn)"),
+        ('number: "1853"\n', f"{YAML}:1: name: mangler (påkrevd felt)"),
+        ('number: "1853"\nname: Evenes\nexample_data: kanskje\n', f"{YAML}:3: example_data: skal være true eller false"),
+        ('number: "1853"\nname: Evenes\npopulation:\n  year: 2025\n  total: 1330\n  age_bands: {"0-17": 240, "18-66": 760, "67-79": 210, "80+": 100}\n',
+         f"{YAML}:6: population.age_bands: summen av aldersgruppene (1310) er ikke lik total (1330)"),
+        ('number: "1853"\nname: Evenes\ndigitalisation:\n  helse_velferd: paper\n',
+         f"{YAML}:4: digitalisation.helse_velferd: «paper» er ikke et gyldig nivå; gyldige: all_digital, mostly_digital, mostly_paper, all_paper"),
+        ('number: "1853"\nname: Evenes\ndigitalisation:\n  helse: all_paper\n',
+         f"{YAML}:4: digitalisation: ukjent tjenesteområde «helse»; gyldige: innbygger, okonomi_personal, sak_arkiv, helse_velferd, skole_oppvekst, plan_bygg, teknisk, kultur, felles"),
+        ('number: "1853"\nname: Evenes\nchannels:\n  - year: 2025\n    phone_in: -3\n',
+         f"{YAML}:5: channels.phone_in: «-3» er ikke et heltall ≥ 0"),
+        ('number: "1853"\nname: Evenes\ntargets:\n  - {id: T1, text: X, metric: m, target: 0.7, deadline: 2027-02-30}\n',
+         f"{YAML}:4: targets.deadline: «2027-02-30» er ikke en gyldig dato ÅÅÅÅ-MM-DD"),
+        ('number: "1853"\nname: Evenes\ncontacts:\n  - {role: IKT, name: A, email: not-an-email}\n',
+         f"{YAML}:4: contacts.email: «not-an-email» er ikke en e-postadresse"),
+        ('number: "1853"\nname: [Evenes\n', f"{YAML}:3: (fil): ugyldig YAML: did not find expected ',' or ']'"),
+    ],
+)
+def test_profile_rules(tmp_path, profile, expected):
+    found = messages(make_region(tmp_path, profile=profile))
+    assert found == ([] if expected is None else [expected])
+
+
+def test_welfare_rules(tmp_path):
+    welfare = (
+        "category,status,product,vendor,units_in_use,units_needed,target_year,priority,response_service,"
+        "annual_cost_nok,contract_end,notice_months,notes\n"
+        "trygghetsalarm,in_use,Safemate,Safemate AS,45,60,2028,1,own,90000,2027-12-31,6,\n"
+        "gps,need,,,,10,2027,4,,,,,\n"
+    )
+    found = messages(make_region(tmp_path, welfare=welfare))
+    w = "municipalities/1853-evenes/welfare.csv"
+    assert found[0].startswith(f"{w}:3: category: «gps» er ikke en gyldig kode; gyldige: trygghetsalarm,")
+    assert found[1] == f"{w}:3: priority: «4» er for stort (høyst 3)"
+    assert len(found) == 2
+
+
+def test_load_gives_typed_frames(tmp_path):
+    region = store.load(make_region(tmp_path))
+    s = region.systems
+    assert s.loc[0, "contract_end"] == pd.Timestamp("2027-06-30")
+    assert str(s["users"].dtype) == "Int64" and s.loc[0, "users"] == 40
+    assert s["annual_cost_nok"].dtype == "float64"
+    assert isinstance(s["service_area"].dtype, pd.CategoricalDtype)
+    assert list(s["hosting"].cat.categories) == ["on_prem", "hosted", "saas", "hybrid"]
+    assert s.loc[0, "line"] == 2 and s.loc[0, "municipality"] == "1853"
+    m = region.municipalities.loc["1853"]
+    assert (m["name"], m["population"], m["adm_center"], m["language"]) == ("Evenes", 1330, "Bogen", "Bokmål")
+    assert region.example_data is True
+
+
+def test_contacts_are_kept_apart_from_profiles(tmp_path):
+    profile = PROFILE + "contacts:\n  - {role: IKT, name: Kari Hemmelig, email: kari@example.no}\n"
+    region = store.load(make_region(tmp_path, profile=profile))
+    assert "contacts" not in region.profiles["1853"]
+    assert region.contacts["1853"][0]["name"] == "Kari Hemmelig"
+
+
+def test_validate_writes_nothing(tmp_path):
+    root = make_region(tmp_path, [row(users="x")])
+    before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
+    store.validate(root)
+    after = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
+    assert before == after
+
+
+def test_save_round_trip_is_byte_identical(tmp_path):
+    root = make_region(tmp_path, [GOOD_ROW, row(system_id="EVE-002", annual_cost_nok="1250000.5", users="")])
+    path = root / "municipalities/1853-evenes/systems.csv"
+    original = path.read_bytes()
+    region = store.load(root)
+    store.save_table(root, "1853", "systems", region.systems)
+    assert path.read_bytes() == original
+
+
+def test_refused_save_changes_nothing(tmp_path):
+    root = make_region(tmp_path)
+    path = root / "municipalities/1853-evenes/systems.csv"
+    original = path.read_bytes()
+    rows = store.load(root).systems.copy()
+    rows["satisfaction"] = rows["satisfaction"].astype(object)
+    rows.loc[0, "satisfaction"] = 9
+    with pytest.raises(ValidationError) as exc:
+        store.save_table(root, "1853", "systems", rows)
+    assert "satisfaction: «9» er for stort (høyst 5)" in str(exc.value)
+    assert path.read_bytes() == original
+    assert not list(path.parent.glob(".*.tmp"))
+
+
+def test_atomic_write_failing_midway_leaves_old_file(tmp_path, monkeypatch):
+    path = tmp_path / "f.csv"
+    path.write_text("old\n", encoding="utf-8")
+
+    def boom(*_a, **_k):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "fsync", boom)
+    with pytest.raises(OSError):
+        store.atomic_write_text(path, "new content that never lands\n")
+    assert path.read_text("utf-8") == "old\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["f.csv"]
+
+
+def test_atomic_write_replaces_whole_file(tmp_path):
+    path = tmp_path / "f.csv"
+    path.write_text("old\n", encoding="utf-8")
+    store.atomic_write_text(path, "new\n")
+    assert path.read_text("utf-8") == "new\n"
+
+
+def test_shipped_example_region_is_valid():
+    region = store.load()
+    assert region.problems == []
+    assert set(region.numbers) == {"1853", "1806", "5512", "5516", "1851"}
+    counts = region.systems.groupby("municipality").size()
+    assert counts.between(25, 60).all()
+    assert region.example_data
+    assert set(region.systems["service_area"].dropna().unique()) == set(
+        ["innbygger", "okonomi_personal", "sak_arkiv", "helse_velferd", "skole_oppvekst", "plan_bygg", "teknisk",
+         "kultur", "felles"])
+    per = region.welfare.groupby("municipality")["category"].nunique()
+    assert (per == 8).all()
