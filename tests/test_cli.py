@@ -1,0 +1,97 @@
+"""The command line as a user meets it: exit codes, messages, one JSON document, no traceback."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from digireform.store import repository_root
+
+EXE = [sys.executable, "-m", "digireform.cli"]
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([*EXE, *args], capture_output=True, text=True, cwd=cwd, timeout=300)
+
+
+@pytest.fixture
+def example_copy(tmp_path) -> Path:
+    shutil.copytree(repository_root() / "municipalities", tmp_path / "municipalities")
+    return tmp_path
+
+
+def snapshot(root: Path) -> dict:
+    return {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def test_validate_ok_on_shipped_data():
+    r = run("validate")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert r.stdout == ""
+    assert "OK: 5 kommuner" in r.stderr
+
+
+def test_validate_broken_copy_exits_1_with_file_line_and_changes_nothing(example_copy):
+    path = next((example_copy / "municipalities").glob("1853-*")) / "systems.csv"
+    lines = path.read_text("utf-8").splitlines()
+    cells = lines[3].split(",")
+    cells[8] = "mange"  # users
+    lines[3] = ",".join(cells)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    before = snapshot(example_copy)
+    r = run("validate", "--data", str(example_copy), cwd=example_copy)
+    assert r.returncode == 1
+    assert r.stdout.strip().splitlines() == [f"municipalities/{path.parent.name}/systems.csv:4: users: «mange» er ikke et heltall"]
+    assert "Traceback" not in r.stderr
+    assert snapshot(example_copy) == before
+
+
+def test_validate_missing_data_dir_is_a_message(tmp_path):
+    r = run("validate", "--data", str(tmp_path / "nowhere"))
+    assert r.returncode == 1
+    assert "finnes ikke" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_data_dir_from_environment(example_copy):
+    env_run = subprocess.run([*EXE, "validate"], capture_output=True, text=True,
+                             env={**__import__("os").environ, "DIGIREFORM_DATA": str(example_copy / "nowhere")})
+    assert env_run.returncode == 1 and "finnes ikke" in env_run.stderr
+
+
+def test_report_json_is_one_document_with_stable_keys(example_copy):
+    r = run("report", "--json", "--data", str(example_copy), "--as-of", "2026-11-23")
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout)  # exactly one JSON document
+    assert set(doc["region"]) >= {"municipalities", "systems", "annual_cost_nok"}
+    assert doc["region"]["municipalities"] == 5
+    evenes = doc["municipalities"]["1853"]
+    assert set(evenes) >= {"name", "population", "systems", "annual_cost_nok", "cost_per_inhabitant_nok", "completeness"}
+    assert isinstance(evenes["systems"], int) and evenes["population"] == 1330
+    assert 0 <= evenes["completeness"] <= 1
+    assert doc["region"]["systems"] == sum(m["systems"] for m in doc["municipalities"].values())
+
+
+def test_report_refuses_invalid_data(example_copy):
+    path = next((example_copy / "municipalities").glob("1806-*")) / "kommune.yaml"
+    path.write_text(path.read_text("utf-8").replace('number: "1806"', 'number: "1807"'), encoding="utf-8")
+    r = run("report", "--json", "--data", str(example_copy))
+    assert r.returncode == 1 and r.stdout == ""
+    assert "number: kommunenummer 1807 finnes ikke i kommuneregisteret" in r.stderr
+
+
+def test_unexpected_errors_have_no_traceback(example_copy):
+    (example_copy / "municipalities" / "1853-evenes" / "systems.csv").unlink()
+    (example_copy / "municipalities" / "1853-evenes" / "systems.csv").mkdir()  # a folder where a file should be
+    r = run("validate", "--data", str(example_copy))
+    assert r.returncode in (1, 2)
+    assert "Traceback" not in r.stderr
+
+
+def test_bad_arguments_exit_2_with_usage():
+    r = run("report", "--json", "--as-of", "31.12.2026")
+    assert r.returncode == 2
+    assert "er ikke en dato" in r.stderr

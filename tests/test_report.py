@@ -1,0 +1,50 @@
+"""Base report figures on a small fixture, computed by hand."""
+from __future__ import annotations
+
+import datetime as dt
+
+from digireform import store
+from digireform.report import ReportOptions, base_report, build_report, completeness, to_json
+
+from .test_store import make_region, row
+
+OPTS = ReportOptions(as_of=dt.date(2026, 11, 23))
+
+
+def fixture(tmp_path):
+    rows = [
+        row(system_id="A", annual_cost_nok="100000", users="10"),
+        row(system_id="B", annual_cost_nok="50000", confidential="yes"),  # hidden from public totals
+        row(system_id="C", annual_cost_nok="7000", lifecycle="retired"),  # not in use
+        row(system_id="D", annual_cost_nok="", vendor="", dpa=""),  # 2 of 10 completeness fields empty
+    ]
+    return store.load(make_region(tmp_path, rows))
+
+
+def test_counts_costs_and_completeness(tmp_path):
+    region = fixture(tmp_path)
+    rep = base_report(region, OPTS)
+    m = rep["municipalities"]["1853"]
+    assert m["systems"] == 3  # A, B, D (C is retired)
+    assert m["annual_cost_nok"] == 100000  # B is confidential, D unknown
+    assert m["population"] == 1330
+    assert m["cost_per_inhabitant_nok"] == round(100000 / 1330, 2)
+    # in-use rows A, B, D: 30 cells, D misses vendor, annual_cost_nok, dpa = 3 empty
+    assert m["completeness"] == round(27 / 30, 4)
+    assert rep["region"] == {
+        "municipalities": 1, "systems": 3, "annual_cost_nok": 100000, "population": 1330,
+        "cost_per_inhabitant_nok": round(100000 / 1330, 2), "confidential_systems": 1,
+    }
+    assert rep["as_of"] == "2026-11-23" and rep["example_data"] is True
+
+
+def test_confidential_value_is_nowhere_in_the_json(tmp_path):
+    region = fixture(tmp_path)
+    text = to_json(build_report(region, OPTS))
+    assert "50000" not in text
+
+
+def test_completeness_empty_is_none():
+    import pandas as pd
+
+    assert completeness(pd.DataFrame()) is None
