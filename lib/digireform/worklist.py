@@ -35,48 +35,59 @@ def field_label(key: str) -> str:
 
 def worklist(systems: pd.DataFrame, public: bool = True) -> list[dict[str, Any]]:
     """Worklist items for one municipality's systems (any lifecycle filtering done by caller)."""
-    if systems.empty:
-        return []
-    fields = completeness_fields()
-    secret = is_confidential(systems).to_numpy()
-    rows = public_systems(systems) if public else systems
-    hidden = set(confidential_fields("systems")) if public else set()
-    weights = _weights(rows, secret if public else None)
-    items = []
-    for pos, (_, row) in enumerate(rows.iterrows()):
-        skip = hidden if secret[pos] else set()
-        missing = [f for f in fields if f not in skip and pd.isna(row[f])]
-        if not missing:
-            continue
-        items.append({
-            "system_id": row["system_id"],
-            "product": row["product"],
-            "service_area": None if pd.isna(row["service_area"]) else str(row["service_area"]),
-            "missing": missing,
-            "missing_labels": [field_label(f) for f in missing],
-            "impact": round(float(weights[pos]) * len(missing), 4),
-        })
-    items.sort(key=lambda it: (-it["impact"], str(it["system_id"])))
-    return items
-
-
-def _weights(rows: pd.DataFrame, secret: Any | None) -> list[float]:
-    """Per row: max(cost share, user share); 1/n when both are unknown."""
-    n = len(rows)
-    cost = pd.to_numeric(rows["annual_cost_nok"], errors="coerce").astype("float64")
-    if secret is not None:
-        cost = cost.where(~pd.Series(secret, index=rows.index))
-    users = pd.to_numeric(rows["users"], errors="coerce").astype("float64")
-    cost_share = cost / cost.sum() if cost.sum() > 0 else cost * float("nan")
-    user_share = users / users.sum() if users.sum() > 0 else users * float("nan")
-    both = pd.concat([cost_share, user_share], axis=1).max(axis=1, skipna=True)
-    return both.fillna(1.0 / n).tolist()
+    return _worklists(systems.assign(municipality="_"), public).get("_", [])
 
 
 def region_worklists(region: Region, public: bool = True) -> dict[str, list[dict[str, Any]]]:
     """Worklist per municipality number (every municipality, empty list when complete)."""
-    in_use = region.in_use_systems()
-    return {nr: worklist(in_use[in_use["municipality"] == nr], public=public) for nr in region.numbers}
+    found = _worklists(region.in_use_systems(), public)
+    return {nr: found.get(nr, []) for nr in region.numbers}
+
+
+def _worklists(systems: pd.DataFrame, public: bool) -> dict[str, list[dict[str, Any]]]:
+    """Items per `municipality` value, computed for all rows at once."""
+    if systems.empty:
+        return {}
+    fields = completeness_fields()
+    secret = is_confidential(systems).to_numpy()
+    rows = public_systems(systems) if public else systems
+    missing = rows[fields].isna().to_numpy()
+    if public and secret.any():
+        hidden = [i for i, f in enumerate(fields) if f in set(confidential_fields("systems"))]
+        missing[:, hidden] &= ~secret[:, None]  # a hidden value is not "missing" in public
+    counts = missing.sum(axis=1)
+    weights = _weights(rows, secret if public else None)
+    munis, ids, products, areas = (rows[c].tolist() for c in ("municipality", "system_id", "product", "service_area"))
+    out: dict[str, list[dict[str, Any]]] = {}
+    for pos in counts.nonzero()[0]:
+        keys = [f for f, m in zip(fields, missing[pos], strict=True) if m]
+        out.setdefault(munis[pos], []).append({
+            "system_id": ids[pos],
+            "product": products[pos],
+            "service_area": None if pd.isna(areas[pos]) else str(areas[pos]),
+            "missing": keys,
+            "missing_labels": [field_label(f) for f in keys],
+            "impact": round(float(weights[pos]) * len(keys), 4),
+        })
+    for items in out.values():
+        items.sort(key=lambda it: (-it["impact"], str(it["system_id"])))
+    return out
+
+
+def _weights(rows: pd.DataFrame, secret: Any | None) -> Any:
+    """Per row: max(cost share, user share) within its municipality; 1/n when both are unknown."""
+    cost = pd.to_numeric(rows["annual_cost_nok"], errors="coerce").astype("float64")
+    if secret is not None:
+        cost = cost.where(~pd.Series(secret, index=rows.index))
+    users = pd.to_numeric(rows["users"], errors="coerce").astype("float64")
+    by = rows["municipality"]
+    cost_total = cost.groupby(by).transform("sum")
+    user_total = users.groupby(by).transform("sum")
+    cost_share = (cost / cost_total).where(cost_total > 0)
+    user_share = (users / user_total).where(user_total > 0)
+    n = by.map(by.value_counts())
+    both = pd.concat([cost_share, user_share], axis=1).max(axis=1, skipna=True)
+    return both.fillna(1.0 / n).to_numpy()
 
 
 def report_section(region: Region, report: dict, options: ReportOptions) -> None:
