@@ -14,7 +14,7 @@ def shared(product: str, munis: list[str], cost: float) -> dict:
     return {"product": product, "municipalities": munis, "annual_cost_nok": cost}
 
 
-def window(product: str, munis: list[str], start: dt.date) -> dict:
+def window(product: str, munis: list[str], start: str) -> dict:
     return {"product": product, "municipalities": munis, "proposed_start": start,
             "notice_deadlines": {nr: start for nr in munis}}
 
@@ -50,12 +50,12 @@ def test_ranking_by_cost_partners_and_window():
         shared("Bred", ["1", "2", "3", "4"], 500000),
         shared("Gratis", ["1", "2", "3", "4"], 0),  # nothing to tender
     ]
-    windows = [window("Bred", ["1", "2", "3", "4"], dt.date(2027, 1, 1)), window("Dyr", ["1"], dt.date(2027, 1, 1))]
+    windows = [window("Bred", ["1", "2", "3", "4"], "2027-01-01"), window("Dyr", ["1"], "2027-01-01")]
     ranked, _ = joint_candidates(cands, [], windows, [], 4, ON)
     # weights cost 0.5, partners 0.3, window 0.2:
     # Bred: 0.5·0.5 + 0.3·1.0 + 0.2·1.0 = 0.75; Dyr: 0.5·1.0 + 0.3·0.5 + 0.2·0.5 = 0.75 → tie, higher cost first
     assert [(c["product"], c["score"], c["rank"]) for c in ranked] == [("Dyr", 0.75, 1), ("Bred", 0.75, 2)]
-    assert ranked[1]["window"]["proposed_start"] == dt.date(2027, 1, 1)
+    assert ranked[1]["window"]["proposed_start"] == "2027-01-01"
     assert ranked[0]["score_components"] == {"cost": 1.0, "partners": 0.5, "window": 0.5}
 
 
@@ -64,7 +64,7 @@ def test_function_candidate_uses_function_windows():
                "products": {"Gerica": ["1"], "Visma Profil": ["2"]}, "municipalities": ["1", "2"],
                "annual_cost_nok": 400000}]
     fw = [{"service_area": "helse_velferd", "function_key": "pleie og omsorg epj", "municipalities": ["1", "2"],
-           "proposed_start": dt.date(2028, 1, 1), "notice_deadlines": {}}]
+           "proposed_start": "2028-01-01", "notice_deadlines": {}}]
     [c], _ = joint_candidates([], harmon, [], fw, 2, ON)
     assert c["function"] == "Pleie og omsorg EPJ" and c["products"] == ["Gerica", "Visma Profil"]
     assert c["estimated_value_nok"] == 2400000 and c["threshold"]["band"] == "eea"

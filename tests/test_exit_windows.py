@@ -8,6 +8,7 @@ import pytest
 from dateutil.relativedelta import relativedelta
 
 from digireform.exit_windows import (
+    add_months,
     contract_dates,
     find_windows,
     missing_dates,
@@ -40,6 +41,12 @@ def test_vectorised_shift_equals_relativedelta_for_every_day_of_two_years():
         got = shift_months(days, n)
         expected = [(d.date() + relativedelta(months=n)) for d in days]
         assert [g.date() for g in got] == expected
+
+
+def test_scalar_add_months_equals_relativedelta():
+    for day in pd.date_range("2027-12-01", "2028-03-31", freq="D"):
+        for n in (-13, -1, 0, 1, 12):
+            assert add_months(day.date(), n) == day.date() + relativedelta(months=n)
 
 
 def test_shift_months_keeps_unknowns_unknown():

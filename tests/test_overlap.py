@@ -134,8 +134,9 @@ def test_exit_windows_full_data(region):
     assert gerica["municipalities"] == ["1806", "1853"]
     assert gerica["systems"] == {"1806": ["N1"], "1853": ["E1"]}
     assert (gerica["window_start"], gerica["window_end"], gerica["proposed_start"]) == (
-        dt.date(2028, 1, 1), dt.date(2028, 7, 1), dt.date(2028, 7, 1))
-    assert gerica["notice_deadlines"] == {"1806": dt.date(2027, 6, 30), "1853": dt.date(2027, 6, 30)}
+        "2028-01-01", "2028-07-01", "2028-07-01")
+    assert gerica["notice_deadlines"] == {"1806": "2027-06-30", "1853": "2027-06-30"}
+    assert gerica["contract_end"] == {"1806": "2028-06-30", "1853": "2027-12-31"}
     assert gerica["running_on_notice"] == []
     # Visma Profil: Tjeldsund has no contract end → no window, reported as missing
     assert "Visma Profil" not in by_product
@@ -144,7 +145,7 @@ def test_exit_windows_full_data(region):
     # its binding notice deadline is the earliest (Visma Profil 2026-04-30 − 3 months = 2026-01-30)
     [fw] = [w for w in result.function_windows if w["function"] == "Pleie og omsorg EPJ"]
     assert fw["municipalities"] == ["1806", "1853"]
-    assert fw["notice_deadlines"]["1806"] == dt.date(2026, 1, 30)
+    assert fw["notice_deadlines"]["1806"] == "2026-01-30"
     assert fw["running_on_notice"] == []
     # a month later that deadline has passed: Narvik is flagged as running on notice
     later = overlap.analyse(region.systems, load_catalogue(), ReportOptions(as_of=dt.date(2026, 2, 1)))

@@ -326,17 +326,21 @@ def _function_keys(canon: pd.DataFrame) -> pd.Series:
 def not_in_catalogue(canon: pd.DataFrame) -> list[dict[str, Any]]:
     """Products no catalogue entry matched, as entered, with where they occur."""
     unknown = canon[~canon["in_catalogue"]]
+    if unknown.empty:
+        return []
+    df = pd.DataFrame({"p": unknown["product_canonical"].astype(str), "m": unknown["municipality"].astype(str),
+                       "s": unknown["system_id"].astype(str),
+                       "v": unknown["vendor"].astype(object) if "vendor" in unknown else None})
+    df = df.sort_values(["p", "m", "s"])
+    systems: dict[str, dict[str, list[str]]] = {}
+    vendors: dict[str, set[str]] = {}
+    for p, m, sid, v in zip(df["p"], df["m"], df["s"], df["v"], strict=True):
+        systems.setdefault(p, {}).setdefault(m, []).append(sid)
+        if isinstance(v, str):
+            vendors.setdefault(p, set()).add(v)
     out = []
-    for product, rows in unknown.groupby("product_canonical", sort=True):
-        vendors = sorted({v for v in rows["vendor"].dropna()}) if "vendor" in rows else []
-        out.append({
-            "product": product,
-            "vendor": vendors[0] if len(vendors) == 1 else (vendors or None),
-            "municipalities": sorted(rows["municipality"].unique().tolist()),
-            "systems": _ids_by_municipality(rows),
-        })
+    for p, by_nr in systems.items():
+        vs = sorted(vendors.get(p, ()))
+        out.append({"product": p, "vendor": vs[0] if len(vs) == 1 else (vs or None),
+                    "municipalities": sorted(by_nr), "systems": by_nr})
     return out
-
-
-def _ids_by_municipality(rows: pd.DataFrame) -> dict[str, list[str]]:
-    return {str(nr): sorted(g["system_id"].astype(str)) for nr, g in rows.groupby("municipality", sort=True)}

@@ -19,6 +19,8 @@ the last member is free; members free earlier must bridge until then.
 """
 from __future__ import annotations
 
+import bisect
+import calendar
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
@@ -100,25 +102,37 @@ def contract_dates(systems: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
 
 def missing_dates(systems: pd.DataFrame, product_col: str = "product_canonical") -> list[dict[str, Any]]:
     """Rows whose contract end or notice period is unknown (or hidden as confidential)."""
-    end_na = systems["contract_end"].isna()
-    notice_na = systems["notice_months"].isna()
-    rows = systems[end_na | notice_na]
-    secret = (rows["confidential"] == "yes").fillna(False) if "confidential" in rows else pd.Series(False, index=rows.index)
-    out = []
-    for i, r in rows.iterrows():
-        fields = [f for f, na in ((MISSING_CONTRACT_END, end_na[i]), (MISSING_NOTICE, notice_na[i])) if na]
-        out.append({
-            "municipality": str(r["municipality"]),
-            "system_id": str(r["system_id"]),
-            "product": r[product_col] if product_col in r else r["product"],
-            "line": int(r["line"]) if "line" in r and pd.notna(r["line"]) else None,
-            "fields": fields,
-            "reason": "confidential" if bool(secret[i]) else "missing",
-        })
-    return out
+    end_na = systems["contract_end"].isna().to_numpy()
+    notice_na = systems["notice_months"].isna().to_numpy()
+    pick = end_na | notice_na
+    rows = systems[pick]
+    n = len(rows)
+    secret = ((rows["confidential"] == "yes").fillna(False).to_numpy(dtype=bool) if "confidential" in rows
+              else np.zeros(n, dtype=bool))
+    products = rows[product_col if product_col in rows else "product"].to_numpy()
+    lines = rows["line"].to_numpy() if "line" in rows else [None] * n
+    both = [MISSING_CONTRACT_END, MISSING_NOTICE]
+    return [{
+        "municipality": str(nr), "system_id": str(sid), "product": product,
+        "line": None if line is None or pd.isna(line) else int(line),
+        "fields": both if e and m else ([MISSING_CONTRACT_END] if e else [MISSING_NOTICE]),
+        "reason": "confidential" if hidden else "missing",
+    } for nr, sid, product, line, e, m, hidden in zip(
+        rows["municipality"].to_numpy(), rows["system_id"].to_numpy(), products, lines,
+        end_na[pick], notice_na[pick], secret, strict=True)]
 
 
 # --------------------------------------------------------------------------- per municipality
+
+
+def system_ids(rows: pd.DataFrame, keys: list[str]) -> dict[tuple, dict[str, list[str]]]:
+    """(keys…) → municipality → sorted system IDs, in one pass over the rows (no per-group pandas)."""
+    df = rows[[*keys, "municipality", "system_id"]].astype(str).sort_values([*keys, "municipality", "system_id"])
+    out: dict[tuple, dict[str, list[str]]] = {}
+    cols = [df[k].to_numpy() for k in keys]
+    for *key, nr, sid in zip(*cols, df["municipality"].to_numpy(), df["system_id"].to_numpy(), strict=True):
+        out.setdefault(tuple(key), {}).setdefault(nr, []).append(sid)
+    return out
 
 
 def municipality_dates(rows: pd.DataFrame, keys: list[str], as_of: dt.date) -> pd.DataFrame:
@@ -128,19 +142,17 @@ def municipality_dates(rows: pd.DataFrame, keys: list[str], as_of: dt.date) -> p
     windows (it is in `missing_dates`); the earliest notice deadline is the binding one.
     """
     dates = contract_dates(rows, as_of)
-    df = pd.concat([rows[[*keys, "municipality", "system_id"]], dates], axis=1)
-    df["has_missing"] = df["missing"].notna()
-    group = [*keys, "municipality"]
-    agg = df.groupby(group, sort=True, observed=True).agg(
+    df = pd.concat([rows[[*keys, "municipality"]].astype(str), dates.drop(columns="missing")], axis=1)
+    df["has_missing"] = dates["missing"].notna()
+    agg = df.groupby([*keys, "municipality"], sort=True).agg(
         free_from=("free_from", "max"),
         contract_end=("contract_end", "max"),
         notice_deadline=("notice_deadline", "min"),
         running_on_notice=("running_on_notice", "any"),
         expired=("expired", "any"),
         has_missing=("has_missing", "any"),
-        systems=("system_id", lambda s: sorted(map(str, s))),
     ).reset_index()
-    return agg[~agg["has_missing"]].drop(columns="has_missing")
+    return agg[~agg["has_missing"]].drop(columns="has_missing").reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------- windows
@@ -157,6 +169,14 @@ class Window:
     free_from: dict[str, dt.date] = field(default_factory=dict)
 
 
+def add_months(day: dt.date, months: int) -> dt.date:
+    """``day + relativedelta(months=months)`` without the object overhead (hot in window search)."""
+    total = day.year * 12 + day.month - 1 + months
+    year, month = divmod(total, 12)
+    month += 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
 def find_windows(free_from: dict[str, dt.date], k: int = 2, tolerance_months: int = 12,
                  horizon_end: dt.date | None = None, round_to_month: bool = True) -> list[Window]:
     """Maximal groups of ≥ k municipalities whose free dates lie within the tolerance.
@@ -165,16 +185,15 @@ def find_windows(free_from: dict[str, dt.date], k: int = 2, tolerance_months: in
     group is maximal exactly when it reaches further than the one starting before it.
     """
     items = sorted((d, nr) for nr, d in free_from.items() if d is not None and (horizon_end is None or d <= horizon_end))
+    dates = [d for d, _ in items]
     windows: list[Window] = []
     last_end = -1
-    for i, (start, _) in enumerate(items):
-        limit = start + relativedelta(months=tolerance_months)
-        end = i
-        while end + 1 < len(items) and items[end + 1][0] <= limit:
-            end += 1
-        if end - i + 1 >= max(k, 1) and end > last_end:
+    need = max(k, 1)
+    for i, start in enumerate(dates):
+        end = bisect.bisect_right(dates, add_months(start, tolerance_months)) - 1
+        if end - i + 1 >= need and end > last_end:
             members = items[i:end + 1]
-            last = members[-1][0]
+            last = dates[end]
             windows.append(Window(
                 municipalities=tuple(sorted(nr for _, nr in members)),
                 window_start=start, window_end=last,
@@ -186,30 +205,43 @@ def find_windows(free_from: dict[str, dt.date], k: int = 2, tolerance_months: in
 
 
 def group_windows(dates: pd.DataFrame, keys: list[str], k: int, tolerance_months: int,
-                  horizon_end: dt.date) -> list[dict[str, Any]]:
-    """Windows for every group in `municipality_dates` output (keys = product or function)."""
+                  horizon_end: dt.date, ids: dict[tuple, dict[str, list[str]]] | None = None) -> list[dict[str, Any]]:
+    """Windows for every group in `municipality_dates` output (keys = product or function).
+
+    Dates come out as ISO strings (the report's form; they sort like dates). `ids` (from
+    `system_ids`) adds the system IDs behind each member. The per-group work is plain
+    Python over dicts, so thousands of groups and windows stay fast.
+    """
     round_to_month = bool(settings()["round_start_to_month"])
-    out: list[dict[str, Any]] = []
     eligible = dates[dates["free_from"].notna()]
-    sizes = eligible.groupby(keys, sort=False, observed=True)["municipality"].transform("size")
+    sizes = eligible.groupby(keys, sort=False)["municipality"].transform("size")
     eligible = eligible[sizes >= max(k, 1)]
-    for key, g in eligible.groupby(keys, sort=True, observed=True):
-        key = key if isinstance(key, tuple) else (key,)
-        by_nr = g.set_index("municipality")
-        free = {nr: ts.date() for nr, ts in by_nr["free_from"].items()}
-        for w in find_windows(free, k, tolerance_months, horizon_end, round_to_month):
-            members = by_nr.loc[list(w.municipalities)]
+    groups: dict[tuple, dict[str, tuple]] = {}
+    columns = [eligible[c].to_numpy() for c in keys]
+    free = [v.date() for v in eligible["free_from"]]
+    iso = {c: eligible[c].dt.strftime("%Y-%m-%d").tolist() for c in ("free_from", "notice_deadline", "contract_end")}
+    for i, (*key, nr, late) in enumerate(zip(*columns, eligible["municipality"].to_numpy(),
+                                              eligible["running_on_notice"].to_numpy(), strict=True)):
+        groups.setdefault(tuple(key), {})[nr] = (
+            free[i], iso["free_from"][i], iso["notice_deadline"][i], bool(late), iso["contract_end"][i])
+    out: list[dict[str, Any]] = []
+    for key in sorted(groups):
+        members = groups[key]
+        systems = (ids or {}).get(key, {})
+        for w in find_windows({nr: m[0] for nr, m in members.items()}, k, tolerance_months, horizon_end,
+                              round_to_month):
+            nrs = w.municipalities
             out.append({
                 **dict(zip(keys, key, strict=True)),
-                "municipalities": list(w.municipalities),
-                "systems": {nr: list(members.at[nr, "systems"]) for nr in w.municipalities},
-                "window_start": w.window_start,
-                "window_end": w.window_end,
-                "proposed_start": w.proposed_start,
-                "notice_deadlines": {nr: members.at[nr, "notice_deadline"].date() for nr in w.municipalities},
-                "running_on_notice": [nr for nr in w.municipalities if bool(members.at[nr, "running_on_notice"])],
-                "free_from": dict(sorted(w.free_from.items())),
-                "contract_end": {nr: members.at[nr, "contract_end"].date() for nr in w.municipalities},
+                "municipalities": list(nrs),
+                "systems": {nr: systems.get(nr, []) for nr in nrs},
+                "window_start": w.window_start.isoformat(),
+                "window_end": w.window_end.isoformat(),
+                "proposed_start": w.proposed_start.isoformat(),
+                "notice_deadlines": {nr: members[nr][2] for nr in nrs},
+                "running_on_notice": [nr for nr in nrs if members[nr][3]],
+                "free_from": {nr: members[nr][1] for nr in nrs},
+                "contract_end": {nr: members[nr][4] for nr in nrs},
             })
     return out
 

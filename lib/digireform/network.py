@@ -84,20 +84,35 @@ def similarity_pairs(sim: pd.DataFrame, limit: int | None = None) -> list[dict[s
     return [{"a": a, "b": b, "jaccard": round(float(v), 4)} for v, a, b in pairs]
 
 
-def communities(sim: pd.DataFrame, min_similarity: float | None = None, seed: int | None = None) -> list[list[str]]:
-    """Louvain communities of the similarity graph; largest first, members sorted."""
+def communities(sim: pd.DataFrame, min_similarity: float | None = None, seed: int | None = None,
+                neighbours: int | None = None) -> list[list[str]]:
+    """Louvain communities of the similarity graph; largest first, members sorted.
+
+    Each municipality keeps edges to its `neighbours` most similar partners (at least
+    `min_similarity`): in a national data set every pair shares something, and the
+    complete graph would make Louvain slow without changing which partners group together.
+    """
     cfg = settings()
     min_similarity = cfg["community_min_similarity"] if min_similarity is None else min_similarity
     seed = cfg["community_seed"] if seed is None else seed
-    g = nx.Graph()
-    g.add_nodes_from(sim.index)
-    values = sim.to_numpy()
-    iu = np.triu_indices(len(sim), k=1)
-    keep = values[iu] >= min_similarity
+    neighbours = cfg["community_neighbours"] if neighbours is None else neighbours
+    values = sim.to_numpy(dtype="float64").copy()
+    np.fill_diagonal(values, -1.0)
+    n = len(values)
+    keep = np.zeros_like(values, dtype=bool)
+    if n > 1:
+        m = min(neighbours, n - 1)
+        top = np.argpartition(-values, m - 1, axis=1)[:, :m]
+        keep[np.repeat(np.arange(n), m), top.ravel()] = True
+    keep = (keep | keep.T) & (values >= min_similarity)
+    iu = np.triu_indices(n, k=1)
+    mask = keep[iu]
     names = np.asarray(sim.index)
-    g.add_weighted_edges_from(zip(names[iu[0][keep]], names[iu[1][keep]], values[iu][keep], strict=True))
+    g = nx.Graph()
+    g.add_nodes_from(names)
+    g.add_weighted_edges_from(zip(names[iu[0][mask]], names[iu[1][mask]], values[iu][mask], strict=True))
     found = nx.community.louvain_communities(g, weight="weight", seed=seed) if g.number_of_edges() else [
-        {n} for n in g.nodes
+        {x} for x in g.nodes
     ]
     groups = [sorted(map(str, c)) for c in found]
     return sorted(groups, key=lambda c: (-len(c), c[0]))

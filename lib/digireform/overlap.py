@@ -43,10 +43,6 @@ def _money(x: float | None) -> float | int | None:
     return int(x) if float(x).is_integer() else round(float(x), 2)
 
 
-def _ids(rows: pd.DataFrame) -> dict[str, list[str]]:
-    return {str(nr): sorted(map(str, g["system_id"])) for nr, g in rows.groupby("municipality", sort=True)}
-
-
 def product_matrix(canon: pd.DataFrame, value: str = "users") -> pd.DataFrame:
     """Product × municipality table of `users` or `annual_cost_nok` (NaN: not used or unknown)."""
     df = canon.assign(_v=pd.to_numeric(canon[value], errors="coerce").astype("float64"))
@@ -54,21 +50,48 @@ def product_matrix(canon: pd.DataFrame, value: str = "users") -> pd.DataFrame:
                           aggfunc=lambda s: s.sum(min_count=1), dropna=False).sort_index()
 
 
+def _group_stats(canon: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Per group: municipalities, products, users, cost and whether every cost is known."""
+    df = canon.assign(
+        _users=pd.to_numeric(canon["users"], errors="coerce").astype("float64"),
+        _cost=pd.to_numeric(canon["annual_cost_nok"], errors="coerce").astype("float64"),
+    )
+    g = df.groupby(keys, sort=True)
+    return pd.DataFrame({
+        "munis": g["municipality"].nunique(),
+        "products": g["product_canonical"].nunique(),
+        "users": g["_users"].sum(min_count=1),
+        "cost": g["_cost"].sum(min_count=1),
+        "cost_known": g["_cost"].count(),
+        "rows": g.size(),
+        "in_catalogue": g["in_catalogue"].all(),
+    })
+
+
+def _opt_int(x: float) -> int | None:
+    return None if pd.isna(x) else int(x)
+
+
+def _opt_money(x: float) -> float | int:
+    return 0 if pd.isna(x) else _money(float(x))
+
+
 def shared_products(canon: pd.DataFrame) -> list[dict[str, Any]]:
     """Products used by two or more partners, most partners and highest cost first."""
+    stats = _group_stats(canon, ["product_canonical"])
+    stats = stats[stats["munis"] >= 2]
+    ids = ew.system_ids(canon[canon["product_canonical"].isin(stats.index)], ["product_canonical"])
     out = []
-    n = canon.groupby("product_canonical", sort=False)["municipality"].nunique()
-    for product in n[n >= 2].index:
-        rows = canon[canon["product_canonical"] == product]
-        users, cost = _sum(rows["users"]), _sum(rows["annual_cost_nok"])
+    for product, s in stats.iterrows():
+        systems = ids[(product,)]
         out.append({
             "product": product,
-            "municipalities": sorted(rows["municipality"].unique().tolist()),
-            "systems": _ids(rows),
-            "users": None if users is None else int(users),
-            "annual_cost_nok": _money(cost) if cost is not None else 0,
-            "cost_complete": bool(rows["annual_cost_nok"].notna().all()),
-            "in_catalogue": bool(rows["in_catalogue"].iloc[0]),
+            "municipalities": sorted(systems),
+            "systems": systems,
+            "users": _opt_int(s["users"]),
+            "annual_cost_nok": _opt_money(s["cost"]),
+            "cost_complete": bool(s["cost_known"] == s["rows"]),
+            "in_catalogue": bool(s["in_catalogue"]),
         })
     out.sort(key=lambda s: (-len(s["municipalities"]), -(s["annual_cost_nok"] or 0), s["product"]))
     return out
@@ -87,19 +110,27 @@ def function_labels(canon: pd.DataFrame) -> pd.Series:
 def harmonisation_candidates(canon: pd.DataFrame) -> list[dict[str, Any]]:
     """Same service area and function solved with different products in different municipalities."""
     rows = canon[canon["function_key"].notna()]
+    rows = rows.assign(service_area=rows["service_area"].astype(str))
+    keys = ["service_area", "function_key"]
+    stats = _group_stats(rows, keys)
+    stats = stats[(stats["products"] >= 2) & (stats["munis"] >= 2)]
+    if stats.empty:
+        return []
+    chosen = rows.set_index(keys).index.isin(stats.index)
+    rows = rows[chosen]
+    per_product = _group_stats(rows, [*keys, "product_canonical"])
+    ids = ew.system_ids(rows, keys)
+    product_ids = ew.system_ids(rows, [*keys, "product_canonical"])
     labels = function_labels(rows)
     out = []
-    grouped = rows.groupby([rows["service_area"].astype(str), "function_key"], sort=True)
-    stats = grouped.agg(products=("product_canonical", "nunique"), munis=("municipality", "nunique"))
-    for (area, key) in stats[(stats["products"] >= 2) & (stats["munis"] >= 2)].index:
-        g = grouped.get_group((area, key))
+    for (area, key), s in stats.iterrows():
         products: dict[str, list[str]] = {}
         details: dict[str, dict[str, Any]] = {}
-        for product, pg in g.groupby("product_canonical", sort=True):
-            products[product] = sorted(pg["municipality"].unique().tolist())
-            users = _sum(pg["users"])
-            details[product] = {"municipalities": products[product], "users": None if users is None else int(users),
-                                "annual_cost_nok": _money(_sum(pg["annual_cost_nok"]) or 0)}
+        for product, ps in per_product.loc[(area, key)].iterrows():
+            products[product] = sorted(product_ids[(area, key, product)])
+            details[product] = {"municipalities": products[product], "users": _opt_int(ps["users"]),
+                                "annual_cost_nok": _opt_money(ps["cost"])}
+        systems = ids[(area, key)]
         out.append({
             "service_area": area,
             "service_area_label": label("service_area", area),
@@ -107,11 +138,11 @@ def harmonisation_candidates(canon: pd.DataFrame) -> list[dict[str, Any]]:
             "function_key": key,
             "products": products,
             "product_details": details,
-            "municipalities": sorted(g["municipality"].unique().tolist()),
-            "systems": _ids(g),
-            "users": int(_sum(g["users"]) or 0),
-            "annual_cost_nok": _money(_sum(g["annual_cost_nok"]) or 0),
-            "cost_complete": bool(g["annual_cost_nok"].notna().all()),
+            "municipalities": sorted(systems),
+            "systems": systems,
+            "users": _opt_int(s["users"]) or 0,
+            "annual_cost_nok": _opt_money(s["cost"]),
+            "cost_complete": bool(s["cost_known"] == s["rows"]),
         })
     out.sort(key=lambda h: (-h["annual_cost_nok"], h["service_area"], h["function"]))
     return out
@@ -151,8 +182,8 @@ class OverlapResult:
                 "rows_without_weight": network.missing_weights(self.canon, weight),
             }
         o = self.options
-        return _iso({
-            "settings": {"as_of": o.as_of, "k": o.k, "tolerance_months": o.tolerance_months,
+        return {
+            "settings": {"as_of": o.as_of.isoformat(), "k": o.k, "tolerance_months": o.tolerance_months,
                          "horizon_years": o.horizon_years, "period_years": o.period_years,
                          "option_years": o.option_years},
             "shared_products": self.shared_products,
@@ -165,23 +196,11 @@ class OverlapResult:
             "similarity": sim,
             "communities": self.communities,
             "catalogue_sources": self.catalogue_sources,
-        })
+        }
 
 
 def _drop(d: dict, *keys: str) -> dict:
     return {k: v for k, v in d.items() if k not in keys}
-
-
-def _iso(obj: Any) -> Any:
-    if isinstance(obj, dict):
-        return {str(k): _iso(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [_iso(v) for v in obj]
-    if isinstance(obj, pd.Timestamp):
-        return obj.date().isoformat()
-    if isinstance(obj, dt.date):
-        return obj.isoformat()
-    return obj
 
 
 def select(systems: pd.DataFrame, service_areas: list[str] | None = None,
@@ -227,27 +246,26 @@ def _windows(canon: pd.DataFrame, options: ReportOptions) -> tuple[list[dict], l
     life = canon["lifecycle"].astype(str)
     prod_rows = canon[life.isin(cfg["product_lifecycles"])]
     dates = ew.municipality_dates(prod_rows, ["product_canonical"], options.as_of)
-    product_windows = ew.group_windows(dates, ["product_canonical"], options.k, options.tolerance_months, end)
-    for w in product_windows:
-        w["product"] = w.pop("product_canonical")
-    product_windows = [{"product": w.pop("product"), **w} for w in product_windows]
+    product_windows = ew.group_windows(dates, ["product_canonical"], options.k, options.tolerance_months, end,
+                                       ew.system_ids(prod_rows, ["product_canonical"]))
+    product_windows = [{"product": w.pop("product_canonical"), **w} for w in product_windows]
 
     func_rows = canon[life.isin(cfg["function_lifecycles"]) & canon["function_key"].notna()]
     func_rows = func_rows.assign(service_area=func_rows["service_area"].astype(str))
     fdates = ew.municipality_dates(func_rows, ["service_area", "function_key"], options.as_of)
     function_windows = ew.group_windows(fdates, ["service_area", "function_key"], options.k,
-                                        options.tolerance_months, end)
+                                        options.tolerance_months, end,
+                                        ew.system_ids(func_rows, ["service_area", "function_key"]))
     labels = function_labels(func_rows)
-    by_system = func_rows.set_index(["municipality", "system_id"])["product_canonical"]
+    by_system = dict(zip(zip(func_rows["municipality"].astype(str), func_rows["system_id"].astype(str), strict=True),
+                         func_rows["product_canonical"], strict=True))
     for w in function_windows:
         w["function"] = str(labels.get(w["function_key"], w["function_key"]))
-        products: dict[str, list[str]] = {}
+        products: dict[str, set[str]] = {}
         for nr, ids in w["systems"].items():
             for sid in ids:
-                products.setdefault(by_system.at[(nr, sid)], [])
-                if nr not in products[by_system.at[(nr, sid)]]:
-                    products[by_system.at[(nr, sid)]].append(nr)
-        w["products"] = dict(sorted(products.items()))
+                products.setdefault(by_system[(nr, sid)], set()).add(nr)
+        w["products"] = {p: sorted(nrs) for p, nrs in sorted(products.items())}
     key = lambda w: (w["proposed_start"], -len(w["municipalities"]))  # noqa: E731
     return sorted(product_windows, key=key), sorted(function_windows, key=key)
 
@@ -300,10 +318,10 @@ def summary_text(result: OverlapResult, names: dict[str, str]) -> str:
         lines.append(f"  {h['service_area_label']} – {h['function']}: {prods}; {_nok(h['annual_cost_nok'])} per år")
     lines += ["", f"Felles exit-vinduer per produkt: {len(result.exit_windows)}"]
     for w in result.exit_windows:
-        notice = ", ".join(f"{names.get(nr, nr)} {d.isoformat()}" for nr, d in w["notice_deadlines"].items())
+        notice = ", ".join(f"{names.get(nr, nr)} {d}" for nr, d in w["notice_deadlines"].items())
         late = f" (fristen er passert for {_names(w['running_on_notice'], names)})" if w["running_on_notice"] else ""
-        lines.append(f"  {w['product']}: {_names(w['municipalities'], names)} ledige {w['window_start'].isoformat()}–"
-                     f"{w['window_end'].isoformat()}, felles oppstart {w['proposed_start'].isoformat()}; "
+        lines.append(f"  {w['product']}: {_names(w['municipalities'], names)} ledige {w['window_start']}–"
+                     f"{w['window_end']}, felles oppstart {w['proposed_start']}; "
                      f"oppsigelsesfrister: {notice}{late}")
     lines += ["", f"Kandidater til felles anskaffelse: {len(result.tender_candidates)}"]
     for c in result.tender_candidates[:10]:
@@ -374,7 +392,7 @@ def windows_table(result: OverlapResult, names: dict[str, str], by_function: boo
             ("Funksjon" if by_function else "Produkt"): w["function"] if by_function else w["product"],
             "Kommuner": _names(w["municipalities"], names),
             "Ledige fra": w["window_start"], "Alle ledige": w["window_end"], "Felles oppstart": w["proposed_start"],
-            "Oppsigelsesfrister": "; ".join(f"{names.get(nr, nr)} {d.isoformat()}" for nr, d in w["notice_deadlines"].items()),
+            "Oppsigelsesfrister": "; ".join(f"{names.get(nr, nr)} {d}" for nr, d in w["notice_deadlines"].items()),
             "Frist passert": _names(w["running_on_notice"], names),
             "Systemer": "; ".join(i for ids in w["systems"].values() for i in ids),
         })
