@@ -160,6 +160,6 @@ def test_confidential_values_and_contacts_absent_from_every_output(built):
     # EVE-2 (confidential) is in scope: it is listed, but its cost and contract end are not
     assert "EVE-2" in built.files["md"].read_text("utf-8")
     for key, text in _all_text(built).items():
-        for secret in (SECRET_COST, "7 654 321", "7\u00a0654\u00a0321", "2028-06-30", "30. juni 2028",
+        for secret in (SECRET_COST, "7 654 321", "7\u00a0654\u00a0321", "2028-06-30", "30. juni 2028", "30.06.2028",
                        SECRET_CONTACT, SECRET_EMAIL, "+47 99 99 99 99"):
             assert secret not in text, f"{secret!r} found in {key}"

@@ -25,7 +25,7 @@ TIMELINE_LABELS = {
     "award": "Meddelelse av tildeling (planlagt)",
 }
 REQ_HEADERS = ["ID", "Krav", "SKAL/BØR", "Vekt", "Referanse"]
-REQ_WIDTHS = [2.5, 8.6, 1.6, 1.3, 3.0]
+REQ_WIDTHS = [2.4, 7.9, 1.5, 1.2, 4.0]
 
 
 def norwegian_date(day: Any) -> str:
@@ -34,6 +34,11 @@ def norwegian_date(day: Any) -> str:
         return "–"
     day = pd.Timestamp(day).date() if not isinstance(day, dt.date) else day
     return f"{day.day}. {MONTHS[day.month - 1]} {day.year}"
+
+
+def short_date(day: Any) -> str:
+    """«31.03.2028» for tables; «–» for missing."""
+    return "–" if day is None or pd.isna(day) else pd.Timestamp(day).strftime("%d.%m.%Y")
 
 
 def count(x: Any) -> str:
@@ -264,9 +269,9 @@ def _appendix_systems(a: Assembly) -> list[tuple]:
         out.append(("para", "Systemene som er i bruk hos deltakerne i dag innenfor anskaffelsens omfang. "
                             "Avtaledata for systemer som er unntatt offentlighet, er ikke vist."))
         rows = [[r["name"], r["system_id"], r["product_canonical"], r["vendor"] or "", r["function"] or "",
-                 count(r["users"]), norwegian_date(r["contract_end"])] for _, r in a.systems.iterrows()]
+                 count(r["users"]), short_date(r["contract_end"])] for _, r in a.systems.iterrows()]
         out.append(("table", ["Kommune", "ID", "Produkt", "Leverandør", "Funksjon", "Brukere", "Avtale utløper"],
-                    rows, [2.4, 1.8, 3.0, 2.8, 3.4, 1.6, 2.4]))
+                    rows, [2.3, 1.8, 2.9, 2.7, 3.4, 1.7, 2.2]))
     if len(a.welfare):
         out.append(("para", "Velferdsteknologi i bruk og meldt behov, per kommune og kategori, står i kapittel 2."))
     if not len(a.systems) and not len(a.welfare):
