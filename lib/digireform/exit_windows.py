@@ -69,7 +69,7 @@ def month_start_on_or_after(day: dt.date) -> dt.date:
     """The first day of a month on or after `day`."""
     if day.day == 1:
         return day
-    return (day.replace(day=1) + relativedelta(months=1))
+    return dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
 # --------------------------------------------------------------------------- per system
@@ -127,11 +127,19 @@ def missing_dates(systems: pd.DataFrame, product_col: str = "product_canonical")
 
 def system_ids(rows: pd.DataFrame, keys: list[str]) -> dict[tuple, dict[str, list[str]]]:
     """(keys…) → municipality → sorted system IDs, in one pass over the rows (no per-group pandas)."""
-    df = rows[[*keys, "municipality", "system_id"]].astype(str).sort_values([*keys, "municipality", "system_id"])
+    cols = [*keys, "municipality", "system_id"]
+    df = pd.DataFrame({c: rows[c].astype(object).to_numpy() for c in cols}).astype(str).sort_values(cols)
     out: dict[tuple, dict[str, list[str]]] = {}
-    cols = [df[k].to_numpy() for k in keys]
-    for *key, nr, sid in zip(*cols, df["municipality"].to_numpy(), df["system_id"].to_numpy(), strict=True):
-        out.setdefault(tuple(key), {}).setdefault(nr, []).append(sid)
+    for *key, nr, sid in zip(*(df[c].tolist() for c in cols), strict=True):
+        key = tuple(key)
+        inner = out.get(key)
+        if inner is None:
+            inner = out[key] = {}
+        ids = inner.get(nr)
+        if ids is None:
+            inner[nr] = [sid]
+        else:
+            ids.append(sid)
     return out
 
 

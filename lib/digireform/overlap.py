@@ -252,20 +252,22 @@ def _windows(canon: pd.DataFrame, options: ReportOptions) -> tuple[list[dict], l
 
     func_rows = canon[life.isin(cfg["function_lifecycles"]) & canon["function_key"].notna()]
     func_rows = func_rows.assign(service_area=func_rows["service_area"].astype(str))
-    fdates = ew.municipality_dates(func_rows, ["service_area", "function_key"], options.as_of)
-    function_windows = ew.group_windows(fdates, ["service_area", "function_key"], options.k,
-                                        options.tolerance_months, end,
-                                        ew.system_ids(func_rows, ["service_area", "function_key"]))
+    fkeys = ["service_area", "function_key"]
+    fdates = ew.municipality_dates(func_rows, fkeys, options.as_of)
+    function_windows = ew.group_windows(fdates, fkeys, options.k, options.tolerance_months, end,
+                                        ew.system_ids(func_rows, fkeys))
     labels = function_labels(func_rows)
-    by_system = dict(zip(zip(func_rows["municipality"].astype(str), func_rows["system_id"].astype(str), strict=True),
-                         func_rows["product_canonical"], strict=True))
+    products_of: dict[tuple, list[str]] = {}  # (area, function, municipality) → products
+    pairs = func_rows[[*fkeys, "municipality", "product_canonical"]].astype(str).drop_duplicates()
+    for area, fkey, nr, product in pairs.itertuples(index=False, name=None):
+        products_of.setdefault((area, fkey, nr), []).append(product)
     for w in function_windows:
         w["function"] = str(labels.get(w["function_key"], w["function_key"]))
-        products: dict[str, set[str]] = {}
-        for nr, ids in w["systems"].items():
-            for sid in ids:
-                products.setdefault(by_system[(nr, sid)], set()).add(nr)
-        w["products"] = {p: sorted(nrs) for p, nrs in sorted(products.items())}
+        products: dict[str, list[str]] = {}
+        for nr in w["municipalities"]:  # already sorted
+            for product in products_of[(w["service_area"], w["function_key"], nr)]:
+                products.setdefault(product, []).append(nr)
+        w["products"] = dict(sorted(products.items()))
     key = lambda w: (w["proposed_start"], -len(w["municipalities"]))  # noqa: E731
     return sorted(product_windows, key=key), sorted(function_windows, key=key)
 
