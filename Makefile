@@ -30,6 +30,9 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/scale.py
+	$(BIN)/python benchmarks/overlap.py
+	$(BIN)/python benchmarks/tender_build.py
+	$(BIN)/python benchmarks/dashboard_render.py
 
 clean:
 	rm -rf $(VENV) procurement/out .pytest_cache
