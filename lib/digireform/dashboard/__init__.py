@@ -1,0 +1,16 @@
+"""Voilà dashboards for councillors: page data (`pages`), shared widgets (`common`),
+plotly figures (`figures`) and the server (`serve`).
+
+Notebooks in notebooks/dashboards/ call `show(name)`; nothing heavy is imported here.
+"""
+from __future__ import annotations
+
+
+def show(name: str) -> None:
+    """Display dashboard `name` (see pages.PAGE_NAMES) in the running notebook."""
+    from .common import show as _show
+
+    _show(name)
+
+
+__all__ = ["show"]
