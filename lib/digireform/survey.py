@@ -349,3 +349,21 @@ def report_section(region: Region, report: dict, options) -> None:
     for nr, part in responses.groupby("municipality"):
         latest = sorted(part["survey"].unique())[-1]
         report["municipalities"][nr]["survey"] = {"survey": latest, **summarise(part[part["survey"] == latest])}
+
+
+def results_table(region: Region) -> pd.DataFrame:
+    """Latest survey per municipality as a Norwegian table; withheld cells say «for få svar»."""
+    responses, _ = load_responses(region)
+    rows = []
+    for nr, part in responses.groupby("municipality"):
+        latest = sorted(part["survey"].unique())[-1]
+        summary = summarise(part[part["survey"] == latest])
+        for svc, res in summary["satisfaction"].items():
+            rows.append({
+                "Kommune": region.name(nr), "Undersøkelse": latest, "Tjeneste": services()[svc]["label"],
+                "Svar": res["n"],
+                "Snitt (1–5)": "for få svar" if res.get("suppressed") else f"{res['mean']:.2f}".replace(".", ","),
+                "Andel fornøyd": "for få svar" if res.get("suppressed")
+                else f"{res['share_satisfied'] * 100:.0f} %",
+            })
+    return pd.DataFrame(rows, columns=["Kommune", "Undersøkelse", "Tjeneste", "Svar", "Snitt (1–5)", "Andel fornøyd"])
