@@ -287,3 +287,20 @@ def test_shipped_example_region_is_valid():
          "kultur", "felles"])
     per = region.welfare.groupby("municipality")["category"].nunique()
     assert (per == 8).all()
+
+
+def test_save_profile_keeps_the_leading_comment(tmp_path):
+    root = make_region(tmp_path, profile="# EKSEMPELDATA: oppdiktet\n" + PROFILE)
+    profile = store.read_profile(root, "1853")
+    profile["population"] = {"year": 2025, "source": "SSB", "total": 1330}
+    path = store.save_profile(root, "1853", profile)
+    text = path.read_text("utf-8")
+    assert text.startswith("# EKSEMPELDATA: oppdiktet\n")
+    assert store.load(root).profiles["1853"]["population"]["total"] == 1330
+
+
+def test_survey_file_problems_are_validation_problems(tmp_path):
+    root = make_region(tmp_path)
+    (root / "municipalities/1853-evenes/survey.csv").write_bytes("survey,respondent\n2025,æ\n".encode("cp1252"))
+    found = messages(root)
+    assert found == ["municipalities/1853-evenes/survey.csv:2: (fil): ugyldig UTF-8 (byte 0xe6); lagre filen som UTF-8"]

@@ -145,8 +145,17 @@ def load(data_dir: str | os.PathLike | None = None) -> Region:
     munis.index.name = None
     systems = check_tables(parse_tables(texts["systems"], file_spec("systems"), problems), file_spec("systems"), problems)
     welfare = check_tables(parse_tables(texts["welfare"], file_spec("welfare"), problems), file_spec("welfare"), problems)
+    region = Region(root, munis, systems, welfare, profiles, contacts, problems)
+    problems += _optional_file_problems(region)
     problems.sort(key=lambda p: (p.file, p.line or 0))
-    return Region(root, munis, systems, welfare, profiles, contacts, problems)
+    return region
+
+
+def _optional_file_problems(region: Region) -> list[Problem]:
+    """Problems in the optional per-municipality files (survey.csv), so `validate` sees them."""
+    from .survey import load_responses  # imports store: only import it once store is loaded
+
+    return load_responses(region)[1]
 
 
 def validate(data_dir: str | os.PathLike | None = None) -> list[Problem]:
@@ -684,13 +693,27 @@ def save_profile(data_dir: str | os.PathLike | None, number: str, profile: dict)
 
     folder = folder_for(resolve_data_dir(data_dir), number)
     path = folder / PROFILE_FILE
-    text = yaml.safe_dump(profile, allow_unicode=True, sort_keys=False, default_flow_style=False)
+    text = _leading_comments(path) + yaml.safe_dump(
+        profile, allow_unicode=True, sort_keys=False, default_flow_style=False
+    )
     problems: list[Problem] = []
     check_profile(load_yaml_text(text), number, display_path(path), text, problems)
     if problems:
         raise ValidationError(f"Lagret ikke {display_path(path)}: dataene har feil.", problems)
     atomic_write_text(path, text)
     return path
+
+
+def _leading_comments(path: Path) -> str:
+    """The comment block at the top of a YAML file (e.g. «EKSEMPELDATA …»), kept across saves."""
+    if not path.exists():
+        return ""
+    kept = []
+    for line in path.read_text("utf-8").splitlines(keepends=True):
+        if not line.lstrip().startswith("#"):
+            break
+        kept.append(line)
+    return "".join(kept)
 
 
 def read_profile(data_dir: str | os.PathLike | None, number: str) -> dict:
