@@ -51,20 +51,34 @@ def coverage_population(region: Region) -> pd.DataFrame:
 
 def _aggregate(welfare: pd.DataFrame) -> pd.DataFrame:
     """One row per municipality × category (several product rows are summed)."""
-    df = welfare.assign(category=welfare["category"].astype(object))
+    keys = ["municipality", "category"]
+    df = welfare.assign(
+        category=welfare["category"].astype(object),
+        status=welfare["status"].astype(object),
+        response_service=welfare["response_service"].astype(object),
+    )
     df = df[df["category"].notna()]
-    grouped = df.groupby(["municipality", "category"], sort=False)
-    out = grouped.agg(
-        in_use=("units_in_use", lambda s: s.sum(min_count=1)),
-        needed=("units_needed", lambda s: s.sum(min_count=1)),
-        target_year=("target_year", "max"),
-        priority=("priority", "min"),
-    ).reset_index()
-    out["status"] = grouped["status"].agg(lambda s: ",".join(sorted({str(v) for v in s.dropna()}))).to_numpy()
-    out["response_service"] = grouped["response_service"].agg(
-        lambda s: s.dropna().astype(str).mode().iloc[0] if s.notna().any() else None
-    ).to_numpy()
-    return out
+    grouped = df.groupby(keys, sort=False)
+    out = pd.DataFrame({
+        "in_use": grouped["units_in_use"].sum(min_count=1),
+        "needed": grouped["units_needed"].sum(min_count=1),
+        "target_year": grouped["target_year"].max(),
+        "priority": grouped["priority"].min(),
+    })
+    statuses = (
+        df.dropna(subset=["status"]).drop_duplicates([*keys, "status"]).sort_values("status")
+        .groupby(keys, sort=False)["status"].agg(",".join)
+    )
+    # most common response service; ties go to the alphabetically first (as Series.mode)
+    services = (
+        df.dropna(subset=["response_service"]).groupby([*keys, "response_service"]).size()
+        .rename("n").reset_index().sort_values(["n", "response_service"], ascending=[False, True])
+        .drop_duplicates(keys).set_index(keys)["response_service"]
+    )
+    out["status"] = statuses.reindex(out.index).fillna("")
+    out["response_service"] = services.reindex(out.index).astype(object)
+    out["response_service"] = out["response_service"].where(out["response_service"].notna(), None)
+    return out.reset_index()
 
 
 def needs_table(region: Region) -> pd.DataFrame:
@@ -132,9 +146,9 @@ def response_services(region: Region) -> dict[str, str | None]:
     `response_service` among the municipality's rows.
     """
     out: dict[str, str | None] = {}
-    w = region.welfare
+    groups = dict(iter(region.welfare.groupby("municipality", sort=False)))
     for nr in region.numbers:
-        rows = w[w["municipality"] == nr]
+        rows = groups.get(nr, region.welfare.iloc[:0])
         centre = rows[(rows["category"] == "responssenter") & rows["response_service"].notna()]
         pool = centre if len(centre) else rows[rows["response_service"].notna()]
         out[nr] = str(pool["response_service"].astype(str).mode().iloc[0]) if len(pool) else None
@@ -178,8 +192,9 @@ def report_section(region: Region, report: dict, options) -> None:
     and `welfare_joint` for the region (DESIGN.md / issue 4)."""
     needs = needs_table(region)
     per_muni = report["municipalities"]
+    by_muni = dict(iter(needs.groupby("municipality", sort=False)))
     for nr in region.numbers:
-        part = needs[needs["municipality"] == nr]
+        part = by_muni.get(nr, needs.iloc[:0])
         per_muni[nr]["welfare"] = {
             row.category: {
                 "in_use": _int(row.in_use), "needed": _int(row.needed), "gap": _int(row.gap),
@@ -197,8 +212,9 @@ def report_section(region: Region, report: dict, options) -> None:
     for nr, code in response_services(region).items():
         per_muni[nr]["welfare_response_service"] = code
     ending = contracts_ending(region, options.as_of, options.horizon_years)
+    ending_by = dict(iter(ending.groupby("municipality", sort=False)))
     for nr in region.numbers:
-        part = ending[ending["municipality"] == nr]
+        part = ending_by.get(nr, ending.iloc[:0])
         per_muni[nr]["welfare_contracts_ending"] = [
             {"category": r.category, "product": r.product, "contract_end": r.contract_end,
              "notice_by": r.notice_by}
