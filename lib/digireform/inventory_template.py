@@ -21,7 +21,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .errors import DigireformError, display_path
-from .schema import Field, FileSpec, code_list, file_spec
+from .schema import Field, FileSpec, code_list, file_spec, package_yaml
 
 DATA_SHEET = "Systemer"
 HELP_SHEET = "Instruksjoner"
@@ -31,53 +31,15 @@ HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 REQUIRED_FILL = PatternFill("solid", fgColor="FCE4D6")
 NUMBER_FORMATS = {"int": "0", "number": "#,##0.00", "date": "dd.mm.yyyy"}
 
-# Norwegian description of each field type, shown in «Instruksjoner».
-TYPE_TEXT = {
-    "text": "Tekst",
-    "int": "Heltall",
-    "number": "Tall (kroner; desimaler med komma)",
-    "date": "Dato (dd.mm.åååå)",
-    "code": "Velg fra listen",
-    "orgnr": "Organisasjonsnummer, 9 siffer",
-    "id_list": "System-ID-er skilt med semikolon",
-}
 
-# Explanation and example per column. (Candidate for data/inventory_template.yaml.)
-FIELD_HELP: dict[str, tuple[str, str]] = {
-    "system_id": ("Kommunens egen ID for systemet, unik i kommunen. Brukes for å kjenne igjen "
-                  "systemet ved ny import.", "EVE-001"),
-    "product": ("Navnet på systemet eller produktet slik leverandøren kaller det.", "Visma Enterprise"),
-    "vendor": ("Leverandøren kommunen har avtale med.", "Visma"),
-    "vendor_orgnr": ("Leverandørens organisasjonsnummer (Enhetsregisteret).", "974760673"),
-    "service_area": ("Tjenesteområdet systemet hovedsakelig brukes i.", "Økonomi og personal"),
-    "function": ("Hva systemet brukes til, med egne ord.", "Økonomi, lønn og personal"),
-    "hosting": ("Hvor systemet driftes.", "Skytjeneste"),
-    "lifecycle": ("Hvor i livsløpet systemet er. Avviklede systemer telles ikke med i analysene.", "I drift"),
-    "users": ("Omtrentlig antall brukere i kommunen (ansatte med tilgang).", "35"),
-    "annual_cost_nok": ("Samlet årlig kostnad i kroner eksklusive mva (lisens, drift, support).", "160 000"),
-    "contract_end": ("Når gjeldende avtale utløper (uten forlengelser som ikke er utløst).", "31.12.2028"),
-    "notice_months": ("Oppsigelsestid i måneder.", "12"),
-    "contract_type": ("Avtaletype (statens standardavtaler SSA eller annen avtale).", "SSA-L (løpende tjenestekjøp)"),
-    "personal_data": ("Om systemet behandler personopplysninger, og i så fall hvilke.", "Alminnelige"),
-    "dpa": ("Om det er inngått databehandleravtale med leverandøren.", "Ja"),
-    "integrations": ("System-ID-ene til systemene dette systemet utveksler data med.", "EVE-005; EVE-006"),
-    "satisfaction": ("Hvor fornøyd kommunen er med systemet, fra 1 (svært misfornøyd) til 5 (svært fornøyd).", "4"),
-    "confidential": ("«Ja» skjuler kostnad og avtalefelter fra dashbord, rapport og anbudsdokumenter.", "Nei"),
-    "notes": ("Annet som er nyttig å vite.", "Skal fases ut når ny løsning er på plass"),
-}
+def _texts() -> dict:
+    """Template texts from data/inventory_template.yaml (Norwegian data, not code; cached by package_yaml)."""
+    return package_yaml("inventory_template.yaml")
 
-INSTRUCTIONS = [
-    "Slik fyller du ut systemlisten",
-    "Én rad per system kommunen bruker, planlegger eller er i ferd med å fase ut, i arket «Systemer».",
-    "Ikke endre kolonneoverskriftene. Kolonner du ikke bruker, kan slettes; ved ny import beholdes "
-    "da de lagrede verdiene for de kolonnene.",
-    "Felter merket «Ja» under «Påkrevd» må fylles ut. Tomme felter betyr «ukjent».",
-    "For kolonner med nedtrekksliste velger du fra listen. Koden (f.eks. saas) godtas også.",
-    "Tall kan skrives med mellomrom som tusenskille og komma som desimaltegn (1 250 000,50). "
-    "Datoer skrives som 31.12.2026.",
-    "Importer med: digireform import-inventory FIL.xlsx --municipality KOMMUNENUMMER "
-    "(legg til --dry-run for å se endringene først).",
-]
+
+def _type_text(field_type: str) -> str:
+    """Norwegian description of a field type, for «Instruksjoner» and input-check messages."""
+    return _texts()["type_text"][field_type]
 
 
 def _allowed_text(f: Field) -> str:
@@ -125,7 +87,7 @@ def _validation_for(f: Field, ranges: dict[str, str]) -> DataValidation | None:
         high = _num(f.max) if f.max is not None else "1E+307"
         low, high = low.replace(",", "."), high.replace(",", ".")
         return DataValidation(type=kind, operator="between", formula1=low, formula2=high,
-                              error=f"Skriv {TYPE_TEXT[f.type].lower()} ({_allowed_text(f) or 'tall'}).",
+                              error=f"Skriv {_type_text(f.type).lower()} ({_allowed_text(f) or 'tall'}).",
                               **common)
     if f.type == "date":
         return DataValidation(type="date", operator="greaterThan", formula1="1",
@@ -159,19 +121,19 @@ def _write_data_sheet(ws: Worksheet, spec: FileSpec, ranges: dict[str, str]) -> 
 
 
 def _write_help_sheet(ws: Worksheet, spec: FileSpec) -> None:
-    ws.cell(row=1, column=1, value=INSTRUCTIONS[0]).font = Font(bold=True, size=14)
-    for i, text in enumerate(INSTRUCTIONS[1:], start=2):
+    instructions = _texts()["instructions"]
+    ws.cell(row=1, column=1, value=instructions["title"]).font = Font(bold=True, size=14)
+    for i, text in enumerate(instructions["paragraphs"], start=2):
         ws.cell(row=i, column=1, value=text)
-    top = len(INSTRUCTIONS) + 2
+    top = len(instructions["paragraphs"]) + 3  # title, paragraphs, one blank row
     heads = ["Kolonne", "Overskrift", "Påkrevd", "Type", "Tillatte verdier", "Forklaring", "Eksempel"]
     for col, text in enumerate(heads, start=1):
         cell = ws.cell(row=top, column=col, value=text)
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL
     for i, f in enumerate(spec.fields, start=1):
-        explanation, example = FIELD_HELP.get(f.key, ("", ""))
-        values = [get_column_letter(i), f.header, "Ja" if f.required else "Nei", TYPE_TEXT[f.type],
-                  _allowed_text(f), explanation, example]
+        values = [get_column_letter(i), f.header, "Ja" if f.required else "Nei", _type_text(f.type),
+                  _allowed_text(f), f.help or "", f.example or ""]
         for col, value in enumerate(values, start=1):
             cell = ws.cell(row=top + i, column=col, value=value)
             cell.alignment = Alignment(wrap_text=True, vertical="top")

@@ -38,6 +38,8 @@ class Field:
     min: float | None = None
     max: float | None = None
     header_aliases: tuple[str, ...] = ()
+    help: str | None = None  # Norwegian explanation for the template's instructions
+    example: str | None = None  # example value as a user would type it
 
 
 @dataclass(frozen=True)
