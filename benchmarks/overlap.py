@@ -72,7 +72,7 @@ def main() -> int:
             t, region = timed(lambda: digireform.load(root))
             loads.append(t)
             report: dict = {"warnings": []}
-            t, _ = timed(lambda: overlap.report_section(region, report, options))
+            t, _ = timed(lambda r=region, rep=report: overlap.report_section(r, rep, options))
             overlaps.append(t)
         o = report["overlap"]
         print(f"Datasett: {len(region.municipalities)} kommuner, {len(region.systems)} systemer "
