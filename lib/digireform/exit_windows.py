@@ -128,9 +128,9 @@ def missing_dates(systems: pd.DataFrame, product_col: str = "product_canonical")
 def system_ids(rows: pd.DataFrame, keys: list[str]) -> dict[tuple, dict[str, list[str]]]:
     """(keys…) → municipality → sorted system IDs, in one pass over the rows (no per-group pandas)."""
     cols = [*keys, "municipality", "system_id"]
-    df = pd.DataFrame({c: rows[c].astype(object).to_numpy() for c in cols}).astype(str).sort_values(cols)
+    values = [[str(v) for v in rows[c].astype(object).tolist()] for c in cols]
     out: dict[tuple, dict[str, list[str]]] = {}
-    for *key, nr, sid in zip(*(df[c].tolist() for c in cols), strict=True):
+    for *key, nr, sid in zip(*values, strict=True):
         key = tuple(key)
         inner = out.get(key)
         if inner is None:
@@ -140,7 +140,7 @@ def system_ids(rows: pd.DataFrame, keys: list[str]) -> dict[tuple, dict[str, lis
             inner[nr] = [sid]
         else:
             ids.append(sid)
-    return out
+    return {key: {nr: sorted(inner[nr]) for nr in sorted(inner)} for key, inner in out.items()}
 
 
 def municipality_dates(rows: pd.DataFrame, keys: list[str], as_of: dt.date) -> pd.DataFrame:

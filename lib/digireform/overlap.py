@@ -82,7 +82,7 @@ def shared_products(canon: pd.DataFrame) -> list[dict[str, Any]]:
     stats = stats[stats["munis"] >= 2]
     ids = ew.system_ids(canon[canon["product_canonical"].isin(stats.index)], ["product_canonical"])
     out = []
-    for product, s in stats.iterrows():
+    for product, s in stats.to_dict("index").items():
         systems = ids[(product,)]
         out.append({
             "product": product,
@@ -116,21 +116,26 @@ def harmonisation_candidates(canon: pd.DataFrame) -> list[dict[str, Any]]:
     stats = stats[(stats["products"] >= 2) & (stats["munis"] >= 2)]
     if stats.empty:
         return []
-    chosen = rows.set_index(keys).index.isin(stats.index)
-    rows = rows[chosen]
-    per_product = _group_stats(rows, [*keys, "product_canonical"])
-    ids = ew.system_ids(rows, keys)
+    wanted = set(stats.index)
+    rows = rows[[k in wanted for k in zip(rows["service_area"], rows["function_key"], strict=True)]]
+    per_product: dict[tuple, dict[str, dict]] = {}
+    for (area, key, product), ps in _group_stats(rows, [*keys, "product_canonical"]).to_dict("index").items():
+        per_product.setdefault((area, key), {})[product] = ps
     product_ids = ew.system_ids(rows, [*keys, "product_canonical"])
     labels = function_labels(rows)
     out = []
-    for (area, key), s in stats.iterrows():
+    for (area, key), s in stats.to_dict("index").items():
         products: dict[str, list[str]] = {}
         details: dict[str, dict[str, Any]] = {}
-        for product, ps in per_product.loc[(area, key)].iterrows():
-            products[product] = sorted(product_ids[(area, key, product)])
+        merged: dict[str, list[str]] = {}
+        for product, ps in sorted(per_product[(area, key)].items()):
+            by_nr = product_ids[(area, key, product)]
+            products[product] = sorted(by_nr)
             details[product] = {"municipalities": products[product], "users": _opt_int(ps["users"]),
                                 "annual_cost_nok": _opt_money(ps["cost"])}
-        systems = ids[(area, key)]
+            for nr, sids in by_nr.items():
+                merged.setdefault(nr, []).extend(sids)
+        systems = {nr: sorted(merged[nr]) for nr in sorted(merged)}
         out.append({
             "service_area": area,
             "service_area_label": label("service_area", area),
