@@ -26,6 +26,7 @@ from . import exit_windows as ew
 from . import network
 from .candidates import joint_candidates
 from .catalogue import Catalogue, canonical_products, load_catalogue, not_in_catalogue
+from .formatting import nok, nok_per_year
 from .report import ReportOptions
 from .schema import label
 
@@ -303,10 +304,6 @@ def report_section(region, report: dict[str, Any], options: ReportOptions) -> No
     report["warnings"] += [w for w in result.warnings if w not in report["warnings"]]
 
 
-def _nok(x: float | None) -> str:
-    return "ukjent" if x is None else f"{x:,.0f} kr".replace(",", " ")
-
-
 def _names(result_nrs: list[str], names: dict[str, str]) -> str:
     return ", ".join(names.get(nr, nr) for nr in result_nrs)
 
@@ -318,11 +315,11 @@ def summary_text(result: OverlapResult, names: dict[str, str]) -> str:
              f"horisont {o.horizon_years} år)", ""]
     lines.append(f"Felles produkter (brukt av minst to kommuner): {len(result.shared_products)}")
     for s in result.shared_products:
-        lines.append(f"  {s['product']}: {_names(s['municipalities'], names)}; {_nok(s['annual_cost_nok'])} per år")
+        lines.append(f"  {s['product']}: {_names(s['municipalities'], names)}; {nok_per_year(s['annual_cost_nok'], s['cost_complete'])}")
     lines += ["", f"Harmoniseringskandidater (samme oppgave, ulike produkter): {len(result.harmonisation_candidates)}"]
     for h in result.harmonisation_candidates:
         prods = "; ".join(f"{p} ({_names(m, names)})" for p, m in h["products"].items())
-        lines.append(f"  {h['service_area_label']} – {h['function']}: {prods}; {_nok(h['annual_cost_nok'])} per år")
+        lines.append(f"  {h['service_area_label']} – {h['function']}: {prods}; {nok_per_year(h['annual_cost_nok'], h.get('cost_complete', True))}")
     lines += ["", f"Felles exit-vinduer per produkt: {len(result.exit_windows)}"]
     for w in result.exit_windows:
         notice = ", ".join(f"{names.get(nr, nr)} {d}" for nr, d in w["notice_deadlines"].items())
@@ -334,7 +331,7 @@ def summary_text(result: OverlapResult, names: dict[str, str]) -> str:
     for c in result.tender_candidates[:10]:
         what = c.get("product") or f"{c['function']} ({', '.join(c['products'])})"
         lines.append(f"  {c['rank']}. {what}: {len(c['municipalities'])} kommuner, anslått verdi "
-                     f"{_nok(c['estimated_value_nok'])} ({c['period_years']}+{c['option_years']} år) – "
+                     f"{nok(c['estimated_value_nok'])} ({c['period_years']}+{c['option_years']} år) – "
                      f"{c['threshold']['procedure']}")
     if result.not_in_catalogue:
         lines += ["", "Ikke i katalogen (legg dem til i procurement/products.yaml):"]
