@@ -115,29 +115,51 @@ def _int(value: Any) -> int | None:
 
 
 def to_json(report: dict[str, Any]) -> str:
-    """Serialise with ISO dates, plain numbers and null for missing values."""
+    """Serialise with ISO dates, plain numbers and null for missing values.
+
+    Compact output through the C encoder: the national data set's report is tens of MB,
+    and indenting it costs seconds and hundreds of MB. A NaN anywhere sends the whole
+    document through `_clean` (NaN is not JSON).
+    """
     import json
 
-    return json.dumps(_clean(report), ensure_ascii=False, indent=2)
+    try:
+        return json.dumps(report, ensure_ascii=False, allow_nan=False, default=_default)
+    except ValueError:
+        return json.dumps(_clean(report), ensure_ascii=False, allow_nan=False, default=_default)
+
+
+def _default(obj: Any) -> Any:
+    """Values the json module does not know: timestamps, dates, numpy scalars, NA."""
+    if obj is None or obj is pd.NA or obj is pd.NaT:
+        return None
+    if isinstance(obj, pd.Timestamp):
+        return obj.date().isoformat()
+    if isinstance(obj, dt.date):
+        return obj.isoformat()
+    if isinstance(obj, set | tuple):
+        return list(obj)
+    if hasattr(obj, "item"):  # numpy scalar
+        value = obj.item()
+        return None if isinstance(value, float) and math.isnan(value) else value
+    raise TypeError(f"cannot serialise {type(obj).__name__} in the report")
 
 
 def _clean(obj: Any) -> Any:
-    if isinstance(obj, dict):
-        return {str(k): _clean(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple | set):
-        return [_clean(v) for v in obj]
-    if isinstance(obj, pd.Timestamp):
-        return None if pd.isna(obj) else obj.date().isoformat()
-    if isinstance(obj, dt.date):
-        return obj.isoformat()
-    if obj is None or obj is pd.NA or obj is pd.NaT:
-        return None
-    if isinstance(obj, bool | str):
+    """Replace NaN (and NaN-like values) by None, recursively."""
+    t = type(obj)
+    if t is str or t is int or t is bool or obj is None:
         return obj
-    if hasattr(obj, "item"):  # numpy scalar
-        obj = obj.item()
+    if t is dict:
+        return {k if type(k) is str else str(k): _clean(v) for k, v in obj.items()}
+    if t is list or t is tuple:
+        return [_clean(v) for v in obj]
     if isinstance(obj, float):
-        if math.isnan(obj):
-            return None
-        return int(obj) if obj.is_integer() and abs(obj) < 2**53 else obj
+        return None if math.isnan(obj) else obj
+    if obj is pd.NA or obj is pd.NaT:
+        return None
+    if isinstance(obj, pd.Timestamp | dt.date):
+        return obj
+    if hasattr(obj, "item"):
+        return _clean(obj.item())
     return obj
