@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import digireform
-from digireform import network, overlap
+from digireform import cli, network, overlap
 from digireform.catalogue import canonical_products, load_catalogue
 from digireform.report import ReportOptions, build_report, to_json
 
@@ -199,9 +199,10 @@ def test_cli_refuses_invalid_data(tmp_path, capsys):
     build(tmp_path)
     bad = tmp_path / "municipalities" / "1853-evenes" / "systems.csv"
     bad.write_text(bad.read_text("utf-8").replace("2027-12-31", "31.12.2027"), encoding="utf-8")
-    args = argparse.Namespace(data=str(tmp_path), as_of=AS_OF, k=2, tolerance_months=12, horizon_years=5)
-    assert overlap.cli_overlap(args) == 1
-    assert "systems.csv:2: contract_end" in capsys.readouterr().err
+    assert cli.main(["overlap", "--data", str(tmp_path), "--as-of", AS_OF.isoformat()]) == 1
+    err = capsys.readouterr().err
+    assert "Overlappen lages ikke før dataene er gyldige" in err
+    assert "systems.csv:2: contract_end" in err
 
 
 def test_example_region_has_shared_harmonisation_and_window():

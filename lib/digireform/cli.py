@@ -125,14 +125,9 @@ def report_options(args: argparse.Namespace):
 
 def cmd_report(args: argparse.Namespace) -> int:
     from .report import build_report, to_json
-    from .store import load
+    from .store import load_valid
 
-    region = load(args.data)
-    if region.problems:
-        for problem in region.problems:
-            print(problem, file=sys.stderr)
-        print("Rapporten lages ikke før dataene er gyldige (se digireform validate).", file=sys.stderr)
-        return 1
+    region = load_valid(args.data, "Rapporten")
     sys.stdout.write(to_json(build_report(region, report_options(args))) + "\n")
     return 0
 

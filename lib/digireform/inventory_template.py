@@ -9,9 +9,6 @@ Input checks only warn, because the importer also accepts codes, aliases and tex
 """
 from __future__ import annotations
 
-import io
-import os
-import tempfile
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -22,6 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from .errors import DigireformError, display_path
 from .schema import Field, FileSpec, code_list, file_spec, package_yaml
+from .store import atomic_write_with
 
 DATA_SHEET = "Systemer"
 HELP_SHEET = "Instruksjoner"
@@ -159,15 +157,5 @@ def write_template(out: str | Path) -> Path:
         raise DigireformError(f"{display_path(path)}: malen må ha filendelsen .xlsx.")
     if not path.parent.is_dir():
         raise DigireformError(f"Mappen {display_path(path.parent)} finnes ikke.")
-    buf = io.BytesIO()
-    build_template().save(buf)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(buf.getvalue())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    return path
+    workbook = build_template()
+    return atomic_write_with(path, workbook.save)

@@ -16,7 +16,6 @@ Every figure is traceable: lists carry the municipalities and system IDs behind 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -347,19 +346,12 @@ def summary_text(result: OverlapResult, names: dict[str, str]) -> str:
 
 def cli_overlap(args: argparse.Namespace) -> int:
     """`digireform overlap`: the summary of the public report's overlap section."""
-    import sys
-
+    from .cli import report_options
     from .privacy import public_systems
-    from .store import load
+    from .store import load_valid
 
-    region = load(args.data)
-    if region.problems:
-        for problem in region.problems:
-            print(problem, file=sys.stderr)
-        print("Overlappen beregnes ikke før dataene er gyldige (se digireform validate).", file=sys.stderr)
-        return 1
-    options = ReportOptions(as_of=args.as_of or dt.date.today(), k=args.k, tolerance_months=args.tolerance_months,
-                            horizon_years=args.horizon_years)
+    region = load_valid(args.data, "Overlappen")
+    options = report_options(args)
     result = analyse(public_systems(region.in_use_systems()), load_catalogue(region.data_dir), options,
                      region_size=len(region.municipalities))
     names = {nr: region.name(nr) for nr in region.numbers}

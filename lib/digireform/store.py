@@ -12,6 +12,7 @@ import os
 import re
 import tempfile
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -156,6 +157,16 @@ def _optional_file_problems(region: Region) -> list[Problem]:
     from .survey import load_responses  # imports store: only import it once store is loaded
 
     return load_responses(region)[1]
+
+
+def load_valid(data_dir: str | os.PathLike | None = None, purpose: str = "Beregningen") -> Region:
+    """`load`, but refuse (ValidationError listing every problem) when the data has problems."""
+    region = load(data_dir)
+    if region.problems:
+        raise ValidationError(
+            f"{purpose} lages ikke før dataene er gyldige (se digireform validate):", region.problems
+        )
+    return region
 
 
 def validate(data_dir: str | os.PathLike | None = None) -> list[Problem]:
@@ -646,22 +657,36 @@ def _format_cell(value: Any, ftype: str) -> str:
     return str(value).strip()
 
 
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write via a temp file in the same folder and rename: readers see old or new, never half."""
+def atomic_write_with(path: Path, write: Callable[[Path], object]) -> Path:
+    """Let `write(tmp_path)` fill a temp file in the same folder, then rename it over `path`.
+
+    Readers see the old file or the new one, never half; a write that fails leaves the old
+    file and no temp file behind. For libraries that save to a file name (docx, xlsx).
+    """
     path = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o777)
+        write(Path(tmp))
+        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+    return path
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write text atomically (temp file + fsync + rename)."""
+
+    def write(tmp: Path) -> None:
+        with open(tmp, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+
+    atomic_write_with(path, write)
 
 
 def validate_table_text(text: str, kind: str, number: str, label: str) -> tuple[pd.DataFrame, list[Problem]]:

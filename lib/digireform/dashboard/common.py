@@ -264,18 +264,19 @@ def _figure_widget(block: dict[str, Any], state: dict | None):
         children.append(widgets.HTML(value=f'<p class="dr-note">{esc(block["note"])}</p>'))
     box = widgets.VBox(children)
     box.add_class("dr-figure")
-    _draw(out, block, ALL)
+    _draw(out, block, ALL, clear=False)
     if state is not None:
         state["outputs"].append((out, block))
     return box
 
 
-def _draw(out, block: dict[str, Any], selected: str) -> None:
+def _draw(out, block: dict[str, Any], selected: str, clear: bool = True) -> None:
     from IPython.display import display
 
     variants = block["variants"]
     fig = variants.get(selected, variants.get("*"))
-    out.clear_output(wait=True)
+    if clear:
+        out.clear_output(wait=True)
     with out:
         if fig is None:
             display({"text/html": notice(block.get("empty", "Ingen data for dette utvalget.")),

@@ -58,11 +58,9 @@ def fingerprint(data_dir: Path, as_of: dt.date) -> str:
 def page_data(name: str, data_dir: str | os.PathLike | None = None, cache_dir: str | os.PathLike | None = None,
               as_of: dt.date | None = None) -> dict[str, Any]:
     """The page `name`, from the cache when it is fresh, else computed (and cached when a cache is set)."""
-    from ..store import resolve_data_dir
-
     if name not in PAGE_NAMES:
         raise ValueError(f"unknown dashboard {name!r}")
-    root = resolve_data_dir(data_dir)
+    root = _data_root(data_dir)
     day = as_of or dt.date.today()
     folder = cache_dir or os.environ.get(CACHE_ENV)
     path = Path(folder) / f"{name}-{fingerprint(root, day)}.json" if folder else None
@@ -74,6 +72,16 @@ def page_data(name: str, data_dir: str | os.PathLike | None = None, cache_dir: s
 
         atomic_write_text(path, json.dumps(page, ensure_ascii=False))
     return page
+
+
+def _data_root(data_dir: str | os.PathLike | None) -> Path:
+    """The data folder, without importing store (and pandas) when the server already resolved it."""
+    chosen = data_dir or os.environ.get("DIGIREFORM_DATA")
+    if chosen and Path(chosen).is_dir():
+        return Path(chosen).expanduser().resolve()
+    from ..store import resolve_data_dir
+
+    return resolve_data_dir(data_dir)
 
 
 def build_page(name: str, data_dir: Path, as_of: dt.date) -> dict[str, Any]:

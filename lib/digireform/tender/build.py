@@ -11,13 +11,12 @@ import argparse
 import datetime as dt
 import os
 import sys
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import DigireformError, ValidationError, display_path
-from ..store import Region, load, resolve_data_dir
+from ..store import Region, atomic_write_with, load, resolve_data_dir
 from .assembly import Assembly, assemble, nok
 from .definition import defaults, load_tender
 from .requirements import load_library
@@ -89,23 +88,8 @@ def build_tender(tender_path: str | os.PathLike, data_dir: str | os.PathLike | N
     }
     result = BuildResult(a, out)
     for key, write in writers.items():
-        result.files[key] = _atomic(out / docs[key]["file"], write)
+        result.files[key] = atomic_write_with(out / docs[key]["file"], write)
     return result
-
-
-def _atomic(path: Path, write: Callable[[Path], object]) -> Path:
-    """Write through a temporary file in the same folder, then rename over `path`."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    return path
 
 
 def summary(result: BuildResult) -> str:
