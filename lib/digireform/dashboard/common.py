@@ -264,25 +264,27 @@ def _figure_widget(block: dict[str, Any], state: dict | None):
         children.append(widgets.HTML(value=f'<p class="dr-note">{esc(block["note"])}</p>'))
     box = widgets.VBox(children)
     box.add_class("dr-figure")
-    _draw(out, block, ALL, clear=False)
+    _draw(out, block, ALL)
     if state is not None:
         state["outputs"].append((out, block))
     return box
 
 
-def _draw(out, block: dict[str, Any], selected: str, clear: bool = True) -> None:
-    from IPython.display import display
+def _draw(out, block: dict[str, Any], selected: str) -> None:
+    """Put the figure for `selected` into the Output widget by setting its `outputs` directly.
 
+    Capturing with ``with out: display(...)`` makes the executing client (nbclient inside
+    Voilà) track the widget and answer with comm messages after the cell is done, which
+    intermittently left Voilà waiting forever; one state update has no such round trip.
+    """
     variants = block["variants"]
     fig = variants.get(selected, variants.get("*"))
-    if clear:
-        out.clear_output(wait=True)
-    with out:
-        if fig is None:
-            display({"text/html": notice(block.get("empty", "Ingen data for dette utvalget.")),
-                     "text/plain": block.get("empty", "")}, raw=True)
-        else:
-            display({PLOTLY_MIME: with_local_assets(fig), "text/plain": block.get("title", "Figur")}, raw=True)
+    if fig is None:
+        text = block.get("empty", "Ingen data for dette utvalget.")
+        data = {"text/html": notice(text), "text/plain": text}
+    else:
+        data = {PLOTLY_MIME: with_local_assets(fig), "text/plain": block.get("title", "Figur")}
+    out.outputs = ({"output_type": "display_data", "data": data, "metadata": {}},)
 
 
 def with_local_assets(fig: dict[str, Any]) -> dict[str, Any]:
