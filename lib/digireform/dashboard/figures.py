@@ -51,14 +51,34 @@ def _round_coords(coords: Any, digits: int = 4) -> Any:
     return round(coords, digits)
 
 
+def _ring_area(ring: list) -> float:
+    """Twice the signed planar area (lon/lat): positive when counter-clockwise."""
+    return sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(ring, ring[1:], strict=False))
+
+
+def _d3_polygon(rings: list) -> list:
+    """Exterior ring clockwise, holes counter-clockwise: the winding plotly's d3-geo expects.
+
+    The bundled borders follow RFC 7946 (exterior counter-clockwise); drawn as they are, d3
+    fills the rest of the globe instead of the municipality.
+    """
+    out = []
+    for i, ring in enumerate(rings):
+        ccw = _ring_area(ring) > 0
+        out.append(list(reversed(ring)) if ccw == (i == 0) else ring)
+    return out
+
+
 def light_geojson(collection: dict) -> dict:
-    """Borders with coordinates rounded to ~10 m and only the property the map needs."""
-    feats = [
-        {"type": "Feature", "id": f["properties"]["kommunenummer"],
-         "properties": {"kommunenummer": f["properties"]["kommunenummer"]},
-         "geometry": {"type": f["geometry"]["type"], "coordinates": _round_coords(f["geometry"]["coordinates"])}}
-        for f in collection["features"]
-    ]
+    """Borders with coordinates rounded to ~10 m, d3 winding, and only the property the map needs."""
+    feats = []
+    for f in collection["features"]:
+        geom = f["geometry"]
+        coords = _round_coords(geom["coordinates"])
+        coords = [_d3_polygon(p) for p in coords] if geom["type"] == "MultiPolygon" else _d3_polygon(coords)
+        feats.append({"type": "Feature", "id": f["properties"]["kommunenummer"],
+                      "properties": {"kommunenummer": f["properties"]["kommunenummer"]},
+                      "geometry": {"type": geom["type"], "coordinates": coords}})
     return {"type": "FeatureCollection", "features": feats}
 
 
@@ -77,7 +97,8 @@ def choropleth(geojson: dict, numbers: list[str], names: list[str], measures: li
         "colorscale": [[0, "#deebf7"], [1, "#08519c"]],
         "marker": {"line": {"color": ["#d9822b" if nr == selected else "white" for nr in numbers],
                             "width": line_width}},
-        "colorbar": {"title": {"text": first["label"], "side": "right"}, "thickness": 12, "len": 0.8,
+        "colorbar": {"title": {"text": first["label"], "side": "top", "font": {**FONT, "size": 12}},
+                     "thickness": 12, "len": 0.8,
                      "tickfont": FONT, "separatethousands": True},
     }
     buttons = [
