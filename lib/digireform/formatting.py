@@ -1,39 +1,60 @@
-"""Norwegian number and money formatting shared by the CLI, documents and dashboards."""
+"""Norwegian number, money and date formatting shared by the CLI, documents and dashboards.
+
+No pandas here: the dashboards' kernels import this without the data stack.
+"""
 from __future__ import annotations
 
 import math
 from typing import Any
 
 NBSP = "\u00a0"
+MISSING = "–"
 
 
-def _missing(x: Any) -> bool:
-    try:
-        return x is None or (isinstance(x, float) and math.isnan(x)) or bool(x != x)
-    except (TypeError, ValueError):
-        return False
+def is_missing(x: Any) -> bool:
+    """None, NaN, pandas NA/NaT."""
+    if x is None or type(x).__name__ in ("NAType", "NaTType"):
+        return True
+    return isinstance(x, float) and math.isnan(x)
 
 
 def number(x: Any, decimals: int = 0, sep: str = " ") -> str:
-    """1234567.8 → «1 234 568» (Norwegian grouping with spaces, comma as decimal mark)."""
-    if _missing(x):
-        return "–"
+    """1234567.8 → «1 234 568»: spaces group thousands, comma is the decimal mark."""
+    if is_missing(x):
+        return MISSING
     text = f"{float(x):,.{decimals}f}"
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", sep)
 
 
 def nok(x: Any, sep: str = " ") -> str:
-    """Whole kroner: «1 250 000 kr»; «ukjent» when missing."""
-    return "ukjent" if _missing(x) else f"{number(x, 0, sep)} kr"
+    """Whole kroner: «1 250 000 kr»."""
+    return MISSING if is_missing(x) else f"{number(x, 0, sep)}{sep}kr"
+
+
+def nok_short(x: Any, sep: str = " ") -> str:
+    """«17,4 mill. kr» from a million up, else whole kroner (for key-figure cards)."""
+    if is_missing(x):
+        return MISSING
+    if abs(float(x)) >= 1_000_000:
+        return f"{number(float(x) / 1_000_000, 1, sep)}{sep}mill.{sep}kr"
+    return nok(x, sep)
 
 
 def nok_per_year(x: Any, complete: bool = True) -> str:
     """Yearly cost for summaries; says when part or all of the cost is unknown or hidden."""
-    if _missing(x) or (not complete and not x):
+    if is_missing(x) or (not complete and not x):
         return "kostnad ukjent"
     return f"{'minst ' if not complete else ''}{nok(x)} per år"
 
 
-def percent(share: Any, decimals: int = 0) -> str:
+def percent(share: Any, decimals: int = 0, sep: str = " ") -> str:
     """0.2105 → «21 %»."""
-    return "–" if _missing(share) else f"{number(float(share) * 100, decimals)} %"
+    return MISSING if is_missing(share) else f"{number(float(share) * 100, decimals, sep)}{sep}%"
+
+
+def date_no(iso: Any) -> str:
+    """2026-11-23 (or a date) → «23.11.2026»."""
+    if is_missing(iso) or not iso:
+        return MISSING
+    y, m, d = str(iso)[:10].split("-")
+    return f"{d}.{m}.{y}"

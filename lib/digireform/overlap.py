@@ -277,6 +277,13 @@ def _windows(canon: pd.DataFrame, options: ReportOptions) -> tuple[list[dict], l
     return sorted(product_windows, key=key), sorted(function_windows, key=key)
 
 
+def distinct_products(canon: pd.DataFrame) -> dict[str, int]:
+    """Distinct products per municipality after the catalogue's normalisation."""
+    if canon.empty:
+        return {}
+    return {str(nr): int(n) for nr, n in canon.groupby("municipality")["product_canonical"].nunique().items()}
+
+
 def _data_warnings(result: OverlapResult) -> list[str]:
     out = []
     if result.missing_dates:
@@ -299,6 +306,12 @@ def report_section(region, report: dict[str, Any], options: ReportOptions) -> No
     result = analyse(public_systems(region.in_use_systems()), load_catalogue(region.data_dir), options,
                      region_size=len(region.municipalities))
     report["overlap"] = result.as_report()
+    distinct = distinct_products(result.canon)
+    for nr, n in distinct.items():
+        report["municipalities"].setdefault(nr, {})["distinct_products"] = n
+    for nr in region.numbers:
+        report["municipalities"][nr].setdefault("distinct_products", 0)
+    report["region"]["distinct_products"] = int(result.canon["product_canonical"].nunique()) if len(result.canon) else 0
     report.setdefault("warnings", [])
     report["warnings"] += [w for w in result.warnings if w not in report["warnings"]]
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from .formatting import nok
 from .schema import package_yaml
 
 
@@ -75,11 +76,11 @@ def thresholds_on(day: dt.date) -> tuple[dict[str, Threshold], list[str]]:
         chosen[tid] = newest
         if newest.valid_to and day > newest.valid_to:
             warnings.append(
-                f"{newest.label} ({_nok(newest.amount_nok)}) gjaldt til {newest.valid_to.isoformat()}; "
+                f"{newest.label} ({nok(newest.amount_nok)}) gjaldt til {newest.valid_to.isoformat()}; "
                 f"ingen nyere verdi er registrert for {day.isoformat()}. Oppdater data/thresholds.yaml."
             )
         else:
-            warnings.append(f"{newest.label}: ingen verdi gjelder {day.isoformat()}; bruker {_nok(newest.amount_nok)}.")
+            warnings.append(f"{newest.label}: ingen verdi gjelder {day.isoformat()}; bruker {nok(newest.amount_nok)}.")
     return chosen, warnings
 
 
@@ -94,7 +95,3 @@ def classify(value_nok: float, on: dt.date | None = None) -> ThresholdResult:
         if t is not None and value_nok >= t.amount_nok:
             band, crossed = name, t
     return ThresholdResult(float(value_nok), day, band, crossed, procedures[band], chosen, warnings)
-
-
-def _nok(x: float) -> str:
-    return f"{x:,.0f} kr".replace(",", " ")

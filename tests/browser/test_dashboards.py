@@ -34,7 +34,8 @@ def expected_kpis(name: str, report: dict, nr: str | None = None) -> dict[str, s
     mine = (lambda items: items) if nr is None else (lambda items: [i for i in items if nr in i["municipalities"]])
     munis = report["municipalities"] if nr is None else {nr: report["municipalities"][nr]}
     if name == "oversikt":
-        return {"systems": str(scope["systems"]), "annual_cost_nok": str(scope["annual_cost_nok"]),
+        return {"systems": str(scope["systems"]), "distinct_products": str(scope["distinct_products"]),
+                "annual_cost_nok": str(scope["annual_cost_nok"]),
                 "cost_per_inhabitant_nok": str(scope["cost_per_inhabitant_nok"]),
                 "shared_products": str(len(mine(ov["shared_products"]))),
                 "next_exit_window": mine(ov["exit_windows"])[0]["proposed_start"]}

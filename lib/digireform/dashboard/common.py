@@ -21,9 +21,11 @@ import sys
 from collections.abc import Iterable
 from typing import Any
 
+from .. import formatting
+from ..formatting import NBSP
+
 ALL = "alle"
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
-NBSP = "\u00a0"
 
 log = logging.getLogger("digireform.dashboard")
 
@@ -36,43 +38,28 @@ def esc(value: Any) -> str:
 
 
 def fmt_int(value: Any) -> str:
-    """12345 → «12 345» (Norwegian thousands separator); None → «–»."""
-    if value is None:
-        return "–"
-    return f"{int(round(float(value))):,}".replace(",", NBSP)
+    """12345 → «12 345» (non-breaking thousands separator); None → «–»."""
+    return formatting.number(None if value is None else round(float(value)), 0, NBSP)
 
 
 def fmt_number(value: Any, decimals: int = 0) -> str:
-    """Norwegian number: space as thousands separator, comma as decimal sign."""
-    if value is None:
-        return "–"
-    text = f"{float(value):,.{decimals}f}"
-    return text.replace(",", " ").replace(".", ",").replace(" ", NBSP)
+    return formatting.number(value, decimals, NBSP)
 
 
 def fmt_nok(value: Any) -> str:
-    return "–" if value is None else f"{fmt_int(value)}{NBSP}kr"
+    return formatting.nok(value, NBSP)
 
 
 def fmt_nok_short(value: Any) -> str:
     """Money for a key-figure card: «17,4 mill. kr» from a million up (the exact sum is in data-value)."""
-    if value is None:
-        return "–"
-    if abs(float(value)) >= 1_000_000:
-        return f"{fmt_number(float(value) / 1_000_000, 1)}{NBSP}mill.{NBSP}kr"
-    return fmt_nok(value)
+    return formatting.nok_short(value, NBSP)
 
 
 def fmt_percent(share: Any, decimals: int = 0) -> str:
-    return "–" if share is None else f"{fmt_number(float(share) * 100, decimals)}{NBSP}%"
+    return formatting.percent(share, decimals, NBSP)
 
 
-def fmt_date(iso: str | None) -> str:
-    """2026-11-23 → 23.11.2026 (Norwegian date)."""
-    if not iso:
-        return "–"
-    y, m, d = str(iso)[:10].split("-")
-    return f"{d}.{m}.{y}"
+fmt_date = formatting.date_no
 
 
 FORMATTERS = {"int": fmt_int, "nok": fmt_nok, "percent": fmt_percent, "date": fmt_date, "text": esc}

@@ -191,8 +191,7 @@ def _oversikt(ctx: Context, page: dict[str, Any]) -> None:
 def _overview_kpis(ctx: Context, sel: str) -> list[dict[str, Any]]:
     rep = ctx.report
     fig = rep["region"] if sel == c.ALL else rep["municipalities"][sel]
-    products = _distinct_products(ctx)
-    distinct = products.get(sel)
+    distinct = fig.get("distinct_products")
     overlap = rep.get("overlap") or {}
     shared = [p for p in overlap.get("shared_products", []) if _involves(p["municipalities"], sel)]
     window = next((w for w in overlap.get("exit_windows", []) if _involves(w["municipalities"], sel)), None)
@@ -210,27 +209,6 @@ def _overview_kpis(ctx: Context, sel: str) -> list[dict[str, Any]]:
          "value": window["proposed_start"] if window else None,
          "text": c.fmt_date(window["proposed_start"]) if window else "Ingen innen fem år", "note": window_note},
     ]
-
-
-@cache
-def _distinct_products_cached(data_dir: str, as_of: str) -> dict[str, int]:
-    """Distinct products after the catalogue's normalisation (overlap's own canonical names)."""
-    from ..catalogue import canonical_products, load_catalogue
-    from ..overlap import select
-    from ..privacy import public_systems
-
-    ctx = context(data_dir, as_of)
-    canon = canonical_products(select(public_systems(ctx.region.in_use_systems())), load_catalogue(ctx.data_dir))
-    out = {nr: int(n) for nr, n in canon.groupby("municipality")["product_canonical"].nunique().items()}
-    out[c.ALL] = int(canon["product_canonical"].nunique())
-    return out
-
-
-def _distinct_products(ctx: Context) -> dict[str, int]:
-    try:
-        return _distinct_products_cached(str(ctx.data_dir), ctx.as_of.isoformat())
-    except ImportError:  # overlap/catalogue not available in this version
-        return {}
 
 
 def _map_block(ctx: Context) -> dict[str, Any]:

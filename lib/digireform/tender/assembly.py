@@ -17,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 
+from .. import formatting
 from ..errors import Problem, ValidationError
 from ..privacy import is_confidential, public_systems
 from ..schema import SERVICE_AREAS, WELFARE_CATEGORIES, code_list, label, normalise_token
@@ -410,7 +411,5 @@ def item_cpv(category: str | None) -> dict[str, str]:
 
 
 def nok(x: Any) -> str:
-    """Norwegian money format: «1 300 000 kr»."""
-    if x is None or pd.isna(x):
-        return "–"
-    return f"{float(x):,.0f} kr".replace(",", "\u00a0")
+    """Norwegian money format with non-breaking spaces: «1 300 000 kr»."""
+    return formatting.nok(x, formatting.NBSP)
