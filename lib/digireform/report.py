@@ -61,16 +61,20 @@ def base_report(region: Region, options: ReportOptions) -> dict[str, Any]:
     per_muni: dict[str, Any] = {}
     counts = in_use.groupby("municipality").size()
     costs = public.groupby("municipality")["annual_cost_nok"].sum(min_count=1)
-    for nr, row in region.municipalities.iterrows():
+    filled = in_use[completeness_fields()].notna().sum(axis=1).groupby(in_use["municipality"]).sum()
+    n_fields = len(completeness_fields())
+    munis = region.municipalities
+    for nr, name, population in zip(munis.index, munis["name"], munis["population"], strict=True):
         cost = _num(costs.get(nr))
-        pop = _int(row["population"])
+        pop = _int(population)
+        n = int(counts.get(nr, 0))
         per_muni[nr] = {
-            "name": row["name"],
+            "name": name,
             "population": pop,
-            "systems": int(counts.get(nr, 0)),
+            "systems": n,
             "annual_cost_nok": cost if cost is not None else 0,
             "cost_per_inhabitant_nok": round(cost / pop, 2) if cost and pop else None,
-            "completeness": completeness(in_use[in_use["municipality"] == nr]),
+            "completeness": round(float(filled.get(nr, 0)) / (n * n_fields), 4) if n else None,
         }
     total_cost = sum(m["annual_cost_nok"] for m in per_muni.values())
     total_pop = sum(m["population"] or 0 for m in per_muni.values())

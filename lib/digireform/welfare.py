@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from .exit_windows import shift_months
 from .schema import WELFARE_CATEGORIES, code_list, label, package_yaml
 from .store import Region
 
@@ -98,7 +99,7 @@ def needs_table(region: Region) -> pd.DataFrame:
         if c not in excluded and not pd.isna(u) and p is not None and not pd.isna(p) and p > 0 else None
         for c, u, p in zip(agg["category"], agg["in_use"], agg["coverage_population"], strict=True)
     ]
-    agg["name"] = [region.name(nr) for nr in agg["municipality"]]
+    agg["name"] = agg["municipality"].map(region.municipalities["name"])
     agg["category_label"] = [label(WELFARE_CATEGORIES, c) for c in agg["category"]]
     order = {c: i for i, c in enumerate(code_list(WELFARE_CATEGORIES))}
     agg = agg.assign(_o=agg["category"].map(order)).sort_values(["municipality", "_o"]).drop(columns="_o")
@@ -143,16 +144,22 @@ def response_services(region: Region) -> dict[str, str | None]:
     """Per municipality: how alarms are answered (own / intermunicipal / private).
 
     Read from the `responssenter` row when there is one, else the most common
-    `response_service` among the municipality's rows.
+    `response_service` among the municipality's rows (ties: alphabetically first).
     """
-    out: dict[str, str | None] = {}
-    groups = dict(iter(region.welfare.groupby("municipality", sort=False)))
-    for nr in region.numbers:
-        rows = groups.get(nr, region.welfare.iloc[:0])
-        centre = rows[(rows["category"] == "responssenter") & rows["response_service"].notna()]
-        pool = centre if len(centre) else rows[rows["response_service"].notna()]
-        out[nr] = str(pool["response_service"].astype(str).mode().iloc[0]) if len(pool) else None
-    return out
+    w = region.welfare.assign(
+        category=region.welfare["category"].astype(object),
+        response_service=region.welfare["response_service"].astype(object),
+    ).dropna(subset=["response_service"])
+    centre = w[w["category"] == "responssenter"]
+    chosen = pd.concat([_most_common_service(centre), _most_common_service(w)])
+    chosen = chosen[~chosen.index.duplicated(keep="first")]  # the centre's answer wins
+    return {nr: (str(chosen[nr]) if nr in chosen.index else None) for nr in region.numbers}
+
+
+def _most_common_service(rows: pd.DataFrame) -> pd.Series:
+    counts = rows.groupby(["municipality", "response_service"]).size().rename("n").reset_index()
+    best = counts.sort_values(["n", "response_service"], ascending=[False, True]).drop_duplicates("municipality")
+    return best.set_index("municipality")["response_service"]
 
 
 def contracts_ending(region: Region, as_of: dt.date, horizon_years: int = 5) -> pd.DataFrame:
@@ -167,15 +174,14 @@ def contracts_ending(region: Region, as_of: dt.date, horizon_years: int = 5) -> 
     rows = w[w["contract_end"].notna() & (w["contract_end"] >= start) & (w["contract_end"] <= end)]
     out = pd.DataFrame({
         "municipality": rows["municipality"],
-        "name": [region.name(nr) for nr in rows["municipality"]],
+        "name": rows["municipality"].map(region.municipalities["name"]),
         "category": rows["category"].astype(object),
         "product": rows["product"],
         "vendor": rows["vendor"],
         "contract_end": rows["contract_end"],
         "notice_months": rows["notice_months"],
     })
-    months = out["notice_months"].fillna(0).astype(int)
-    out["notice_by"] = [e - pd.DateOffset(months=m) for e, m in zip(out["contract_end"], months, strict=True)]
+    out["notice_by"] = shift_months(out["contract_end"], -out["notice_months"].fillna(0).astype(int))
     return out.sort_values(["contract_end", "municipality"]).reset_index(drop=True)
 
 
@@ -192,34 +198,28 @@ def report_section(region: Region, report: dict, options) -> None:
     and `welfare_joint` for the region (DESIGN.md / issue 4)."""
     needs = needs_table(region)
     per_muni = report["municipalities"]
-    by_muni = dict(iter(needs.groupby("municipality", sort=False)))
     for nr in region.numbers:
-        part = by_muni.get(nr, needs.iloc[:0])
-        per_muni[nr]["welfare"] = {
-            row.category: {
-                "in_use": _int(row.in_use), "needed": _int(row.needed), "gap": _int(row.gap),
-                "target_year": _int(row.target_year), "per_1000_80plus": _float(row.per_1000_80plus),
-                "coverage_basis": None if pd.isna(row.per_1000_80plus) else row.coverage_basis,
-            }
-            for row in part.itertuples()
+        per_muni[nr]["welfare"] = {}
+        per_muni[nr]["welfare_contracts_ending"] = []
+    for row in needs.itertuples(index=False):  # one pass: thousands of rows on a national data set
+        per_muni[row.municipality]["welfare"][row.category] = {
+            "in_use": _int(row.in_use), "needed": _int(row.needed), "gap": _int(row.gap),
+            "target_year": _int(row.target_year), "per_1000_80plus": _float(row.per_1000_80plus),
+            "coverage_basis": None if pd.isna(row.per_1000_80plus) else row.coverage_basis,
         }
     basis = coverage_population(region)
-    for row in basis[basis["coverage_basis"] == "total"].itertuples():
+    names = dict(zip(region.municipalities.index, region.municipalities["name"], strict=True))
+    for nr in basis.loc[basis["coverage_basis"] == "total", "municipality"]:
         report["warnings"].append(
-            f"{region.name(row.municipality)}: aldersgruppen 80+ mangler i kommune.yaml; "
-            "dekning per 1000 er regnet mot hele folketallet."
+            f"{names[nr]}: aldersgruppen 80+ mangler i kommune.yaml; dekning per 1000 er regnet mot hele folketallet."
         )
     for nr, code in response_services(region).items():
         per_muni[nr]["welfare_response_service"] = code
     ending = contracts_ending(region, options.as_of, options.horizon_years)
-    ending_by = dict(iter(ending.groupby("municipality", sort=False)))
-    for nr in region.numbers:
-        part = ending_by.get(nr, ending.iloc[:0])
-        per_muni[nr]["welfare_contracts_ending"] = [
-            {"category": r.category, "product": r.product, "contract_end": r.contract_end,
-             "notice_by": r.notice_by}
-            for r in part.itertuples()
-        ]
+    for r in ending.itertuples(index=False):
+        per_muni[r.municipality]["welfare_contracts_ending"].append(
+            {"category": r.category, "product": r.product, "contract_end": r.contract_end, "notice_by": r.notice_by}
+        )
     joint = joint_volumes(region.welfare)
     report["region"]["welfare_joint"] = {
         cat: {str(r.year): int(r.units) for r in grp.itertuples()}
