@@ -304,3 +304,23 @@ def test_survey_file_problems_are_validation_problems(tmp_path):
     (root / "municipalities/1853-evenes/survey.csv").write_bytes("survey,respondent\n2025,æ\n".encode("cp1252"))
     found = messages(root)
     assert found == ["municipalities/1853-evenes/survey.csv:2: (fil): ugyldig UTF-8 (byte 0xe6); lagre filen som UTF-8"]
+
+
+def test_stray_spaces_without_quoting_are_stripped(tmp_path):
+    region = store.load(make_region(tmp_path, [row(hosting=" saas", users="40 ")]))
+    assert region.problems == []
+    assert (region.systems.loc[0, "hosting"], region.systems.loc[0, "users"]) == ("saas", 40)
+
+
+def test_short_rows_leave_trailing_fields_empty(tmp_path):
+    make_region(tmp_path, ["EVE-001,Visma Enterprise,Visma,,okonomi_personal,Lønn,saas,operational"])
+    region = store.load(tmp_path)
+    assert region.problems == []
+    assert region.systems.loc[0, "users"] is pd.NA
+
+
+def test_many_files_keep_their_own_line_numbers(tmp_path):
+    make_region(tmp_path, [GOOD_ROW, row(system_id="EVE-002")])
+    make_region(tmp_path, [row(system_id="NAR-001"), row(system_id="NAR-002", users="x")],
+                profile='number: "1806"\nname: Narvik\n', folder="1806-narvik")
+    assert messages(tmp_path) == ["municipalities/1806-narvik/systems.csv:3: users: «x» er ikke et heltall"]

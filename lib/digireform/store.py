@@ -280,7 +280,28 @@ def _parse_fast(fast: list[tuple[tuple[str, str, str], str]], canonical: str) ->
     raw["municipality"] = np.repeat([item[0] for item, _ in fast], counts)
     raw["file"] = np.repeat([item[1] for item, _ in fast], counts)
     raw["line"] = np.concatenate([np.arange(2, n + 2) for n in counts]) if counts else []
+    columns = canonical.split(",")
+    if _untidy(text, len(columns)):  # stray spaces or blank rows somewhere: tidy all
+        return _tidy(raw, columns)
+    for c in columns:
+        if raw[c].hasnans:  # short rows: missing trailing fields are empty
+            raw[c] = raw[c].fillna("")
     return raw
+
+
+def _untidy(text: str, n_columns: int) -> bool:
+    """Spaces next to a delimiter or line end, or a blank / all-commas line (substring tests: fast)."""
+    empty_row = "," * (n_columns - 1)
+    marks = (" ,", ", ", "\n ", " \n", " \r", "\t", "\n\n", "\n\r\n", f"\n{empty_row}\n", f"\n{empty_row}\r")
+    return any(m in text for m in marks)
+
+
+def _tidy(raw: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Strip every cell and drop blank rows (their line numbers stay with the others)."""
+    for c in columns:
+        raw[c] = raw[c].fillna("").str.strip()  # short rows: missing trailing fields are empty
+    blank = (raw[columns] == "").all(axis=1)
+    return raw[~blank].reset_index(drop=True) if blank.any() else raw
 
 
 def parse_table(text: str, spec: FileSpec, label: str, problems: list[Problem]) -> pd.DataFrame | None:
@@ -315,20 +336,17 @@ def parse_table(text: str, spec: FileSpec, label: str, problems: list[Problem]) 
                 problems.append(Problem(label, 1, f.key, "kolonnen mangler (påkrevd)"))
             raw[f.key] = ""
     raw = raw[spec.columns]
-    raw["line"] = raw.index + 2  # stripping and blank rows are handled for all files at once
-    return raw
+    raw["line"] = raw.index + 2
+    return _tidy(raw, spec.columns)
 
 
 # --------------------------------------------------------------------------- checking tables
 
 
 def check_tables(raw: pd.DataFrame, spec: FileSpec, problems: list[Problem]) -> pd.DataFrame:
-    """Validate the parsed rows of all files at once; return typed rows, append problems."""
-    for c in spec.columns:
-        raw[c] = raw[c].fillna("").str.strip()  # short rows: missing trailing fields are empty
-    blank = (raw[spec.columns] == "").all(axis=1)
-    if blank.any():
-        raw = raw[~blank].reset_index(drop=True)
+    """Validate the parsed (stripped, blank rows dropped) rows of all files at once.
+
+    Returns typed rows and appends problems."""
     out = pd.DataFrame({"municipality": raw["municipality"].astype(str), "line": raw["line"].astype("int64")})
     files = raw["file"].to_numpy()
     lines = raw["line"].to_numpy()
@@ -411,16 +429,19 @@ def _check_unique(out: pd.DataFrame, raw: pd.DataFrame, key: str, report) -> Non
 
 
 def _check_integrations(out: pd.DataFrame, raw: pd.DataFrame, key: str, report) -> None:
+    """Every `;`-separated id in `integrations` must be a system_id of the same municipality."""
     if "integrations" not in out or not out["integrations"].notna().any():
         return
-    known = set(zip(out["municipality"], out[key], strict=True))
+    refs = out["integrations"].dropna().str.split(";").explode().str.strip()
+    refs = refs[refs != ""]
+    known = pd.MultiIndex.from_arrays([out["municipality"], out[key]])
+    wanted = pd.MultiIndex.from_arrays([out.loc[refs.index, "municipality"], refs])
+    missing = refs[~wanted.isin(known)]
+    if missing.empty:
+        return
     msgs = pd.Series("", index=out.index, dtype=object)
-    for i, value in out["integrations"].dropna().items():
-        missing = [t for t in (s.strip() for s in value.split(";")) if t and (out.at[i, "municipality"], t) not in known]
-        if missing:
-            msgs.at[i] = "peker på system-ID som ikke finnes i kommunens systems.csv: " + ", ".join(
-                f"«{m}»" for m in missing
-            )
+    for i, ids in missing.groupby(level=0):
+        msgs.at[i] = "peker på system-ID som ikke finnes i kommunens systems.csv: " + ", ".join(f"«{m}»" for m in ids)
     report(msgs != "", "integrations", msgs)
 
 
