@@ -186,6 +186,7 @@ def cli_serve(args: argparse.Namespace) -> int:
               "dashbordene viser bare gyldige celler.", file=sys.stderr)
     print("Beregner tallene og bygger anbudsdokumentene …", file=sys.stderr)
     site = prepare_site(data_dir)
+    signal.signal(signal.SIGTERM, _raise_interrupt)  # a service manager's stop: clean up like Ctrl-C
     try:
         print(f"Dashbordene: http://{HOST}:{args.port}/  (data: {data_dir}; Ctrl-C stopper)", file=sys.stderr)
         proc = subprocess.Popen(voila_argv(site, args.port, not args.no_preheat),
@@ -193,7 +194,7 @@ def cli_serve(args: argparse.Namespace) -> int:
         try:
             return _exit_code(proc.wait())
         except KeyboardInterrupt:
-            proc.send_signal(signal.SIGINT)
+            proc.terminate()  # SIGTERM: Jupyter servers shut down without asking
             try:
                 proc.wait(15)
             except subprocess.TimeoutExpired:
@@ -201,6 +202,10 @@ def cli_serve(args: argparse.Namespace) -> int:
             return 0
     finally:
         shutil.rmtree(site, ignore_errors=True)
+
+
+def _raise_interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _problems(data_dir: Path) -> int:
