@@ -9,14 +9,8 @@ import pytest
 from digireform import changes, cli
 from digireform.errors import DigireformError
 
-HEADER = (
-    "system_id,product,vendor,vendor_orgnr,service_area,function,hosting,lifecycle,users,annual_cost_nok,"
-    "contract_end,notice_months,contract_type,personal_data,dpa,integrations,satisfaction,confidential,notes\n"
-)
-WELFARE_HEADER = (
-    "category,status,product,vendor,units_in_use,units_needed,target_year,priority,response_service,"
-    "annual_cost_nok,contract_end,notice_months,notes\n"
-)
+from .regionfiles import HEADER, WELFARE_HEADER
+
 PROFILE = (
     'number: "1853"\nname: Evenes\npopulation: {year: 2025, total: 1400}\n'
     "contacts:\n  - {role: IKT, name: Kari Hemmelig, email: kari@example.no, phone: '123'}\n"

@@ -11,14 +11,8 @@ import yaml
 from digireform import cli, store, sync
 from digireform.editor import ProfileEditor, TableEditor, editors
 
-HEADER = (
-    "system_id,product,vendor,vendor_orgnr,service_area,function,hosting,lifecycle,users,annual_cost_nok,"
-    "contract_end,notice_months,contract_type,personal_data,dpa,integrations,satisfaction,confidential,notes\n"
-)
-WELFARE_HEADER = (
-    "category,status,product,vendor,units_in_use,units_needed,target_year,priority,response_service,"
-    "annual_cost_nok,contract_end,notice_months,notes\n"
-)
+from .regionfiles import HEADER, WELFARE_HEADER
+
 PROFILE = (
     'number: "1853"\nname: Evenes\nexample_data: true\n'
     "population: {year: 2025, source: SSB, total: 1400}\n"

@@ -9,14 +9,7 @@ import pytest
 from digireform import sync
 from digireform.errors import ValidationError
 
-HEADER = (
-    "system_id,product,vendor,vendor_orgnr,service_area,function,hosting,lifecycle,users,annual_cost_nok,"
-    "contract_end,notice_months,contract_type,personal_data,dpa,integrations,satisfaction,confidential,notes\n"
-)
-WELFARE_HEADER = (
-    "category,status,product,vendor,units_in_use,units_needed,target_year,priority,response_service,"
-    "annual_cost_nok,contract_end,notice_months,notes\n"
-)
+from .regionfiles import HEADER, WELFARE_HEADER
 
 
 def system(sid: str, product: str, users: str = "10", cost: str = "1000") -> str:
