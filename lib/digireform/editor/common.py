@@ -145,3 +145,21 @@ class ConflictPanel:
     def hide(self) -> None:
         self.html.value = ""
         self.box.layout.display = "none"
+
+
+class EditorBase:
+    """What every editor shares: a municipality drop-down and notebook display of `widget()`."""
+
+    municipality: w.Dropdown
+
+    def widget(self) -> w.Widget:  # pragma: no cover - each editor lays itself out
+        raise NotImplementedError
+
+    def _ipython_display_(self) -> None:  # pragma: no cover - notebook only
+        from IPython.display import display
+
+        display(self.widget())
+
+    @property
+    def number(self) -> str:
+        return self.municipality.value

@@ -21,6 +21,7 @@ from ..errors import DigireformError, Problem, ValidationError, display_path
 from ..schema import DIGITALISATION_LEVELS, SERVICE_AREAS, code_list, package_yaml
 from .common import (
     ConflictPanel,
+    EditorBase,
     form_labels,
     from_yaml_value,
     message_html,
@@ -136,7 +137,7 @@ class RecordList:
         self.on_change()
 
 
-class ProfileEditor:
+class ProfileEditor(EditorBase):
     """Edit one municipality's kommune.yaml and save it safely (see module docstring)."""
 
     def __init__(self, data_dir: str | os.PathLike | None = None, number: str | None = None):
@@ -204,16 +205,7 @@ class ProfileEditor:
         return w.VBox([self.municipality, tabs, w.HBox([self.save_button, self.reload_button]),
                        self.status, self.conflict.box])
 
-    def _ipython_display_(self) -> None:  # pragma: no cover - notebook only
-        from IPython.display import display
-
-        display(self.widget())
-
     # ------------------------------------------------------------------ model
-
-    @property
-    def number(self) -> str:
-        return self.municipality.value
 
     def load(self) -> None:
         self.snapshot = sync.load_profile(self.data_dir, self.number)

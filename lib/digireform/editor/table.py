@@ -21,7 +21,15 @@ import pandas as pd
 from .. import store, sync
 from ..errors import DigireformError, Problem, ValidationError
 from ..schema import Field, code_list, file_spec, label
-from .common import ConflictPanel, esc, message_html, municipality_options, normalise_text, problems_html
+from .common import (
+    ConflictPanel,
+    EditorBase,
+    esc,
+    message_html,
+    municipality_options,
+    normalise_text,
+    problems_html,
+)
 
 _PLACEHOLDERS = {"date": "ÅÅÅÅ-MM-DD", "int": "heltall", "number": "tall", "id_list": "ID-er skilt med ;"}
 
@@ -36,7 +44,7 @@ def _catalogue(data_dir) -> Any:
         return None
 
 
-class TableEditor:
+class TableEditor(EditorBase):
     """Add, edit and delete rows of one table (`systems` or `welfare`) of one municipality."""
 
     def __init__(self, data_dir: str | os.PathLike | None = None, kind: str = "systems", number: str | None = None):
@@ -101,16 +109,7 @@ class TableEditor:
         buttons = w.HBox([self.new_button, self.save_button, self.delete_button, self.reload_button])
         return w.VBox([self.municipality, self.table, self.rows, buttons, self.status, self.conflict.box, form])
 
-    def _ipython_display_(self) -> None:  # pragma: no cover - notebook only
-        from IPython.display import display
-
-        display(self.widget())
-
     # ------------------------------------------------------------------ state
-
-    @property
-    def number(self) -> str:
-        return self.municipality.value
 
     def load(self) -> None:
         """(Re)read the file from disk; the form is cleared."""
