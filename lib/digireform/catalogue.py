@@ -74,6 +74,7 @@ class Catalogue:
     _stripped: dict[str, int] = field(default_factory=dict, repr=False)
     _compact: dict[str, int] = field(default_factory=dict, repr=False)
     _prefixes: tuple[str, ...] = field(default=(), repr=False)
+    _spaced_prefixes: tuple[str, ...] = field(default=(), repr=False)
 
     def __post_init__(self) -> None:
         self._build()
@@ -84,6 +85,7 @@ class Catalogue:
         prefixes |= {normalise(e.vendor).split(" ")[0] for e in self.entries if normalise(e.vendor)}
         # longest first, so «tietoevry» is tried before «tieto»
         self._prefixes = tuple(sorted((p for p in prefixes if p), key=lambda p: (-len(p), p)))
+        self._spaced_prefixes = tuple(p + " " for p in self._prefixes)  # what `_strip` compares with
         exact: dict[str, int] = {}
         for i, e in enumerate(self.entries):
             for spelling in (e.name, *e.aliases):
@@ -104,16 +106,16 @@ class Catalogue:
 
     def _strip(self, key: str, vendor: str | None = None) -> str:
         """Remove leading vendor words («tietoevry gerica» → «gerica»)."""
-        prefixes = self._prefixes
+        prefixes = self._spaced_prefixes
         vkey = normalise(vendor)
         if vkey:
-            prefixes = (vkey, vkey.split(" ")[0], *prefixes)
+            prefixes = (vkey + " ", vkey.split(" ")[0] + " ", *prefixes)
         changed = True
         while changed:
             changed = False
             for p in prefixes:
-                if key.startswith(p + " "):
-                    key, changed = key[len(p) + 1:], True
+                if key.startswith(p):
+                    key, changed = key[len(p):], True
                     break
         return key
 
@@ -303,9 +305,10 @@ def canonical_products(systems: pd.DataFrame, catalogue: Catalogue) -> pd.DataFr
     found: dict[tuple, CatalogueEntry | None] = {
         (p, v): catalogue.match(p, v if isinstance(v, str) else None) for p, v in zip(pairs["p"], pairs["v"], strict=True)
     }
-    hits = [found[(p, v)] for p, v in zip(product, vendor, strict=True)]
+    products = product.tolist()
+    hits = [found[pv] for pv in zip(products, vendor.tolist(), strict=True)]
     out["product_canonical"] = pd.Series(
-        [h.name if h else p for h, p in zip(hits, product, strict=True)], index=out.index, dtype=object)
+        [h.name if h else p for h, p in zip(hits, products, strict=True)], index=out.index, dtype=object)
     out["in_catalogue"] = pd.Series([h is not None for h in hits], index=out.index, dtype=bool)
     out["cpv"] = pd.Series([h.cpv if h else None for h in hits], index=out.index, dtype=object)
     out["catalogue_function"] = pd.Series([h.function if h else None for h in hits], index=out.index, dtype=object)
@@ -334,7 +337,7 @@ def not_in_catalogue(canon: pd.DataFrame) -> list[dict[str, Any]]:
     df = df.sort_values(["p", "m", "s"])
     systems: dict[str, dict[str, list[str]]] = {}
     vendors: dict[str, set[str]] = {}
-    for p, m, sid, v in zip(df["p"], df["m"], df["s"], df["v"], strict=True):
+    for p, m, sid, v in zip(*(df[c].tolist() for c in ("p", "m", "s", "v")), strict=True):
         systems.setdefault(p, {}).setdefault(m, []).append(sid)
         if isinstance(v, str):
             vendors.setdefault(p, set()).add(v)

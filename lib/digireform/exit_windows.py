@@ -22,7 +22,9 @@ from __future__ import annotations
 import bisect
 import calendar
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -125,13 +127,16 @@ def missing_dates(systems: pd.DataFrame, product_col: str = "product_canonical")
 # --------------------------------------------------------------------------- per municipality
 
 
+def _str_list(column: pd.Series) -> list[str]:
+    """A column as a list of str (as ``str(value)`` of each cell), without per-cell pandas access."""
+    return list(map(str, column.astype(object).tolist()))
+
+
 def system_ids(rows: pd.DataFrame, keys: list[str]) -> dict[tuple, dict[str, list[str]]]:
     """(keys…) → municipality → sorted system IDs, in one pass over the rows (no per-group pandas)."""
-    cols = [*keys, "municipality", "system_id"]
-    values = [[str(v) for v in rows[c].astype(object).tolist()] for c in cols]
+    group_keys = zip(*[_str_list(rows[c]) for c in keys], strict=True)
     out: dict[tuple, dict[str, list[str]]] = {}
-    for *key, nr, sid in zip(*values, strict=True):
-        key = tuple(key)
+    for key, nr, sid in zip(group_keys, _str_list(rows["municipality"]), _str_list(rows["system_id"]), strict=True):
         inner = out.get(key)
         if inner is None:
             inner = out[key] = {}
@@ -140,16 +145,27 @@ def system_ids(rows: pd.DataFrame, keys: list[str]) -> dict[tuple, dict[str, lis
             inner[nr] = [sid]
         else:
             ids.append(sid)
-    return {key: {nr: sorted(inner[nr]) for nr in sorted(inner)} for key, inner in out.items()}
+    # most groups hold one municipality with one system: sort only what can be out of order
+    for key, inner in out.items():
+        for ids in inner.values():
+            if len(ids) > 1:
+                ids.sort()
+        if len(inner) > 1:
+            out[key] = {nr: inner[nr] for nr in sorted(inner)}
+    return out
 
 
-def municipality_dates(rows: pd.DataFrame, keys: list[str], as_of: dt.date) -> pd.DataFrame:
+def municipality_dates(rows: pd.DataFrame, keys: list[str], as_of: dt.date,
+                       dates: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per (keys…, municipality) with all dates known: the latest free date decides.
 
     A municipality with any system of the group missing a date is left out of the
     windows (it is in `missing_dates`); the earliest notice deadline is the binding one.
+    `dates` may pass `contract_dates` already computed for these rows (same index), so
+    callers grouping one table several ways compute them once.
     """
-    dates = contract_dates(rows, as_of)
+    if dates is None:
+        dates = contract_dates(rows, as_of)
     df = pd.concat([rows[[*keys, "municipality"]].astype(str), dates.drop(columns="missing")], axis=1)
     df["has_missing"] = dates["missing"].notna()
     agg = df.groupby([*keys, "municipality"], sort=True).agg(
@@ -177,81 +193,131 @@ class Window:
     free_from: dict[str, dt.date] = field(default_factory=dict)
 
 
+@lru_cache(maxsize=8192)
 def add_months(day: dt.date, months: int) -> dt.date:
-    """``day + relativedelta(months=months)`` without the object overhead (hot in window search)."""
+    """``day + relativedelta(months=months)`` without the object overhead (hot in window search;
+    cached because contract dates repeat a lot across municipalities)."""
     total = day.year * 12 + day.month - 1 + months
     year, month = divmod(total, 12)
     month += 1
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def find_windows(free_from: dict[str, dt.date], k: int = 2, tolerance_months: int = 12,
-                 horizon_end: dt.date | None = None, round_to_month: bool = True) -> list[Window]:
-    """Maximal groups of ≥ k municipalities whose free dates lie within the tolerance.
+def _spans(dates: list[dt.date], k: int, tolerance_months: int) -> Iterator[tuple[int, int]]:
+    """(first, last) index of each maximal run of ≥ k sorted dates within the tolerance.
 
-    Dates after `horizon_end` are ignored. Groups are contiguous in date order, so a
-    group is maximal exactly when it reaches further than the one starting before it.
+    Runs are contiguous in date order, so a run is maximal exactly when it reaches
+    further than the one starting before it.
     """
-    items = sorted((d, nr) for nr, d in free_from.items() if d is not None and (horizon_end is None or d <= horizon_end))
-    dates = [d for d, _ in items]
-    windows: list[Window] = []
     last_end = -1
     need = max(k, 1)
     for i, start in enumerate(dates):
         end = bisect.bisect_right(dates, add_months(start, tolerance_months)) - 1
         if end - i + 1 >= need and end > last_end:
-            members = items[i:end + 1]
-            last = dates[end]
-            windows.append(Window(
-                municipalities=tuple(sorted(nr for _, nr in members)),
-                window_start=start, window_end=last,
-                proposed_start=month_start_on_or_after(last) if round_to_month else last,
-                free_from={nr: d for d, nr in members},
-            ))
+            yield i, end
             last_end = end
+
+
+def find_windows(free_from: dict[str, dt.date], k: int = 2, tolerance_months: int = 12,
+                 horizon_end: dt.date | None = None, round_to_month: bool = True) -> list[Window]:
+    """Maximal groups of ≥ k municipalities whose free dates lie within the tolerance.
+
+    Dates after `horizon_end` are ignored.
+    """
+    items = sorted((d, nr) for nr, d in free_from.items() if d is not None and (horizon_end is None or d <= horizon_end))
+    dates = [d for d, _ in items]
+    windows: list[Window] = []
+    for i, end in _spans(dates, k, tolerance_months):
+        members = items[i:end + 1]
+        last = dates[end]
+        windows.append(Window(
+            municipalities=tuple(sorted(nr for _, nr in members)),
+            window_start=dates[i], window_end=last,
+            proposed_start=month_start_on_or_after(last) if round_to_month else last,
+            free_from={nr: d for d, nr in members},
+        ))
     return windows
 
 
 def group_windows(dates: pd.DataFrame, keys: list[str], k: int, tolerance_months: int,
-                  horizon_end: dt.date, ids: dict[tuple, dict[str, list[str]]] | None = None) -> list[dict[str, Any]]:
+                  horizon_end: dt.date, ids: dict[tuple, dict[str, list[str]]] | None = None,
+                  key_names: dict[str, str] | None = None) -> list[dict[str, Any]]:
     """Windows for every group in `municipality_dates` output (keys = product or function).
 
     Dates come out as ISO strings (the report's form; they sort like dates). `ids` (from
-    `system_ids`) adds the system IDs behind each member. The per-group work is plain
-    Python over dicts, so thousands of groups and windows stay fast.
+    `system_ids`) adds the system IDs behind each member; `key_names` renames key fields
+    in the output (e.g. product_canonical → product). The per-group work is plain Python
+    over lists and dicts (the same search as `find_windows`, without building `Window`
+    objects; per-member fields are looked up, not rebuilt, per window), so thousands of
+    groups and windows stay fast.
     """
     round_to_month = bool(settings()["round_start_to_month"])
     eligible = dates[dates["free_from"].notna()]
     sizes = eligible.groupby(keys, sort=False)["municipality"].transform("size")
     eligible = eligible[sizes >= max(k, 1)]
-    groups: dict[tuple, dict[str, tuple]] = {}
-    columns = [eligible[c].to_numpy() for c in keys]
-    free = [v.date() for v in eligible["free_from"]]
+    groups: dict[tuple, _Members] = {}
     iso = {c: eligible[c].dt.strftime("%Y-%m-%d").tolist() for c in ("free_from", "notice_deadline", "contract_end")}
-    for i, (*key, nr, late) in enumerate(zip(*columns, eligible["municipality"].to_numpy(),
-                                              eligible["running_on_notice"].to_numpy(), strict=True)):
-        groups.setdefault(tuple(key), {})[nr] = (
-            free[i], iso["free_from"][i], iso["notice_deadline"][i], bool(late), iso["contract_end"][i])
+    rows = zip(zip(*[eligible[c].tolist() for c in keys], strict=True), eligible["municipality"].tolist(),
+               eligible["free_from"].dt.date.tolist(), iso["free_from"], iso["notice_deadline"],
+               eligible["running_on_notice"].tolist(), iso["contract_end"], strict=True)
+    for key, nr, free, free_iso, notice, late, end in rows:
+        members = groups.get(key)
+        if members is None:
+            members = groups[key] = _Members()
+        members.add(nr, free, free_iso, notice, bool(late), end)
+    names = [(key_names or {}).get(c, c) for c in keys]
+    ids = ids or {}
     out: list[dict[str, Any]] = []
     for key in sorted(groups):
         members = groups[key]
-        systems = (ids or {}).get(key, {})
-        for w in find_windows({nr: m[0] for nr, m in members.items()}, k, tolerance_months, horizon_end,
-                              round_to_month):
-            nrs = w.municipalities
+        systems = ids.get(key, {})
+        systems_of = {nr: systems.get(nr, []) for nr in members.notice}
+        items = sorted((d, nr) for nr, d in members.free.items() if d <= horizon_end)
+        order = [nr for _, nr in items]
+        fields = dict(zip(names, key, strict=True))
+        for i, end in _spans([d for d, _ in items], k, tolerance_months):
+            nrs = sorted(order[i:end + 1])
+            last = items[end][0]
+            proposed = month_start_on_or_after(last) if round_to_month else last
             out.append({
-                **dict(zip(keys, key, strict=True)),
-                "municipalities": list(nrs),
-                "systems": {nr: systems.get(nr, []) for nr in nrs},
-                "window_start": w.window_start.isoformat(),
-                "window_end": w.window_end.isoformat(),
-                "proposed_start": w.proposed_start.isoformat(),
-                "notice_deadlines": {nr: members[nr][2] for nr in nrs},
-                "running_on_notice": [nr for nr in nrs if members[nr][3]],
-                "free_from": {nr: members[nr][1] for nr in nrs},
-                "contract_end": {nr: members[nr][4] for nr in nrs},
+                **fields,
+                "municipalities": nrs,
+                "systems": _pick(systems_of, nrs),
+                "window_start": items[i][0].isoformat(),
+                "window_end": last.isoformat(),
+                "proposed_start": proposed.isoformat(),
+                "notice_deadlines": _pick(members.notice, nrs),
+                "running_on_notice": list(filter(members.late.__contains__, nrs)),
+                "free_from": _pick(members.free_iso, nrs),
+                "contract_end": _pick(members.contract_end, nrs),
             })
     return out
+
+
+def _pick(table: dict[str, Any], nrs: list[str]) -> dict[str, Any]:
+    """`table` restricted to `nrs`, in that order (C-level lookups: this runs per window member)."""
+    return dict(zip(nrs, map(table.__getitem__, nrs), strict=True))
+
+
+class _Members:
+    """One group's municipalities in `group_windows`: one lookup table per output field."""
+
+    __slots__ = ("free", "free_iso", "notice", "late", "contract_end")
+
+    def __init__(self) -> None:
+        self.free: dict[str, dt.date] = {}
+        self.free_iso: dict[str, str] = {}
+        self.notice: dict[str, str] = {}
+        self.late: set[str] = set()
+        self.contract_end: dict[str, str] = {}
+
+    def add(self, nr: str, free: dt.date, free_iso: str, notice: str, late: bool, contract_end: str) -> None:
+        self.free[nr] = free
+        self.free_iso[nr] = free_iso
+        self.notice[nr] = notice
+        self.contract_end[nr] = contract_end
+        if late:
+            self.late.add(nr)
 
 
 def horizon_end(as_of: dt.date, horizon_years: int) -> dt.date:

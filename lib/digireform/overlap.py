@@ -16,6 +16,7 @@ Every figure is traceable: lists carry the municipalities and system IDs behind 
 from __future__ import annotations
 
 import argparse
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -99,12 +100,23 @@ def shared_products(canon: pd.DataFrame) -> list[dict[str, Any]]:
 
 def function_labels(canon: pd.DataFrame) -> pd.Series:
     """function_key → the spelling most rows use (ties: alphabetical)."""
-    text = canon["function"].astype(object).where(canon["function"].notna(), canon["catalogue_function"])
-    df = pd.DataFrame({"k": canon["function_key"], "t": text}).dropna()
-    if df.empty:
+    labels = _function_label_map(canon)
+    if not labels:
         return pd.Series(dtype=object)
-    counts = df.groupby(["k", "t"]).size().reset_index(name="n").sort_values(["k", "n", "t"], ascending=[True, False, True])
-    return counts.drop_duplicates("k").set_index("k")["t"]
+    return pd.Series({k: labels[k] for k in sorted(labels)}, dtype=object)
+
+
+def _function_label_map(canon: pd.DataFrame) -> dict[str, str]:
+    """`function_labels` as a dict: one counting pass in plain Python (looked up per window)."""
+    text = canon["function"].astype(object).where(canon["function"].notna(), canon["catalogue_function"])
+    ok = (canon["function_key"].notna() & text.notna()).to_numpy(dtype=bool)
+    counts = Counter(zip(canon["function_key"][ok].tolist(), text[ok].tolist(), strict=True))
+    best: dict[str, tuple[str, int]] = {}
+    for (key, spelling), n in counts.items():
+        seen = best.get(key)
+        if seen is None or n > seen[1] or (n == seen[1] and spelling < seen[0]):
+            best[key] = (spelling, n)
+    return {key: spelling for key, (spelling, _) in best.items()}
 
 
 def harmonisation_candidates(canon: pd.DataFrame) -> list[dict[str, Any]]:
@@ -117,12 +129,13 @@ def harmonisation_candidates(canon: pd.DataFrame) -> list[dict[str, Any]]:
     if stats.empty:
         return []
     wanted = set(stats.index)
-    rows = rows[[k in wanted for k in zip(rows["service_area"], rows["function_key"], strict=True)]]
+    pairs = zip(rows["service_area"].tolist(), rows["function_key"].tolist(), strict=True)
+    rows = rows[[k in wanted for k in pairs]]
     per_product: dict[tuple, dict[str, dict]] = {}
     for (area, key, product), ps in _group_stats(rows, [*keys, "product_canonical"]).to_dict("index").items():
         per_product.setdefault((area, key), {})[product] = ps
     product_ids = ew.system_ids(rows, [*keys, "product_canonical"])
-    labels = function_labels(rows)
+    labels = _function_label_map(rows)
     out = []
     for (area, key), s in stats.to_dict("index").items():
         products: dict[str, list[str]] = {}
@@ -249,29 +262,37 @@ def _windows(canon: pd.DataFrame, options: ReportOptions) -> tuple[list[dict], l
     cfg = ew.settings()
     end = ew.horizon_end(options.as_of, options.horizon_years)
     life = canon["lifecycle"].astype(str)
-    prod_rows = canon[life.isin(cfg["product_lifecycles"])]
-    dates = ew.municipality_dates(prod_rows, ["product_canonical"], options.as_of)
-    product_windows = ew.group_windows(dates, ["product_canonical"], options.k, options.tolerance_months, end,
-                                       ew.system_ids(prod_rows, ["product_canonical"]))
-    product_windows = [{"product": w.pop("product_canonical"), **w} for w in product_windows]
+    dates = ew.contract_dates(canon, options.as_of)  # row-wise, so computed once for both groupings
+    in_prod = life.isin(cfg["product_lifecycles"])
+    prod_rows = canon[in_prod]
+    pdates = ew.municipality_dates(prod_rows, ["product_canonical"], options.as_of, dates[in_prod])
+    product_windows = ew.group_windows(pdates, ["product_canonical"], options.k, options.tolerance_months, end,
+                                       ew.system_ids(prod_rows, ["product_canonical"]),
+                                       key_names={"product_canonical": "product"})
 
-    func_rows = canon[life.isin(cfg["function_lifecycles"]) & canon["function_key"].notna()]
+    in_func = life.isin(cfg["function_lifecycles"]) & canon["function_key"].notna()
+    func_rows = canon[in_func]
     func_rows = func_rows.assign(service_area=func_rows["service_area"].astype(str))
     fkeys = ["service_area", "function_key"]
-    fdates = ew.municipality_dates(func_rows, fkeys, options.as_of)
+    fdates = ew.municipality_dates(func_rows, fkeys, options.as_of, dates[in_func])
     function_windows = ew.group_windows(fdates, fkeys, options.k, options.tolerance_months, end,
                                         ew.system_ids(func_rows, fkeys))
-    labels = function_labels(func_rows)
-    products_of: dict[tuple, list[str]] = {}  # (area, function, municipality) → products
-    pairs = func_rows[[*fkeys, "municipality", "product_canonical"]].astype(str).drop_duplicates()
-    for area, fkey, nr, product in pairs.itertuples(index=False, name=None):
-        products_of.setdefault((area, fkey, nr), []).append(product)
+    labels = _function_label_map(func_rows)
+    products_of: dict[tuple, dict[str, None]] = {}  # (area, function, municipality) → products (ordered set)
+    columns = [func_rows[c].astype(str).tolist() for c in (*fkeys, "municipality", "product_canonical")]
+    for area, fkey, nr, product in zip(*columns, strict=True):
+        products_of.setdefault((area, fkey, nr), {})[product] = None
     for w in function_windows:
-        w["function"] = str(labels.get(w["function_key"], w["function_key"]))
+        area, fkey = w["service_area"], w["function_key"]
+        w["function"] = str(labels.get(fkey, fkey))
         products: dict[str, list[str]] = {}
         for nr in w["municipalities"]:  # already sorted
-            for product in products_of[(w["service_area"], w["function_key"], nr)]:
-                products.setdefault(product, []).append(nr)
+            for product in products_of[(area, fkey, nr)]:
+                nrs = products.get(product)
+                if nrs is None:
+                    products[product] = [nr]
+                else:
+                    nrs.append(nr)
         w["products"] = dict(sorted(products.items()))
     key = lambda w: (w["proposed_start"], -len(w["municipalities"]))  # noqa: E731
     return sorted(product_windows, key=key), sorted(function_windows, key=key)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .formatting import nok
 from .schema import package_yaml
@@ -61,7 +62,18 @@ def all_thresholds() -> list[Threshold]:
 
 
 def thresholds_on(day: dt.date) -> tuple[dict[str, Threshold], list[str]]:
-    """The threshold of each kind valid on `day`; falls back to the newest with a warning."""
+    """The threshold of each kind valid on `day`; falls back to the newest with a warning.
+
+    Fresh containers per call (callers may change them); the work is cached per day,
+    since a report classifies ~1000 candidate values on the same date.
+    """
+    chosen, warnings = _thresholds_on(day)
+    return dict(chosen), list(warnings)
+
+
+@lru_cache(maxsize=64)
+def _thresholds_on(day: dt.date) -> tuple[dict[str, Threshold], tuple[str, ...]]:
+    """`thresholds_on` without the copies; the package YAML it reads is itself cached."""
     chosen: dict[str, Threshold] = {}
     warnings: list[str] = []
     by_id: dict[str, list[Threshold]] = {}
@@ -81,17 +93,17 @@ def thresholds_on(day: dt.date) -> tuple[dict[str, Threshold], list[str]]:
             )
         else:
             warnings.append(f"{newest.label}: ingen verdi gjelder {day.isoformat()}; bruker {nok(newest.amount_nok)}.")
-    return chosen, warnings
+    return chosen, tuple(warnings)
 
 
 def classify(value_nok: float, on: dt.date | None = None) -> ThresholdResult:
     """Band of an estimated value (excl. VAT): at or above a threshold counts as crossing it."""
     day = on or dt.date.today()
-    chosen, warnings = thresholds_on(day)
+    chosen, warnings = _thresholds_on(day)
     procedures = package_yaml("thresholds.yaml")["procedures"]
     band, crossed = "below_exempt", None
     for tid, name in (("exempt", "below_national"), ("national", "national"), ("eea", "eea")):
         t = chosen.get(tid)
         if t is not None and value_nok >= t.amount_nok:
             band, crossed = name, t
-    return ThresholdResult(float(value_nok), day, band, crossed, procedures[band], chosen, warnings)
+    return ThresholdResult(float(value_nok), day, band, crossed, procedures[band], dict(chosen), list(warnings))
