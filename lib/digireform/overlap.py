@@ -278,24 +278,42 @@ def _windows(canon: pd.DataFrame, options: ReportOptions) -> tuple[list[dict], l
     function_windows = ew.group_windows(fdates, fkeys, options.k, options.tolerance_months, end,
                                         ew.system_ids(func_rows, fkeys))
     labels = _function_label_map(func_rows)
-    products_of: dict[tuple, dict[str, None]] = {}  # (area, function, municipality) → products (ordered set)
-    columns = [func_rows[c].astype(str).tolist() for c in (*fkeys, "municipality", "product_canonical")]
-    for area, fkey, nr, product in zip(*columns, strict=True):
-        products_of.setdefault((area, fkey, nr), {})[product] = None
     for w in function_windows:
-        area, fkey = w["service_area"], w["function_key"]
-        w["function"] = str(labels.get(fkey, fkey))
+        w["function"] = str(labels.get(w["function_key"], w["function_key"]))
+    _add_window_products(function_windows, func_rows)
+    key = lambda w: (w["proposed_start"], -len(w["municipalities"]))  # noqa: E731
+    return sorted(product_windows, key=key), sorted(function_windows, key=key)
+
+
+def _add_window_products(windows: list[dict], func_rows: pd.DataFrame) -> None:
+    """`products` of each function window: product → members using it (in member order).
+
+    Why a two-level map: windows list members, so per window this is one lookup per
+    member (most use one product), not a search over the group's rows.
+    """
+    of: dict[tuple, dict[str, dict[str, None]]] = {}  # (area, function) → municipality → products (ordered set)
+    columns = [func_rows[c].astype(str).tolist()
+               for c in ("service_area", "function_key", "municipality", "product_canonical")]
+    for area, fkey, nr, product in zip(*columns, strict=True):
+        by_nr = of.get((area, fkey))
+        if by_nr is None:
+            by_nr = of[(area, fkey)] = {}
+        found = by_nr.get(nr)
+        if found is None:
+            by_nr[nr] = {product: None}
+        else:
+            found[product] = None
+    for w in windows:
+        by_nr = of[(w["service_area"], w["function_key"])]
         products: dict[str, list[str]] = {}
         for nr in w["municipalities"]:  # already sorted
-            for product in products_of[(area, fkey, nr)]:
+            for product in by_nr[nr]:
                 nrs = products.get(product)
                 if nrs is None:
                     products[product] = [nr]
                 else:
                     nrs.append(nr)
         w["products"] = dict(sorted(products.items()))
-    key = lambda w: (w["proposed_start"], -len(w["municipalities"]))  # noqa: E731
-    return sorted(product_windows, key=key), sorted(function_windows, key=key)
 
 
 def distinct_products(canon: pd.DataFrame) -> dict[str, int]:
