@@ -103,7 +103,7 @@ def function_labels(canon: pd.DataFrame) -> pd.Series:
     labels = _function_label_map(canon)
     if not labels:
         return pd.Series(dtype=object)
-    return pd.Series({k: labels[k] for k in sorted(labels)}, dtype=object)
+    return pd.Series({k: labels[k] for k in sorted(labels)}, name="t").rename_axis("k")
 
 
 def _function_label_map(canon: pd.DataFrame) -> dict[str, str]:
