@@ -71,7 +71,7 @@ def main() -> int:
         for _ in range(args.repeat):
             t, region = timed(lambda: digireform.load(root))
             loads.append(t)
-            report: dict = {"warnings": []}
+            report: dict = {"warnings": [], "region": {}, "municipalities": {nr: {} for nr in region.numbers}}
             t, _ = timed(lambda r=region, rep=report: overlap.report_section(r, rep, options))
             overlaps.append(t)
         o = report["overlap"]
