@@ -74,14 +74,16 @@ def missing_weights(canon: pd.DataFrame, weight: str | None = None) -> int:
 
 def similarity_pairs(sim: pd.DataFrame, limit: int | None = None) -> list[dict[str, Any]]:
     """Pairs a < b with similarity > 0, highest first."""
-    idx = list(sim.index)
+    names = np.asarray([str(x) for x in sim.index])
     values = sim.to_numpy()
-    iu = np.triu_indices(len(idx), k=1)
-    pairs = [(values[i, j], idx[i], idx[j]) for i, j in zip(*iu, strict=True) if values[i, j] > 0]
-    pairs.sort(key=lambda t: (-t[0], t[1], t[2]))
+    i, j = np.triu_indices(len(names), k=1)
+    v = values[i, j]
+    keep = v > 0
+    i, j, v = i[keep], j[keep], v[keep]
+    order = np.lexsort((names[j], names[i], -v))  # highest first, then by names
     if limit is not None:
-        pairs = pairs[:limit]
-    return [{"a": a, "b": b, "jaccard": round(float(v), 4)} for v, a, b in pairs]
+        order = order[:limit]
+    return [{"a": str(names[i[k]]), "b": str(names[j[k]]), "jaccard": round(float(v[k]), 4)} for k in order]
 
 
 def communities(sim: pd.DataFrame, min_similarity: float | None = None, seed: int | None = None,
