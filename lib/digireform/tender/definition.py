@@ -165,6 +165,13 @@ class _Checker:
         line = obj.line_of(key) if isinstance(obj, LineDict) else None
         self.problems.append(Problem(self.label, line, field_name, message))
 
+    def unknown_keys(self, obj: Any, allowed: Any, prefix: str = "") -> None:
+        """A problem for every key of `obj` that is not in `allowed` (a typo would be ignored)."""
+        names = ", ".join(allowed)
+        for key in obj:
+            if key not in allowed:
+                self.add(obj, str(key), f"{prefix}{key}", f"ukjent nøkkel; gyldige: {names}")
+
     def remember(self, obj: Any, prefix: str = "") -> None:
         if isinstance(obj, LineDict):
             for key in obj:
@@ -197,9 +204,7 @@ def load_tender(path: str | Path, known_numbers: set[str] | None = None) -> Tend
 
 
 def _parse(path: Path, d: LineDict, c: _Checker, known: set[str] | None) -> TenderDefinition | None:
-    for key in d:
-        if key not in TOP_KEYS:
-            c.add(d, str(key), str(key), f"ukjent nøkkel; gyldige: {', '.join(TOP_KEYS)}")
+    c.unknown_keys(d, TOP_KEYS)
     for key in REQUIRED:
         if d.get(key) in (None, "", [], {}):
             c.add(d, key, key, "mangler (påkrevd felt)")
@@ -298,9 +303,7 @@ def _scope(raw: Any, d: LineDict, c: _Checker) -> tuple[list[str], list[str], li
         c.add(d, "scope", "scope", "skal være en tabell med service_areas, welfare_categories og/eller products")
         return [], [], []
     c.remember(raw, "scope.")
-    for key in raw:
-        if key not in ("service_areas", "welfare_categories", "products"):
-            c.add(raw, str(key), f"scope.{key}", "ukjent nøkkel; gyldige: service_areas, welfare_categories, products")
+    c.unknown_keys(raw, ("service_areas", "welfare_categories", "products"), "scope.")
     areas = _codes(raw.get("service_areas"), raw, "service_areas", "scope.service_areas", SERVICE_AREAS, c)
     welfare = _codes(raw.get("welfare_categories"), raw, "welfare_categories", "scope.welfare_categories", WELFARE_CATEGORIES, c)
     products = raw.get("products") or []
@@ -320,9 +323,7 @@ def _lots(raw: Any, d: LineDict, c: _Checker, scope: tuple[list[str], list[str],
         return []
     lots, ids = [], set()
     for item in raw:
-        for key in item:
-            if key not in ("id", "title", "description", "service_areas", "welfare_categories"):
-                c.add(item, str(key), f"lots.{key}", "ukjent nøkkel; gyldige: id, title, description, service_areas, welfare_categories")
+        c.unknown_keys(item, ("id", "title", "description", "service_areas", "welfare_categories"), "lots.")
         lot_id = str(item.get("id") or "").strip()
         if not lot_id:
             c.add(item, "id", "lots.id", "mangler (påkrevd felt)")
@@ -351,9 +352,7 @@ def _contract(raw: Any, d: LineDict, c: _Checker) -> dict:
         return out
     c.remember(raw, "contract.")
     types = defaults()["contract_types"]
-    for key in raw:
-        if key not in out:
-            c.add(raw, str(key), f"contract.{key}", "ukjent nøkkel; gyldige: type, years, option_years, start")
+    c.unknown_keys(raw, tuple(out), "contract.")
     if raw.get("type") not in types:
         c.add(raw, "type", "contract.type", f"«{raw.get('type')}» er ikke gyldig; gyldige: {', '.join(types)}")
     else:
@@ -380,9 +379,7 @@ def _criteria(raw: Any, d: LineDict, c: _Checker) -> list[AwardCriterion]:
     known = defaults()["award_criteria"]
     out, codes = [], set()
     for item in raw:
-        for key in item:
-            if key not in ("code", "label", "weight", "description", "reason"):
-                c.add(item, str(key), f"award_criteria.{key}", "ukjent nøkkel; gyldige: code, label, weight, description, reason")
+        c.unknown_keys(item, ("code", "label", "weight", "description", "reason"), "award_criteria.")
         code = str(item.get("code") or "").strip()
         spec = known.get(code)
         if spec is None and not item.get("label"):
@@ -455,9 +452,7 @@ def _requirement_selection(raw: Any, d: LineDict, c: _Checker) -> tuple[list[str
     for rid, w in weights.items():
         if isinstance(w, bool) or not isinstance(w, int | float) or w <= 0:
             c.add(weights, rid, "requirements.weights", f"vekten for {rid} («{w}») er ikke et positivt tall")
-    for key in raw:
-        if key not in ("include", "exclude", "weights"):
-            c.add(raw, str(key), f"requirements.{key}", "ukjent nøkkel; gyldige: include, exclude, weights")
+    c.unknown_keys(raw, ("include", "exclude", "weights"), "requirements.")
     return lists[0], lists[1], {str(k): float(v) for k, v in weights.items() if isinstance(v, int | float)}
 
 
