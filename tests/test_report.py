@@ -29,8 +29,9 @@ def test_counts_costs_and_completeness(tmp_path):
     assert m["annual_cost_nok"] == 100000  # B is confidential, D unknown
     assert m["population"] == 1330
     assert m["cost_per_inhabitant_nok"] == round(100000 / 1330, 2)
-    # in-use rows A, B, D: 30 cells, D misses vendor, annual_cost_nok, dpa = 3 empty
-    assert m["completeness"] == round(27 / 30, 4)
+    # public in-use rows A, D (B is confidential, so it does not count): 20 cells,
+    # D misses vendor, annual_cost_nok, dpa = 3 empty
+    assert m["completeness"] == round(17 / 20, 4)
     assert rep["region"] == {
         "municipalities": 1, "systems": 3, "annual_cost_nok": 100000, "population": 1330,
         "cost_per_inhabitant_nok": round(100000 / 1330, 2), "confidential_systems": 1,

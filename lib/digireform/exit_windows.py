@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 from dateutil.relativedelta import relativedelta
 
+from .privacy import is_confidential
 from .schema import package_yaml
 
 MISSING_CONTRACT_END = "contract_end"
@@ -109,8 +110,7 @@ def missing_dates(systems: pd.DataFrame, product_col: str = "product_canonical")
     pick = end_na | notice_na
     rows = systems[pick]
     n = len(rows)
-    secret = ((rows["confidential"] == "yes").fillna(False).to_numpy(dtype=bool) if "confidential" in rows
-              else np.zeros(n, dtype=bool))
+    secret = is_confidential(rows).to_numpy(dtype=bool)  # same fail-closed rule as the blanking
     products = rows[product_col if product_col in rows else "product"].to_numpy()
     lines = rows["line"].to_numpy() if "line" in rows else [None] * n
     both = [MISSING_CONTRACT_END, MISSING_NOTICE]

@@ -2,8 +2,10 @@
 
 The base section (municipalities, region) lives here; analysis modules add their own
 sections through `report_section(region, report, options)`, listed in SECTIONS. The
-report is a public output: it is computed from `privacy.public_systems`, so costs and
-contract dates of confidential rows are not in it.
+report is a public output: every section sees `privacy.public_region(region)`, so costs and
+contract dates of rows that are not validly public (`confidential` other than «no») are not
+in it, nor contacts or unknown keys of kommune.yaml. Cost totals are sums over public rows;
+completeness is computed over public rows only, so it says nothing about hidden cells.
 """
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from .privacy import public_systems
+from .privacy import is_confidential, is_public, not_marked_count, public_region, public_systems
 from .schema import file_spec
 from .store import Region
 
@@ -56,12 +58,15 @@ def completeness(systems: pd.DataFrame) -> float | None:
 
 
 def base_report(region: Region, options: ReportOptions) -> dict[str, Any]:
+    """Per municipality and region: systems, public cost, completeness over public rows."""
     in_use = region.in_use_systems()
     public = public_systems(in_use)
+    open_rows = public[is_public(public)]
     per_muni: dict[str, Any] = {}
     counts = in_use.groupby("municipality").size()
     costs = public.groupby("municipality")["annual_cost_nok"].sum(min_count=1)
-    filled = in_use[completeness_fields()].notna().sum(axis=1).groupby(in_use["municipality"]).sum()
+    filled = open_rows[completeness_fields()].notna().sum(axis=1).groupby(open_rows["municipality"]).sum()
+    n_open = open_rows.groupby("municipality").size()
     n_fields = len(completeness_fields())
     munis = region.municipalities
     for nr, name, population in zip(munis.index, munis["name"], munis["population"], strict=True):
@@ -74,7 +79,7 @@ def base_report(region: Region, options: ReportOptions) -> dict[str, Any]:
             "systems": n,
             "annual_cost_nok": cost if cost is not None else 0,
             "cost_per_inhabitant_nok": round(cost / pop, 2) if cost and pop else None,
-            "completeness": round(float(filled.get(nr, 0)) / (n * n_fields), 4) if n else None,
+            "completeness": _share(filled.get(nr, 0), int(n_open.get(nr, 0)) * n_fields),
         }
     total_cost = sum(m["annual_cost_nok"] for m in per_muni.values())
     total_pop = sum(m["population"] or 0 for m in per_muni.values())
@@ -88,15 +93,29 @@ def base_report(region: Region, options: ReportOptions) -> dict[str, Any]:
             "annual_cost_nok": total_cost,
             "population": total_pop,
             "cost_per_inhabitant_nok": round(total_cost / total_pop, 2) if total_pop else None,
-            "confidential_systems": int((in_use["confidential"] == "yes").sum()),
+            "confidential_systems": int(is_confidential(in_use).sum()),
         },
-        "warnings": [],
+        "warnings": _privacy_warnings(in_use),
     }
+
+
+def _share(part: Any, whole: int) -> float | None:
+    return round(float(part) / whole, 4) if whole else None
+
+
+def _privacy_warnings(in_use: pd.DataFrame) -> list[str]:
+    """Say that rows without a valid yes/no in `confidential` are hidden (fail closed), without naming them."""
+    n = not_marked_count(in_use)
+    if not n:
+        return []
+    return [f"{n} systemer har ikke gyldig verdi (yes/no) i «Unntatt offentlighet» og er behandlet som "
+            "unntatt offentlighet: kostnad og avtalefelter er ikke med."]
 
 
 def build_report(region: Region, options: ReportOptions | None = None) -> dict[str, Any]:
     """The whole report: base figures plus every available section."""
     options = options or ReportOptions()
+    region = public_region(region)  # every section sees public data only
     report = base_report(region, options)
     for name in SECTIONS:
         if importlib.util.find_spec(name) is None:

@@ -21,6 +21,7 @@ import pandas as pd
 
 from . import register
 from .errors import DigireformError, Problem, ValidationError, display_path
+from .privacy import missing_column_problems
 from .schema import (
     DIGITALISATION_LEVELS,
     SERVICE_AREAS,
@@ -326,6 +327,7 @@ def parse_table(text: str, spec: FileSpec, label: str, problems: list[Problem]) 
             problems.append(Problem(label, None, "(fil)", f"kan ikke leses som CSV: {exc}"))
         return None
     raw.columns = [str(c).strip() for c in raw.columns]
+    written = list(raw.columns)
     known = set(spec.columns)
     for col in raw.columns:
         if col not in known:
@@ -337,7 +339,9 @@ def parse_table(text: str, spec: FileSpec, label: str, problems: list[Problem]) 
             raw[f.key] = ""
     raw = raw[spec.columns]
     raw["line"] = raw.index + 2
-    return _tidy(raw, spec.columns)
+    raw = _tidy(raw, spec.columns)
+    problems += missing_column_problems(spec.kind, label, written, len(raw))  # privacy fails closed: say so
+    return raw
 
 
 # --------------------------------------------------------------------------- checking tables
