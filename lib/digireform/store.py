@@ -682,11 +682,16 @@ def _format_cell(value: Any, ftype: str) -> str:
     return str(value).strip()
 
 
-def atomic_write_with(path: Path, write: Callable[[Path], object]) -> Path:
+def atomic_write_with(path: Path, write: Callable[[Path], object],
+                      before_replace: Callable[[], object] | None = None) -> Path:
     """Let `write(tmp_path)` fill a temp file in the same folder, then rename it over `path`.
 
     Readers see the old file or the new one, never half; a write that fails leaves the old
     file and no temp file behind. For libraries that save to a file name (docx, xlsx).
+    `before_replace` runs just before the rename and may refuse it by raising. The folder
+    is fsynced after the rename, so the new name survives a power cut. A process killed
+    before the rename leaves «.<name>.XXXXXXXX.tmp», removed by the next save through
+    `sync.write_files`.
     """
     path = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -694,24 +699,46 @@ def atomic_write_with(path: Path, write: Callable[[Path], object]) -> Path:
     try:
         write(Path(tmp))
         os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
+        if before_replace is not None:
+            before_replace()
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+    _fsync_folder(path.parent)
     return path
 
 
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write text atomically (temp file + fsync + rename)."""
+def _fsync_folder(folder: Path) -> None:
+    """Make a rename in `folder` durable (POSIX; a no-op where folders cannot be opened)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def atomic_write_bytes(path: Path, data: bytes, before_replace: Callable[[], object] | None = None) -> None:
+    """Write bytes atomically (temp file + fsync + rename); see `atomic_write_with`."""
 
     def write(tmp: Path) -> None:
-        with open(tmp, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
+        with open(tmp, "wb") as fh:
+            fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
 
-    atomic_write_with(path, write)
+    atomic_write_with(path, write, before_replace)
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write UTF-8 text atomically (temp file + fsync + rename)."""
+    atomic_write_bytes(path, text.encode("utf-8"))
 
 
 def validate_table_text(text: str, kind: str, number: str, label: str) -> tuple[pd.DataFrame, list[Problem]]:
@@ -722,44 +749,42 @@ def validate_table_text(text: str, kind: str, number: str, label: str) -> tuple[
     return typed, problems
 
 
-def save_table(data_dir: str | os.PathLike | None, number: str, kind: str, rows: pd.DataFrame) -> Path:
-    """Validate and atomically write a municipality's systems.csv or welfare.csv.
+def save_table(data_dir: str | os.PathLike | None, number: str, kind: str, rows: pd.DataFrame,
+               expected_fingerprint: str | None = None) -> Path:
+    """Validate and write a municipality's systems.csv or welfare.csv (whole file, typed rows).
 
-    Raises ValidationError (and leaves the file untouched) when the rows do not validate.
+    Through the one save path (`sync.write_file`: locked, atomic). `expected_fingerprint`
+    is what the caller's rows were based on: a file changed since is refused. Raises
+    ValidationError (and leaves the file untouched) when the rows do not validate.
     """
+    from .sync import write_file
+
     folder = folder_for(resolve_data_dir(data_dir), number)
     path = folder / file_spec(kind).filename
     text = format_table(rows, kind)
     _, problems = validate_table_text(text, kind, number, display_path(path))
     if problems:
         raise ValidationError(f"Lagret ikke {display_path(path)}: dataene har feil.", problems)
-    atomic_write_text(path, text)
+    write_file(path, lambda _current: text, expected_fingerprint)
     return path
 
 
 def save_profile(data_dir: str | os.PathLike | None, number: str, profile: dict) -> Path:
-    """Validate and atomically write a municipality's kommune.yaml."""
-    import yaml
+    """Validate and write a municipality's whole kommune.yaml (comments and layout kept).
 
-    folder = folder_for(resolve_data_dir(data_dir), number)
-    path = folder / PROFILE_FILE
-    text = _leading_comments(path) + yaml.safe_dump(
-        profile, allow_unicode=True, sort_keys=False, default_flow_style=False
-    )
-    problems: list[Problem] = []
-    check_profile(load_yaml_text(text), number, display_path(path), text, problems)
-    if problems:
-        raise ValidationError(f"Lagret ikke {display_path(path)}: dataene har feil.", problems)
-    atomic_write_text(path, text)
+    Through the one save path (`sync.write_profile`: locked, atomic, ruamel round-trip).
+    """
+    from .sync import profile_path, write_profile
+
+    path = profile_path(data_dir, number)
+    write_profile(path, number, profile)
     return path
 
 
-def _leading_comments(path: Path) -> str:
-    """The comment block at the top of a YAML file (e.g. «EKSEMPELDATA …»), kept across saves."""
-    if not path.exists():
-        return ""
+def leading_comments(text: str) -> str:
+    """The comment block at the top of a YAML text (e.g. «EKSEMPELDATA …»), kept across saves."""
     kept = []
-    for line in path.read_text("utf-8").splitlines(keepends=True):
+    for line in text.splitlines(keepends=True):
         if not line.lstrip().startswith("#"):
             break
         kept.append(line)

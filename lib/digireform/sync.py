@@ -15,18 +15,35 @@ first; the remaining rows pair by ``category`` in file order. A status change
 (``planned`` → ``in_use``) therefore stays "the same row", and a row whose category
 is changed is treated as removed + added.
 
-The read-merge-validate-write sequence runs under an exclusive ``fcntl.flock`` on a
-lock file next to the data file (``.~lock.<file>.digireform``, ignored by git through
-the ``.~lock*`` pattern), so two processes saving at once are serialised and the second
-one merges against the first one's result. The write itself is `store.atomic_write_text`.
+Every write of a data file (systems.csv, welfare.csv, kommune.yaml, survey.csv, tender
+files) goes through `write_files`: lock → re-read → fingerprint check or merge → validate →
+atomic write (temp file in the same folder, fsync, rename, fsync of the folder) → unlock.
+A refused write changes nothing on disk.
+
+Locking. The lock is an exclusive ``flock`` on the *folder* that holds the file, not a
+lock file: the folder is never replaced by the atomic rename (a lock on the data file's
+own inode would be), it exists before the file does (survey.csv), it leaves nothing behind
+in the data folder, it works for every user who can read the folder (two hub users in
+different OS groups sharing one data folder see the same lock, which a lock under a
+per-user runtime folder would not), and the kernel drops it when a process dies. Where a
+file system refuses ``flock`` on a folder (some network mounts), a lock file
+``.~lock.digireform`` is used instead and removed after each save. Locks are re-entrant
+within one thread, so a caller that holds the lock (import-inventory) can call a save.
+
+Temp files. A save killed between writing its temp file and the rename leaves
+``.<file>.XXXXXXXX.tmp``; the next save of that file, holding the lock (so no save of ours
+is running), removes such files: only that exact name pattern, only for that file.
 """
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import re
-from collections.abc import Iterator
+import threading
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -162,42 +179,207 @@ def load_table(data_dir: str | os.PathLike | None, number: str, kind: str) -> Ta
 # --------------------------------------------------------------------------- locking
 
 
-def lock_path(path: Path) -> Path:
-    return Path(path).with_name(f".~lock.{Path(path).name}.digireform")
+FALLBACK_LOCK = ".~lock.digireform"  # only where the file system refuses flock on a folder
+_held = threading.local()  # folder → how often this thread holds its lock (re-entrant)
+
+
+def _held_counts() -> dict[str, int]:
+    if not hasattr(_held, "counts"):
+        _held.counts = {}
+    return _held.counts
+
+
+def lock_folder(path: Path) -> Path:
+    """The folder whose lock guards saves of `path` (absolute, symlinks not resolved)."""
+    return Path(os.path.abspath(path)).parent
 
 
 @contextlib.contextmanager
 def locked(path: Path) -> Iterator[None]:
-    """Hold an exclusive lock for `path` (serialises read-merge-write across processes)."""
-    lp = lock_path(path)
-    fd = os.open(lp, os.O_RDWR | os.O_CREAT, 0o644)
+    """Hold the exclusive save lock for `path` (serialises read-merge-write across processes)."""
+    with locked_all([path]):
+        yield
+
+
+@contextlib.contextmanager
+def locked_all(paths: Iterable[Path]) -> Iterator[None]:
+    """Hold the save locks of several files at once, taken in sorted order (no deadlock)."""
+    counts = _held_counts()
+    releases = []
+    folders = sorted({str(lock_folder(p)) for p in paths})
     try:
-        _lock(fd)
+        for folder in folders:
+            if not counts.get(folder):
+                releases.append(_acquire(Path(folder)))
+            counts[folder] = counts.get(folder, 0) + 1
         yield
     finally:
+        for folder in folders:
+            if counts.get(folder):
+                counts[folder] -= 1
+                if not counts[folder]:
+                    del counts[folder]
+        for release in reversed(releases):
+            release()
+
+
+def _acquire(folder: Path) -> Callable[[], None]:
+    """Lock `folder` (flock on its descriptor); falls back to a removed-after-use lock file."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError as exc:
+        raise DigireformError(f"Kan ikke lagre i {display_path(folder)}: mappen kan ikke åpnes ({exc.strerror}).") from None
+    try:
+        _flock(fd)
+    except OSError as exc:
+        os.close(fd)
+        if exc.errno in (errno.EBADF, errno.EINVAL, errno.ENOLCK, errno.EOPNOTSUPP):
+            return _acquire_lock_file(folder)
+        raise DigireformError(f"Kan ikke låse {display_path(folder)} for lagring: {exc.strerror}.") from None
+
+    def release() -> None:
         try:
-            _unlock(fd)
+            _funlock(fd)
         finally:
             os.close(fd)
+
+    return release
+
+
+def _acquire_lock_file(folder: Path) -> Callable[[], None]:
+    """Lock file in `folder`, removed on release; a waiter that locked a removed file retries."""
+    lp = folder / FALLBACK_LOCK
+    while True:
+        fd = os.open(lp, os.O_RDWR | os.O_CREAT, 0o666)
+        _lockf(fd)
+        try:
+            same = os.fstat(fd).st_ino == os.stat(lp).st_ino
+        except FileNotFoundError:
+            same = False
+        if same:
+            break
+        os.close(fd)
+
+    def release() -> None:
+        try:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(lp)
+        finally:
+            os.close(fd)  # closing drops the lock
+
+    return release
 
 
 try:  # POSIX
     import fcntl
 
-    def _lock(fd: int) -> None:
+    def _flock(fd: int) -> None:
         fcntl.flock(fd, fcntl.LOCK_EX)
 
-    def _unlock(fd: int) -> None:
+    def _funlock(fd: int) -> None:
         fcntl.flock(fd, fcntl.LOCK_UN)
 
-except ImportError:  # pragma: no cover - Windows
+    def _lockf(fd: int) -> None:
+        fcntl.lockf(fd, fcntl.LOCK_EX)
+
+except ImportError:  # pragma: no cover - Windows: folders cannot be locked, use the lock file
     import msvcrt
 
-    def _lock(fd: int) -> None:
+    def _flock(fd: int) -> None:
+        raise OSError(errno.EOPNOTSUPP, "flock")
+
+    def _funlock(fd: int) -> None:
+        pass
+
+    def _lockf(fd: int) -> None:
         msvcrt.locking(fd, msvcrt.LK_LOCK, 1)
 
-    def _unlock(fd: int) -> None:
-        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+
+# --------------------------------------------------------------------------- one save path
+
+
+class ChangedOnDiskError(DigireformError):
+    """The file changed under us although we held the lock (a program that does not lock)."""
+
+    def __init__(self, path: Path, current_fingerprint: str):
+        self.path = Path(path)
+        self.conflicts: list[Conflict] = []
+        self.current_fingerprint = current_fingerprint
+        super().__init__(
+            f"Lagret ikke {display_path(path)}: filen ble endret av et annet program mens den ble lagret. "
+            "Last inn filen på nytt og lagre igjen."
+        )
+
+
+Render = Callable[[bytes | None], "str | None"]
+
+
+def temp_pattern(path: Path) -> re.Pattern[str]:
+    """Names of our temp files for `path` (store.atomic_write_with: «.<name>.XXXXXXXX.tmp»)."""
+    return re.compile(rf"^\.{re.escape(Path(path).name)}\.[a-z0-9_]{{8}}\.tmp$")
+
+
+def clean_stale_temps(path: Path) -> list[Path]:
+    """Remove temp files a killed save of `path` left behind. Call only while holding the lock."""
+    pattern, removed = temp_pattern(path), []
+    folder = Path(path).parent
+    with contextlib.suppress(FileNotFoundError):
+        for entry in os.scandir(folder):
+            if pattern.match(entry.name) and not entry.is_dir(follow_symlinks=False):
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(entry.path)
+                    removed.append(folder / entry.name)
+    return removed
+
+
+def read_current(path: Path) -> bytes | None:
+    """The bytes on disk (None: no file). A symbolic link is refused: we never write through one."""
+    path = Path(path)
+    if path.is_symlink():
+        raise DigireformError(f"Lagret ikke {display_path(path)}: filen er en symbolsk lenke; erstatt den med en vanlig fil.")
+    return path.read_bytes() if path.exists() else None
+
+
+def write_files(jobs: list[tuple[Path, Render]], expected: dict[Path, str] | None = None) -> dict[Path, str]:
+    """The one save path: lock all → re-read → check → render all → write each atomically.
+
+    `render(current bytes)` returns the new text (None: leave the file as it is) or raises
+    (ConflictError, ValidationError): then nothing at all is written. `expected` maps a path
+    to the fingerprint the caller's data was based on; a different file on disk is refused
+    (ChangedOnDiskError). Just before each rename the file is checked once more, against
+    programs that do not take the lock. Returns path → fingerprint of what is on disk now.
+    """
+    paths = [Path(p) for p, _ in jobs]
+    with locked_all(paths):
+        staged = []
+        for path, render in jobs:
+            path = Path(path)
+            clean_stale_temps(path)
+            data = read_current(path)
+            current = fingerprint_bytes(data)
+            if expected and path in expected and expected[path] != current:
+                raise ChangedOnDiskError(path, current)
+            staged.append((path, current, render(data)))
+        result = {}
+        for path, current, text in staged:
+            if text is None:
+                result[path] = current
+                continue
+            new = text.encode("utf-8")
+            store.atomic_write_bytes(path, new, before_replace=lambda p=path, c=current: _unchanged(p, c))
+            result[path] = fingerprint_bytes(new)
+    return result
+
+
+def write_file(path: Path, render: Render, expected: str | None = None) -> str:
+    """`write_files` for one file; returns the fingerprint of what is on disk now."""
+    path = Path(path)
+    return write_files([(path, render)], {path: expected} if expected is not None else None)[path]
+
+
+def _unchanged(path: Path, fingerprint_before: str) -> None:
+    if fingerprint(path) != fingerprint_before:
+        raise ChangedOnDiskError(path, fingerprint(path))
 
 
 # --------------------------------------------------------------------------- matching rows
@@ -212,26 +394,39 @@ def row_label(row: Row, kind: str) -> str:
 
 
 def match_rows(base: list[Row], other: list[Row], kind: str) -> dict[int, int]:
-    """Pair rows of `base` with rows of `other` (index → index); see the module docstring."""
-    pairs: dict[int, int] = {}
+    """Pair rows of `base` with rows of `other` (index → index); see the module docstring.
+
+    Linear: the rows of `other` are put in dicts by key once (a one-row save of a big file
+    must not compare every row with every other).
+    """
     if kind == "systems":
-        where = {r.get("system_id"): j for j, r in reversed(list(enumerate(other))) if r.get("system_id")}
-        for i, r in enumerate(base):
-            j = where.get(r.get("system_id"))
-            if j is not None and j not in pairs.values():
-                pairs[i] = j
-        return pairs
+        return _match_by(base, other, lambda r: r.get("system_id") or None, set(), first_only=True)
     used: set[int] = set()
-    for i, r in enumerate(base):  # identical rows first
-        j = next((j for j, o in enumerate(other) if j not in used and o == r), None)
-        if j is not None:
-            pairs[i] = j
-            used.add(j)
-    for i, r in enumerate(base):  # then same category, in file order
-        if i in pairs:
-            continue
-        j = next((j for j, o in enumerate(other) if j not in used and o.get("category") == r.get("category")), None)
-        if j is not None:
+    pairs = _match_by(base, other, _row_key, used)  # identical rows first
+    later = [i for i in range(len(base)) if i not in pairs]
+    rest = _match_by([base[i] for i in later], other, lambda r: r.get("category"), used)  # then category, file order
+    pairs.update({later[i]: j for i, j in rest.items()})
+    return pairs
+
+
+def _match_by(base: list[Row], other: list[Row], key: Callable[[Row], Any], used: set[int],
+              first_only: bool = False) -> dict[int, int]:
+    """Pair each base row with the first unused row of `other` with the same key (None: no key).
+
+    `first_only`: only the first row of `other` per key can pair (a repeated system_id is
+    a validation error, and its later rows count as added).
+    """
+    queues: dict[Any, deque[int]] = {}
+    for j, o in enumerate(other):
+        if j not in used and (k := key(o)) is not None:
+            queue = queues.setdefault(k, deque())
+            if not (first_only and queue):
+                queue.append(j)
+    pairs: dict[int, int] = {}
+    for i, r in enumerate(base):
+        queue = queues.get(key(r))
+        if queue:
+            j = queue.popleft()
             pairs[i] = j
             used.add(j)
     return pairs
@@ -276,8 +471,9 @@ def merge_rows(base: list[Row], ours: list[Row], theirs: list[Row], kind: str, p
                 replace[m_theirs[i]] = o
         elif prefer != "theirs":
             conflicts.append(_row_conflict(row_label(b, kind), b, o, t, columns))
-    theirs_added = [j for j in range(len(theirs)) if j not in m_theirs.values()]
-    our_added = [ours[j] for j in range(len(ours)) if j not in m_ours.values()]
+    paired_theirs, paired_ours = set(m_theirs.values()), set(m_ours.values())
+    theirs_added = [j for j in range(len(theirs)) if j not in paired_theirs]
+    our_added = [ours[j] for j in range(len(ours)) if j not in paired_ours]
     rows, touched = [], set()
     for j, t in enumerate(theirs):
         if j in replace:
@@ -400,25 +596,35 @@ def save_rows(
     """
     path = table_path(data_dir, number, kind)
     base, ours = _as_rows(base_rows, kind), _as_rows(edited_rows, kind)
-    with locked(path):
-        data = path.read_bytes() if path.exists() else None
-        current = fingerprint_bytes(data)
-        theirs, read_problems = _rows_from_bytes(data, path, kind)
-        if current == base_fingerprint:
-            merged = MergeResult(ours, [], _changed_indexes(base, ours, kind), 0)
-        else:
-            if read_problems and not theirs:
-                raise ValidationError(f"Lagret ikke {display_path(path)}: filen på disken kan ikke leses.", read_problems)
-            merged = merge_rows(base, ours, theirs, kind, prefer)
-            if merged.conflicts:
-                raise ConflictError(path, merged.conflicts, current)
-        block, keep = blocking_problems(merged.rows, merged.touched, theirs, kind, number, display_path(path))
-        if block:
-            raise ValidationError(f"Lagret ikke {display_path(path)}: dataene har feil.", block)
-        text = rows_to_text(merged.rows, kind)
-        store.atomic_write_text(path, text)
-        snap = TableSnapshot(path, number, kind, merged.rows, fingerprint_bytes(text.encode("utf-8")), keep)
-    return SaveResult(snap, merged.theirs_changed, keep)
+    done: dict[str, Any] = {}
+
+    def render(data: bytes | None) -> str:
+        merged, keep = _merge_for_save(path, number, kind, base, ours, base_fingerprint, data, prefer)
+        done.update(rows=merged.rows, keep=keep, theirs=merged.theirs_changed)
+        return rows_to_text(merged.rows, kind)
+
+    new_fingerprint = write_file(path, render)
+    snap = TableSnapshot(path, number, kind, done["rows"], new_fingerprint, done["keep"])
+    return SaveResult(snap, done["theirs"], done["keep"])
+
+
+def _merge_for_save(path: Path, number: str, kind: str, base: list[Row], ours: list[Row], base_fingerprint: str,
+                    data: bytes | None, prefer: Prefer) -> tuple[MergeResult, list[Problem]]:
+    """Our rows merged with the file as it is now, validated: (result, old problems left alone)."""
+    current = fingerprint_bytes(data)
+    theirs, read_problems = _rows_from_bytes(data, path, kind)
+    if current == base_fingerprint:
+        merged = MergeResult(ours, [], _changed_indexes(base, ours, kind), 0)
+    else:
+        if read_problems and not theirs:
+            raise ValidationError(f"Lagret ikke {display_path(path)}: filen på disken kan ikke leses.", read_problems)
+        merged = merge_rows(base, ours, theirs, kind, prefer)
+        if merged.conflicts:
+            raise ConflictError(path, merged.conflicts, current)
+    block, keep = blocking_problems(merged.rows, merged.touched, theirs, kind, number, display_path(path))
+    if block:
+        raise ValidationError(f"Lagret ikke {display_path(path)}: dataene har feil.", block)
+    return merged, keep
 
 
 def _changed_indexes(base: list[Row], ours: list[Row], kind: str) -> set[int]:
@@ -497,18 +703,235 @@ def save_profile(
     base_fingerprint: str,
     prefer: Prefer = None,
 ) -> ProfileSnapshot:
-    """Save kommune.yaml like `save_rows`: merge by key, refuse conflicts, validate, atomic write."""
+    """Save kommune.yaml like `save_rows`: merge by key, refuse conflicts, validate, atomic write.
+
+    The file is rewritten by a round-trip (`yaml_roundtrip`): comments, key order and
+    layout of what we did not change stay as they were.
+    """
     path = profile_path(data_dir, number)
-    with locked(path):
-        data = path.read_bytes()
-        current = fingerprint_bytes(data)
-        if current == base_fingerprint:
+    done: dict[str, Any] = {}
+
+    def render(data: bytes | None) -> str:
+        if data is None:
+            raise DigireformError(f"Lagret ikke {display_path(path)}: filen finnes ikke lenger.")
+        merged = _merge_mapping(path, base, edited, base_fingerprint, data, prefer)
+        done["data"] = merged
+        return render_profile(path, number, data, merged)
+
+    new_fingerprint = write_file(path, render)
+    return ProfileSnapshot(path, number, done["data"], new_fingerprint)
+
+
+def _merge_mapping(path: Path, base: dict, edited: dict, base_fingerprint: str, data: bytes,
+                   prefer: Prefer) -> dict:
+    """`edited` when the file is as loaded, else merged by key with the file now (conflicts refused)."""
+    current = fingerprint_bytes(data)
+    if current == base_fingerprint:
+        return edited
+    merged, conflicts = merge_profile(base, edited, parse_mapping(path, data), prefer)
+    if conflicts:
+        raise ConflictError(path, conflicts, current)
+    return merged
+
+
+def parse_mapping(path: Path, data: bytes | None) -> dict:
+    """A YAML file's bytes as a dict ({} for a missing or empty file); DigireformError otherwise."""
+    if data is None:
+        return {}
+    try:
+        parsed = load_yaml_text(data.decode("utf-8").removeprefix("\ufeff")) or {}
+    except Exception as exc:  # yaml or unicode error: the user must fix the file first
+        raise DigireformError(f"Lagret ikke {display_path(path)}: filen på disken kan ikke leses: {exc}") from None
+    if not isinstance(parsed, dict):
+        raise DigireformError(f"Lagret ikke {display_path(path)}: filen skal være en tabell med nøkler.")
+    return parsed
+
+
+def render_profile(path: Path, number: str, data: bytes | None, profile: dict) -> str:
+    """The kommune.yaml text holding `profile`, laid over the current text; ValidationError if invalid."""
+    current = data.decode("utf-8", errors="replace") if data is not None else ""
+    text = yaml_roundtrip(current, profile)
+    problems: list[Problem] = []
+    store.check_profile(load_yaml_text(text), number, display_path(path), text, problems)
+    if problems:
+        raise ValidationError(f"Lagret ikke {display_path(path)}: dataene har feil.", problems)
+    return text
+
+
+def write_profile(path: Path, number: str, profile: dict, expected: str | None = None) -> str:
+    """Write a whole kommune.yaml (validated, locked, atomic, comments kept); new fingerprint."""
+    return write_file(path, lambda data: render_profile(path, number, data, profile), expected)
+
+
+# --------------------------------------------------------------------------- YAML round-trip
+
+
+# (mapping, sequence, offset) indents tried on a file; the one that reproduces it is kept.
+_INDENTS = ((2, 4, 2), (2, 2, 0), (4, 4, 0), (4, 6, 2))
+
+
+def yaml_roundtrip(text: str, data: dict) -> str:
+    """`text` changed to hold `data`, keeping comments, key order, quoting and layout of the rest.
+
+    Only values that differ are replaced (ruamel.yaml round-trip), new keys go last. If the
+    result would not read back as exactly `data` (an odd file), the whole file is written
+    plainly under its leading comment block instead: the data are never wrong, at worst
+    comments further down are lost.
+    """
+    text = text.removeprefix("\ufeff")
+    try:
+        out = _roundtrip(text, data)
+        if load_yaml_text(out) == data:
+            return out
+    except Exception:  # ruamel refuses the file (e.g. a repeated key): write it plainly
+        pass
+    return _plain_yaml(text, data)
+
+
+def _roundtrip(text: str, data: dict) -> str:
+    from ruamel.yaml.comments import CommentedMap
+
+    y = _rt_yaml(_guess_indent(text))
+    doc = y.load(text) if text.strip() else None
+    if not isinstance(doc, CommentedMap):
+        doc = CommentedMap()
+    return _dump(y, _apply(doc, data))
+
+
+def _rt_yaml(indent: tuple[int, int, int]):
+    from ruamel.yaml import YAML
+
+    y = YAML(typ="rt")
+    y.preserve_quotes = True
+    y.width = 4096  # never fold long lines (targets are one-line flow mappings)
+    y.indent(mapping=indent[0], sequence=indent[1], offset=indent[2])
+    return y
+
+
+def _dump(y, doc) -> str:
+    import io
+
+    buf = io.StringIO()
+    y.dump(doc, buf)
+    return buf.getvalue()
+
+
+def _guess_indent(text: str) -> tuple[int, int, int]:
+    """The indent settings that reproduce `text` unchanged best (fewest differing lines)."""
+    if not text.strip():
+        return _INDENTS[0]
+    lines, best = text.splitlines(), (None, _INDENTS[0])
+    for indent in _INDENTS:
+        y = _rt_yaml(indent)
+        out = _dump(y, y.load(text)).splitlines()
+        differing = sum(a != b for a, b in zip(out, lines, strict=False)) + abs(len(out) - len(lines))
+        if differing == 0:
+            return indent
+        if best[0] is None or differing < best[0]:
+            best = (differing, indent)
+    return best[1]
+
+
+def _apply(old: Any, new: Any) -> Any:
+    """`new` laid over the loaded node `old`: unchanged parts keep their comments and style."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+    from ruamel.yaml.scalarstring import ScalarString
+
+    if isinstance(old, CommentedMap) and isinstance(new, dict):
+        for key in [k for k in old if k not in new]:
+            del old[key]
+        for key, value in new.items():
+            old[key] = _apply(old[key], value) if key in old else value
+        return old
+    if isinstance(old, CommentedSeq) and isinstance(new, list):
+        common = min(len(old), len(new))
+        for i in range(common):
+            old[i] = _apply(old[i], new[i])
+        del old[common:]
+        old.extend(new[common:])
+        return old
+    if _same_scalar(old, new):
+        return old
+    if isinstance(old, ScalarString) and isinstance(new, str):
+        return type(old)(new)  # keep the quoting style of the value it replaces
+    return new
+
+
+def _same_scalar(old: Any, new: Any) -> bool:
+    if isinstance(old, dict | list) or isinstance(new, dict | list):
+        return False
+    if isinstance(old, bool) != isinstance(new, bool) or isinstance(old, str) != isinstance(new, str):
+        return False
+    return bool(old == new)
+
+
+def _plain_yaml(text: str, data: dict) -> str:
+    import yaml
+
+    return store.leading_comments(text) + yaml.safe_dump(data, allow_unicode=True, sort_keys=False,
+                                                          default_flow_style=False)
+
+
+# --------------------------------------------------------------------------- tender files
+
+
+@dataclass
+class TenderSnapshot:
+    """A tender definition (procurement/tenders/<slug>.yaml) as loaded, for a later `save_tender`."""
+
+    path: Path
+    data: dict[str, Any]
+    fingerprint: str
+
+
+def load_tender_file(path: str | os.PathLike) -> TenderSnapshot:
+    path = Path(path)
+    data = read_current(path)
+    if data is None:
+        raise DigireformError(f"Anbudsfila {display_path(path)} finnes ikke.")
+    return TenderSnapshot(path, parse_mapping(path, data), fingerprint_bytes(data))
+
+
+def save_tender(path: str | os.PathLike, base: dict, edited: dict, base_fingerprint: str,
+                prefer: Prefer = None, known_numbers: set[str] | None = None) -> TenderSnapshot:
+    """Save a tender definition like `save_profile`: merge by key, validate with the tender
+    checker (`tender.definition.load_tender`), locked atomic write, comments kept.
+
+    `base_fingerprint` "" creates a new file (refused if one appeared meanwhile).
+    """
+    path = Path(path)
+    done: dict[str, Any] = {}
+
+    def render(data: bytes | None) -> str:
+        if data is None and base_fingerprint:
+            raise DigireformError(f"Lagret ikke {display_path(path)}: filen finnes ikke lenger.")
+        if data is None:
             merged = edited
         else:
-            theirs = load_yaml_text(data.decode("utf-8")) or {}
-            merged, conflicts = merge_profile(base, edited, theirs, prefer)
-            if conflicts:
-                raise ConflictError(path, conflicts, current)
-        written = store.save_profile(data_dir, number, merged)
-        new = written.read_bytes()
-    return ProfileSnapshot(path, number, merged, fingerprint_bytes(new))
+            merged = _merge_mapping(path, base, edited, base_fingerprint, data, prefer)
+        current = data.decode("utf-8", errors="replace") if data is not None else ""
+        text = yaml_roundtrip(current, merged)
+        _check_tender_text(path, text, known_numbers)
+        done["data"] = merged
+        return text
+
+    new_fingerprint = write_file(path, render)
+    return TenderSnapshot(path, done["data"], new_fingerprint)
+
+
+def _check_tender_text(path: Path, text: str, known_numbers: set[str] | None) -> None:
+    """Validate the would-be tender file; problems name the real file (the text is checked in a temp copy)."""
+    import dataclasses
+    import tempfile
+
+    from .tender.definition import load_tender
+
+    with tempfile.TemporaryDirectory(prefix="digireform-") as tmp:
+        copy = Path(tmp) / path.name
+        copy.write_text(text, encoding="utf-8")
+        try:
+            load_tender(copy, known_numbers)
+        except ValidationError as exc:
+            label = display_path(path)
+            problems = [dataclasses.replace(p, file=label) for p in exc.problems]
+            raise ValidationError(f"Lagret ikke {label}: anbudsfila har feil.", problems) from None
