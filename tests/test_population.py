@@ -115,3 +115,101 @@ def test_no_matching_municipality_is_an_error(tmp_path, capsys):
     p.write_text(json.dumps(data), encoding="utf-8")
     assert cli.main(["import-population", str(p), "--data", str(tmp_path)]) == 1
     assert "Ingen av kommunene" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------- round-trip, dry run, limits
+
+EXAMPLE = Path(__file__).parent.parent / "municipalities" / "1853-evenes" / "kommune.yaml"
+
+
+def _evenes_copy(root: Path) -> Path:
+    folder = root / "municipalities" / "1853-evenes"
+    folder.mkdir(parents=True)
+    target = folder / "kommune.yaml"
+    target.write_bytes(EXAMPLE.read_bytes())
+    return target
+
+
+def test_import_changes_only_the_population_lines_of_the_example_file(tmp_path, capsys):
+    target = _evenes_copy(tmp_path)
+    before = target.read_text("utf-8").splitlines()
+    assert cli.main(["import-population", str(FIXTURE), "--data", str(tmp_path)]) == 0
+    after = target.read_text("utf-8").splitlines()
+    assert len(after) == len(before)
+    changed = [(a, b) for a, b in zip(before, after, strict=True) if a != b]
+    assert changed == [
+        ('  source: "total: SSB/register 2025; aldersgrupper: anslag, eksempeldata"',
+         '  source: "SSB tabell 07459, folkemengde 1.1.2025 (oppdatert 2025-02-20)"'),
+        ("  total: 1330", "  total: 318"),
+        ('  age_bands: {"0-17": 226, "18-66": 775, "67-79": 233, "80+": 96}',
+         '  age_bands: {"0-17": 54, "18-66": 147, "67-79": 39, "80+": 78}'),
+    ]
+    comments = [line for line in before if "#" in line]
+    assert len(comments) >= 5 and all(line in after for line in comments)
+    assert any("personal data (fictitious)" in line for line in after)  # the warning over the contacts
+    assert sorted(p.name for p in target.parent.iterdir()) == ["kommune.yaml"]  # no lock or temp file
+
+
+def test_dry_run_shows_old_and_new_and_writes_nothing(tmp_path, capsys):
+    target = _evenes_copy(tmp_path)
+    before = target.read_bytes()
+    assert cli.main(["import-population", str(FIXTURE), "--data", str(tmp_path), "--dry-run"]) == 0
+    assert target.read_bytes() == before
+    out, err = capsys.readouterr()
+    assert "Prøvekjøring" in out and "Ingenting er lagret" in out
+    assert "Folketall: 1 330 → 318" in out
+    assert "0–17 år: 226 → 54" in out and "80 år og eldre: 96 → 78" in out
+    assert "År:" not in out  # 2025 both before and after
+    # 1 330 → 318 is −76 %: more than 20 %, so a warning naming the municipality and both totals
+    assert "Advarsel: Evenes (1853): folketallet endres med mer enn 20 %: 1 330 → 318 (−76 %)" in err
+    assert sorted(p.name for p in target.parent.iterdir()) == ["kommune.yaml"]
+
+
+def test_change_within_twenty_percent_gives_no_warning(tmp_path, capsys):
+    target = _evenes_copy(tmp_path)
+    # 318 imported; a stored total of 380 is a change of −16.3 %: no warning
+    target.write_text(target.read_text("utf-8").replace("total: 1330", "total: 380"), encoding="utf-8")
+    result = population.import_population(FIXTURE, tmp_path, dry_run=True)
+    assert result.warnings == []
+    assert [c.number for c in result.changes] == ["1853"] and result.updated == ["1853"]
+
+
+def test_unchanged_population_is_not_rewritten(tmp_path, capsys):
+    target = _evenes_copy(tmp_path)
+    population.import_population(FIXTURE, tmp_path)
+    written = target.read_bytes()
+    result = population.import_population(FIXTURE, tmp_path)
+    assert result.updated == [] and target.read_bytes() == written
+    assert "uendret" in population.format_result(result, "f.json")
+
+
+def test_invalid_result_changes_no_file(tmp_path, capsys):
+    _region(tmp_path)
+    narvik = tmp_path / "municipalities/1806-narvik/kommune.yaml"
+    evenes = tmp_path / "municipalities/1853-evenes/kommune.yaml"
+    data = sample()  # Narvik's kommune.yaml gets figures too, and it has an error of its own
+    data["dimension"]["Region"]["category"]["index"] = {"1853": 0, "1806": 1}
+    (tmp_path / "f.json").write_text(json.dumps(data), encoding="utf-8")
+    narvik.write_text(narvik.read_text("utf-8").replace('number: "1806"', 'number: "9999"'), encoding="utf-8")
+    before = (narvik.read_bytes(), evenes.read_bytes())
+    assert cli.main(["import-population", str(tmp_path / "f.json"), "--data", str(tmp_path)]) == 1
+    assert (narvik.read_bytes(), evenes.read_bytes()) == before
+    assert "kommune.yaml:1: number" in capsys.readouterr().err
+
+
+def test_deeply_nested_json_is_a_message(tmp_path, capsys):
+    deep = tmp_path / "dyp.json"
+    deep.write_text('{"a": ' + "[" * 100_000 + "]" * 100_000 + "}", encoding="utf-8")
+    assert cli.main(["import-population", str(deep), "--data", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert "dyp.json: JSON-fila er nestet for dypt" in err and "Uventet" not in err
+
+
+def test_too_many_cells_is_a_message(tmp_path, capsys):
+    # 5 000 × 5 000 = 25 000 000 cells from a small sparse file: more than max_cells (20 000 000)
+    codes = [str(i) for i in range(5000)]
+    data = {"version": "2.0", "class": "dataset", "id": ["A", "B"], "size": [5000, 5000],
+            "dimension": {"A": {"category": {"index": codes}}, "B": {"category": {"index": codes}}},
+            "value": {"0": 1}}
+    with pytest.raises(DigireformError, match="datasettet har 25 000 000 celler"):
+        population.jsonstat_frame(data, "stor.json")

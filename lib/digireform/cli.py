@@ -76,6 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("import-population", help="aldersgrupper fra en SSB JSON-stat-fil (tabell 07459)")
     p.add_argument("file", metavar="FIL")
     _add_data(p)
+    p.add_argument("--dry-run", action="store_true", help="vis gamle og nye tall per kommune uten å lagre")
 
     p = sub.add_parser("import-survey", help="importer en innbyggerundersøkelse (CSV) for én kommune")
     p.add_argument("file", metavar="FIL")
@@ -93,10 +94,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("changes", help="hva som er endret i dataene siden siste git-commit")
     _add_data(p)
 
-    p = sub.add_parser("dashboards", help="start Voilà-dashbordene")
+    p = sub.add_parser("dashboards", help="start dashbordene for folkevalgte (http://127.0.0.1:PORT/)")
     p.add_argument("--port", type=int, default=8866)
     _add_data(p)
-    p.add_argument("--no-preheat", action="store_true", help="ikke forvarm kjerner (raskere oppstart, tregere første visning)")
+    p.add_argument("--allow-host", action="append", metavar="NAME",
+                   help="vertsnavn serveren også svarer på bak en proxy (kan gjentas; også $DIGIREFORM_ALLOWED_HOSTS)")
+    p.add_argument("--poll", type=float, default=10.0, help=argparse.SUPPRESS)  # seconds between data checks
+    p.add_argument("--no-preheat", action="store_true", help=argparse.SUPPRESS)  # no kernels any more; kept for old scripts
     return parser
 
 

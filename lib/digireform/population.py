@@ -4,7 +4,11 @@
 downloaded here), sums single years of age into the four bands of kommune.yaml
 (0-17, 18-66, 67-79, 80+; store.AGE_BANDS) and writes them, with year and source, into
 each municipality's kommune.yaml that exists in the data folder. All profiles are
-validated before the first one is written, so a bad file changes nothing.
+locked and validated before the first one is written, so a bad file changes nothing; the
+write is `sync.write_files` (atomic, fingerprint-checked) and a round-trip, so only the
+population lines of kommune.yaml change (comments, key order and layout stay). `--dry-run`
+shows old → new per municipality and writes nothing; a total that changes by more than
+`total_change_warning` (data/population.yaml) gives a warning.
 """
 from __future__ import annotations
 
@@ -13,15 +17,24 @@ import json
 import math
 import re
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from . import store
+from . import formatting, store, sync
 from .errors import DigireformError, Problem, ValidationError, display_path
+from .schema import package_yaml
 
 TABLE = "07459"
+
+
+def settings() -> dict[str, Any]:
+    """Checks and limits of the import (data/population.yaml)."""
+    return package_yaml("population.yaml")
+
+
 CONTENT_CODE = "Personer1"  # «Personer» in table 07459
 _AGE_RE = re.compile(r"^(\d{1,3})(\+)?$")
 _REGION_RE = re.compile(r"^(?:K-)?(\d{4})$")
@@ -36,6 +49,10 @@ def read_jsonstat(path: str | Path) -> dict:
     label = display_path(p)
     if not p.is_file():
         raise DigireformError(f"Fant ikke filen {label}.")
+    limit = settings()["max_file_bytes"]
+    if p.stat().st_size > limit:
+        raise DigireformError(f"{label}: filen er for stor ({formatting.number(p.stat().st_size)} byte; "
+                              f"høyst {formatting.number(limit)}). Er dette en JSON-stat-fil fra SSB-tabell {TABLE}?")
     try:
         text = p.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -44,6 +61,9 @@ def read_jsonstat(path: str | Path) -> dict:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise DigireformError(f"{label}:{exc.lineno}: ugyldig JSON (kolonne {exc.colno}): {exc.msg}") from None
+    except RecursionError:  # json gives up on very deep nesting; a JSON-stat file is 5 levels deep
+        raise DigireformError(f"{label}: JSON-fila er nestet for dypt (lister eller objekter inni hverandre "
+                              f"i tusenvis av nivåer). Er dette en JSON-stat-fil fra SSB-tabell {TABLE}?") from None
     if not isinstance(data, dict):
         raise DigireformError(f"{label}: forventet et JSON-stat-datasett (et objekt), fant {type(data).__name__}.")
     return data
@@ -82,6 +102,9 @@ def jsonstat_frame(data: dict, label: str = "JSON-stat") -> pd.DataFrame:
             raise DigireformError(f"{label}: dimension.{name} har {len(c)} kategorier, men size sier {n}.")
         codes.append(c)
     total = math.prod(size)
+    if total > settings()["max_cells"]:
+        raise DigireformError(f"{label}: datasettet har {formatting.number(total)} celler; høyst "
+                              f"{formatting.number(settings()['max_cells'])} kan leses. Velg færre år eller regioner i SSB-tabellen.")
     values = _dense_values(data.get("value"), total, label)
     index = pd.MultiIndex.from_product(codes, names=ids)
     frame = index.to_frame(index=False)
@@ -216,11 +239,78 @@ def source_text(data: dict, year: int) -> str:
 # --------------------------------------------------------------------------- import
 
 
-def import_population(path: str | Path, data_dir: Any = None) -> tuple[list[str], list[str]]:
-    """Write age bands from `path` into each matching kommune.yaml; (updated, skipped) numbers.
+BAND_LABELS = {"0-17": "0–17 år", "18-66": "18–66 år", "67-79": "67–79 år", "80+": "80 år og eldre"}
 
-    Everything is validated before anything is written; the rest of each profile
-    (contacts, targets, …) is kept as read.
+
+@dataclass
+class PopulationChange:
+    """One municipality's population in kommune.yaml: as stored (None: none yet) and as imported."""
+
+    number: str
+    name: str
+    path: Path
+    old: dict | None
+    new: dict
+
+    @property
+    def changed(self) -> bool:
+        return self.old != self.new
+
+    def lines(self) -> list[str]:
+        """Norwegian «label: old → new» for each value that differs."""
+        old = self.old if isinstance(self.old, dict) else {}
+        old_bands = old.get("age_bands") if isinstance(old.get("age_bands"), dict) else {}
+        pairs = [("Folketall", old.get("total"), self.new["total"]), ("År", old.get("year"), self.new["year"])]
+        pairs += [(BAND_LABELS[b], old_bands.get(b), v) for b, v in self.new["age_bands"].items()]
+        out = [f"{label}: {_count(a)} → {_count(b)}" for label, a, b in pairs if a != b]
+        if old.get("source") != self.new["source"]:
+            out.append(f"Kilde: {_quoted(old.get('source'))} → {_quoted(self.new['source'])}")
+        return out
+
+    def warning(self) -> str | None:
+        """A total that changes by more than the threshold: probably the wrong file or year."""
+        old_total = (self.old or {}).get("total") if isinstance(self.old, dict) else None
+        share = settings()["total_change_warning"]
+        if not _is_count(old_total) or not old_total:
+            return None
+        change = (self.new["total"] - old_total) / old_total
+        if abs(change) <= share:
+            return None
+        return (f"Advarsel: {self.name} ({self.number}): folketallet endres med mer enn "
+                f"{formatting.percent(share)}: {_count(old_total)} → {_count(self.new['total'])} "
+                f"({'+' if change > 0 else '−'}{formatting.percent(abs(change))}). "
+                "Kontroller at fila gjelder riktig kommune, år og alle aldre.")
+
+
+def _is_count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _count(value: Any) -> str:
+    return formatting.number(value) if _is_count(value) else ("(tom)" if value is None else f"«{value}»")
+
+
+def _quoted(value: Any) -> str:
+    return "(tom)" if value in (None, "") else f"«{value}»"
+
+
+@dataclass
+class PopulationResult:
+    changes: list[PopulationChange]  # municipalities in the data folder, in number order
+    skipped: list[str]  # numbers in the file without a folder
+    dry_run: bool
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def updated(self) -> list[str]:
+        return [c.number for c in self.changes if c.changed]
+
+
+def import_population(path: str | Path, data_dir: Any = None, dry_run: bool = False) -> PopulationResult:
+    """Write age bands from `path` into each matching kommune.yaml (unless `dry_run`).
+
+    All profiles are locked, re-read and validated before anything is written; only the
+    `population` key changes, and the rest of each file (comments included) stays as it is.
     """
     root = store.resolve_data_dir(data_dir)
     label = display_path(path)
@@ -229,42 +319,78 @@ def import_population(path: str | Path, data_dir: Any = None) -> tuple[list[str]
     if not figures:
         raise DigireformError(f"{label}: filen har ingen kommunetall (Region med firesifret kommunenummer).")
     have = {f.name[:4] for f in store.municipality_folders(root)}
-    updates: dict[str, dict] = {}
+    numbers = [n for n in sorted(figures) if n in have]
+    changes: dict[str, PopulationChange] = {}
     problems: list[Problem] = []
-    for number, fig in figures.items():
-        if number not in have:
+
+    def job(number: str) -> tuple[Path, sync.Render]:
+        target = sync.profile_path(root, number)
+        new = {"year": figures[number]["year"], "source": source_text(data, figures[number]["year"]),
+               "total": figures[number]["total"], "age_bands": figures[number]["age_bands"]}
+
+        def render(current: bytes | None) -> str | None:
+            change, text = _render_one(target, number, current, new, figures[number]["region_label"], problems)
+            changes[number] = change
+            return text if change.changed else None
+
+        return target, render
+
+    def refuse_on_problems() -> None:
+        if problems:
+            raise ValidationError("Importerte ikke folketall: resultatet ville gitt feil i kommune.yaml.", problems)
+
+    jobs = [job(n) for n in numbers]
+    if dry_run:
+        for target, render in jobs:
+            render(sync.read_current(target))
+        refuse_on_problems()
+    else:
+        sync.write_files(jobs, before_write=refuse_on_problems)
+    ordered = [changes[n] for n in numbers]
+    warnings = [w for c in ordered if (w := c.warning())]
+    return PopulationResult(ordered, sorted(set(figures) - set(numbers)), dry_run, warnings)
+
+
+def _render_one(target: Path, number: str, current: bytes | None, new: dict, region_label: str,
+                problems: list[Problem]) -> tuple[PopulationChange, str]:
+    """The change for one kommune.yaml and its new text ("" when it would not validate)."""
+    profile = sync.parse_mapping(target, current)
+    change = PopulationChange(number, str(profile.get("name") or region_label), target, profile.get("population"), new)
+    try:
+        text = sync.render_profile(target, number, current, {**profile, "population": new})
+    except ValidationError as exc:
+        problems.extend(exc.problems)
+        text = ""
+    return change, text
+
+
+def format_result(result: PopulationResult, source: str) -> str:
+    """Norwegian summary: per municipality old → new; «Prøvekjøring …» for a dry run."""
+    lines = [f"Prøvekjøring: {source}. Ingenting er lagret."] if result.dry_run else []
+    for c in result.changes:
+        head = f"{c.name} ({c.number}), {display_path(c.path)}"
+        if not c.changed:
+            lines.append(f"{head}: uendret.")
             continue
-        profile = store.read_profile(root, number)
-        profile["population"] = {
-            "year": fig["year"], "source": source_text(data, fig["year"]),
-            "total": fig["total"], "age_bands": fig["age_bands"],
-        }
-        _check(root, number, profile, problems)
-        updates[number] = profile
-    if problems:
-        raise ValidationError("Importerte ikke folketall: resultatet ville gitt feil i kommune.yaml.", problems)
-    for number, profile in updates.items():
-        store.save_profile(root, number, profile)
-    return sorted(updates), sorted(set(figures) - set(updates))
-
-
-def _check(root: Path, number: str, profile: dict, problems: list[Problem]) -> None:
-    import yaml
-
-    text = yaml.safe_dump(profile, allow_unicode=True, sort_keys=False)
-    path = store.folder_for(root, number) / store.PROFILE_FILE
-    store.check_profile(store.load_yaml_text(text), number, display_path(path), text, problems)
+        lines.append(f"{head}:")
+        lines += [f"  {line}" for line in c.lines()]
+    verb = "Ville oppdatert" if result.dry_run else "Oppdaterte"
+    lines.append(f"{verb} aldersgrupper for {len(result.updated)} kommuner"
+                 + (f": {', '.join(result.updated)}." if result.updated else "."))
+    return "\n".join(lines)
 
 
 def cli_import_population(args: argparse.Namespace) -> int:
-    """`digireform import-population FILE [--data DIR]`."""
-    updated, skipped = import_population(args.file, args.data)
-    if not updated:
+    """`digireform import-population FILE [--data DIR] [--dry-run]`."""
+    result = import_population(args.file, args.data, dry_run=getattr(args, "dry_run", False))
+    if not result.changes:
         raise DigireformError(
             f"Ingen av kommunene i {display_path(args.file)} har en mappe i datamappen "
-            f"(kommuner i filen: {', '.join(skipped)})."
+            f"(kommuner i filen: {', '.join(result.skipped)})."
         )
-    print(f"Oppdaterte aldersgrupper for {len(updated)} kommuner: {', '.join(updated)}.")
-    if skipped:
-        print(f"Hoppet over {len(skipped)} kommuner uten mappe: {', '.join(skipped)}.", file=sys.stderr)
+    print(format_result(result, display_path(args.file)))
+    for warning in result.warnings:
+        print(warning, file=sys.stderr)
+    if result.skipped:
+        print(f"Hoppet over {len(result.skipped)} kommuner uten mappe: {', '.join(result.skipped)}.", file=sys.stderr)
     return 0
