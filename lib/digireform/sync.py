@@ -340,14 +340,17 @@ def read_current(path: Path) -> bytes | None:
     return path.read_bytes() if path.exists() else None
 
 
-def write_files(jobs: list[tuple[Path, Render]], expected: dict[Path, str] | None = None) -> dict[Path, str]:
+def write_files(jobs: list[tuple[Path, Render]], expected: dict[Path, str] | None = None,
+                before_write: Callable[[], None] | None = None) -> dict[Path, str]:
     """The one save path: lock all → re-read → check → render all → write each atomically.
 
     `render(current bytes)` returns the new text (None: leave the file as it is) or raises
     (ConflictError, ValidationError): then nothing at all is written. `expected` maps a path
     to the fingerprint the caller's data was based on; a different file on disk is refused
     (ChangedOnDiskError). Just before each rename the file is checked once more, against
-    programs that do not take the lock. Returns path → fingerprint of what is on disk now.
+    programs that do not take the lock. `before_write` runs after every render and before
+    the first write (a caller that collects problems over several files refuses there).
+    Returns path → fingerprint of what is on disk now.
     """
     paths = [Path(p) for p, _ in jobs]
     with locked_all(paths):
@@ -360,6 +363,8 @@ def write_files(jobs: list[tuple[Path, Render]], expected: dict[Path, str] | Non
             if expected and path in expected and expected[path] != current:
                 raise ChangedOnDiskError(path, current)
             staged.append((path, current, render(data)))
+        if before_write is not None:
+            before_write()
         result = {}
         for path, current, text in staged:
             if text is None:
