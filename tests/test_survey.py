@@ -107,3 +107,52 @@ def test_report_section_and_stored_file_problems(tmp_path):
                                   + "\n2025,1,phone,7,,,,,\n", encoding="utf-8")
     problems = survey.validate_files(tmp_path)
     assert [str(p).split(": ", 1)[1] for p in problems] == ["satisfaction_byggesak: «7» er ikke et tall 1–5"]
+
+
+def _export(path: Path, channels: list[str]) -> Path:
+    lines = ["Fullføringstidspunkt,Hvor fornøyd er du med byggesaksbehandlingen?,Hvilken kanal foretrekker du?"]
+    lines += [f"2025-03-1{i} 10:00:00,4,{c}" for i, c in enumerate(channels)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_unknown_channel_answers_become_other_with_a_count(tmp_path, capsys):
+    f = folder(tmp_path)
+    export = _export(tmp_path / "svar.csv", ["Facebook", "Annet", "Via naboen", "Telefon", "Facebook"])
+    args = ["import-survey", str(export), "--municipality", "1853", "--data", str(tmp_path)]
+    assert cli.main(args) == 0
+    stored = pd.read_csv(f / "survey.csv", dtype=str, keep_default_na=False)
+    # «Annet» is the label itself; the other three free-text answers name no channel
+    assert list(stored["channel_preference"]) == ["other", "other", "other", "phone", "other"]
+    out = capsys.readouterr().out
+    assert "3 svar om foretrukket kanal nevnte ingen kjent kanal (f.eks. «Facebook», «Via naboen»)" in out
+    assert "lagret som «Annet»" in out and "Lagret 5 svar" in out
+    assert sorted(p.name for p in f.iterdir()) == ["kommune.yaml", "survey.csv"]  # no lock or temp file
+
+
+def test_known_channels_give_no_other_note(tmp_path):
+    _, notes = survey.normalise_export(_export(tmp_path / "svar.csv", ["Telefon", "E-post"]))
+    assert not any("Annet" in n for n in notes)
+
+
+def test_other_year_stored_meanwhile_is_kept(tmp_path):
+    f = folder(tmp_path)
+    survey.import_survey(FIX / "forms-eksport.csv", "1853", tmp_path)
+    # someone re-imports 2024 from another file: 2025 stays, 2024 is added
+    lines = ["Tidsstempel,Hvilken kanal foretrekker du?", "14.03.2024 10:22,Brev", "15.03.2024 11:00,Chat"]
+    (tmp_path / "2024.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    survey.import_survey(tmp_path / "2024.csv", "1853", tmp_path)
+    stored = pd.read_csv(f / "survey.csv", dtype=str)
+    assert stored["survey"].value_counts().to_dict() == {"2025": 6, "2024": 2}
+
+
+def test_refused_import_leaves_the_stored_file_and_no_temp(tmp_path):
+    f = folder(tmp_path)
+    survey.import_survey(FIX / "forms-eksport.csv", "1853", tmp_path)
+    before = (f / "survey.csv").read_bytes()
+    (f / "survey.csv").write_bytes(before + b"2025,7,phone,9,,,,,\n")  # a bad stored row
+    broken = (f / "survey.csv").read_bytes()
+    with pytest.raises(ValidationError, match="har feil fra før"):
+        survey.import_survey(FIX / "forms-eksport.csv", "1853", tmp_path)
+    assert (f / "survey.csv").read_bytes() == broken
+    assert sorted(p.name for p in f.iterdir()) == ["kommune.yaml", "survey.csv"]

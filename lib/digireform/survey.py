@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from . import store
+from . import store, sync
 from .errors import DigireformError, Problem, ValidationError, display_path
 from .schema import normalise_token, package_yaml
 from .store import Region
@@ -168,10 +168,11 @@ def normalise_export(path: str | Path, today: dt.date | None = None) -> tuple[pd
         raise DigireformError(f"{label}: flere kolonner gjelder samme spørsmål: {', '.join(cols)}.")
     problems: list[Problem] = []
     out = pd.DataFrame(index=raw.index, columns=stored_columns(), dtype=object)
+    as_other: list[str] = []
     for header, kind in kinds.items():
         if kind == "channel_preference":
-            parsed = [parse_channel(v) for v in raw[header]]
-            allowed = ", ".join(spec["label"] for spec in channel_codes().values())
+            parsed = [_channel_or_other(v, as_other) for v in raw[header]]
+            allowed = ""
         elif kind.startswith(PREFIX):
             parsed = [parse_likert(v) for v in raw[header]]
             allowed = "1–5 eller f.eks. «Svært fornøyd», «Fornøyd», «Vet ikke»"
@@ -192,8 +193,35 @@ def normalise_export(path: str | Path, today: dt.date | None = None) -> tuple[pd
         notes.append(f"Tok ikke med kolonner med personopplysninger: {', '.join(personal)}.")
     if ignored:
         notes.append(f"Kjente ikke igjen (ikke importert): {', '.join(ignored)}.")
+    if as_other:
+        notes.append(_other_note(as_other))
     answered = out[[c for c in stored_columns()[2:]]].notna().any(axis=1)
     return out[answered].reset_index(drop=True).assign(respondent=lambda d: range(1, len(d) + 1)), notes
+
+
+OTHER = "other"  # channel code for free-text answers that name no known channel
+OTHER_EXAMPLES = 3
+
+
+def _channel_or_other(text: str, unknown: list[str]) -> tuple[str | None, bool]:
+    """A channel answer; one that names no known channel is `other` (and remembered in `unknown`)."""
+    code, ok = parse_channel(text)
+    if ok:
+        return code, True
+    unknown.append(text)
+    return OTHER, True
+
+
+def _other_note(answers: list[str]) -> str:
+    """«3 svar om foretrukket kanal nevnte ingen kjent kanal (f.eks. «Facebook») …»."""
+    examples = ", ".join(f"«{_short(a)}»" for a in list(dict.fromkeys(answers))[:OTHER_EXAMPLES])
+    label = channel_codes()[OTHER]["label"]
+    return (f"{len(answers)} svar om foretrukket kanal nevnte ingen kjent kanal "
+            f"(f.eks. {examples}) og er lagret som «{label}».")
+
+
+def _short(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 # --------------------------------------------------------------------------- stored file
@@ -278,21 +306,31 @@ def import_survey(path: str | Path, municipality: str, data_dir: Any = None,
     rows, notes = normalise_export(path, today)
     if rows.empty:
         raise DigireformError(f"{display_path(path)}: ingen svar å importere.")
-    if target.exists():
+    sync.write_file(target, lambda current: _merged_text(target, current, rows))
+    return target, rows, notes
+
+
+def _merged_text(target: Path, current: bytes | None, rows: pd.DataFrame) -> str:
+    """survey.csv with `rows` replacing earlier answers of the same survey (year), validated.
+
+    Called under the save lock with the file as it is now, so answers another import stored
+    meanwhile (another year) are kept.
+    """
+    label = display_path(target)
+    if current is not None:
         problems: list[Problem] = []
         text = store.read_text(target, problems)
-        old = parse_stored(text, display_path(target), problems) if text is not None else None
+        old = parse_stored(text, label, problems) if text is not None else None
         if problems or old is None:
-            raise ValidationError(f"Importerte ikke: {display_path(target)} har feil fra før.", problems)
+            raise ValidationError(f"Importerte ikke: {label} har feil fra før.", problems)
         kept = old[old["survey"] != rows["survey"].iloc[0]].drop(columns="line")
         rows = pd.concat([kept, rows], ignore_index=True) if len(kept) else rows
     text = format_survey(rows)
     problems = []
-    parse_stored(text, display_path(target), problems)
+    parse_stored(text, label, problems)
     if problems:
-        raise ValidationError(f"Lagret ikke {display_path(target)}: dataene har feil.", problems)
-    store.atomic_write_text(target, text)
-    return target, rows[rows["survey"] == rows["survey"].iloc[-1]], notes
+        raise ValidationError(f"Lagret ikke {label}: dataene har feil.", problems)
+    return text
 
 
 def cli_import_survey(args: argparse.Namespace) -> int:
