@@ -132,8 +132,10 @@ def test_quoted_fields_and_stray_spaces(tmp_path):
 
 
 def test_wrong_number_of_fields(tmp_path):
-    make_region(tmp_path, [GOOD_ROW + ",extra"])
-    assert messages(tmp_path) == [f"{SYS}:2: (rad): har 20 felt, men overskriften har 19"]
+    """The bad row is named and left out; the file's other rows are still there."""
+    make_region(tmp_path, [GOOD_ROW + ",extra", row(system_id="EVE-002")])
+    assert messages(tmp_path) == [f"{SYS}:2: (rad): har 20 felt, men overskriften har 19; raden er ikke lest"]
+    assert list(store.load(tmp_path).systems["system_id"]) == ["EVE-002"]
 
 
 def test_unknown_and_missing_columns(tmp_path):

@@ -1,7 +1,9 @@
 """Read, validate and write the data folders (municipalities/<nr>-<slug>/...).
 
-Validation is vectorised over all municipalities at once so a national data set
-(357 × 150 systems) loads in about the time pandas needs to read the CSV files.
+Every file is read through `textio` (one decoding policy, one CSV reader with physical line
+numbers, one tidy step) and validated against the stored-file rules of `values`. Validation
+is vectorised over all municipalities at once so a national data set (357 × 180 systems)
+loads in about the time pandas needs to read the CSV files.
 Every problem becomes a ``Problem`` (FILE:LINE: field: message); nothing here raises
 at the user for bad data, and nothing here writes unless asked to save.
 """
@@ -11,7 +13,6 @@ import io
 import os
 import re
 import tempfile
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +20,7 @@ from typing import Any
 
 import pandas as pd
 
-from . import register
+from . import register, textio, values
 from .errors import DigireformError, Problem, ValidationError, display_path
 from .privacy import missing_column_problems
 from .schema import (
@@ -33,7 +34,7 @@ from .schema import (
     private_profile_keys,
 )
 
-FOLDER_RE = re.compile(r"^(\d{4})(?:-.*)?$")
+FOLDER_RE = re.compile(r"^(\d{4})-(.+)$")
 PROFILE_FILE = "kommune.yaml"
 KINDS = ("systems", "welfare")
 AGE_BANDS = ("0-17", "18-66", "67-79", "80+")
@@ -41,9 +42,7 @@ CHANNEL_FIELDS = (
     "personal_visits", "phone_in", "phone_out", "web_visits", "letters_in", "letters_out",
     "email_in", "email_out", "digital_post_out", "selfservice_completed", "selfservice_abandoned",
 )
-_INT_RE = r"^-?\d+$"
-_NUM_RE = r"^-?\d+(?:\.\d+)?$"
-_DATE_RE = r"^\d{4}-\d{2}-\d{2}$"
+_FOLDER = "(mappe)"
 
 
 # --------------------------------------------------------------------------- paths
@@ -63,17 +62,68 @@ def resolve_data_dir(data_dir: str | os.PathLike | None = None) -> Path:
     return path
 
 
-def municipality_folders(data_dir: Path) -> list[Path]:
-    """Folders under municipalities/ whose name starts with a four-digit number."""
-    base = data_dir / "municipalities"
+@dataclass
+class FolderScan:
+    """The municipality folders under municipalities/ and a problem for each entry refused."""
+
+    folders: list[Path]
+    problems: list[Problem]
+    duplicates: dict[str, list[Path]] = field(default_factory=dict)
+
+
+def scan_folders(data_dir: Path) -> FolderScan:
+    """Every folder `<4 digits>-<slug>` under municipalities/, one per number; the rest named.
+
+    Refused with a problem, never read: a symbolic link (a folder linked from elsewhere must
+    not become a municipality), a folder whose name is not `<number>-<slug>` (it would vanish
+    from every output without a word), and every folder of a number that has two (which one
+    holds the truth is not ours to guess), a folder that cannot be listed. Hidden entries
+    (`.git`, `.ipynb_checkpoints`) and plain files are not municipalities and are passed over.
+    """
+    base = Path(data_dir) / "municipalities"
     if not base.is_dir():
-        return []
-    return sorted(p for p in base.iterdir() if p.is_dir() and FOLDER_RE.match(p.name))
+        return FolderScan([], [])
+    try:
+        entries = sorted(os.scandir(base), key=lambda e: e.name)
+    except OSError as exc:
+        return FolderScan([], [Problem(display_path(base), None, _FOLDER, f"mappen kan ikke leses ({_os_reason(exc)})")])
+    problems: list[Problem] = []
+    by_number: dict[str, list[Path]] = {}
+    for entry in entries:
+        path = base / entry.name
+        if entry.name.startswith("."):
+            continue
+        if entry.is_symlink():
+            problems.append(Problem(display_path(path), None, _FOLDER, "er en symbolsk lenke; kommunemapper må ligge "
+                                    "i datamappen (kopier mappen inn i stedet for å lenke til den); ikke lest"))
+        elif entry.is_dir():
+            m = FOLDER_RE.match(entry.name)
+            if m:
+                by_number.setdefault(m[1], []).append(path)
+            else:
+                problems.append(Problem(display_path(path), None, _FOLDER, "mappenavnet skal være kommunenummer og "
+                                        "navn, f.eks. 1853-evenes; mappen er ikke lest"))
+    duplicates = {nr: paths for nr, paths in by_number.items() if len(paths) > 1}
+    for nr, paths in duplicates.items():
+        names = ", ".join(p.name for p in paths)
+        problems += [Problem(display_path(p), None, _FOLDER, f"kommunenummer {nr} har flere mapper ({names}); "
+                             "behold én; ingen av dem er lest") for p in paths]
+    folders = [paths[0] for nr, paths in sorted(by_number.items()) if nr not in duplicates]
+    return FolderScan(folders, problems, duplicates)
+
+
+def municipality_folders(data_dir: Path) -> list[Path]:
+    """The folders that hold a municipality (see `scan_folders` for what is refused)."""
+    return scan_folders(data_dir).folders
 
 
 def folder_for(data_dir: Path, number: str) -> Path:
-    """The folder of municipality `number`; DigireformError when there is none."""
-    for folder in municipality_folders(data_dir):
+    """The folder of municipality `number`; DigireformError when there is none, or two."""
+    scan = scan_folders(data_dir)
+    if number in scan.duplicates:
+        names = ", ".join(display_path(p) for p in scan.duplicates[number])
+        raise DigireformError(f"Kommune {number} har flere mapper ({names}); behold én før du lagrer.")
+    for folder in scan.folders:
         if folder.name[:4] == number:
             return folder
     raise DigireformError(f"Fant ingen mappe for kommune {number} under {display_path(data_dir / 'municipalities')}.")
@@ -122,10 +172,11 @@ class Region:
 def load(data_dir: str | os.PathLike | None = None) -> Region:
     """Read and validate every municipality folder; problems are collected, not raised."""
     root = resolve_data_dir(data_dir)
-    problems: list[Problem] = []
+    scan = scan_folders(root)
+    problems: list[Problem] = list(scan.problems)
     rows, profiles, contacts = [], {}, {}
     texts: dict[str, list[tuple[str, str, str]]] = {k: [] for k in KINDS}
-    for folder in municipality_folders(root):
+    for folder in scan.folders:
         number = folder.name[:4]
         profile = _load_profile(folder, number, problems)
         if profile is None:
@@ -137,7 +188,7 @@ def load(data_dir: str | os.PathLike | None = None) -> Region:
         rows.append(_municipality_row(number, folder, profile))
         for kind in KINDS:
             path = folder / file_spec(kind).filename
-            if path.exists():
+            if os.path.lexists(path):
                 text = read_text(path, problems)
                 if text is not None:
                     texts[kind].append((number, display_path(path), text))
@@ -203,145 +254,130 @@ def _municipality_row(number: str, folder: Path, profile: dict) -> dict:
 # --------------------------------------------------------------------------- reading files
 
 
-def read_text(path: Path, problems: list[Problem]) -> str | None:
-    """The file as text; a problem (with the line) when it is not UTF-8 without BOM."""
-    data = path.read_bytes()
+def _os_reason(exc: OSError) -> str:
+    """Why a file or folder could not be read, in Norwegian where we know the case."""
+    if isinstance(exc, PermissionError):
+        return "ingen lesetilgang"
+    if isinstance(exc, IsADirectoryError):
+        return "er en mappe, ikke en fil"
+    return exc.strerror or type(exc).__name__
+
+
+def read_bytes(path: Path, problems: list[Problem]) -> bytes | None:
+    """The file's bytes; a problem (and None) for a symbolic link or a file that cannot be read.
+
+    A link is never followed: `welfare.csv -> /etc/passwd` must not be read into a report.
+    """
     label = display_path(path)
-    if data.startswith(b"\xef\xbb\xbf"):
-        problems.append(Problem(label, 1, "(fil)", "filen starter med BOM; lagre som UTF-8 uten BOM"))
+    if Path(path).is_symlink():
+        problems.append(Problem(label, None, "(fil)", "er en symbolsk lenke; datafiler må være vanlige filer i "
+                                "kommunemappen (lenken er ikke fulgt)"))
         return None
     try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        problems.append(
-            Problem(label, line, "(fil)", f"ugyldig UTF-8 (byte 0x{data[exc.start]:02x}); lagre filen som UTF-8")
-        )
+        return Path(path).read_bytes()
+    except OSError as exc:
+        problems.append(Problem(label, None, "(fil)", f"filen kan ikke leses ({_os_reason(exc)})"))
         return None
+
+
+def read_text(path: Path, problems: list[Problem]) -> str | None:
+    """A stored data file as text (textio.decode_stored: UTF-8 without BOM); problems appended."""
+    data = read_bytes(path, problems)
+    return None if data is None else textio.decode_stored(data, display_path(path), problems)
 
 
 def parse_tables(items: list[tuple[str, str, str]], spec: FileSpec, problems: list[Problem]) -> pd.DataFrame:
-    """CSV texts (number, file label, text) → one frame of strings with municipality, file, line.
+    """CSV texts (number, file label, text) → one frame of tidy strings with municipality, file, line.
 
-    Files with exactly the canonical header and no quoting are parsed in one read_csv call
-    (line numbers follow from line counts); the rest, or all on a parse error, one by one.
+    Every file goes through the same reader (textio.read_records + tidy), so the rows and the
+    problems, with their line numbers, do not depend on whether any cell was quoted.
     """
-    canonical = ",".join(spec.columns)
-    fast, slow = [], []
-    for item in items:
-        head, _, body = item[2].partition("\n")
-        if head.rstrip("\r") == canonical and '"' not in body:
-            fast.append((item, body if not body or body.endswith("\n") else body + "\n"))
-        else:
-            slow.append(item)
-    frames = []
-    if fast:
-        frame = _parse_fast(fast, canonical)
-        if frame is None:
-            slow += [item for item, _ in fast]
-        else:
-            frames.append(frame)
-    for number, label, text in slow:
-        raw = parse_table(text, spec, label, problems)
-        if raw is not None:
-            frames.append(raw.assign(municipality=number, file=label))
-    if not frames:
-        empty = pd.DataFrame({c: pd.Series(dtype=str) for c in [*spec.columns, "municipality", "file"]})
-        empty["line"] = pd.Series(dtype="int64")
-        return empty
-    return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    rows: list[list[str]] = []
+    numbers: list[str] = []
+    files: list[str] = []
+    lines: list[int] = []
+    for number, label, text in items:
+        parsed = _table_rows(text, spec, label, problems)
+        if parsed is None:
+            continue
+        cells, row_lines = parsed
+        rows += cells
+        lines += row_lines
+        numbers += [number] * len(cells)
+        files += [label] * len(cells)
+    frame = _rows_frame(rows, spec.columns)
+    frame["municipality"] = pd.Series(numbers, dtype=str)
+    frame["file"] = pd.Series(files, dtype=str)
+    frame["line"] = pd.Series(lines, dtype="int64")
+    return frame
 
 
-def _too_many_fields(text: str, label: str) -> list[Problem]:
-    """Rows with more fields than the header, found with the csv module (slow path only)."""
-    import csv
-
-    reader = csv.reader(io.StringIO(text))
-    width = len(next(reader, []))
-    found = []
-    for fields in reader:
-        if len(fields) > width:
-            found.append(Problem(label, reader.line_num, "(rad)", f"har {len(fields)} felt, men overskriften har {width}"))
-    return found
-
-
-def _parse_fast(fast: list[tuple[tuple[str, str, str], str]], canonical: str) -> pd.DataFrame | None:
-    import numpy as np
-
-    counts = [body.count("\n") for _, body in fast]
-    text = canonical + "\n" + "".join(body for _, body in fast)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", pd.errors.ParserWarning)
-            raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=False, index_col=False)
-    except (pd.errors.ParserError, pd.errors.ParserWarning):
-        return None
-    if len(raw) != sum(counts):
-        return None
-    raw["municipality"] = np.repeat([item[0] for item, _ in fast], counts)
-    raw["file"] = np.repeat([item[1] for item, _ in fast], counts)
-    raw["line"] = np.concatenate([np.arange(2, n + 2) for n in counts]) if counts else []
-    columns = canonical.split(",")
-    if _untidy(text, len(columns)):  # stray spaces or blank rows somewhere: tidy all
-        return _tidy(raw, columns)
-    for c in columns:
-        if raw[c].hasnans:  # short rows: missing trailing fields are empty
-            raw[c] = raw[c].fillna("")
-    return raw
-
-
-def _untidy(text: str, n_columns: int) -> bool:
-    """Spaces next to a delimiter or line end, or a blank / all-commas line (substring tests: fast)."""
-    empty_row = "," * (n_columns - 1)
-    marks = (" ,", ", ", "\n ", " \n", " \r", "\t", "\n\n", "\n\r\n", f"\n{empty_row}\n", f"\n{empty_row}\r")
-    return any(m in text for m in marks)
-
-
-def _tidy(raw: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    """Strip every cell and drop blank rows (their line numbers stay with the others)."""
-    for c in columns:
-        raw[c] = raw[c].fillna("").str.strip()  # short rows: missing trailing fields are empty
-    blank = (raw[columns] == "").all(axis=1)
-    return raw[~blank].reset_index(drop=True) if blank.any() else raw
+def _rows_frame(rows: list[list[str]], columns: list[str]) -> pd.DataFrame:
+    """Rows of equal width → a frame of str columns (built column-wise: much faster than row-wise)."""
+    data = list(zip(*rows, strict=True)) if rows else [()] * len(columns)
+    return pd.DataFrame({c: pd.Series(v, dtype=str) for c, v in zip(columns, data, strict=True)})
 
 
 def parse_table(text: str, spec: FileSpec, label: str, problems: list[Problem]) -> pd.DataFrame | None:
-    """CSV text → DataFrame of stripped strings with a `line` column (header = line 1)."""
+    """One CSV text → DataFrame of tidy strings with a `line` column (header = line 1)."""
+    parsed = _table_rows(text, spec, label, problems)
+    if parsed is None:
+        return None
+    frame = _rows_frame(parsed[0], spec.columns)
+    frame["line"] = pd.Series(parsed[1], dtype="int64")
+    return frame
+
+
+def _table_rows(text: str, spec: FileSpec, label: str, problems: list[Problem]) -> tuple[list[list[str]], list[int]] | None:
+    """The file's data rows in canonical column order, tidy, with their physical lines.
+
+    A row with more fields than the header is named and left out (its fields cannot be put
+    in columns without guessing); the file's other rows are kept. Short rows: the missing
+    trailing fields are empty.
+    """
     if not text.strip():
         problems.append(Problem(label, 1, "(fil)", "filen er tom; første linje skal være overskriftene"))
         return None
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", pd.errors.ParserWarning)  # extra fields would be dropped
-            raw = pd.read_csv(
-                io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=False, index_col=False
-            )
-    except pd.errors.ParserWarning:
-        problems += _too_many_fields(text, label)
-        return None
-    except pd.errors.ParserError as exc:
-        m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
-        if m:
-            problems.append(Problem(label, int(m[2]), "(rad)", f"har {m[3]} felt, men overskriften har {m[1]}"))
+    recs = textio.read_records(text, label)
+    problems += recs.problems
+    header = [h.strip() for h in recs.records[0]] if recs.records else []
+    positions = _header_positions(header, spec, label, problems)
+    data, lines = textio.tidy(recs.records[1:], recs.lines[1:], text)
+    width, identity = len(header), header == spec.columns
+    out, kept = [], []
+    for cells, line in zip(data, lines, strict=True):
+        if len(cells) > width:
+            problems.append(Problem(label, line, "(rad)", f"har {len(cells)} felt, men overskriften har {width}; "
+                                    "raden er ikke lest"))
+            continue
+        if len(cells) < width:
+            cells += [""] * (width - len(cells))
+        out.append(cells if identity else [cells[i] if i is not None else "" for i in positions])
+        kept.append(line)
+    problems += missing_column_problems(spec.kind, label, header, len(out))  # privacy fails closed: say so
+    return out, kept
+
+
+def _header_positions(header: list[str], spec: FileSpec, label: str, problems: list[Problem]) -> list[int | None]:
+    """For each canonical column its position in the header (None: absent); header problems appended."""
+    import difflib
+
+    seen: dict[str, int] = {}
+    for i, col in enumerate(header):
+        if not col:
+            problems.append(Problem(label, 1, f"kolonne {i + 1}", "kolonnen har ingen overskrift"))
+        elif col in spec.by_key and col in seen:
+            problems.append(Problem(label, 1, col, f"kolonnen står to ganger (kolonne {seen[col] + 1} og {i + 1})"))
+        elif col in spec.by_key:
+            seen[col] = i
         else:
-            problems.append(Problem(label, None, "(fil)", f"kan ikke leses som CSV: {exc}"))
-        return None
-    raw.columns = [str(c).strip() for c in raw.columns]
-    written = list(raw.columns)
-    known = set(spec.columns)
-    for col in raw.columns:
-        if col not in known:
-            problems.append(Problem(label, 1, col, f"ukjent kolonne; gyldige kolonner: {', '.join(spec.columns)}"))
+            near = difflib.get_close_matches(col, spec.columns, n=1, cutoff=0.8)
+            hint = f"; mente du «{near[0]}»?" if near else ""
+            problems.append(Problem(label, 1, col, f"ukjent kolonne; gyldige kolonner: {', '.join(spec.columns)}{hint}"))
     for f in spec.fields:
-        if f.key not in raw.columns:
-            if f.required:
-                problems.append(Problem(label, 1, f.key, "kolonnen mangler (påkrevd)"))
-            raw[f.key] = ""
-    raw = raw[spec.columns]
-    raw["line"] = raw.index + 2
-    raw = _tidy(raw, spec.columns)
-    problems += missing_column_problems(spec.kind, label, written, len(raw))  # privacy fails closed: say so
-    return raw
+        if f.required and f.key not in seen:
+            problems.append(Problem(label, 1, f.key, "kolonnen mangler (påkrevd)"))
+    return [seen.get(c) for c in spec.columns]
 
 
 # --------------------------------------------------------------------------- checking tables
@@ -350,15 +386,23 @@ def parse_table(text: str, spec: FileSpec, label: str, problems: list[Problem]) 
 def check_tables(raw: pd.DataFrame, spec: FileSpec, problems: list[Problem]) -> pd.DataFrame:
     """Validate the parsed (stripped, blank rows dropped) rows of all files at once.
 
-    Returns typed rows and appends problems."""
+    Returns typed rows and appends problems. Messages are built only for the cells that fail.
+    """
     out = pd.DataFrame({"municipality": raw["municipality"].astype(str), "line": raw["line"].astype("int64")})
     files = raw["file"].to_numpy()
     lines = raw["line"].to_numpy()
 
-    def report(mask: pd.Series, key: str, messages: pd.Series | str) -> None:
-        idx = mask.to_numpy().nonzero()[0]
+    def report(mask: pd.Series, key: str, message: pd.Series | str) -> None:
+        """`message`: a text where «{v}» stands for the cell, or one ready message per row."""
+        idx = mask.to_numpy(dtype=bool, na_value=False).nonzero()[0]
+        if not len(idx):
+            return
+        cells = raw[key].to_numpy() if isinstance(message, str) and "{v}" in message else None
         for i in idx:
-            msg = messages if isinstance(messages, str) else messages.iloc[i]
+            if isinstance(message, str):
+                msg = message if cells is None else message.replace("{v}", str(cells[i]))
+            else:
+                msg = message.iloc[i]
             problems.append(Problem(files[i], int(lines[i]), key, msg))
 
     for f in spec.fields:
@@ -374,46 +418,55 @@ def check_tables(raw: pd.DataFrame, spec: FileSpec, problems: list[Problem]) -> 
 
 
 def _check_column(col: pd.Series, empty: pd.Series, f, report) -> pd.Series:
-    """Type-check one column; return the typed column (invalid cells → missing)."""
-    quoted = "«" + col + "»"
+    """Type-check one column against the stored-file rules (values.STORED_*); invalid cells → missing."""
     if f.type == "text" or f.type == "id_list":
         return col.where(~empty, None).astype(object)
     if f.type in ("int", "number"):
-        pattern = _INT_RE if f.type == "int" else _NUM_RE
-        ok_form = col.str.match(pattern) | empty
-        what = "et heltall" if f.type == "int" else "et tall (punktum som desimaltegn, uten tusenskille)"
-        report(~ok_form, f.key, quoted + f" er ikke {what}")
-        values = pd.to_numeric(col.where(ok_form & ~empty), errors="coerce")
-        bad = pd.Series(False, index=col.index)
-        if f.min is not None:
-            low = values < f.min
-            report(low, f.key, quoted + f" er for lite (minst {_fmt(f.min)})")
-            bad |= low
-        if f.max is not None:
-            high = values > f.max
-            report(high, f.key, quoted + f" er for stort (høyst {_fmt(f.max)})")
-            bad |= high
-        values = values.where(~bad)
-        return values.astype("Int64") if f.type == "int" else values.astype("float64")
+        return _check_numbers(col, empty, f, report)
     if f.type == "date":
-        form = col.str.match(_DATE_RE)
-        report(~form & ~empty, f.key, quoted + " er ikke en dato på formen ÅÅÅÅ-MM-DD")
+        form = col.str.match(values.STORED_DATE_RE)
+        report(~form & ~empty, f.key, "«{v}» er ikke en dato på formen ÅÅÅÅ-MM-DD")
         dates = pd.to_datetime(col.where(form), format="%Y-%m-%d", errors="coerce")
-        report(form & dates.isna(), f.key, quoted + " er ikke en gyldig kalenderdato")
+        report(form & dates.isna(), f.key, "«{v}» er ikke en gyldig kalenderdato")
         return dates.astype("datetime64[ns]")
     if f.type == "code":
         codes = list(code_list(f.codes))
         ok = col.isin(codes) | empty
-        report(~ok, f.key, quoted + f" er ikke en gyldig kode; gyldige: {', '.join(codes)}")
+        report(~ok, f.key, f"«{{v}}» er ikke en gyldig kode; gyldige: {', '.join(codes)}")
         return pd.Categorical(col.where(ok & ~empty), categories=codes)
     if f.type == "orgnr":
         candidates = col[~empty]
         bad_idx = [i for i, v in candidates.items() if not orgnr_valid(v)]
         bad = pd.Series(False, index=col.index)
         bad.loc[bad_idx] = True
-        report(bad, f.key, quoted + " er ikke et gyldig organisasjonsnummer (9 siffer, kontrollsiffer mod 11)")
+        report(bad, f.key, "«{v}» er ikke et gyldig organisasjonsnummer (9 siffer, kontrollsiffer mod 11)")
         return col.where(~empty & ~bad, None).astype(object)
     raise ValueError(f"unknown field type {f.type}")  # a bug in schema.yaml, not user data
+
+
+def _check_numbers(col: pd.Series, empty: pd.Series, f, report) -> pd.Series:
+    """`int` / `number` cells: stored spelling, at most MAX_DIGITS whole digits, min/max."""
+    pattern = values.STORED_INT_RE if f.type == "int" else values.STORED_NUMBER_RE
+    ok_form = col.str.match(pattern) | empty
+    what = "et heltall" if f.type == "int" else "et tall (punktum som desimaltegn, uten tusenskille)"
+    report(~ok_form, f.key, f"«{{v}}» er ikke {what}")
+    long = ok_form & (col.str.len() > values.MAX_DIGITS)
+    if long.any():  # rare: only these cells are looked at digit by digit
+        whole = col[long].str.split(".").str[0].str.lstrip("-").str.lstrip("0")
+        long = pd.Series(False, index=col.index) | (whole.str.len() > values.MAX_DIGITS).reindex(col.index, fill_value=False)
+        report(long, f.key, f"«{{v}}» er for stort (høyst {values.MAX_DIGITS} sifre)")
+    numbers = pd.to_numeric(col.where(ok_form & ~empty & ~long), errors="coerce").astype("float64")
+    bad = pd.Series(False, index=col.index)
+    if f.min is not None:
+        low = numbers < f.min
+        report(low, f.key, f"«{{v}}» er for lite (minst {_fmt(f.min)})")
+        bad |= low
+    if f.max is not None:
+        high = numbers > f.max
+        report(high, f.key, f"«{{v}}» er for stort (høyst {_fmt(f.max)})")
+        bad |= high
+    numbers = numbers.where(~bad)
+    return numbers.astype("Int64") if f.type == "int" else numbers
 
 
 def _fmt(x: float) -> str:
@@ -455,7 +508,7 @@ def _check_integrations(out: pd.DataFrame, raw: pd.DataFrame, key: str, report) 
 def _load_profile(folder: Path, number: str, problems: list[Problem]) -> dict | None:
     path = folder / PROFILE_FILE
     label = display_path(path)
-    if not path.exists():
+    if not os.path.lexists(path):
         problems.append(Problem(label, None, "(fil)", "kommune.yaml mangler"))
         return None
     text = read_text(path, problems)
@@ -677,8 +730,7 @@ def _format_cell(value: Any, ftype: str) -> str:
     if ftype == "date":
         return pd.Timestamp(value).strftime("%Y-%m-%d")
     if ftype in ("int", "number"):
-        f = float(value)
-        return str(int(f)) if f.is_integer() else repr(f)
+        return values.stored_number(value)
     return str(value).strip()
 
 

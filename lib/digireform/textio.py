@@ -1,0 +1,193 @@
+"""One reading path for every text file the project reads: decoding, CSV records, tidying.
+
+Why one module: the same bytes must give the same rows and the same problems (with the same
+line numbers) whoever reads them — the store, the editors' snapshots, the change list, the
+importers. Rules:
+
+* Decoding. Stored data files (systems.csv, welfare.csv, survey.csv, kommune.yaml) are UTF-8
+  without BOM (DESIGN.md). A BOM is reported as a problem on line 1 but the text is still
+  read, so the other rows stay visible; bytes that are not UTF-8 are reported with their line
+  and the file is not read (guessing an encoding could change the data). Imports (Excel and
+  survey exports) may be UTF-8 with or without BOM, UTF-16 with BOM, else Windows-1252;
+  anything else (NUL bytes, bytes Windows-1252 does not define) is refused naming the file.
+  JSON (SSB's JSON-stat) is UTF-8, with or without BOM.
+* Records. Python's csv module in strict mode; each record carries the physical line it
+  starts on (header = line 1), also after a quoted cell over several lines. A quote that is
+  never closed, or text after a closing quote, is a problem on the record's line: no guess.
+* Tidy. Every cell is stripped (spaces, tabs, non-breaking and other Unicode spaces), and
+  rows whose cells are all empty are dropped (their line numbers stay with the others). This
+  is done the same way whether a cell was quoted or not.
+* Delimiters for imports: the header row is parsed with each candidate (`;`, `,`, tab) and the
+  one whose records have the same number of fields as the header (and more than one) wins;
+  characters are not counted, so `;` exports with commas in question texts are read right.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+
+from .errors import DigireformError, Problem
+
+UTF8_BOM = b"\xef\xbb\xbf"
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+DELIMITERS = (";", ",", "\t")
+_DELIMITER_NAMES = {";": "semikolon", ",": "komma", "\t": "tabulator"}
+SNIFF_RECORDS = 50  # records read per candidate delimiter when choosing one
+
+
+# --------------------------------------------------------------------------- decoding
+
+
+def _line_of(data: bytes, offset: int) -> int:
+    return data[:offset].count(b"\n") + 1
+
+
+def decode_stored(data: bytes, label: str, problems: list[Problem]) -> str | None:
+    """A stored data file's bytes → text; problems for a BOM (text still read) or bad UTF-8 (None)."""
+    if data.startswith(UTF8_BOM):
+        problems.append(Problem(label, 1, "(fil)", "filen starter med BOM; lagre som UTF-8 uten BOM"))
+        data = data[len(UTF8_BOM):]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        problems.append(Problem(label, _line_of(data, exc.start), "(fil)",
+                                f"ugyldig UTF-8 (byte 0x{data[exc.start]:02x}); lagre filen som UTF-8"))
+        return None
+
+
+def decode_import(data: bytes, label: str) -> str:
+    """An exported file's bytes → text (UTF-8 ± BOM, UTF-16 with BOM, Windows-1252); else refused."""
+    if data.startswith(UTF16_BOMS):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise DigireformError(f"{label}: filen starter som UTF-16, men byte {exc.start} er ugyldig; "
+                                  "lagre den på nytt som CSV UTF-8.") from None
+    if b"\x00" in data:
+        line = _line_of(data, data.index(b"\x00"))
+        raise DigireformError(f"{label}:{line}: filen inneholder NUL-tegn (UTF-16 uten BOM eller ikke en "
+                              "tekstfil); lagre den på nytt som CSV UTF-8.")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        raise DigireformError(f"{label}:{_line_of(data, exc.start)}: filen er verken UTF-8 eller Windows-1252 "
+                              f"(byte 0x{data[exc.start]:02x}); lagre den på nytt som CSV UTF-8.") from None
+
+
+def decode_json(data: bytes, label: str) -> str:
+    """A JSON file's bytes → text: UTF-8, a leading BOM tolerated (SSB's downloads have none)."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DigireformError(f"{label}:{_line_of(data, exc.start)}: filen er ikke UTF-8 "
+                              f"(byte {exc.start}: 0x{data[exc.start]:02x}).") from None
+
+
+# --------------------------------------------------------------------------- records
+
+
+@dataclass
+class Records:
+    """CSV records of one text with the physical line each starts on (header = line 1)."""
+
+    records: list[list[str]]
+    lines: list[int]
+    problems: list[Problem] = field(default_factory=list)
+
+
+def read_records(text: str, label: str, delimiter: str = ",", limit: int | None = None) -> Records:
+    """Every record (blank lines are empty records); a quoting error ends the reading with a problem."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    records: list[list[str]] = []
+    lines: list[int] = []
+    start = 1
+    problems: list[Problem] = []
+    try:
+        for record in reader:
+            records.append(record)
+            lines.append(start)
+            start = reader.line_num + 1
+            if limit is not None and len(records) >= limit:
+                break
+    except csv.Error as exc:
+        problems.append(Problem(label, start, "(fil)", _csv_message(str(exc))))
+    return Records(records, lines, problems)
+
+
+def _csv_message(error: str) -> str:
+    """The csv module's English error as a Norwegian explanation of what to fix."""
+    if "unexpected end of data" in error:
+        return "et anførselstegn (\") åpner en celle som aldri lukkes; resten av filen kan ikke leses"
+    if "expected after" in error:
+        return "tekst etter et avsluttende anførselstegn i en celle; skriv \"\" for et anførselstegn inne i teksten"
+    return f"kan ikke leses som CSV ({error})"
+
+
+def tidy(records: list[list[str]], lines: list[int], text: str | None = None) -> tuple[list[list[str]], list[int]]:
+    """Strip every cell and drop rows that are then empty (the remaining rows keep their lines).
+
+    With the records' `text` (delimiter `,`), cells are stripped only when some cell could need
+    it (`needs_strip`): the same result, without a strip call per cell on tidy files.
+    """
+    out, kept = [], []
+    if text is not None and not needs_strip(text):
+        for record, line in zip(records, lines, strict=True):
+            if any(record):
+                out.append(record)
+                kept.append(line)
+        return out, kept
+    for record, line in zip(records, lines, strict=True):
+        cells = [c.strip() for c in record]
+        if any(cells):
+            out.append(cells)
+            kept.append(line)
+    return out, kept
+
+
+# A space-like character (not a line break) at the start or end of a cell of a `,` file:
+# after/before a delimiter, a line start/end or a quote. False positives only cost time.
+_CELL_EDGE_SPACE = re.compile(r'(?:^|[,"])[^\S\r\n]|[^\S\r\n](?:$|[,"\r])', re.MULTILINE)
+
+
+def needs_strip(text: str) -> bool:
+    """Could any cell of this `,`-separated text start or end with white space (NBSP included)?"""
+    return _CELL_EDGE_SPACE.search(text) is not None
+
+
+def record_lines(text: str, label: str = "") -> list[int]:
+    """The start line of each data record (after the header), blank records included."""
+    return read_records(text, label).lines[1:]
+
+
+# --------------------------------------------------------------------------- delimiters
+
+
+def detect_delimiter(text: str, label: str) -> str:
+    """`;`, `,` or tab: the candidate whose header has > 1 field and whose next records match it.
+
+    Ranked by: every record fits (and no quoting error), then how many records fit, then the
+    header's width; a tie goes to the first of DELIMITERS (Norwegian Excel writes `;`). A
+    one-column file is read with `,` (nothing to split).
+    """
+    best, best_score = ",", (False, -1, -1)
+    for delimiter in DELIMITERS:
+        recs = read_records(text, label, delimiter, limit=SNIFF_RECORDS)
+        rows = [r for r in recs.records if any(c.strip() for c in r)]
+        if not rows or len(rows[0]) < 2:
+            continue
+        width = len(rows[0])
+        agree = sum(1 for r in rows[1:] if len(r) == width)
+        score = (not recs.problems and agree == len(rows) - 1, agree, width)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def delimiter_name(delimiter: str) -> str:
+    return _DELIMITER_NAMES.get(delimiter, repr(delimiter))
