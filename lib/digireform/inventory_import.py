@@ -636,12 +636,13 @@ def import_inventory(path: str | Path, municipality: str, data_dir: Any = None,
     table = read_inventory(path)
     if dry_run:
         return ImportResult(plan_import(root, number, table, replace=replace), table.label, False, True)
-    from .sync import locked
+    from .sync import fingerprint, locked
 
     with locked(target):  # serialise with notebook editors saving the same file (sync.save_rows)
+        seen = fingerprint(target)  # the plan's base: a file changed by a program that does not lock is refused
         plan = plan_import(root, number, table, replace=replace)
         if plan.has_changes:
-            store.save_table(root, number, KIND, plan.rows)
+            store.save_table(root, number, KIND, plan.rows, expected_fingerprint=seen)
     return ImportResult(plan, table.label, plan.has_changes, False)
 
 
