@@ -72,14 +72,15 @@ def build_tender(tender_path: str | os.PathLike, data_dir: str | os.PathLike | N
     """Build the four files; `assembly` lets a notebook pass an adjusted assembly."""
     a = assembly or prepare(tender_path, data_dir, as_of)
     out = Path(out_dir) if out_dir else resolve_data_dir(data_dir) / OUT_DIR / a.tender.slug
-    out.mkdir(parents=True, exist_ok=True)
+    docs = defaults()["documents"]
+    check_out_dir(out, [docs[k]["file"] for k in ("docx", "xlsx", "md", "ocds")])
     from .exports.docx import write_docx
     from .exports.md import render_markdown
     from .exports.ocds import render_ocds, validated_package
     from .exports.xlsx import write_xlsx
 
     package = validated_package(a)  # before anything is written
-    docs = defaults()["documents"]
+    _make_dir(out)
     writers: dict[str, Callable[[Path], object]] = {
         "docx": lambda p: write_docx(a, p),
         "xlsx": lambda p: write_xlsx(a, p),
@@ -90,6 +91,31 @@ def build_tender(tender_path: str | os.PathLike, data_dir: str | os.PathLike | N
     for key, write in writers.items():
         result.files[key] = atomic_write_with(out / docs[key]["file"], write)
     return result
+
+
+def check_out_dir(out: Path, names: list[str]) -> None:
+    """Refuse, before anything is written, an output folder that is a file or cannot hold the files."""
+    label = display_path(out)
+    if out.exists() and not out.is_dir():
+        raise DigireformError(f"--out: {label} er en fil, ikke en mappe; oppgi en mappe (den lages om den mangler). "
+                              "Ingenting er skrevet.")
+    blocker = next((p for p in out.parents if p.exists()), None)
+    if not out.exists() and blocker is not None and not blocker.is_dir():
+        raise DigireformError(f"--out: {display_path(blocker)} er en fil, så mappen {label} kan ikke lages. "
+                              "Ingenting er skrevet.")
+    for name in names:
+        target = out / name
+        if target.exists() and not target.is_file():
+            raise DigireformError(f"--out: {display_path(target)} finnes og er ikke en fil; flytt den bort. "
+                                  "Ingenting er skrevet.")
+
+
+def _make_dir(out: Path) -> None:
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DigireformError(f"--out: mappen {display_path(out)} kan ikke lages ({exc.strerror}). "
+                              "Ingenting er skrevet.") from exc
 
 
 def summary(result: BuildResult) -> str:

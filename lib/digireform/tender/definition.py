@@ -64,7 +64,7 @@ from typing import Any
 from .. import register
 from ..errors import Problem, ValidationError, display_path
 from ..schema import SERVICE_AREAS, WELFARE_CATEGORIES, code_list, package_yaml
-from .yamlio import LineDict, load_with_lines
+from .yamlio import InvalidDate, LineDict, load_with_lines
 
 TOP_KEYS = (
     "title", "reference", "description", "rationale", "status", "host", "participants", "language", "scope",
@@ -364,7 +364,7 @@ def _contract(raw: Any, d: LineDict, c: _Checker) -> dict:
         else:
             out[key] = v
     if not isinstance(raw.get("start"), dt.date):
-        c.add(raw, "start", "contract.start", f"«{raw.get('start')}» er ikke en dato ÅÅÅÅ-MM-DD")
+        c.add(raw, "start", "contract.start", not_a_date(raw.get("start")))
     else:
         out["start"] = raw["start"]
     return out
@@ -403,6 +403,13 @@ def _criteria(raw: Any, d: LineDict, c: _Checker) -> list[AwardCriterion]:
     return out
 
 
+def not_a_date(value: Any) -> str:
+    """The message for a value that should be a date: an impossible day says so."""
+    if isinstance(value, InvalidDate):
+        return f"ugyldig dato «{value}»: dagen finnes ikke i kalenderen (ÅÅÅÅ-MM-DD)"
+    return f"«{value}» er ikke en dato ÅÅÅÅ-MM-DD"
+
+
 def _timeline(raw: Any, d: LineDict, c: _Checker) -> dict[str, dt.date]:
     if raw is None:
         return {}
@@ -415,7 +422,7 @@ def _timeline(raw: Any, d: LineDict, c: _Checker) -> dict[str, dt.date]:
         if key not in TIMELINE_KEYS:
             c.add(raw, str(key), f"timeline.{key}", f"ukjent nøkkel; gyldige: {', '.join(TIMELINE_KEYS)}")
         elif isinstance(value, dt.datetime) or not isinstance(value, dt.date):
-            c.add(raw, key, f"timeline.{key}", f"«{value}» er ikke en dato ÅÅÅÅ-MM-DD")
+            c.add(raw, key, f"timeline.{key}", not_a_date(value))
         else:
             out[key] = value
     for key in ("publication", "tender_deadline"):

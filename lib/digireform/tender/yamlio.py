@@ -43,7 +43,20 @@ def _construct_map(loader: yaml.BaseLoader, node: yaml.MappingNode):
         data.key_lines[str(key)] = key_node.start_mark.line + 1
 
 
+class InvalidDate(str):
+    """A scalar written as a date (2027-02-30) that is no calendar day: kept as text so the
+    checker can name its line and field instead of the parser failing on the whole file."""
+
+
+def _construct_timestamp(loader: yaml.BaseLoader, node: yaml.ScalarNode):
+    try:
+        return loader.construct_yaml_timestamp(node)
+    except ValueError:
+        return InvalidDate(loader.construct_scalar(node))
+
+
 _LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_map)
+_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
 def load_with_lines(path: Path, problems: list[Problem]) -> Any:

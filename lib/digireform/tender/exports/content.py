@@ -8,6 +8,7 @@ systems frame has confidential fields blanked and contacts are never part of an 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pandas as pd
@@ -56,12 +57,34 @@ def weight_text(w: float | None) -> str:
     return "" if w is None else f"{w:g}"
 
 
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def clean(text: Any) -> Any:
+    """Text without the control characters XML (docx, xlsx) cannot hold; other values unchanged.
+
+    A stray control character in a product name or tender title would otherwise stop the
+    Word and Excel writers; it carries no meaning, so it is dropped.
+    """
+    return _XML_INVALID.sub("", text) if isinstance(text, str) else text
+
+
+def _clean_all(value: Any) -> Any:
+    if isinstance(value, str):
+        return clean(value)
+    if isinstance(value, list | tuple):
+        return type(value)(_clean_all(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _clean_all(v) for k, v in value.items()}
+    return value
+
+
 def blocks(a: Assembly) -> list[tuple]:
-    """The whole document, in order."""
+    """The whole document, in order (text cleaned for XML)."""
     out: list[tuple] = [("title", title_info(a)), ("pagebreak",), ("heading", 1, "Innhold"), ("toc",), ("pagebreak",)]
     out += _introduction(a) + _background(a) + _scope(a) + requirement_blocks(a) + _award(a) + _timeline(a)
     out += _appendix_systems(a) + _appendix_trace(a)
-    return number_headings(out)
+    return [_clean_all(b) for b in number_headings(out)]
 
 
 def number_headings(items: list[tuple]) -> list[tuple]:

@@ -7,7 +7,6 @@ footer with page numbers. Content comes from `content.blocks`.
 """
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -20,7 +19,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
 
 from ..assembly import Assembly
-from .content import blocks, toc_entries
+from .content import blocks, clean, toc_entries
 
 HEADER_FILL = "D9E2F3"
 ACCENT = RGBColor(0x1F, 0x3A, 0x5F)
@@ -82,9 +81,9 @@ def _setup(doc, a: Assembly) -> None:
         if level == 1:
             st.font.bold = True
     props = doc.core_properties
-    props.title = a.tender.title
+    props.title = clean(a.tender.title)
     props.subject = "Bilag 1 – Kundens beskrivelse av behov og krav"
-    props.author = f"{a.host_name} kommune"
+    props.author = clean(f"{a.host_name} kommune")
     props.language = "nn-NO" if a.nynorsk else "nb-NO"
     props.keywords = "kravspesifikasjon; felles anskaffelse; digireform"
     _footer(section, a)
@@ -94,7 +93,7 @@ def _setup(doc, a: Assembly) -> None:
 def _footer(section, a: Assembly) -> None:
     p = section.footer.paragraphs[0]
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = p.add_run(f"{a.tender.title} – Bilag 1 – side ")
+    run = p.add_run(clean(f"{a.tender.title} – Bilag 1 – side "))
     run.font.size = Pt(8)
     _field(p, "PAGE", "1", size=8)
 
@@ -207,11 +206,8 @@ def _table(doc, headers: list[str], rows: list[list[str]], widths: list[float]) 
     doc.add_paragraph()
 
 
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
 def _cell_xml(text: object, twips: int, header: bool = False) -> str:
-    value = escape(_XML_INVALID.sub("", "" if text is None else str(text)))
+    value = escape(clean("" if text is None else str(text)))
     shade = f'<w:shd w:val="clear" w:color="auto" w:fill="{HEADER_FILL}"/>' if header else ""
     bold = "<w:b/>" if header else ""
     return (f'<w:tc><w:tcPr><w:tcW w:w="{twips}" w:type="dxa"/>{shade}</w:tcPr><w:p><w:pPr><w:spacing w:after="0"/></w:pPr>'

@@ -15,7 +15,7 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..assembly import Assembly
-from .content import norwegian_date
+from .content import clean, norwegian_date
 
 HEADERS = ["ID", "Kategori", "Krav", "Type", "Vekt", "Leverandørens svar", "Beskrivelse", "Henvisning til Bilag 2"]
 WIDTHS = [10, 24, 70, 8, 7, 20, 50, 22]
@@ -29,6 +29,7 @@ SHEET = "Kravmatrise"
 
 def set_text(cell, value) -> None:
     """Put a value in a cell; text that looks like a formula stays text (quote prefix)."""
+    value = clean(value)
     cell.value = value
     if isinstance(value, str) and value.startswith(FORMULA_START):
         cell.data_type = "s"
@@ -41,8 +42,8 @@ def write_xlsx(a: Assembly, path: Path) -> Path:
     ws.title = SHEET
     _matrix(ws, a)
     _about(wb.create_sheet("Om kravmatrisen"), a)
-    wb.properties.title = f"Kravmatrise – {a.tender.title}"
-    wb.properties.creator = f"{a.host_name} kommune"
+    wb.properties.title = clean(f"Kravmatrise – {a.tender.title}")
+    wb.properties.creator = clean(f"{a.host_name} kommune")
     wb.save(str(path))
     return path
 
