@@ -19,7 +19,7 @@ from typing import Any
 from . import store
 from .errors import DigireformError, display_path
 from .schema import file_spec, load_yaml_text
-from .sync import Row, _rows_from_bytes, match_rows, row_label
+from .sync import Row, match_rows, row_label, rows_from_bytes
 
 KIND_LABELS = {"systems": "systemer", "welfare": "velferdsteknologi", "profile": "kommuneprofil"}
 ACTION_LABELS = {"added": "Ny", "changed": "Endret", "removed": "Fjernet"}
@@ -174,8 +174,8 @@ def changes(data_dir: str | Path | None = None) -> list[Change]:
             new_bytes = _now_bytes(root, frel)
             if old_bytes == new_bytes:
                 continue
-            old_rows, _ = _rows_from_bytes(old_bytes, root / frel, kind)
-            new_rows, _ = _rows_from_bytes(new_bytes, root / frel, kind)
+            old_rows, _ = rows_from_bytes(old_bytes, root / frel, kind)
+            new_rows, _ = rows_from_bytes(new_bytes, root / frel, kind)
             for action, key, fields in diff_tables(old_rows, new_rows, kind):
                 result.append(Change(nr, name, kind, action, key, fields))
     return result

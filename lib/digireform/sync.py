@@ -50,7 +50,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from . import store
+from . import store, textio
 from .errors import DigireformError, Problem, ValidationError, display_path
 from .schema import file_spec, load_yaml_text
 
@@ -151,17 +151,19 @@ def table_path(data_dir: str | os.PathLike | None, number: str, kind: str) -> Pa
     return folder / file_spec(kind).filename
 
 
-def _rows_from_bytes(data: bytes | None, path: Path, kind: str) -> tuple[list[Row], list[Problem]]:
-    """Parse the stored bytes; a missing or empty file is an empty table."""
+def rows_from_bytes(data: bytes | None, path: Path, kind: str) -> tuple[list[Row], list[Problem]]:
+    """A stored table's bytes → rows of tidy strings and the problems found reading them.
+
+    The same reading as `store.load` (textio decoding, CSV reader and tidy step), so the
+    editors, the saves and the change list see exactly the rows validation sees. A missing
+    or empty file is an empty table.
+    """
     problems: list[Problem] = []
     if data is None or not data.strip():
         return [], problems
     label = display_path(path)
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        return [], [Problem(label, None, "(fil)", "ugyldig UTF-8; lagre filen som UTF-8")]
-    raw = store.parse_table(text.removeprefix("\ufeff"), file_spec(kind), label, problems)
+    text = textio.decode_stored(data, label, problems)
+    raw = None if text is None else store.parse_table(text, file_spec(kind), label, problems)
     if raw is None:
         return [], problems
     cols = file_spec(kind).columns
@@ -172,7 +174,7 @@ def load_table(data_dir: str | os.PathLike | None, number: str, kind: str) -> Ta
     """Read one table and remember its fingerprint, for a later `save_rows`."""
     path = table_path(data_dir, number, kind)
     data = path.read_bytes() if path.exists() else None
-    rows, problems = _rows_from_bytes(data, path, kind)
+    rows, problems = rows_from_bytes(data, path, kind)
     return TableSnapshot(path, number, kind, rows, fingerprint_bytes(data), problems)
 
 
@@ -558,20 +560,23 @@ def blocking_problems(
     A problem blocks when it is in a row we add or change, concerns the whole file, or is
     new in a row we did not touch (e.g. a removed system_id still listed in `integrations`).
     Problems that were already in untouched rows do not block, so a file with old errors
-    can still be fixed one row at a time.
+    can still be fixed one row at a time. A problem's line is mapped to its row through the
+    records' physical start lines (a note over several lines moves the rows after it).
     """
-    _, problems = store.validate_table_text(rows_to_text(rows, kind), kind, number, label)
+    text = rows_to_text(rows, kind)
+    _, problems = store.validate_table_text(text, kind, number, label)
     if not problems:
         return [], []
-    _, old = store.validate_table_text(rows_to_text(before, kind), kind, number, label)
+    before_text = rows_to_text(before, kind)
+    _, old = store.validate_table_text(before_text, kind, number, label)
+    old_rows, new_rows = _row_at_line(before_text), _row_at_line(text)
     old_by_row: dict[str, set[tuple[str, str]]] = {}
     for p in old:
-        if p.line and p.line >= 2 and p.line - 2 < len(before):
-            key = _row_key(before[p.line - 2])
-            old_by_row.setdefault(key, set()).add((p.field, _LINE_REF.sub("", p.message)))
+        if (i := old_rows.get(p.line)) is not None and i < len(before):
+            old_by_row.setdefault(_row_key(before[i]), set()).add((p.field, _LINE_REF.sub("", p.message)))
     block, keep = [], []
     for p in problems:
-        idx = p.line - 2 if p.line and p.line >= 2 else None
+        idx = new_rows.get(p.line)
         if idx is None or idx >= len(rows) or idx in touched:
             block.append(p)
         elif (p.field, _LINE_REF.sub("", p.message)) in old_by_row.get(_row_key(rows[idx]), set()):
@@ -579,6 +584,11 @@ def blocking_problems(
         else:
             block.append(p)
     return block, keep
+
+
+def _row_at_line(text: str) -> dict[int | None, int]:
+    """Physical start line of each data record → its index among the rows (header = line 1)."""
+    return {line: i for i, line in enumerate(textio.record_lines(text))}
 
 
 def _row_key(row: Row) -> str:
@@ -617,7 +627,7 @@ def _merge_for_save(path: Path, number: str, kind: str, base: list[Row], ours: l
                     data: bytes | None, prefer: Prefer) -> tuple[MergeResult, list[Problem]]:
     """Our rows merged with the file as it is now, validated: (result, old problems left alone)."""
     current = fingerprint_bytes(data)
-    theirs, read_problems = _rows_from_bytes(data, path, kind)
+    theirs, read_problems = rows_from_bytes(data, path, kind)
     if current == base_fingerprint:
         merged = MergeResult(ours, [], _changed_indexes(base, ours, kind), 0)
     else:
