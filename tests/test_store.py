@@ -326,3 +326,97 @@ def test_many_files_keep_their_own_line_numbers(tmp_path):
     make_region(tmp_path, [row(system_id="NAR-001"), row(system_id="NAR-002", users="x")],
                 profile='number: "1806"\nname: Narvik\n', folder="1806-narvik")
     assert messages(tmp_path) == ["municipalities/1806-narvik/systems.csv:3: users: «x» er ikke et heltall"]
+
+
+# --------------------------------------------------------------------------- folders and links
+
+
+def test_folder_without_number_is_named(tmp_path):
+    make_region(tmp_path)
+    (tmp_path / "municipalities" / "evenes").mkdir()
+    (tmp_path / "municipalities" / ".ipynb_checkpoints").mkdir()  # hidden: not a municipality, no word
+    assert messages(tmp_path) == ["municipalities/evenes: (mappe): mappenavnet skal være kommunenummer og navn, "
+                                  "f.eks. 1853-evenes; mappen er ikke lest"]
+
+
+def test_two_folders_with_one_number_are_both_refused(tmp_path):
+    make_region(tmp_path)
+    make_region(tmp_path, folder="1853-evenes-kopi")
+    expected = "kommunenummer 1853 har flere mapper (1853-evenes, 1853-evenes-kopi); behold én; ingen av dem er lest"
+    assert messages(tmp_path) == [f"municipalities/1853-evenes: (mappe): {expected}",
+                                  f"municipalities/1853-evenes-kopi: (mappe): {expected}"]
+    assert store.load(tmp_path).numbers == []
+    with pytest.raises(store.DigireformError, match="Kommune 1853 har flere mapper"):
+        store.folder_for(tmp_path, "1853")
+
+
+def test_symlinked_folder_is_not_a_municipality(tmp_path):
+    outside = make_region(tmp_path / "outside", profile='number: "1806"\nname: Narvik\n', folder="1806-narvik")
+    data = make_region(tmp_path / "data")
+    (data / "municipalities" / "1806-narvik").symlink_to(outside / "municipalities" / "1806-narvik")
+    assert messages(data) == [
+        "municipalities/1806-narvik: (mappe): er en symbolsk lenke; kommunemapper må ligge i datamappen "
+        "(kopier mappen inn i stedet for å lenke til den); ikke lest"]
+    region = store.load(data)
+    assert region.numbers == ["1853"]
+
+
+def test_symlinked_data_file_is_not_read(tmp_path):
+    secret = tmp_path / "passwd"
+    secret.write_text("root:x:0:0:root:/root:/bin/bash\n", encoding="utf-8")
+    make_region(tmp_path / "data")
+    (tmp_path / "data" / "municipalities" / "1853-evenes" / "welfare.csv").symlink_to(secret)
+    assert messages(tmp_path / "data") == [
+        "municipalities/1853-evenes/welfare.csv: (fil): er en symbolsk lenke; datafiler må være vanlige filer i "
+        "kommunemappen (lenken er ikke fulgt)"]
+
+
+def test_data_file_that_is_a_folder_is_named(tmp_path):
+    make_region(tmp_path)
+    (tmp_path / "municipalities" / "1853-evenes" / "welfare.csv").mkdir()
+    assert messages(tmp_path) == ["municipalities/1853-evenes/welfare.csv: (fil): filen kan ikke leses "
+                                  "(er en mappe, ikke en fil)"]
+
+
+# --------------------------------------------------------------------------- values at the edges
+
+
+def test_twenty_digit_user_count_is_a_message_not_a_crash(tmp_path):
+    make_region(tmp_path, [row(users="12345678901234567890"), row(system_id="EVE-002", users="123456789012345")])
+    assert messages(tmp_path) == [f"{SYS}:2: users: «12345678901234567890» er for stort (høyst 15 sifre)"]
+    assert list(store.load(tmp_path).systems["users"].astype(object)) == [pd.NA, 123456789012345]
+
+
+def test_stored_decimal_with_three_digits_is_a_decimal(tmp_path):
+    """Stored files use `.` as the decimal point: «30.000» there is thirty, nothing ambiguous."""
+    region = store.load(make_region(tmp_path, [row(annual_cost_nok="30.000")]))
+    assert region.problems == [] and region.systems.loc[0, "annual_cost_nok"] == 30.0
+
+
+def test_norwegian_yes_in_stored_file_stays_an_error(tmp_path):
+    """Only codes are valid in stored files: «Ja» is named, and the row is not public (NA)."""
+    make_region(tmp_path, [row(confidential="Ja")])
+    assert messages(tmp_path) == [f"{SYS}:2: confidential: «Ja» er ikke en gyldig kode; gyldige: yes, no"]
+    assert pd.isna(store.load(tmp_path).systems.loc[0, "confidential"])
+
+
+def test_header_typo_confidential_is_named_with_a_hint(tmp_path):
+    d = make_region(tmp_path) / "municipalities/1853-evenes"
+    (d / "systems.csv").write_text(HEADER.replace("confidential", "confidental") + "\n" + GOOD_ROW + "\n", "utf-8")
+    found = messages(tmp_path)
+    assert found[0].startswith(f"{SYS}:1: confidental: ukjent kolonne; gyldige kolonner: system_id,")
+    assert found[0].endswith("; mente du «confidential»?")
+
+
+def test_multiline_note_keeps_line_numbers_right(tmp_path):
+    rows = [row(notes='"første linje\nandre linje"'), row(system_id="EVE-002", users="x")]
+    assert messages(make_region(tmp_path, rows)) == [f"{SYS}:4: users: «x» er ikke et heltall"]
+
+
+def test_blank_row_and_nbsp_are_tidied_on_every_file(tmp_path):
+    """No quotes anywhere: a non-breaking space and a `,,,` row give no problem (as with quotes)."""
+    blank = "," * (len(HEADER.split(",")) - 1)
+    rows = [row(hosting="saas\u00a0"), blank, row(system_id="EVE-002")]
+    region = store.load(make_region(tmp_path, rows))
+    assert region.problems == []
+    assert list(region.systems["line"]) == [2, 4]
