@@ -37,8 +37,10 @@ is running), removes such files: only that exact name pattern, only for that fil
 from __future__ import annotations
 
 import contextlib
+import csv
 import errno
 import hashlib
+import io
 import os
 import re
 import threading
@@ -537,14 +539,23 @@ class SaveResult:
 
 
 def rows_to_text(rows: list[Row], kind: str) -> str:
-    """Rows of strings → stored CSV text (canonical columns; no typing, so bad values stay visible)."""
+    """Rows of strings → stored CSV text (canonical columns; no typing, so bad values stay visible).
+
+    The csv module directly (what pandas' to_csv uses underneath, same quoting): a one-row
+    save of a large file should not build a DataFrame twice.
+    """
     columns = file_spec(kind).columns
-    frame = pd.DataFrame([{c: _cell(r.get(c)) for c in columns} for r in rows], columns=columns, dtype=object)
-    return frame.to_csv(index=False, lineterminator="\n")
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows([_cell(r.get(c)) for c in columns] for r in rows)
+    return buf.getvalue()
 
 
 def _cell(value: Any) -> str:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
+    if isinstance(value, str):
+        return value.strip()
+    if value is None or pd.isna(value):
         return ""
     return str(value).strip()
 
