@@ -53,7 +53,13 @@ def prepare(tender_path: str | os.PathLike, data_dir: str | os.PathLike | None =
     root = Path(region.data_dir) if region is not None else resolve_data_dir(data_dir)
     path = find_tender(tender_path, root)
     region = region or load(root)
-    tender = load_tender(path, known_numbers=set(region.numbers))
+    try:
+        tender = load_tender(path, known_numbers=set(region.numbers))
+    except ValidationError as exc:  # a participant "without folder" may be one of two folders with its number
+        folders = [p for p in region.problems if p.field == "(mappe)"]
+        if not folders:
+            raise
+        raise ValidationError(exc.message, [*exc.problems, *folders]) from None
     problems = _participant_problems(region, tender.participants)
     if problems:
         raise ValidationError("Dataene til deltakerne har feil; rett dem først (se digireform validate):", problems)

@@ -56,6 +56,7 @@ Schema (all keys; * = required)::
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -227,7 +228,7 @@ def _parse(path: Path, d: LineDict, c: _Checker, known: set[str] | None) -> Tend
     if language is not None and language not in LANGUAGES:
         c.add(d, "language", "language", f"«{language}» er ikke gyldig; bruk bokmal eller nynorsk")
     value = d.get("estimated_value_nok")
-    if value is not None and (isinstance(value, bool) or not isinstance(value, int | float) or value < 0):
+    if value is not None and not _amount(value, 0, float("inf")):
         c.add(d, "estimated_value_nok", "estimated_value_nok", f"«{value}» er ikke et beløp ≥ 0 (kr eks. mva, uten mellomrom)")
     cpv = d.get("cpv")
     if cpv is not None and not (isinstance(cpv, str) and CPV_RE.match(cpv)):
@@ -324,8 +325,12 @@ def _lots(raw: Any, d: LineDict, c: _Checker, scope: tuple[list[str], list[str],
     lots, ids = [], set()
     for item in raw:
         c.unknown_keys(item, ("id", "title", "description", "service_areas", "welfare_categories"), "lots.")
-        lot_id = str(item.get("id") or "").strip()
-        if not lot_id:
+        raw_id = item.get("id")
+        usable = isinstance(raw_id, str | int | None) and not isinstance(raw_id, bool)
+        lot_id = str(raw_id or "").strip() if usable else ""
+        if not usable:
+            c.add(item, "id", "lots.id", f"«{raw_id}» er ikke en ID (tekst eller tall)")
+        elif not lot_id:
             c.add(item, "id", "lots.id", "mangler (påkrevd felt)")
         elif lot_id in ids:
             c.add(item, "id", "lots.id", f"«{lot_id}» er brukt før")
@@ -353,7 +358,7 @@ def _contract(raw: Any, d: LineDict, c: _Checker) -> dict:
     c.remember(raw, "contract.")
     types = defaults()["contract_types"]
     c.unknown_keys(raw, tuple(out), "contract.")
-    if raw.get("type") not in types:
+    if not isinstance(raw.get("type"), str) or raw.get("type") not in types:
         c.add(raw, "type", "contract.type", f"«{raw.get('type')}» er ikke gyldig; gyldige: {', '.join(types)}")
     else:
         out["type"] = raw["type"]
@@ -380,6 +385,9 @@ def _criteria(raw: Any, d: LineDict, c: _Checker) -> list[AwardCriterion]:
     out, codes = [], set()
     for item in raw:
         c.unknown_keys(item, ("code", "label", "weight", "description", "reason"), "award_criteria.")
+        for key in ("code", "label", "description", "reason"):
+            if item.get(key) is not None and not isinstance(item.get(key), str):
+                c.add(item, key, f"award_criteria.{key}", "skal være tekst")
         code = str(item.get("code") or "").strip()
         spec = known.get(code)
         if spec is None and not item.get("label"):
@@ -390,7 +398,7 @@ def _criteria(raw: Any, d: LineDict, c: _Checker) -> list[AwardCriterion]:
             c.add(item, "code", "award_criteria.code", f"«{code}» står to ganger")
         codes.add(code)
         w = item.get("weight")
-        if isinstance(w, bool) or not isinstance(w, int | float) or w < 0 or w > 100:
+        if not _amount(w, 0, 100):
             c.add(item, "weight", "award_criteria.weight", f"«{w}» er ikke en vekt i prosent (0–100)")
             w = 0
         spec = spec or {}
@@ -401,6 +409,13 @@ def _criteria(raw: Any, d: LineDict, c: _Checker) -> list[AwardCriterion]:
     if out and abs(total - 100) > 1e-9:
         c.add(d, "award_criteria", "award_criteria", f"vektene summerer til {total:g} %, ikke 100 %")
     return out
+
+
+def _amount(value: Any, low: float, high: float) -> bool:
+    """A finite number in [low, high] (YAML's .nan and .inf are numbers too, but no amount)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    return math.isfinite(value) and low <= value <= high
 
 
 def not_a_date(value: Any) -> str:
@@ -457,7 +472,7 @@ def _requirement_selection(raw: Any, d: LineDict, c: _Checker) -> tuple[list[str
         c.add(raw, "weights", "requirements.weights", "skal være en tabell krav-ID → vekt")
         weights = {}
     for rid, w in weights.items():
-        if isinstance(w, bool) or not isinstance(w, int | float) or w <= 0:
+        if not _amount(w, 0, float("inf")) or w <= 0:
             c.add(weights, rid, "requirements.weights", f"vekten for {rid} («{w}») er ikke et positivt tall")
     c.unknown_keys(raw, ("include", "exclude", "weights"), "requirements.")
     return lists[0], lists[1], {str(k): float(v) for k, v in weights.items() if isinstance(v, int | float)}

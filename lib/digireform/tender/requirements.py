@@ -7,6 +7,7 @@ can find it. Categories come from data/requirement_categories.yaml.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -141,7 +142,7 @@ def parse_requirement(item: Any, label: str, problems: list[Problem], seen: dict
         add("kind", f"«{kind}» er ikke gyldig; bruk «skal» (absolutt krav) eller «bor» (vektet krav)")
     weight = _check_weight(item, kind, add)
     applies = _check_applies_to(item.get("applies_to"), add)
-    for key in ("text", "text_nn", "reference"):
+    for key in ("id", "text", "text_nn", "reference"):
         if item.get(key) is not None and not isinstance(item.get(key), str):
             add(key, "skal være tekst")
     if len(problems) > before:
@@ -166,7 +167,7 @@ def _check_weight(item: LineDict, kind: str, add) -> float | None:
     if kind == "skal":
         add("weight", "bare BØR-krav kan ha vekt; et SKAL-krav er absolutt og vektes ikke")
         return None
-    if isinstance(weight, bool) or not isinstance(weight, int | float) or weight <= 0:
+    if isinstance(weight, bool) or not isinstance(weight, int | float) or not math.isfinite(weight) or weight <= 0:
         add("weight", f"«{weight}» er ikke et positivt tall")
         return None
     return float(weight)

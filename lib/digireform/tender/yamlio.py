@@ -39,6 +39,11 @@ def _construct_map(loader: yaml.BaseLoader, node: yaml.MappingNode):
     loader.flatten_mapping(node)
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
+        try:
+            hash(key)
+        except TypeError:  # a list or mapping as key: a YAML error with its line, as PyYAML says
+            raise yaml.constructor.ConstructorError("while constructing a mapping", node.start_mark,
+                                                    "found unhashable key", key_node.start_mark) from None
         data[key] = loader.construct_object(value_node, deep=True)
         data.key_lines[str(key)] = key_node.start_mark.line + 1
 
