@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
@@ -66,45 +65,6 @@ def write_xlsx(path: Path, rows: list[list], extra_sheet: bool = False) -> Path:
 
 
 # --------------------------------------------------------------------------- values
-
-
-@pytest.mark.parametrize(("text", "expected"), [
-    ("1 250 000,50", Decimal("1250000.50")),
-    ("1\u00a0250\u00a0000,50", Decimal("1250000.50")),
-    ("1\u202f250", Decimal("1250")),
-    ("1.250.000,50", Decimal("1250000.50")),
-    ("1,250,000.50", Decimal("1250000.50")),
-    ("1250000.5", Decimal("1250000.5")),
-    ("kr 12 000,-", Decimal("12000")),
-    ("98 000 kr", Decimal("98000")),
-    ("4,5", Decimal("4.5")),
-    ("−3", Decimal("-3")),
-    ("12 34,5", Decimal("1234.5")),  # spaces are thousands separators wherever they are
-    ("1.25.0", None),
-    ("12,34,567", None),
-    ("mange", None),
-    ("", None),
-])
-def test_parse_number(text, expected):
-    assert imp.parse_number(text) == expected
-
-
-@pytest.mark.parametrize(("text", "expected"), [
-    ("31.12.2026", dt.date(2026, 12, 31)),
-    ("1.7.27", dt.date(2027, 7, 1)),
-    ("31/12/2026", dt.date(2026, 12, 31)),
-    ("2026-12-31", dt.date(2026, 12, 31)),
-    ("2026-12-31 00:00:00", dt.date(2026, 12, 31)),
-    ("desember 2026", None),
-    ("2026", None),
-])
-def test_parse_date(text, expected):
-    assert imp.parse_date(text) == expected
-
-
-def test_parse_date_rejects_impossible_day():
-    with pytest.raises(imp._BadDate):
-        imp.parse_date("31.02.2026")
 
 
 @pytest.mark.parametrize(("key", "value", "stored"), [
@@ -448,7 +408,7 @@ def test_cli_dry_run_prints_plan_and_writes_nothing(tmp_path, capsys):
     assert code == 0
     assert out[1:] == [
         "Legges til: ingen",
-        "Endres: EVE-003 (users: 40 → 45)",
+        "Endres: EVE-003 (Antall brukere: 40 → 45)",
         "Fjernes: EVE-001",
         "Uendret: 1",
     ]
@@ -462,7 +422,7 @@ def test_cli_import_reports_kept_rows_and_saves(tmp_path, capsys):
     src.write_text("System-ID;Antall brukere\nEVE-003;\n", encoding="utf-8")
     assert main(["import-inventory", str(src), "--municipality", "1853", "--data", str(data)]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert "Endret: EVE-003 (users: 40 → (tom))" in out
+    assert "Endret: EVE-003 (Antall brukere: 40 → (tom))" in out
     assert "Beholdes (står ikke i fila; bruk --replace for å fjerne dem): EVE-001, EVE-002" in out
     assert out[-1].startswith("Lagret ")
     assert stored_lines(data)[3] == ROW3.replace(",40,", ",,")
@@ -544,3 +504,122 @@ def test_template_round_trip(tmp_path):
         confidential="no", notes="Erstatter papirrutiner",
     )
     assert not imp.import_inventory(src, "1853", data).written  # and again: nothing changes
+
+
+# --------------------------------------------------------------------------- ambiguous input, totals, merges
+
+
+def test_ambiguous_cost_is_refused_and_nothing_written(tmp_path):
+    data = make_region(tmp_path)
+    before = systems_file(data).read_bytes()
+    src = tmp_path / "eksport.csv"
+    src.write_text("System-ID;Årlig kostnad\nEVE-001;kr 30.000,-\nEVE-002;12,500\n", encoding="utf-8")
+    with pytest.raises(ValidationError) as err:
+        imp.import_inventory(src, "1853", data)
+    assert [str(p) for p in err.value.problems] == [
+        f"{src}:2: Årlig kostnad (kr eks. mva) (annual_cost_nok): «kr 30.000,-» er tvetydig (tusenskille eller "
+        "desimaltegn?): skriv 30000 eller 30 000 hvis du mener tretti tusen, 30,0 hvis du mener tretti",
+        f"{src}:3: Årlig kostnad (kr eks. mva) (annual_cost_nok): «12,500» er tvetydig (tusenskille eller "
+        "desimaltegn?): skriv 12500 eller 12 500 hvis du mener tolv tusen fem hundre, 12,5 hvis du mener tolv komma fem",
+    ]
+    assert systems_file(data).read_bytes() == before
+
+
+def test_dry_run_shows_every_new_and_changed_value(tmp_path, capsys):
+    data = make_region(tmp_path)
+    src = tmp_path / "eksport.csv"
+    src.write_text("System-ID;Produkt;Tjenesteområde;Livsløp;Årlig kostnad;Avtale utløper;Unntatt offentlighet\n"
+                   "EVE-001;Acos CMS;Innbygger;I drift;30 000;31.12.26;nei\n"
+                   "EVE-009;Familia;Helse;I drift;1 250 000,50;;x\n", encoding="utf-8")
+    assert main(["import-inventory", str(src), "--municipality", "1853", "--data", str(data), "--dry-run"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[1:4] == [
+        "Legges til: EVE-009",
+        "  EVE-009: System / produkt: Familia; Tjenesteområde: Helse og velferd; Livsløp: I drift; "
+        "Årlig kostnad (kr eks. mva): 1 250 000,50 kr; Unntatt offentlighet: Ja",
+        "Endres: EVE-001 (Årlig kostnad (kr eks. mva): 55 000 kr → 30 000 kr; Unntatt offentlighet: (tom) → Nei)",
+    ]
+
+
+def test_totals_and_blank_rows_are_skipped_with_a_word(tmp_path, capsys):
+    data = make_region(tmp_path)
+    src = tmp_path / "eksport.csv"
+    src.write_text("System-ID;Produkt;Årlig kostnad\nEVE-001;Acos CMS;55 000\n;;\nEVE-002;Visma Enterprise;160 000\n"
+                   ";Sum:;215 000\nTotalt;;215 000\n;;\n", encoding="utf-8")
+    assert main(["import-inventory", str(src), "--municipality", "1853", "--data", str(data), "--dry-run"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[-3:] == [
+        "Hoppet over tomme rader: rad 3.",
+        "Hoppet over rad 5: summeringsrad («Sum:»), ikke et system.",
+        "Hoppet over rad 6: summeringsrad («Totalt»), ikke et system.",
+    ]
+
+
+def test_row_with_a_system_id_is_never_a_totals_row(tmp_path):
+    data = make_region(tmp_path)
+    src = tmp_path / "eksport.csv"
+    src.write_text("System-ID;Produkt;Funksjon\nEVE-001;Acos CMS;Sum\n", encoding="utf-8")
+    result = imp.import_inventory(src, "1853", data, dry_run=True)
+    assert result.plan.changed == {"EVE-001": [("function", "", "Sum")]} and result.notes == []
+
+
+def test_merged_cells_down_a_column_are_filled_down(tmp_path, capsys):
+    data = make_region(tmp_path)
+    path = write_xlsx(tmp_path / "a.xlsx", [["System-ID", "Leverandør"], ["EVE-001", "Visma"], ["EVE-002", None]])
+    wb = openpyxl.load_workbook(path)
+    wb.active.merge_cells("B2:B3")
+    wb.save(path)
+    result = imp.import_inventory(path, "1853", data, dry_run=True)
+    assert result.plan.changed == {"EVE-001": [("vendor", "", "Visma")], "EVE-002": [("vendor", "", "Visma")]}
+    assert result.notes == ["Sammenslåtte celler B2:B3 (Leverandør): «Visma» er brukt på rad 2–3."]
+    assert result.notes[0] in imp.format_summary(result)
+
+
+def test_merged_cells_across_columns_are_refused(tmp_path):
+    data = make_region(tmp_path)
+    before = systems_file(data).read_bytes()
+    path = write_xlsx(tmp_path / "a.xlsx", [["System-ID", "Leverandør", "Funksjon"], ["EVE-001", "Visma", None]])
+    wb = openpyxl.load_workbook(path)
+    wb.active.merge_cells("B2:C2")
+    wb.save(path)
+    with pytest.raises(ValidationError) as err:
+        imp.import_inventory(path, "1853", data)
+    assert [str(p) for p in err.value.problems] == [
+        f"{path}:2: celleområde B2:C2: sammenslåtte celler over flere kolonner kan ikke importeres uten å gjette; "
+        "del dem opp (Excel: Hjem → Slå sammen og midtstill → Del opp celler) og importer på nytt"]
+    assert systems_file(data).read_bytes() == before
+
+
+@pytest.mark.parametrize(("cell", "stored"), [("x", "yes"), ("X", "yes"), ("Ja", "yes"), ("yes", "yes"),
+                                              ("nei", "no"), ("No", "no")])
+def test_confidential_spellings_at_import(tmp_path, cell, stored):
+    data = make_region(tmp_path)
+    src = tmp_path / "eksport.csv"
+    src.write_text(f"System-ID;Unntatt offentlighet\nEVE-001;{cell}\n", encoding="utf-8")
+    result = imp.import_inventory(src, "1853", data, dry_run=True)
+    assert result.plan.changed == {"EVE-001": [("confidential", "", stored)]}
+
+
+def test_confidential_header_typo_is_an_unknown_column(tmp_path):
+    data = make_region(tmp_path)
+    src = tmp_path / "eksport.csv"
+    src.write_text("System-ID;confidental\nEVE-001;yes\n", encoding="utf-8")
+    with pytest.raises(ValidationError) as err:
+        imp.import_inventory(src, "1853", data)
+    assert str(err.value.problems[0]).startswith(f"{src}:1: «confidental» (kolonne 2): ukjent kolonneoverskrift; ")
+
+
+def test_quote_never_closed_is_refused_with_its_line(tmp_path):
+    data = make_region(tmp_path)
+    src = tmp_path / "eksport.csv"
+    src.write_text('System-ID;Merknad\nEVE-001;"åpen\nEVE-002;x\n', encoding="utf-8")
+    with pytest.raises(DigireformError, match=rf"^{src}:2: kan ikke leses som CSV: et anførselstegn"):
+        imp.import_inventory(src, "1853", data)
+
+
+def test_semicolon_export_with_commas_in_cells(tmp_path):
+    data = make_region(tmp_path)
+    src = tmp_path / "eksport.csv"
+    src.write_text("System-ID;Merknad\nEVE-001;fra a, b og c\nEVE-002;d, e\n", encoding="utf-8")
+    result = imp.import_inventory(src, "1853", data, dry_run=True)
+    assert result.plan.changed["EVE-001"] == [("notes", "", "fra a, b og c")]

@@ -3,9 +3,10 @@
 The project group keeps its inventory in whatever spreadsheet it already has; this module
 turns such a sheet into the stored ``systems.csv`` (DESIGN.md, "Data"). It accepts what
 Norwegian Excel produces: ``;`` or ``,`` (or tab) delimiters, UTF-8 (with or without BOM),
-UTF-16 or Windows-1252, ``1 250 000,50`` numbers, ``31.12.2026`` dates, headers in any case
-with stray spaces, blank rows, and code-list cells written as the code, its Norwegian label
-or an alias.
+UTF-16 or Windows-1252 (`textio`), ``1 250 000,50`` numbers and ``31.12.2026`` dates
+(`values`: an ambiguous ``30.000`` or ``12,500`` is refused, never guessed), headers in any
+case with stray spaces, blank rows, and code-list cells written as the code, its Norwegian
+label or an alias.
 
 Rules (documented here because users rely on them):
 
@@ -25,26 +26,33 @@ Rules (documented here because users rely on them):
   re-importing the same file leaves ``systems.csv`` byte-identical.
 * Line breaks inside text cells become spaces (stored files keep one record per line so
   that ``FILE:LINE`` stays true).
+* Rows that are not systems are skipped and named in the summary: empty rows between
+  systems, and totals rows (a cell «Sum», «Totalt», «Sum:» … and no System-ID; the words are
+  in schema.yaml, ``import.total_row_words``).
+* Merged cells (.xlsx): a merge down one column inside the data (a vendor written once for
+  two rows) is filled down — every row of the merge gets the value — and the summary says
+  where; a merge across columns, or one that includes the header row, is refused naming
+  its cells, because which column the value belongs to would be a guess.
+* The summary shows what will be stored: every new row with its values and every changed
+  value (old → new), with the Norwegian column names.
 """
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as dt
-import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from . import register, store
+from . import formatting, register, store, textio, values
 from .errors import DigireformError, Problem, ValidationError, display_path
-from .schema import Field, FileSpec, code_list, code_lookup, file_spec, normalise_token
+from .schema import Field, FileSpec, code_list, file_spec, normalise_token, package_yaml
 
 KIND = "systems"
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
@@ -57,100 +65,12 @@ KEPT_SHOWN = 10  # stored rows not in the import: how many the summary names
 # --------------------------------------------------------------------------- cell values
 
 
-_THOUSANDS_SPACES = ("\u00a0", "\u202f", "\u2009", "\u2007", " ", "'")
-_CURRENCY_PREFIX = re.compile(r"^(?:kr\.?|nok)\s*", re.IGNORECASE)
-_CURRENCY_SUFFIX = re.compile(r"\s*(?:,-|,–|kr\.?|nok)$", re.IGNORECASE)
-
-
-def parse_number(text: str) -> Decimal | None:
-    """A number as people type it in Norway or export it from Excel; None when it is not one.
-
-    ``1 250 000,50``, ``1.250.000,50``, ``1,250,000.50``, ``1250000.5``, ``kr 12 000,-``.
-    A single ``,`` or ``.`` is the decimal mark; repeated ones, or one before the other
-    mark, are thousands separators and must group by three digits.
-    """
-    t = str(text).strip().replace("\u2212", "-")
-    t = _CURRENCY_SUFFIX.sub("", _CURRENCY_PREFIX.sub("", t)).strip()
-    for sep in _THOUSANDS_SPACES:
-        t = t.replace(sep, "")
-    sign = ""
-    if t.startswith(("-", "+")):
-        sign, t = ("-" if t[0] == "-" else ""), t[1:]
-    if not t or not re.fullmatch(r"[\d.,]+", t) or not t[0].isdigit() or not t[-1].isdigit():
-        return None
-    if "," in t and "." in t:
-        dec = "," if t.rfind(",") > t.rfind(".") else "."
-        whole, frac = t.rsplit(dec, 1)
-        thousands = "." if dec == "," else ","
-    elif t.count(",") == 1 or t.count(".") == 1:
-        dec = "," if "," in t else "."
-        whole, frac = t.split(dec)
-        thousands = None
-    elif "," in t or "." in t:
-        thousands = "," if "," in t else "."
-        whole, frac = t, ""
-    else:
-        whole, frac, thousands = t, "", None
-    if thousands:
-        if not re.fullmatch(rf"\d{{1,3}}(?:{re.escape(thousands)}\d{{3}})+", whole):
-            return None
-        whole = whole.replace(thousands, "")
-    if not whole.isdigit() or (frac and not frac.isdigit()):
-        return None
-    try:
-        return Decimal(f"{sign}{whole}.{frac}" if frac else f"{sign}{whole}")
-    except InvalidOperation:  # pragma: no cover - guarded by the regexes above
-        return None
-
-
-_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
-_DMY_DATE = re.compile(r"(\d{1,2})[./-](\d{1,2})[./-](\d{4}|\d{2})")
-
-
-class _BadDate(ValueError):
-    """The text has a date's shape but is not a calendar date (31.02.2026)."""
-
-
-def parse_date(text: str) -> dt.date | None:
-    """``31.12.2026``, ``31.12.26`` (20yy), ``31/12/2026``, ``2026-12-31``; None if not a date.
-
-    Raises ``_BadDate`` when the shape is right but the day does not exist.
-    """
-    t = str(text).strip()
-    if m := _ISO_DATE.fullmatch(t):
-        y, mo, d = int(m[1]), int(m[2]), int(m[3])
-    elif m := _DMY_DATE.fullmatch(t):
-        d, mo, y = int(m[1]), int(m[2]), int(m[3])
-        if len(m[3]) == 2:
-            y += 2000
-    else:
-        return None
-    try:
-        return dt.date(y, mo, d)
-    except ValueError as exc:
-        raise _BadDate(t) from exc
-
-
-def _format_decimal(value: Decimal | float, ftype: str) -> str:
-    """The stored spelling of a number (same as store.format_table: int, or repr of float)."""
-    f = float(value)
-    return str(int(f)) if f.is_integer() else repr(f)
-
-
-def _excel_serial_date(value: float) -> dt.date | None:
-    """An Excel day number (a date cell that lost its format) → date, in a plausible range."""
-    if 1 <= value < 2958466:
-        from openpyxl.utils.datetime import from_excel
-
-        return from_excel(value).date()
-    return None
-
-
 def convert_cell(value: Any, f: Field) -> tuple[str, str | None]:
     """One imported cell → (stored string, problem message or None).
 
     `value` is whatever the reader produced: str from CSV; str, int, float, bool,
     datetime or None from Excel. On a problem the string is "" (and the caller reports).
+    Numbers, dates and codes go through `values`, the parser the forms use too.
     """
     if value is None:
         return "", None
@@ -160,12 +80,6 @@ def convert_cell(value: Any, f: Field) -> tuple[str, str | None]:
             return "", None
     converter = _CONVERTERS[f.type]
     return converter(value, f)
-
-
-def _quoted(value: Any) -> str:
-    if isinstance(value, dt.datetime | dt.date):
-        value = value.strftime("%d.%m.%Y")
-    return f"«{value}»"
 
 
 def _to_text(value: Any, f: Field) -> tuple[str, str | None]:
@@ -180,48 +94,26 @@ def _to_text(value: Any, f: Field) -> tuple[str, str | None]:
     return re.sub(r"\s*[\r\n]+\s*", " ", str(value)).strip(), None
 
 
-def _to_number(value: Any, f: Field) -> tuple[str, str | None]:
-    if isinstance(value, bool) or isinstance(value, dt.date | dt.datetime | dt.time):
-        return "", f"{_quoted(value)} er ikke et tall"
-    number: Decimal | float | None
-    number = value if isinstance(value, int | float) else parse_number(value)
-    if number is None:
-        return "", f"{_quoted(value)} er ikke et tall (skriv f.eks. 1 250 000,50)"
-    if f.type == "int" and float(number) != int(number):
-        return "", f"{_quoted(value)} er ikke et heltall"
-    return _format_decimal(number, f.type), None
-
-
-def _to_date(value: Any, f: Field) -> tuple[str, str | None]:
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat(), None
-    if isinstance(value, dt.date):
-        return value.isoformat(), None
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        day = _excel_serial_date(float(value))
-        if day is not None:
-            return day.isoformat(), None
-        return "", f"{_quoted(value)} er ikke en dato (skriv f.eks. 31.12.2026)"
+def _to_value(value: Any, f: Field) -> tuple[str, str | None]:
+    """int, number and date cells: `values.to_stored_text`, its refusal as the message."""
+    if isinstance(value, bool) or (f.type != "date" and isinstance(value, dt.date | dt.datetime | dt.time)):
+        return "", f"{values.quoted(value)} er ikke et tall"
+    if isinstance(value, dt.time):
+        return "", f"{values.quoted(value)} er ikke en dato (skriv f.eks. 31.12.2026)"
     try:
-        day = parse_date(str(value))
-    except _BadDate:
-        return "", f"{_quoted(value)} er ikke en gyldig kalenderdato"
-    if day is None:
-        return "", f"{_quoted(value)} er ikke en dato (skriv f.eks. 31.12.2026 eller 2026-12-31)"
-    return day.isoformat(), None
+        return values.to_stored_text(value, f.type), None
+    except values.Refused as exc:
+        return "", exc.message
 
 
 def _to_code(value: Any, f: Field) -> tuple[str, str | None]:
     assert f.codes is not None
-    codes = code_list(f.codes)
-    if isinstance(value, bool) and "yes" in codes:
+    if isinstance(value, bool) and "yes" in code_list(f.codes):
         return ("yes" if value else "no"), None
-    text = _to_text(value, f)[0]
-    code = code_lookup(f.codes).get(normalise_token(text))
-    if code is None:
-        labels = ", ".join(f"{lab} ({c})" for c, lab in codes.items())
-        return "", f"{_quoted(text)} er ikke en gyldig verdi; gyldige: {labels}"
-    return code, None
+    try:
+        return values.parse_code(_to_text(value, f)[0], f.codes), None
+    except values.Refused as exc:
+        return "", exc.message
 
 
 def _to_orgnr(value: Any, f: Field) -> tuple[str, str | None]:
@@ -239,9 +131,9 @@ def _to_id_list(value: Any, f: Field) -> tuple[str, str | None]:
 
 _CONVERTERS = {
     "text": _to_text,
-    "int": _to_number,
-    "number": _to_number,
-    "date": _to_date,
+    "int": _to_value,
+    "number": _to_value,
+    "date": _to_value,
     "code": _to_code,
     "orgnr": _to_orgnr,
     "id_list": _to_id_list,
@@ -258,51 +150,32 @@ class SheetRows:
     label: str
     rows: list[tuple[int, list[Any]]]
     excel: bool
-
-
-def decode_bytes(data: bytes) -> str:
-    """UTF-8 (BOM or not), UTF-16 with BOM, else Windows-1252: what Excel and Notepad save."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
-
-
-def sniff_delimiter(text: str) -> str:
-    """`;`, `,` or tab: whichever occurs most in the first non-blank line outside quotes."""
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    unquoted = re.sub(r'"[^"]*"', "", first)
-    counts = {d: unquoted.count(d) for d in (";", ",", "\t")}
-    best = max(counts, key=lambda d: counts[d])
-    return best if counts[best] else ","
+    merged: list[Any] = field(default_factory=list)  # openpyxl CellRange of merged cells (.xlsx)
 
 
 def read_csv_rows(path: Path) -> SheetRows:
     """A CSV/text export as rows of strings, numbered by the line each record starts on."""
-    text = decode_bytes(path.read_bytes())
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
-    rows: list[tuple[int, list[Any]]] = []
-    start = 1
-    try:
-        for record in reader:
-            rows.append((start, record))
-            start = reader.line_num + 1
-    except csv.Error as exc:
-        raise DigireformError(f"{display_path(path)}:{start}: kan ikke leses som CSV: {exc}") from exc
-    return SheetRows(display_path(path), rows, excel=False)
+    label = display_path(path)
+    text = textio.decode_import(path.read_bytes(), label)
+    recs = textio.read_records(text, label, textio.detect_delimiter(text, label))
+    if recs.problems:
+        p = recs.problems[0]
+        raise DigireformError(f"{label}:{p.line}: kan ikke leses som CSV: {p.message}.")
+    return SheetRows(label, list(zip(recs.lines, recs.records, strict=True)), excel=False)
 
 
 def read_xlsx_rows(path: Path) -> SheetRows:
-    """The first sheet of an .xlsx as rows of cell values (numbers, dates, text)."""
+    """The first sheet of an .xlsx as rows of cell values (numbers, dates, text), with its merges.
+
+    Read in full (not read-only) mode: only that mode knows the merged cells.
+    """
     import zipfile
 
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
+        wb = load_workbook(path, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
         raise DigireformError(
             f"{display_path(path)}: kan ikke leses som Excel-fil (.xlsx): {exc}. "
@@ -310,11 +183,11 @@ def read_xlsx_rows(path: Path) -> SheetRows:
         ) from exc
     try:
         ws = wb.worksheets[0]
-        ws.reset_dimensions()  # some exporters write a wrong <dimension>; read every row
         rows = [(i, list(r)) for i, r in enumerate(ws.iter_rows(min_row=1, values_only=True), start=1)]
+        merged = list(ws.merged_cells.ranges)
     finally:
         wb.close()
-    return SheetRows(f"{display_path(path)}", rows, excel=True)
+    return SheetRows(f"{display_path(path)}", rows, excel=True, merged=merged)
 
 
 def read_rows(path: str | Path) -> SheetRows:
@@ -442,6 +315,7 @@ class ImportedTable:
     rows: pd.DataFrame  # columns: `columns` + "line"
     problems: list[Problem] = field(default_factory=list)
     bad_cells: set[tuple[int, str]] = field(default_factory=set)  # (row, key) that failed conversion
+    notes: list[str] = field(default_factory=list)  # skipped rows, filled-down merges: said in the summary
 
 
 def read_inventory(path: str | Path, kind: str = KIND) -> ImportedTable:
@@ -450,10 +324,18 @@ def read_inventory(path: str | Path, kind: str = KIND) -> ImportedTable:
     sheet = read_rows(path)
     header_pos = find_header_row(sheet, spec)
     mapping = map_columns(sheet, header_pos, spec)
+    notes = fill_merged_cells(sheet, header_pos, mapping)
     columns = [f.key for f in mapping.values()]
+    key_col = next((i for i, f in mapping.items() if f.key == spec.key), None)
     records, problems, bad = [], [], set()
+    blank_rows: list[int] = []
+    totals: list[tuple[int, str]] = []
     for row_no, cells in sheet.rows[header_pos + 1:]:
         if _is_blank(cells):
+            blank_rows.append(row_no)
+            continue
+        if (word := _total_word(cells, key_col)) is not None:
+            totals.append((row_no, word))
             continue
         rec: dict[str, Any] = {"line": row_no}
         for i, f in mapping.items():
@@ -467,7 +349,68 @@ def read_inventory(path: str | Path, kind: str = KIND) -> ImportedTable:
     if frame.empty:
         raise DigireformError(f"{sheet.label}: fila har ingen systemer (bare overskrifter eller tomme rader).")
     frame["line"] = frame["line"].astype("int64")
-    return ImportedTable(sheet.label, sheet.rows[header_pos][0], columns, frame, problems, bad)
+    last = int(frame["line"].max())
+    notes += _skipped_notes([r for r in blank_rows if r < last], totals)
+    return ImportedTable(sheet.label, sheet.rows[header_pos][0], columns, frame, problems, bad, notes)
+
+
+@cache
+def total_row_words() -> frozenset[str]:
+    """Words that mark a totals row («Sum», «Totalt» …), normalised (schema.yaml, import)."""
+    return frozenset(normalise_token(w).rstrip(":").strip() for w in package_yaml("schema.yaml")["import"]["total_row_words"])
+
+
+def _total_word(cells: list[Any], key_col: int | None) -> str | None:
+    """The totals word of a row that has one and no System-ID of its own, else None."""
+    words = total_row_words()
+    key = cells[key_col] if key_col is not None and key_col < len(cells) else None
+    key_text = normalise_token(str(key)).rstrip(":").strip() if key is not None else ""
+    if key_text and key_text not in words:
+        return None
+    for c in cells:
+        if isinstance(c, str) and normalise_token(c).rstrip(":").strip() in words:
+            return c.strip()
+    return None
+
+
+def _skipped_notes(blank_rows: list[int], totals: list[tuple[int, str]]) -> list[str]:
+    notes = []
+    if blank_rows:
+        notes.append(f"Hoppet over tomme rader: rad {', '.join(map(str, blank_rows))}.")
+    for row_no, word in totals:
+        notes.append(f"Hoppet over rad {row_no}: summeringsrad («{word}»), ikke et system.")
+    return notes
+
+
+def fill_merged_cells(sheet: SheetRows, header_pos: int, mapping: dict[int, Field]) -> list[str]:
+    """Fill merges down one column inside the data; refuse other merges (ValidationError).
+
+    Returns a note per filled merge («Leverandør (C3:C4): «Visma» brukt på rad 3–4»).
+    """
+    header_row = sheet.rows[header_pos][0]
+    by_row = {row_no: cells for row_no, cells in sheet.rows}
+    notes, problems = [], []
+    for rng in sorted(sheet.merged, key=lambda r: (r.min_row, r.min_col)):
+        if rng.max_row < header_row:
+            continue  # a title above the header
+        if rng.min_col != rng.max_col or rng.min_row <= header_row:
+            where = "overskriftsraden" if rng.min_row <= header_row else "flere kolonner"
+            problems.append(Problem(sheet.label, rng.min_row, f"celleområde {rng.coord}",
+                                    f"sammenslåtte celler over {where} kan ikke importeres uten å gjette; del dem opp "
+                                    "(Excel: Hjem → Slå sammen og midtstill → Del opp celler) og importer på nytt"))
+            continue
+        col = rng.min_col - 1
+        value = by_row[rng.min_row][col] if col < len(by_row[rng.min_row]) else None
+        for r in range(rng.min_row + 1, rng.max_row + 1):
+            cells = by_row.get(r)
+            if cells is not None and col < len(cells):
+                cells[col] = value
+        if value is not None and col in mapping:
+            notes.append(f"Sammenslåtte celler {rng.coord} ({mapping[col].header}): {values.quoted(value)} er brukt "
+                         f"på rad {rng.min_row}–{rng.max_row}.")
+    if problems:
+        raise ValidationError(f"Importerte ikke {sheet.label}: fila har sammenslåtte celler.", problems)
+    return notes
 
 
 # --------------------------------------------------------------------------- merge
@@ -485,6 +428,7 @@ class ImportPlan:
     kept: list[str]  # stored, not in the import, kept (no --replace)
     unchanged: list[str]
     rows: pd.DataFrame  # typed rows to write, in final order
+    new_values: dict[str, dict[str, str]] = field(default_factory=dict)  # added id → its non-empty stored cells
 
     @property
     def has_changes(self) -> bool:
@@ -514,9 +458,11 @@ def _stored_rows(path: Path, spec: FileSpec, replace: bool) -> pd.DataFrame:
 
 
 def _canonical(value: str, f: Field) -> str:
-    """A stored cell in the importer's spelling, so unchanged values compare equal."""
-    text, message = convert_cell(value, f)
-    return value if message else text
+    """A stored cell in its canonical stored spelling («55000.00» → «55000»), so unchanged values
+    compare equal. Stored cells follow the stored-file rules (`.` decimals), not the import's."""
+    if f.type in ("int", "number") and re.fullmatch(values.STORED_NUMBER_RE, value):
+        return values.stored_number(Decimal(value))
+    return value
 
 
 def plan_import(data_dir: Path, number: str, table: ImportedTable, replace: bool = False) -> ImportPlan:
@@ -534,6 +480,7 @@ def plan_import(data_dir: Path, number: str, table: ImportedTable, replace: bool
     stored_by_id = {r[key]: r for r in stored.to_dict("records") if r[key]}
 
     merged_import, added, changed, unchanged = [], [], {}, []
+    new_values: dict[str, dict[str, str]] = {}
     seen: set[str] = set()
     for rec in table.rows.to_dict("records"):
         sid = rec[key]
@@ -546,6 +493,7 @@ def plan_import(data_dir: Path, number: str, table: ImportedTable, replace: bool
         seen.add(sid)
         if old is None:
             added.append(sid)
+            new_values[sid] = {k: new[k] for k in spec.columns if new[k]}
             continue
         diffs = [(k, old[k], new[k]) for k in spec.columns if k in table.columns and old[k] != new[k]]
         if diffs:
@@ -572,7 +520,7 @@ def plan_import(data_dir: Path, number: str, table: ImportedTable, replace: bool
 
     order = [sid for sid in stored[key] if sid in imported_ids or not replace] + added
     rows = typed.set_index(key, drop=False).loc[order].reset_index(drop=True)
-    return ImportPlan(number, path, added, changed, removed, [r[key] for r in kept_rows], unchanged, rows)
+    return ImportPlan(number, path, added, changed, removed, [r[key] for r in kept_rows], unchanged, rows, new_values)
 
 
 def _import_problems(problems: list[Problem], table: ImportedTable, spec: FileSpec,
@@ -614,6 +562,7 @@ class ImportResult:
     source: str
     written: bool
     dry_run: bool
+    notes: list[str] = field(default_factory=list)  # rows skipped, merged cells filled down
 
 
 def resolve_municipality(text: str) -> str:
@@ -635,7 +584,7 @@ def import_inventory(path: str | Path, municipality: str, data_dir: Any = None,
     target = store.folder_for(root, number) / file_spec(KIND).filename  # clear error before reading
     table = read_inventory(path)
     if dry_run:
-        return ImportResult(plan_import(root, number, table, replace=replace), table.label, False, True)
+        return ImportResult(plan_import(root, number, table, replace=replace), table.label, False, True, table.notes)
     from .sync import fingerprint, locked
 
     with locked(target):  # serialise with notebook editors saving the same file (sync.save_rows)
@@ -643,15 +592,45 @@ def import_inventory(path: str | Path, municipality: str, data_dir: Any = None,
         plan = plan_import(root, number, table, replace=replace)
         if plan.has_changes:
             store.save_table(root, number, KIND, plan.rows, expected_fingerprint=seen)
-    return ImportResult(plan, table.label, plan.has_changes, False)
+    return ImportResult(plan, table.label, plan.has_changes, False, table.notes)
 
 
-def _show(value: str) -> str:
-    return value if value != "" else EMPTY
+def show_value(value: str, f: Field) -> str:
+    """A stored cell as a person reads it: «45 000 kr», «31.12.2026», «Skytjeneste», «(tom)»."""
+    if value == "":
+        return EMPTY
+    try:
+        if f.type == "number":
+            x = float(value)
+            text = formatting.number(x, 0 if x.is_integer() else 2)
+            return f"{text} kr" if f.key.endswith("_nok") else text
+        if f.type == "int":
+            return formatting.number(int(value))
+        if f.type == "date":
+            return formatting.date_no(value)
+    except ValueError:  # a stored value that is not valid: shown as it is
+        return value
+    if f.type == "code" and f.codes:
+        return code_list(f.codes).get(value, value)
+    return value
+
+
+def _changes_text(diffs: list[tuple[str, str, str]]) -> str:
+    spec = file_spec(KIND)
+    return "; ".join(f"{spec.by_key[k].header}: {show_value(old, spec.by_key[k])} → {show_value(new, spec.by_key[k])}"
+                     for k, old, new in diffs)
+
+
+def _new_row_text(cells: dict[str, str]) -> str:
+    spec = file_spec(KIND)
+    return "; ".join(f"{spec.by_key[k].header}: {show_value(v, spec.by_key[k])}" for k, v in cells.items()
+                     if k != spec.key)
 
 
 def format_summary(result: ImportResult) -> str:
-    """Norwegian summary: «Legges til: …», «Endres: EVE-003 (users: 40 → 45)», «Fjernes: …»."""
+    """Norwegian summary of what is (or would be) stored: every new row with its values, every
+    changed value («Endres: EVE-003 (Antall brukere: 40 → 45)»), removed and kept rows, and
+    the rows and merged cells the reading skipped or filled."""
     plan = result.plan
     target = display_path(plan.path)
     lines = []
@@ -661,10 +640,12 @@ def format_summary(result: ImportResult) -> str:
     else:
         verbs = ("Lagt til", "Endret", "Fjernet")
     lines.append(f"{verbs[0]}: " + (", ".join(plan.added) if plan.added else "ingen"))
+    for sid in plan.added:
+        if plan.new_values.get(sid):
+            lines.append(f"  {sid}: {_new_row_text(plan.new_values[sid])}")
     if plan.changed:
         for sid, diffs in plan.changed.items():
-            parts = "; ".join(f"{k}: {_show(old)} → {_show(new)}" for k, old, new in diffs)
-            lines.append(f"{verbs[1]}: {sid} ({parts})")
+            lines.append(f"{verbs[1]}: {sid} ({_changes_text(diffs)})")
     else:
         lines.append(f"{verbs[1]}: ingen")
     lines.append(f"{verbs[2]}: " + (", ".join(plan.removed) if plan.removed else "ingen"))
@@ -673,6 +654,7 @@ def format_summary(result: ImportResult) -> str:
                                                      if len(plan.kept) > KEPT_SHOWN else "")
         lines.append(f"Beholdes (står ikke i fila; bruk --replace for å fjerne dem): {shown}")
     lines.append(f"Uendret: {len(plan.unchanged)}")
+    lines += result.notes
     if not result.dry_run:
         lines.append(f"Lagret {target}." if result.written else f"Ingen endringer; {target} er ikke endret.")
     return "\n".join(lines)
