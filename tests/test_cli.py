@@ -83,15 +83,109 @@ def test_report_refuses_invalid_data(example_copy):
     assert "number: kommunenummer 1807 finnes ikke i kommuneregisteret" in r.stderr
 
 
-def test_unexpected_errors_have_no_traceback(example_copy):
-    (example_copy / "municipalities" / "1853-evenes" / "systems.csv").unlink()
-    (example_copy / "municipalities" / "1853-evenes" / "systems.csv").mkdir()  # a folder where a file should be
-    r = run("validate", "--data", str(example_copy))
-    assert r.returncode in (1, 2)
-    assert "Traceback" not in r.stderr
-
-
 def test_bad_arguments_exit_2_with_usage():
     r = run("report", "--json", "--as-of", "31.12.2026")
     assert r.returncode == 2
     assert "er ikke en dato" in r.stderr
+
+
+# --------------------------------------------------------------------------- bad data: exit 1 with a FILE message
+
+
+def test_unreadable_systems_file_is_a_message(example_copy):
+    path = example_copy / "municipalities" / "1853-evenes" / "systems.csv"
+    path.unlink()
+    path.mkdir()  # a folder where a file should be
+    for command in (["validate"], ["report", "--json"]):
+        r = run(*command, "--data", str(example_copy), cwd=example_copy)
+        assert r.returncode == 1, r.stderr
+        assert "municipalities/1853-evenes/systems.csv: (fil):" in r.stdout + r.stderr
+        assert "Traceback" not in r.stderr and "Uventet feil" not in r.stderr
+
+
+def test_same_municipality_number_in_two_folders(example_copy):
+    munis = example_copy / "municipalities"
+    shutil.copytree(munis / "1853-evenes", munis / "1853-evenes-kopi")
+    before = snapshot(example_copy)
+    for command in (["validate"], ["report", "--json"]):
+        r = run(*command, "--data", str(example_copy), cwd=example_copy)
+        assert r.returncode == 1, r.stderr
+        out = r.stdout + r.stderr
+        assert "municipalities/1853-evenes-kopi: (mappe): kommunenummer 1853 har flere mapper" in out
+        assert "Traceback" not in r.stderr and "Uventet feil" not in r.stderr
+    assert snapshot(example_copy) == before
+
+
+@pytest.mark.xfail(strict=False, reason="survey.py: a row with too many fields is still a generic CSV error without its line")
+def test_survey_row_with_one_field_too_many(example_copy):
+    path = example_copy / "municipalities" / "1853-evenes" / "survey.csv"
+    lines = path.read_text("utf-8").splitlines()
+    lines[2] += ",ekstra"  # line 3
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    for command in (["validate"], ["report", "--json"]):
+        r = run(*command, "--data", str(example_copy), cwd=example_copy)
+        assert r.returncode == 1, r.stderr
+        assert "municipalities/1853-evenes/survey.csv:3: " in r.stdout + r.stderr
+        assert "Traceback" not in r.stderr and "Uventet feil" not in r.stderr
+
+
+def test_twenty_digit_user_count(example_copy):
+    path = example_copy / "municipalities" / "1853-evenes" / "systems.csv"
+    lines = path.read_text("utf-8").splitlines()
+    cells = lines[2].split(",")
+    cells[8] = "12345678901234567890"  # users, line 3
+    lines[2] = ",".join(cells)
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    for command in (["validate"], ["report", "--json"]):
+        r = run(*command, "--data", str(example_copy), cwd=example_copy)
+        assert r.returncode == 1, r.stderr
+        assert "municipalities/1853-evenes/systems.csv:3: users: «12345678901234567890»" in r.stdout + r.stderr
+        assert "Traceback" not in r.stderr and "Uventet feil" not in r.stderr
+
+
+def test_deeply_nested_json_to_import_population(example_copy):
+    deep = example_copy / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000, "utf-8")
+    before = snapshot(example_copy)
+    r = run("import-population", "deep.json", "--data", str(example_copy), cwd=example_copy)
+    assert r.returncode == 1, r.stderr
+    assert r.stderr.startswith("deep.json")
+    assert "Traceback" not in r.stderr and "Uventet feil" not in r.stderr
+    assert snapshot(example_copy) == before
+
+
+def test_tender_date_that_is_no_calendar_day(example_copy):
+    shutil.copytree(repository_root() / "procurement", example_copy / "procurement")
+    path = example_copy / "procurement" / "tenders" / "velferdsteknologi-2027.yaml"
+    text = path.read_text("utf-8")
+    old = next(line for line in text.splitlines() if line.strip().startswith("publication:"))
+    path.write_text(text.replace(old, "  publication: 2027-02-30"), "utf-8")
+    line = text.splitlines().index(old) + 1
+    r = run("tender", "build", "velferdsteknologi-2027", "--data", str(example_copy), "--out", "ut", cwd=example_copy)
+    assert r.returncode == 1, r.stderr
+    assert (f"procurement/tenders/velferdsteknologi-2027.yaml:{line}: timeline.publication: ugyldig dato «2027-02-30»"
+            in r.stderr)
+    assert not (example_copy / "ut").exists()
+
+
+def test_tender_out_pointing_at_a_file(example_copy):
+    shutil.copytree(repository_root() / "procurement", example_copy / "procurement")
+    (example_copy / "ut.docx").write_bytes(b"mitt dokument")
+    before = snapshot(example_copy)
+    r = run("tender", "build", "velferdsteknologi-2027", "--data", str(example_copy), "--out", "ut.docx", cwd=example_copy)
+    assert r.returncode == 1, r.stderr
+    assert "--out: ut.docx er en fil, ikke en mappe" in r.stderr
+    assert snapshot(example_copy) == before
+
+
+def test_operating_system_errors_name_the_file(monkeypatch, capsys):
+    from digireform import cli
+
+    def fail(args):
+        raise PermissionError(13, "Ingen tilgang", "/data/municipalities/1853-evenes/systems.csv")
+
+    monkeypatch.setattr(cli, "_handler", lambda command: fail)
+    monkeypatch.delenv("DIGIREFORM_DEBUG", raising=False)
+    assert cli.main(["validate"]) == 1
+    assert capsys.readouterr().err == ("/data/municipalities/1853-evenes/systems.csv: (fil): kan ikke leses eller "
+                                       "skrives: Ingen tilgang\n")

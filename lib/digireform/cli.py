@@ -163,11 +163,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # a file the command was given or writes: name it (disk full, no access, …)
+        if os.environ.get("DIGIREFORM_DEBUG"):
+            raise
+        print(_os_error_message(exc), file=sys.stderr)
+        return 1
     except Exception as exc:  # never show a traceback to a user
         if os.environ.get("DIGIREFORM_DEBUG"):
             raise
         print(f"Uventet feil ({type(exc).__name__}): {exc}\nSett DIGIREFORM_DEBUG=1 for detaljer.", file=sys.stderr)
         return 2
+
+
+def _os_error_message(exc: OSError) -> str:
+    """«FILE: (fil): reason» for an operating-system error; the reason as the system gives it."""
+    from .errors import display_path
+
+    reason = exc.strerror or str(exc)
+    if exc.filename is None:
+        return f"Fil- eller systemfeil: {reason}"
+    return f"{display_path(exc.filename)}: (fil): kan ikke leses eller skrives: {reason}"
 
 
 if __name__ == "__main__":  # pragma: no cover
