@@ -1,58 +1,24 @@
-"""A real Voilà server (as `digireform dashboards` starts it) and a real Chromium.
+"""The dashboard server (started as `digireform dashboards` starts it) and a real Chromium.
 
-The server runs against a temporary COPY of the example region with a planted
-confidential cost and a planted contact name, so the tests can prove neither reaches a
+The server runs against a temporary COPY of the example region with a confidential row
+and a contact person planted (see `planted`), so the tests can prove neither reaches a
 page. Chromium is Debian's (/usr/bin/chromium) or Playwright's own; without either the
 tests are skipped with the reason (CI installs Chromium, so CI never skips).
 """
 from __future__ import annotations
 
-import csv
-import io
 import json
-import shutil
-import socket
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
+from .planted import REPO, Serving, copy_region, plant_valid_secret
+
 SCREENSHOTS = REPO / "screenshots"
-SECRET_COST = "987654321"
-SECRET_CONTACT = "Hemmelig Kontaktperson Xyzzy"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def plant_secrets(data: Path) -> None:
-    """Mark Evenes's first system confidential with a recognisable cost; add a contact person."""
-    path = next((data / "municipalities").glob("1853-*")) / "systems.csv"
-    rows = list(csv.DictReader(io.StringIO(path.read_text("utf-8"))))
-    rows[0]["confidential"] = "yes"
-    rows[0]["annual_cost_nok"] = SECRET_COST
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    path.write_text(buf.getvalue(), "utf-8")
-    profile = path.with_name("kommune.yaml")
-    text = profile.read_text("utf-8").replace(
-        "contacts:", f'contacts:\n  - {{role: Personvernombud, name: "{SECRET_CONTACT}", email: "x@example.no"}}', 1)
-    profile.write_text(text, "utf-8")
-
-
-def copy_region(target: Path) -> Path:
-    for folder in ("municipalities", "procurement"):
-        shutil.copytree(REPO / folder, target / folder, ignore=shutil.ignore_patterns("out"))
-    return target
 
 
 def chromium_path() -> str | None:
@@ -72,7 +38,7 @@ def chromium_path() -> str | None:
 @pytest.fixture(scope="session")
 def region_copy(tmp_path_factory) -> Path:
     data = copy_region(tmp_path_factory.mktemp("region"))
-    plant_secrets(data)
+    plant_valid_secret(data)
     return data
 
 
@@ -86,18 +52,12 @@ def report(region_copy) -> dict:
 
 @pytest.fixture(scope="session")
 def server(region_copy, tmp_path_factory):
-    from digireform.dashboard import serve
-
-    port = _free_port()
-    log = tmp_path_factory.mktemp("voila") / "voila.log"
-    proc, site = serve.start(port, data=region_copy, log_file=log)
+    log = tmp_path_factory.mktemp("server") / "server.log"
     try:
-        serve.wait_ready(port, proc, timeout=120, log_file=log, pools=5)
-    except Exception:
-        serve.stop(proc, site)
-        pytest.fail(f"Voilà startet ikke:\n{log.read_text()[-3000:]}")
-    yield {"url": f"http://127.0.0.1:{port}", "port": port, "log": log, "site": site}
-    serve.stop(proc, site)
+        with Serving(region_copy, log) as s:
+            yield s
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
 
 
 @pytest.fixture(scope="session")
@@ -114,15 +74,21 @@ def browser():
         b.close()
 
 
+def watch(pg, port: int) -> None:
+    """Record on the page every request leaving 127.0.0.1, console errors/warnings and page errors."""
+    pg.external_requests = []
+    pg.problems = []
+    local = (f"http://127.0.0.1:{port}", "data:", "blob:", "about:")
+    pg.on("request", lambda r: None if r.url.startswith(local) else pg.external_requests.append(r.url))
+    pg.on("console", lambda m: pg.problems.append(f"{m.type}: {m.text}") if m.type in ("error", "warning") else None)
+    pg.on("pageerror", lambda e: pg.problems.append(f"pageerror: {e}"))
+
+
 @pytest.fixture
 def page(browser, server):
-    """A fresh 1366×768 page that records every request leaving 127.0.0.1."""
+    """A fresh 1366×768 page that records external requests and console problems (CSP violations)."""
     context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="nb-NO")
     pg = context.new_page()
-    pg.external_requests = []
-    local = (f"http://127.0.0.1:{server['port']}", f"ws://127.0.0.1:{server['port']}", "data:", "blob:", "about:")
-    pg.on("request", lambda r: None if r.url.startswith(local) else pg.external_requests.append(r.url))
+    watch(pg, server.port)
     yield pg
     context.close()
-
-

@@ -1,17 +1,13 @@
-"""What every dashboard shares: the header, the municipality selector, the error box.
+"""What every dashboard shares: formatting, the header, key-figure cards, tables, views.
 
-A page arrives here as plain JSON-able data (built once by `pages`), so the kernel that
-shows it imports only IPython and ipywidgets: no pandas, no plotly. The page is shown
-in two parts so the key figures appear before any JavaScript chart library runs:
-
-* static HTML (header, key figures, tables) for every selection at once, with all but
-  «Alle partnere» hidden by CSS; changing the selector swaps one CSS rule (a tiny HTML
-  widget holding a ``<style>``), so the figures change without re-rendering anything;
-* charts (plotly JSON, rendered by the plotly JupyterLab extension served by Voilà) in
-  Output widgets, re-drawn from precomputed variants when the selector changes.
+A page arrives here as plain JSON-able data (built once by `pages`). It is turned into
+plain HTML, either as a whole document served by `serve` (see `render`) or, in a
+notebook, by `show`: no ipywidgets and no widget models, so nothing on a page depends on
+a live kernel. A block that differs per municipality holds one ``.dr-view`` per
+selection; only the active one (``dr-active``, «Alle partnere» to begin with) is shown.
 
 Viewers never see a traceback: `show` catches everything, logs the details to the
-server's stderr and shows a Norwegian message instead.
+process's stderr and shows a Norwegian message instead.
 """
 from __future__ import annotations
 
@@ -117,8 +113,8 @@ def header_html(page: dict[str, Any]) -> str:
         f'<span class="dr-badge" title="{esc(t["example_text"])}">{esc(t["example_badge"])}</span>'
         if page.get("example_data") else ""
     )
-    dates = (f'<span class="dr-date" data-date="{esc(page.get("data_date"))}">{esc(t["data_date_label"])} '
-             f'{esc(fmt_date(page.get("data_date")))}</span>'
+    dates = (f'<span class="dr-date" data-version="{esc(version_id(page.get("data_version")))}">'
+             f'{esc(version_text(page.get("data_version")))}</span>'
              f'<span class="dr-date-sep"> · {esc(t["computed_label"])} {esc(fmt_date(page.get("as_of")))}</span>')
     notes = []
     if page.get("example_data"):
@@ -134,20 +130,56 @@ def header_html(page: dict[str, Any]) -> str:
     )
 
 
-def view_css(selected: str, initial: bool = False) -> str:
-    """CSS that shows only the views of `selected` (the static default uses no !important)."""
-    imp = "" if initial else " !important"
-    sel = esc(selected)
-    return (f'<style>.dr-view{{display:none{imp}}}'
-            f'.dr-view[data-view="{sel}"]{{display:block{imp}}}</style>')
+def version_id(version: dict[str, Any] | None) -> str:
+    """A short identity of the data version (for tests and the benchmark): hash, or file time."""
+    if not version:
+        return ""
+    if version.get("kind") == "git":
+        return version["hash"] + ("+" if version.get("dirty") else "")
+    return str(version.get("time", ""))
 
 
-def html_block(block: dict[str, Any]) -> str:
-    """One HTML block with a variant per selection (or one shared variant under "*")."""
+def version_text(version: dict[str, Any] | None) -> str:
+    """«Data: versjon 1a2b3c4 fra 01.12.2026» (git), or «Data: filer endret 01.12.2026 kl. 09:41»."""
+    if not version:
+        return "Data: ukjent versjon"
+    if version.get("kind") == "git":
+        dirty = " (endret etter siste commit)" if version.get("dirty") else ""
+        return f"Data: versjon {version['hash']} fra {fmt_date(version.get('date'))}{dirty}"
+    stamp = str(version.get("time", ""))
+    clock = f" kl. {stamp[11:16]}" if len(stamp) >= 16 else ""
+    return f"Data: filer endret {fmt_date(stamp[:10])}{clock}"
+
+
+def view(selection: str, body: str, active: bool) -> str:
+    """One precomputed view of a block; `dr-active` marks the one shown."""
+    cls = "dr-view dr-active" if active else "dr-view"
+    return f'<div class="{cls}" data-view="{esc(selection)}">{body}</div>'
+
+
+def html_block(block: dict[str, Any], shown: str | None = None) -> str:
+    """One HTML block: every selection's variant (`shown` = None: active = «alle»), or only `shown`."""
     variants = block["variants"]
     if set(variants) == {"*"}:
         return variants["*"]
-    return "".join(f'<div class="dr-view" data-view="{esc(k)}">{v}</div>' for k, v in variants.items())
+    if shown is not None:
+        return variants.get(shown, "")
+    return "".join(view(k, v, k == ALL) for k, v in variants.items())
+
+
+def figure_variant(block: dict[str, Any], selection: str) -> dict[str, Any] | None:
+    """The plotly figure of `selection` (or the shared one); None when there is nothing to draw."""
+    variants = block["variants"]
+    return variants.get(selection, variants.get("*"))
+
+
+def empty_figure(block: dict[str, Any]) -> str:
+    return notice(block.get("empty", "Ingen data for dette utvalget."))
+
+
+def footer_html(page: dict[str, Any]) -> str:
+    credits = "".join(f"<li>{esc(c)}</li>" for c in page.get("credits", []))
+    return f'<footer class="dr-footer"><ul>{credits}</ul></footer>' if credits else ""
 
 
 def error_box(texts: dict[str, str] | None = None) -> str:
@@ -158,130 +190,52 @@ def error_box(texts: dict[str, str] | None = None) -> str:
             f'<p>{esc(t["error_text"])}</p></div>')
 
 
-# --------------------------------------------------------------------------- kernel side
+# --------------------------------------------------------------------------- notebooks
 
 
-def show(name: str) -> None:
-    """Show dashboard `name` in the notebook; on any failure a Norwegian message, details to the log."""
+def show(name: str, selection: str = ALL) -> None:
+    """Show dashboard `name` for `selection` («alle» or a municipality number) in a notebook.
+
+    The same header, key figures and tables as the served page (plain HTML), and the
+    charts as plotly's own output type (drawn by the plotly extension in JupyterLab and
+    Voilà). On any failure a Norwegian message; the details go to the log.
+    """
     from IPython.display import HTML, display
 
     try:
         from . import pages
 
-        render(pages.page_data(name))
-    except Exception:  # the viewer gets a message, the server log gets the traceback
+        for bundle in notebook_outputs(pages.page_data(name), selection):
+            display(bundle, raw=True)
+    except Exception:  # the viewer gets a message, the log gets the traceback
         _log_exception(name)
         display(HTML(error_box()))
 
 
+def notebook_outputs(page: dict[str, Any], selection: str = ALL) -> list[dict[str, Any]]:
+    """The page for one selection as display bundles (MIME type → data), in page order."""
+    out: list[dict[str, Any]] = []
+    pending = [header_html(page)]
+    for block in page.get("blocks") or []:
+        if block["kind"] == "html":
+            pending.append(html_block(block, shown=selection))
+            continue
+        pending.append(f'<h2 class="dr-figure-title">{esc(block.get("title", ""))}</h2>')
+        out.append({"text/html": "".join(pending)})
+        pending = []
+        fig = figure_variant(block, selection)
+        out.append({"text/html": empty_figure(block)} if fig is None
+                   else {PLOTLY_MIME: fig, "text/plain": block.get("title", "Figur")})
+        if block.get("note"):
+            pending.append(f'<p class="dr-note">{esc(block["note"])}</p>')
+    pending.append(footer_html(page))
+    out.append({"text/html": "".join(pending)})
+    return out
+
+
 def _log_exception(name: str) -> None:
-    """Write the traceback to the process's real stderr (the Voilà server log), not to the page."""
+    """Write the traceback to the process's real stderr (the server log), not to the page."""
     import traceback
 
     stream = sys.__stderr__ or sys.stderr
     print(f"[digireform.dashboard] feil i dashbordet {name}:\n{traceback.format_exc()}", file=stream, flush=True)
-
-
-def render(page: dict[str, Any]) -> None:
-    """Display a page built by `pages`: static HTML first, widgets for the selector and charts."""
-    from IPython.display import HTML, display
-
-    display(HTML(header_html(page)))
-    selections = page.get("selections") or []
-    blocks = page.get("blocks") or []
-    style = _selector(page, selections, blocks)
-    if style is not None:
-        display(style["box"])
-    pending: list[str] = [view_css(ALL, initial=True)]
-    for block in blocks:
-        if block["kind"] == "html":
-            pending.append(html_block(block))
-            continue
-        if pending:
-            display(HTML("".join(pending)))
-            pending = []
-        display(_figure_widget(block, style))
-    if pending:
-        display(HTML("".join(pending)))
-    display(HTML(footer_html(page)))
-
-
-def footer_html(page: dict[str, Any]) -> str:
-    credits = "".join(f"<li>{esc(c)}</li>" for c in page.get("credits", []))
-    return f'<footer class="dr-footer"><ul>{credits}</ul></footer>' if credits else ""
-
-
-def _selector(page: dict[str, Any], selections: list[list[str]], blocks: list[dict]) -> dict | None:
-    """The municipality dropdown and the CSS widget it drives; None for a page without choices."""
-    import ipywidgets as widgets
-
-    if len(selections) < 2:
-        return None
-    dropdown = widgets.Dropdown(
-        options=[(label, value) for value, label in selections], value=selections[0][0],
-        description=page["texts"]["selector_label"], style={"description_width": "initial"},
-        layout=widgets.Layout(width="320px"),
-    )
-    dropdown.add_class("dr-selector")
-    css = widgets.HTML(value="")
-    state: dict[str, Any] = {"dropdown": dropdown, "css": css, "outputs": []}
-
-    def on_change(change: dict) -> None:
-        try:
-            selected = change["new"]
-            css.value = view_css(selected)
-            for out, block in state["outputs"]:
-                _draw(out, block, selected)
-        except Exception:
-            _log_exception(page.get("name", "?"))
-
-    dropdown.observe(on_change, names="value")
-    state["box"] = widgets.HBox([dropdown, css], layout=widgets.Layout(align_items="center"))
-    state["box"].add_class("dr-selector-bar")
-    return state
-
-
-def _figure_widget(block: dict[str, Any], state: dict | None):
-    import ipywidgets as widgets
-
-    out = widgets.Output(layout=widgets.Layout(min_height=f"{block.get('height', 360)}px"))
-    title = widgets.HTML(value=f'<h2 class="dr-figure-title">{esc(block.get("title", ""))}</h2>')
-    children = [title, out]
-    if block.get("note"):
-        children.append(widgets.HTML(value=f'<p class="dr-note">{esc(block["note"])}</p>'))
-    box = widgets.VBox(children)
-    box.add_class("dr-figure")
-    _draw(out, block, ALL)
-    if state is not None:
-        state["outputs"].append((out, block))
-    return box
-
-
-def _draw(out, block: dict[str, Any], selected: str) -> None:
-    """Put the figure for `selected` into the Output widget by setting its `outputs` directly.
-
-    Capturing with ``with out: display(...)`` makes the executing client (nbclient inside
-    Voilà) track the widget and answer with comm messages after the cell is done, which
-    intermittently left Voilà waiting forever; one state update has no such round trip.
-    """
-    variants = block["variants"]
-    fig = variants.get(selected, variants.get("*"))
-    if fig is None:
-        text = block.get("empty", "Ingen data for dette utvalget.")
-        data = {"text/html": notice(text), "text/plain": text}
-    else:
-        data = {PLOTLY_MIME: with_local_assets(fig), "text/plain": block.get("title", "Figur")}
-    out.outputs = ({"output_type": "display_data", "data": data, "metadata": {}},)
-
-
-def with_local_assets(fig: dict[str, Any]) -> dict[str, Any]:
-    """Point plotly's map base layers at the server (plotly.js would fetch them from cdn.plot.ly).
-
-    The dashboards draw only the partners' own borders (GeoJSON), so the file served is an
-    empty world topology (templates/digireform/static/topojson/world_110m.json).
-    """
-    import os
-
-    base = os.environ.get("VOILA_BASE_URL", "/")
-    config = {**fig.get("config", {}), "topojsonURL": f"{base}voila/templates/digireform/static/topojson/"}
-    return {**fig, "config": config}

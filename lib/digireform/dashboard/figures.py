@@ -1,8 +1,9 @@
 """Plotly figures for the dashboards, built once (at server start) and stored as JSON.
 
 Output is kept light: no plotly template (the default one adds ~10 kB of styling to
-every figure), rounded map coordinates, no mode bar, and plotly.js comes from the
-plotly JupyterLab extension that Voilà serves itself (no CDN). Each function returns a
+every figure), rounded map coordinates, no mode bar. The server draws them with the
+plotly.js that ships in the plotly package (served locally, never a CDN); notebooks
+with the plotly extension. Each function returns a
 plain dict ``{data, layout, config}``, the payload of the plotly MIME type.
 """
 from __future__ import annotations
@@ -187,7 +188,8 @@ def heatmap(rows: list[str], columns: list[str], z: list[list[float | None]], te
     """Levels (0 = all paper … 3 = all digital) per row and column, labelled in the cells."""
     colorscale = [[0, "#b2182b"], [0.33, "#ef8a62"], [0.66, "#67a9cf"], [1, "#2166ac"]]
     trace = {
-        "type": "heatmap", "x": columns, "y": rows, "z": z, "text": text, "texttemplate": "%{text}", "textfont": {**FONT, "size": 12},
+        "type": "heatmap", "x": columns, "y": rows, "z": z, "text": text, "texttemplate": "%{text}",
+        "textfont": {"family": FONT["family"], "size": 12},  # no colour: plotly picks a contrasting one per cell
         "zmin": 0, "zmax": 3, "colorscale": colorscale, "xgap": 2, "ygap": 2,
         "hovertemplate": "<b>%{y}</b> – %{x}<br>%{text}<extra></extra>",
         "colorbar": {"tickvals": [0, 1, 2, 3], "ticktext": scale_labels, "thickness": 12, "tickfont": FONT},

@@ -1,24 +1,20 @@
-"""The data behind each dashboard, computed once from the public report and cached as JSON.
+"""The data behind each dashboard, computed once per version of the data.
 
-Why a cache: a Voilà kernel that imports pandas, loads the region and builds the report
-spends seconds and ~100 MB before it shows anything. `serve` computes every page once at
-start-up into a cache folder (`$DIGIREFORM_DASHBOARD_CACHE`); kernels then read one JSON
-file. The cache key is a fingerprint of the data files (path, size, mtime) and today's
-date, so a change to the data or a new day gives fresh figures without a restart.
-Without the variable (nbval, JupyterLab) the page is computed in the kernel.
+The server (`serve`) has every page built in one child process per data version (see
+`site`) and serves the resulting HTML; a notebook (`show`) computes the page in its own
+kernel, or reads it from a cache folder (`$DIGIREFORM_DASHBOARD_CACHE`) keyed by the
+data's fingerprint and the date.
 
 Every figure comes from `report.build_report` (public by construction) or from the
 analysis modules' own public functions; nothing here recomputes a figure differently.
 A page is plain data: texts, selections, and blocks of HTML or plotly JSON per selection
-(see `common.render`).
+(see `common` and `render`).
 """
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import os
-import subprocess
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -27,9 +23,8 @@ from . import common as c
 
 PAGE_NAMES = ("oversikt", "overlapp", "velferdsteknologi", "digital-modenhet", "anbud")
 CACHE_ENV = "DIGIREFORM_DASHBOARD_CACHE"
-DOCS_ENV = "DIGIREFORM_DASHBOARD_DOCS"  # folder (served by Voilà as files/dokumenter) with tender documents
-DATA_GLOBS = ("municipalities/*/*", "procurement/tenders/*.yaml", "procurement/requirements/*.yaml",
-              "catalogue/*", "products*.yaml")
+DOCS_ENV = "DIGIREFORM_DASHBOARD_DOCS"  # folder with the tender documents built for this version
+DOCS_URL = "/dokumenter"
 
 
 @cache
@@ -44,26 +39,16 @@ def texts() -> dict[str, Any]:
 # --------------------------------------------------------------------------- cache
 
 
-def fingerprint(data_dir: Path, as_of: dt.date) -> str:
-    """Cheap identity of the data: every data file's path, size and mtime, plus the date."""
-    h = hashlib.sha256(f"{data_dir}|{as_of.isoformat()}".encode())
-    for pattern in DATA_GLOBS:
-        for p in sorted(data_dir.glob(pattern)):
-            if p.is_file():
-                st = p.stat()
-                h.update(f"{p.relative_to(data_dir)}|{st.st_size}|{st.st_mtime_ns}".encode())
-    return h.hexdigest()[:16]
-
-
 def page_data(name: str, data_dir: str | os.PathLike | None = None, cache_dir: str | os.PathLike | None = None,
               as_of: dt.date | None = None) -> dict[str, Any]:
     """The page `name`, from the cache when it is fresh, else computed (and cached when a cache is set)."""
+    from . import site
     if name not in PAGE_NAMES:
         raise ValueError(f"unknown dashboard {name!r}")
     root = _data_root(data_dir)
     day = as_of or dt.date.today()
     folder = cache_dir or os.environ.get(CACHE_ENV)
-    path = Path(folder) / f"{name}-{fingerprint(root, day)}.json" if folder else None
+    path = Path(folder) / f"{name}-{site.fingerprint(root, day)}.json" if folder else None
     if path is not None and path.is_file():
         return json.loads(path.read_text("utf-8"))
     page = build_page(name, root, day)
@@ -92,9 +77,9 @@ def build_page(name: str, data_dir: Path, as_of: dt.date) -> dict[str, Any]:
         "name": name, "title": t["pages"][name]["title"], "intro": t["pages"][name]["intro"],
         "texts": {k: v for k, v in t.items() if isinstance(v, str)},
         "example_data": ctx.report["example_data"], "as_of": ctx.report["as_of"],
-        "data_date": ctx.data_date, "problems": len(ctx.region.problems),
+        "data_version": ctx.data_version, "problems": len(ctx.region.problems),
         "selections": [[c.ALL, t["all_label"]]] + [[nr, ctx.region.name(nr)] for nr in ctx.region.numbers],
-        "home_url": os.environ.get("VOILA_BASE_URL", "../../"), "credits": [], "blocks": [],
+        "home_url": "/", "credits": [], "blocks": [],
     }
     builder(ctx, page)
     return page
@@ -106,13 +91,14 @@ class Context:
     def __init__(self, data_dir: str, as_of: str):
         from .. import load
         from ..report import ReportOptions, build_report
+        from . import site
 
         self.data_dir = Path(data_dir)
         self.as_of = dt.date.fromisoformat(as_of)
         self.options = ReportOptions(as_of=self.as_of)
         self.region = load(self.data_dir)
         self.report = build_report(self.region, self.options)
-        self.data_date = data_date(self.data_dir)
+        self.data_version = site.data_version(self.data_dir)
 
     @property
     def numbers(self) -> list[str]:
@@ -128,23 +114,6 @@ class Context:
 @cache
 def context(data_dir: str, as_of: str) -> Context:
     return Context(data_dir, as_of)
-
-
-def data_date(data_dir: Path) -> str:
-    """When the data last changed: the last git commit touching it when the files are committed,
-    else the newest file's modification date."""
-    files = [p for pattern in DATA_GLOBS for p in data_dir.glob(pattern) if p.is_file()]
-    newest = max((p.stat().st_mtime for p in files), default=None)
-    try:
-        status = subprocess.run(["git", "-C", str(data_dir), "status", "--porcelain", "--", "municipalities"],
-                                capture_output=True, text=True, timeout=5)
-        last = subprocess.run(["git", "-C", str(data_dir), "log", "-1", "--format=%cs", "--", "municipalities"],
-                              capture_output=True, text=True, timeout=5)
-        if status.returncode == 0 and not status.stdout.strip() and last.stdout.strip():
-            return last.stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        pass
-    return dt.date.fromtimestamp(newest).isoformat() if newest else dt.date.today().isoformat()
 
 
 # --------------------------------------------------------------------------- helpers
@@ -616,8 +585,7 @@ def _documents(slug: str) -> list[list[str]]:
     folder = os.environ.get(DOCS_ENV)
     if not folder or not (Path(folder) / slug).is_dir():
         return []
-    base = os.environ.get("VOILA_BASE_URL", "/")
-    return [[DOCUMENT_LABELS.get(p.name, p.name), f"{base}voila/files/dokumenter/{slug}/{p.name}"]
+    return [[DOCUMENT_LABELS.get(p.name, p.name), f"{DOCS_URL}/{slug}/{p.name}"]
             for p in sorted((Path(folder) / slug).iterdir()) if p.name in DOCUMENT_LABELS]
 
 
@@ -645,8 +613,7 @@ def _tender_html(ctx: Context, t: dict[str, Any], sel: str) -> str:
     timeline = c.table(["Milepæl", "Dato"], [[TIMELINE_LABELS.get(k, k), c.fmt_date(v)] for k, v in t["timeline"]])
     docs = ("<ul class='dr-docs'>" + "".join(f'<li><a href="{c.esc(u)}" download>{c.esc(n)}</a></li>'
                                              for n, u in t["documents"]) + "</ul>"
-            if t["documents"] else c.notice("Dokumentene er ikke bygget på denne serveren "
-                                            "(digireform tender build)."))
+            if t["documents"] else c.notice("Dokumentene er ikke tilgjengelige ennå."))
     body = (f'<p class="dr-intro">{c.esc(t.get("description", ""))}</p>{kpis}{facts}'
             f'<div class="dr-columns"><div>{c.section("Krav per kategori", reqs)}</div>'
             f'<div>{c.section("Tidsplan", timeline)}{c.section("Dokumenter", docs)}</div></div>')

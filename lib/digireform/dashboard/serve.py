@@ -1,140 +1,378 @@
-"""Serve the councillors' dashboards with Voilà (`digireform dashboards`, `make dashboards`).
+"""Serve the councillors' dashboards (`digireform dashboards`, `make dashboards`).
 
-Voilà runs as a child process so that its settings come from one place, the repository's
-`voila.json`, and so that tests and the benchmark start exactly the same server. Before
-Voilà starts, every page's figures are computed once here and cached as JSON (see
-`pages`): the preheated kernels then only read that JSON, which keeps them small and
-quick to refill. Only `notebooks/dashboards/` is served, on 127.0.0.1.
+A small Tornado app on 127.0.0.1 serves precomputed pages from memory: no kernel per
+viewer, no widget model, no websocket, nothing a viewer can make the server run. Why:
+Voilà with preheated kernels lost widget models when a pooled kernel was culled between
+the request and the browser's websocket (see docs/dashboards.md), and every viewer of a
+crowd started a kernel of its own.
+
+* A refresher polls the data's fingerprint (`site.fingerprint`) every `poll` seconds; on
+  a change it builds a whole new site version (pages and tender documents) in a child
+  process at low priority, then swaps it in with one assignment. A failed build is logged
+  and the last good version stays. Until the first version exists, pages answer with a
+  Norwegian «Tallene beregnes …» page that reloads itself.
+* Every response carries the security headers (`HEADERS`); the Host header must be one of
+  the allowed names (loopback with the port, plus `--allow-host` / $DIGIREFORM_ALLOWED_HOSTS);
+  only GET and HEAD exist; every other path is a Norwegian 404, never a 500.
 """
 from __future__ import annotations
 
 import argparse
+import asyncio
+import logging
 import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.error
 import urllib.request
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+import tornado.web
 
 from ..errors import DigireformError
-from ..store import repository_root, resolve_data_dir
+from ..store import resolve_data_dir
+from . import render, site
 
 HOST = "127.0.0.1"
-TEMPLATE_ROOT = Path(__file__).resolve().parent / "share"
-CACHE_ENV = "DIGIREFORM_DASHBOARD_CACHE"
-DOCS_ENV = "DIGIREFORM_DASHBOARD_DOCS"
-DOCS_DIR = "dokumenter"
-POOL_FILLED_RE = re.compile(r"Kernel pool of (\S+) is filled with (\d+) kernel")
+POLL_SECONDS = 10.0
+BUILD_TIMEOUT = 900
+HOSTS_ENV = "DIGIREFORM_ALLOWED_HOSTS"
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+       "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; "
+       "frame-ancestors 'self'")
+HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "SAMEORIGIN",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Cross-Origin-Resource-Policy": "same-origin",
+}
+PAGE_NAMES = tuple(slug for slug, _, _ in render.DASHBOARDS)
+
+log = logging.getLogger("digireform.dashboard")
 
 
-def dashboards_dir() -> Path:
-    """The folder Voilà serves: notebooks/dashboards/ in the checkout."""
-    return repository_root() / "notebooks" / "dashboards"
+# --------------------------------------------------------------------------- state
 
 
-def config_file() -> Path:
-    """The Voilà settings (`voila.json` in the repository root)."""
-    return repository_root() / "voila.json"
+@dataclass
+class State:
+    """What the handlers read: the current site version (replaced whole), the static files."""
+
+    data_dir: Path
+    allowed_hosts: frozenset[str]
+    static: dict[str, site.Resource]
+    current: site.SiteVersion | None = None
+    attempted: str = ""
+    failed: bool = False
+    builds: int = 0
+    child: asyncio.subprocess.Process | None = field(default=None, repr=False)
 
 
-def voila_argv(root: Path, port: int, preheat: bool = True) -> list[str]:
-    """The Voilà command line; everything else is in voila.json."""
-    cfg = config_file()
-    if not cfg.is_file():
-        raise DigireformError(f"Fant ikke Voilà-innstillingene {cfg}.")
-    argv = [
-        sys.executable, "-m", "voila", str(root),
-        f"--port={port}", f"--Voila.ip={HOST}", "--no-browser",
-        f"--Voila.config_file_paths={cfg.parent}",
-    ]
-    if not preheat:
-        argv.append("--VoilaConfiguration.preheat_kernel=False")
-    return argv
+def allowed_hosts(port: int, extra: list[str] | tuple[str, ...] = ()) -> frozenset[str]:
+    """Host header values accepted: loopback names with the port, and each extra name (with or without it)."""
+    names = {"127.0.0.1", "localhost", "[::1]"}
+    hosts = {f"{n}:{port}" for n in names}
+    for name in [*extra, *filter(None, os.environ.get(HOSTS_ENV, "").split(","))]:
+        name = name.strip().lower()
+        if name:
+            hosts.update({name, f"{name}:{port}"})
+    return frozenset(hosts)
 
 
-def server_env(data_dir: Path, site: Path | None) -> dict[str, str]:
-    """Environment for Voilà and (inherited) its kernels: data folder, cache, documents, templates."""
-    env = dict(os.environ)
-    env["DIGIREFORM_DATA"] = str(data_dir)
-    if site is not None:
-        env[CACHE_ENV] = str(site / ".cache")
-        env[DOCS_ENV] = str(site / DOCS_DIR)
-    paths = [str(TEMPLATE_ROOT)] + [p for p in env.get("JUPYTER_PATH", "").split(os.pathsep) if p]
-    env["JUPYTER_PATH"] = os.pathsep.join(paths)
-    env["PYTHONUNBUFFERED"] = "1"
-    env.pop("DIGIREFORM_DEBUG", None)
-    return env
+def load_static() -> dict[str, site.Resource]:
+    """The static files in memory, compressed once."""
+    out = {}
+    for name, path in render.static_files().items():
+        ctype = site.CONTENT_TYPES.get(path.suffix, "application/octet-stream")
+        out[name] = site.Resource.make(path.read_bytes(), ctype)
+    return out
 
 
-def precompute(data_dir: Path, cache_dir: Path) -> None:
-    """Compute every page once, so that kernels start from cached JSON."""
-    from . import pages
-
-    for name in pages.PAGE_NAMES:
-        pages.page_data(name, data_dir=data_dir, cache_dir=cache_dir)
+# --------------------------------------------------------------------------- handlers
 
 
-def build_documents(data_dir: Path, out: Path) -> list[str]:
-    """Build each tender's public documents into out/<slug>/; returns Norwegian warnings."""
-    from ..errors import DigireformError
-    from ..tender.build import build_tender
+class Base(tornado.web.RequestHandler):
+    """Security headers on every response, the Host/Origin check, Norwegian error pages."""
 
-    warnings = []
-    folder = data_dir / "procurement" / "tenders"
-    for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
-        try:
-            build_tender(path, data_dir, out / path.stem)
-        except DigireformError as exc:
-            warnings.append(f"Anbudet {path.name} ble ikke bygget: {str(exc).splitlines()[0]}")
-    return warnings
+    SUPPORTED_METHODS = ("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS")
+    etag: str | None = None
 
+    @property
+    def state(self) -> State:
+        return self.application.settings["state"]
 
-def prepare_site(data_dir: Path, extra_notebooks: tuple[Path, ...] = ()) -> Path:
-    """A temporary folder for Voilà to serve: copies of the dashboards (plus `extra_notebooks`,
-    e.g. the benchmark's empty notebook), the tenders' public documents under dokumenter/,
-    and the page cache under .cache/ (hidden, never served)."""
-    site = Path(tempfile.mkdtemp(prefix="digireform-dashboards-"))
-    for nb in [*sorted(dashboards_dir().glob("*.ipynb")), *extra_notebooks]:
-        shutil.copy2(nb, site / nb.name)
-    (site / ".cache").mkdir()
-    for warning in build_documents(data_dir, site / DOCS_DIR):
-        print(warning, file=sys.stderr)
-    previous = os.environ.get(DOCS_ENV)
-    os.environ[DOCS_ENV] = str(site / DOCS_DIR)  # pages link the documents found here
-    try:
-        precompute(data_dir, site / ".cache")
-    finally:
-        if previous is None:
-            os.environ.pop(DOCS_ENV, None)
+    def set_default_headers(self) -> None:
+        self.clear_header("Server")
+        for key, value in HEADERS.items():
+            self.set_header(key, value)
+
+    def prepare(self) -> None:
+        if self.request.host.lower() not in self.state.allowed_hosts:
+            raise tornado.web.HTTPError(421)
+        origin = self.request.headers.get("Origin")
+        if origin and origin.lower().split("://", 1)[-1] not in self.state.allowed_hosts:
+            raise tornado.web.HTTPError(403)
+        if self.request.method not in ("GET", "HEAD"):
+            raise tornado.web.HTTPError(405)
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        """A Norwegian page for every error; the exception (if any) goes to the log, never out."""
+        for name in ("Content-Disposition", "Content-Encoding", "ETag"):
+            self.clear_header(name)
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        self.set_header("Cache-Control", "no-store")
+        if status_code == 405:
+            self.set_header("Allow", "GET, HEAD")
+        self.finish(render.error_page(status_code, render.static_versions()))
+
+    def compute_etag(self) -> str | None:
+        return self.etag
+
+    def send(self, res: site.Resource, cache: str = "no-cache") -> None:
+        """Write a resource: its gzip form when the browser takes it, ETag for cheap revalidation."""
+        self.etag = res.etag
+        self.set_header("Content-Type", res.content_type)
+        self.set_header("Cache-Control", cache)
+        self.set_header("Vary", "Accept-Encoding")
+        if res.download:
+            self.set_header("Content-Disposition", "attachment")
+        if res.gzipped and "gzip" in self.request.headers.get("Accept-Encoding", ""):
+            self.etag = res.etag[:-1] + '-gz"'  # the compressed body is a different representation
+            self.set_header("Content-Encoding", "gzip")
+            self.write(res.gzipped)
         else:
-            os.environ[DOCS_ENV] = previous
-    return site
+            self.write(res.body)
+
+    def html(self, text: str, status: int = 200, cache: str = "no-cache") -> None:
+        self.set_status(status)
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        self.set_header("Cache-Control", cache)
+        self.write(text)
+
+    def not_ready(self) -> None:
+        """«Tallene beregnes …» (or «kan ikke vises») with a meta refresh: a viewer never waits forever."""
+        self.set_header("Retry-After", "5")
+        self.html(render.status_page(self.state.failed, render.static_versions()), 503, "no-store")
+
+    def head(self, *args: str) -> None:
+        self.get(*args)
 
 
-def start(
-    port: int,
-    data: str | os.PathLike | None = None,
-    preheat: bool = True,
-    log_file: Path | None = None,
-    extra_notebooks: tuple[Path, ...] = (),
-) -> tuple[subprocess.Popen, Path]:
-    """Start Voilà in the background (for tests and benchmarks); returns the process and its site folder."""
-    data_dir = resolve_data_dir(data)
-    site = prepare_site(data_dir, extra_notebooks)
-    log = open(log_file, "w", encoding="utf-8") if log_file else subprocess.DEVNULL  # noqa: SIM115
-    proc = subprocess.Popen(
-        voila_argv(site, port, preheat), env=server_env(data_dir, site), cwd=str(site),
-        stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )
-    return proc, site
+class LandingHandler(Base):
+    def get(self) -> None:
+        current = self.state.current
+        self.html(render.landing_page(render.static_versions(), current.data_version if current else None))
 
 
-def stop(proc: subprocess.Popen, site: Path | None = None, timeout: float = 15) -> None:
+class PageHandler(Base):
+    def get(self, name: str) -> None:
+        current = self.state.current
+        if current is None or name not in current.pages:
+            self.not_ready()
+            return
+        self.send(current.pages[name])
+
+
+class DocumentHandler(Base):
+    def get(self, slug: str, filename: str) -> None:
+        current = self.state.current
+        res = current.documents.get(f"{slug}/{filename}") if current else None
+        if res is None:
+            raise tornado.web.HTTPError(404)
+        self.send(res)
+
+
+class StaticHandler(Base):
+    def get(self, name: str) -> None:
+        res = self.state.static.get(name)
+        if res is None:
+            raise tornado.web.HTTPError(404)
+        self.send(res, "public, max-age=86400")
+
+
+class FaviconHandler(Base):
+    def get(self) -> None:
+        self.send(self.state.static["favicon.svg"], "public, max-age=86400")
+
+
+class NotFoundHandler(Base):
+    def get(self, *args: str) -> None:
+        raise tornado.web.HTTPError(404)
+
+
+def make_app(state: State) -> tornado.web.Application:
+    """Landing page, the five pages (Voilà-era URL and a short alias), documents, static files."""
+    names = "|".join(re.escape(n) for n in PAGE_NAMES)
+    routes = [
+        (r"/", LandingHandler),
+        (rf"/voila/render/({names})\.ipynb", PageHandler),
+        (rf"/({names})", PageHandler),
+        (r"/dokumenter/([a-z0-9][a-z0-9._-]*)/([a-z0-9][a-z0-9._-]*)", DocumentHandler),
+        (r"/static/([A-Za-z0-9_-][A-Za-z0-9_.-]*(?:/[A-Za-z0-9_-][A-Za-z0-9_.-]*)*)", StaticHandler),
+        (r"/favicon\.ico", FaviconHandler),
+    ]
+    return tornado.web.Application(routes, state=state, default_handler_class=NotFoundHandler,
+                                   serve_traceback=False, log_function=_log_request)
+
+
+def _log_request(handler: tornado.web.RequestHandler) -> None:
+    """Only errors are logged (a crowd of successful requests is noise)."""
+    if handler.get_status() >= 400 and handler.get_status() != 503:
+        log.info("%d %s %s", handler.get_status(), handler.request.method, handler.request.uri[:200])
+
+
+# --------------------------------------------------------------------------- refresher
+
+
+async def refresh_once(state: State, work: Path) -> bool:
+    """Build and swap in a new version if the data changed; True when a new version was swapped in."""
+    loop = asyncio.get_running_loop()
+    fp = await loop.run_in_executor(None, site.fingerprint, state.data_dir)
+    if fp == state.attempted:
+        return False
+    state.attempted = fp
+    out = work / f"v{state.builds + 1}"
+    state.builds += 1
+    try:
+        ok = await _build_child(state, out, fp)
+        if ok:
+            version = await loop.run_in_executor(None, site.load, out)
+            state.current = version  # one assignment: every handler sees the old or the new site whole
+            state.failed = False
+            log.warning("Ny versjon av dashbordene: %s", render.c.version_text(version.data_version))
+            for warning in version.warnings:
+                log.warning("%s", warning)
+            return True
+        state.failed = state.current is None
+        return False
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+
+
+async def _build_child(state: State, out: Path, fp: str) -> bool:
+    """Run `python -m digireform.dashboard.site` at low priority; log its messages."""
+    argv = [sys.executable, "-m", "digireform.dashboard.site", "--data", str(state.data_dir), "--out", str(out),
+            "--fingerprint", fp]
+    env = {k: v for k, v in os.environ.items() if k != "DIGIREFORM_DEBUG"}
+    proc = await asyncio.create_subprocess_exec(*argv, stdout=asyncio.subprocess.PIPE,
+                                                stderr=asyncio.subprocess.STDOUT, env=env,
+                                                preexec_fn=_lower_priority)
+    state.child = proc
+    try:
+        output, _ = await asyncio.wait_for(proc.communicate(), BUILD_TIMEOUT)
+    except TimeoutError:
+        proc.kill()
+        await proc.wait()
+        log.error("Beregningen av dashbordene ble avbrutt etter %d s; forrige versjon vises fortsatt.", BUILD_TIMEOUT)
+        return False
+    finally:
+        state.child = None
+    text = output.decode("utf-8", "replace").strip()
+    if proc.returncode != 0:
+        log.error("Dashbordene kunne ikke beregnes (kode %s); forrige versjon vises fortsatt.\n%s",
+                  proc.returncode, text[-4000:])
+        return False
+    if text:
+        log.warning("%s", text[-4000:])
+    return True
+
+
+def _lower_priority() -> None:
+    os.nice(10)
+
+
+async def refresher(state: State, work: Path, poll: float) -> None:
+    """Poll forever; an unexpected error is logged and the loop goes on."""
+    while True:
+        try:
+            await refresh_once(state, work)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("Feil i oppdateringen av dashbordene")
+        await asyncio.sleep(poll)
+
+
+# --------------------------------------------------------------------------- running
+
+
+async def run(port: int, data_dir: Path, extra_hosts: list[str], poll: float, ready: Any = None) -> None:
+    """Listen on 127.0.0.1:`port`, refresh in the background, stop on SIGTERM/SIGINT."""
+    state = State(data_dir, allowed_hosts(port, extra_hosts), load_static())
+    app = make_app(state)
+    try:
+        server = app.listen(port, address=HOST, xheaders=False)
+    except OSError as exc:
+        raise DigireformError(f"Kunne ikke lytte på {HOST}:{port}: {exc.strerror or exc}.") from exc
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    if ready is not None:
+        ready(state)
+    with tempfile.TemporaryDirectory(prefix="digireform-dashboards-") as work:
+        task = asyncio.create_task(refresher(state, Path(work), poll))
+        try:
+            await stop.wait()
+        finally:
+            task.cancel()
+            if state.child is not None and state.child.returncode is None:
+                state.child.kill()
+            server.stop()
+
+
+def cli_serve(args: argparse.Namespace) -> int:
+    """`digireform dashboards [--port N] [--data DIR] [--allow-host NAME]`: serve until Ctrl-C."""
+    data_dir = resolve_data_dir(args.data)
+    _check_port(args.port)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S",
+                        stream=sys.stderr)
+    logging.getLogger("tornado.access").setLevel(logging.WARNING)
+    print(f"Dashbordene: http://{HOST}:{args.port}/  (data: {data_dir}; Ctrl-C stopper)", file=sys.stderr, flush=True)
+    asyncio.run(run(args.port, data_dir, list(getattr(args, "allow_host", None) or []),
+                    float(getattr(args, "poll", None) or POLL_SECONDS)))
+    return 0
+
+
+def _check_port(port: int) -> None:
+    if not 0 < port < 65536:
+        raise DigireformError(f"--port: {port} er ikke et gyldig portnummer (1–65535).")
+    with socket.socket() as s:
+        try:
+            s.bind((HOST, port))
+        except OSError as exc:
+            raise DigireformError(f"--port: porten {port} på {HOST} er i bruk ({exc.strerror}).") from exc
+
+
+# --------------------------------------------------------------------------- tests and benchmarks
+
+
+def start(port: int, data: str | os.PathLike | None = None, log_file: Path | None = None,
+          poll: float | None = None, allow_hosts: tuple[str, ...] = ()) -> subprocess.Popen:
+    """Start `digireform dashboards` in the background, exactly as a user does."""
+    argv = [sys.executable, "-m", "digireform.cli", "dashboards", "--port", str(port)]
+    if data is not None:
+        argv += ["--data", str(data)]
+    if poll is not None:
+        argv += ["--poll", str(poll)]
+    for name in allow_hosts:
+        argv += ["--allow-host", name]
+    out = open(log_file, "w", encoding="utf-8") if log_file else subprocess.DEVNULL  # noqa: SIM115
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    return subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, start_new_session=True, env=env)
+
+
+def stop(proc: subprocess.Popen, timeout: float = 15) -> None:
     """Stop a server started by `start` (SIGTERM to its process group, then SIGKILL)."""
     if proc.poll() is None:
         try:
@@ -146,75 +384,20 @@ def stop(proc: subprocess.Popen, site: Path | None = None, timeout: float = 15) 
             except ProcessLookupError:
                 pass
             proc.wait(5)
-    if site is not None:
-        shutil.rmtree(site, ignore_errors=True)
 
 
-def wait_ready(port: int, proc: subprocess.Popen | None = None, timeout: float = 60,
-               log_file: Path | None = None, pools: int = 0) -> None:
-    """Wait until `/` answers and, with `pools` > 0, until that many kernel pools report full."""
+def wait_ready(port: int, proc: subprocess.Popen | None = None, timeout: float = 120) -> None:
+    """Wait until the overview answers 200 (the first version is built)."""
     deadline = time.monotonic() + timeout
-    url = f"http://{HOST}:{port}/"
+    url = f"http://{HOST}:{port}{render.page_url('oversikt')}"
     while time.monotonic() < deadline:
         if proc is not None and proc.poll() is not None:
-            raise RuntimeError(f"Voilà stoppet med kode {proc.returncode}")
+            raise RuntimeError(f"dashbordserveren stoppet med kode {proc.returncode}")
         try:
-            with urllib.request.urlopen(url, timeout=2) as resp:
-                if resp.status == 200 and filled_pools(log_file) >= pools:
+            with urllib.request.urlopen(url, timeout=5) as resp:
+                if resp.status == 200:
                     return
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             pass
-        time.sleep(0.2)
-    raise TimeoutError(f"Voilà svarte ikke på {url} innen {timeout:.0f} s")
-
-
-def filled_pools(log_file: Path | None) -> int:
-    """How many notebooks' kernel pools Voilà's log reports as filled (first fill only)."""
-    if log_file is None or not Path(log_file).exists():
-        return 0
-    return len(set(POOL_FILLED_RE.findall(Path(log_file).read_text("utf-8", "replace"))))
-
-
-def cli_serve(args: argparse.Namespace) -> int:
-    """`digireform dashboards [--port N] [--data DIR] [--no-preheat]`: serve until Ctrl-C."""
-    data_dir = resolve_data_dir(args.data)
-    if not dashboards_dir().is_dir():
-        raise DigireformError(f"Fant ikke dashbordmappen {dashboards_dir()}.")
-    region_problems = _problems(data_dir)
-    if region_problems:
-        print(f"Advarsel: dataene har {region_problems} feil (se digireform validate); "
-              "dashbordene viser bare gyldige celler.", file=sys.stderr)
-    print("Beregner tallene og bygger anbudsdokumentene …", file=sys.stderr)
-    site = prepare_site(data_dir)
-    signal.signal(signal.SIGTERM, _raise_interrupt)  # a service manager's stop: clean up like Ctrl-C
-    try:
-        print(f"Dashbordene: http://{HOST}:{args.port}/  (data: {data_dir}; Ctrl-C stopper)", file=sys.stderr)
-        proc = subprocess.Popen(voila_argv(site, args.port, not args.no_preheat),
-                                env=server_env(data_dir, site), cwd=str(site))
-        try:
-            return _exit_code(proc.wait())
-        except KeyboardInterrupt:
-            proc.terminate()  # SIGTERM: Jupyter servers shut down without asking
-            try:
-                proc.wait(15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-            return 0
-    finally:
-        shutil.rmtree(site, ignore_errors=True)
-
-
-def _raise_interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
-
-
-def _problems(data_dir: Path) -> int:
-    from ..store import load
-
-    return len(load(data_dir).problems)
-
-
-def _exit_code(code: int) -> int:
-    if code not in (0, -signal.SIGTERM, -signal.SIGINT):
-        raise DigireformError(f"Voilà stoppet uventet (kode {code}); se meldingene over.")
-    return 0
+        time.sleep(0.3)
+    raise TimeoutError(f"dashbordene svarte ikke på {url} innen {timeout:.0f} s")

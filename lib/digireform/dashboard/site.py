@@ -1,0 +1,218 @@
+"""One version of the public site: every page and every tender document, built together.
+
+Why together: a viewer must never see pages from one state of the data and documents
+from another, so `build` computes the five pages and rebuilds the tenders' documents
+in one step (in a child process, ``python -m digireform.dashboard.site``, so the server
+keeps answering and no analysis state or memory stays behind), and `load` reads the
+result into one immutable `SiteVersion` that the server swaps in with one assignment.
+
+`fingerprint` is the cheap identity of the data the server polls: every file under
+municipalities/, procurement/ (not its out/), catalogue/ and products*.yaml (path,
+size, mtime), the git HEAD when the data folder is in a repository, and today's date
+(the figures depend on it). `data_version` is what the pages say they show.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gzip
+import hashlib
+import json
+import mimetypes
+import os
+import re
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+DATA_TREES = ("municipalities", "procurement", "catalogue")
+SKIPPED_DIRS = {"out", "__pycache__"}
+DOCS_DIR = "dokumenter"
+PAGES_DIR = "pages"
+VERSION_FILE = "version.json"
+DOCUMENT_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]*\.(docx|xlsx|md|json)$")
+CONTENT_TYPES = {
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".md": "text/markdown; charset=utf-8", ".json": "application/json; charset=utf-8",
+    ".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8", ".svg": "image/svg+xml",
+}
+
+
+# --------------------------------------------------------------------------- identity of the data
+
+
+def data_files(data_dir: Path) -> list[Path]:
+    """The files whose change means new figures (symlinks are not followed)."""
+    files = [p for p in data_dir.glob("products*.yaml") if p.is_file() and not p.is_symlink()]
+    for tree in DATA_TREES:
+        root = data_dir / tree
+        if not root.is_dir() or root.is_symlink():
+            continue
+        for folder, dirs, names in os.walk(root, followlinks=False):
+            dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS and not d.startswith("."))
+            files.extend(Path(folder) / n for n in sorted(names) if not n.startswith("."))
+    return sorted(files)
+
+
+def _git(data_dir: Path, *args: str) -> str | None:
+    """Output of a git command in the data folder, or None when it is not a repository."""
+    try:
+        out = subprocess.run(["git", "-C", str(data_dir), *args], capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip() if out.returncode == 0 else None
+
+
+def fingerprint(data_dir: Path, today: dt.date | None = None) -> str:
+    """Changes when any data file, the git HEAD or the date changes."""
+    h = hashlib.sha256(f"{data_dir}|{(today or dt.date.today()).isoformat()}".encode())
+    h.update(f"head|{_git(data_dir, 'rev-parse', 'HEAD') or ''}".encode())
+    for p in data_files(data_dir):
+        try:
+            st = p.lstat()
+        except OSError:
+            continue
+        h.update(f"{p.relative_to(data_dir)}|{st.st_size}|{st.st_mtime_ns}".encode())
+    return h.hexdigest()[:16]
+
+
+def data_version(data_dir: Path) -> dict[str, Any]:
+    """Which data a page shows: git short hash, commit date and dirty flag, else the newest file time."""
+    head = _git(data_dir, "log", "-1", "--format=%h|%cs")
+    if head and "|" in head:
+        short, date = head.split("|", 1)
+        status = _git(data_dir, "status", "--porcelain", "--", *DATA_TREES)
+        return {"kind": "git", "hash": short, "date": date, "dirty": bool(status)}
+    times = []
+    for p in data_files(data_dir):
+        try:
+            times.append(p.lstat().st_mtime)
+        except OSError:
+            continue
+    newest = dt.datetime.fromtimestamp(max(times)) if times else None
+    return {"kind": "files", "time": newest.isoformat(timespec="minutes") if newest else ""}
+
+
+# --------------------------------------------------------------------------- building (child process)
+
+
+def build(data_dir: Path, out: Path, fp: str) -> dict[str, Any]:
+    """Write pages/<name>.html, dokumenter/<slug>/<file> and version.json into `out` (a new folder).
+
+    Documents first, then pages, from the same data folder read once per step; the
+    fingerprint `fp` was taken before reading, so a change made meanwhile shows up as a
+    new fingerprint at the next poll and is built again.
+    """
+    from ..errors import DigireformError
+    from ..store import municipality_folders
+    from . import pages, render
+
+    if not municipality_folders(data_dir):
+        raise DigireformError(f"{data_dir / 'municipalities'}: fant ingen kommunemapper; dashbordene bygges ikke.")
+    versions = render.static_versions()
+    out.mkdir(parents=True, exist_ok=False)
+    docs = out / DOCS_DIR
+    docs.mkdir()
+    warnings = build_documents(data_dir, docs)
+    version = data_version(data_dir)
+    os.environ[pages.DOCS_ENV] = str(docs)  # the Anbud page links the documents found here
+    (out / PAGES_DIR).mkdir()
+    problems = 0
+    for name in pages.PAGE_NAMES:
+        page = pages.build_page(name, data_dir, dt.date.today())
+        problems = page.get("problems", 0)
+        (out / PAGES_DIR / f"{name}.html").write_text(render.dashboard_page(page, versions), "utf-8")
+    meta = {"fingerprint": fp, "data_version": version, "warnings": warnings, "problems": problems,
+            "built": dt.datetime.now().isoformat(timespec="seconds")}
+    (out / VERSION_FILE).write_text(json.dumps(meta, ensure_ascii=False), "utf-8")
+    return meta
+
+
+def build_documents(data_dir: Path, out: Path) -> list[str]:
+    """Build each tender's public documents into out/<slug>/; returns Norwegian warnings."""
+    from ..errors import DigireformError
+    from ..tender.build import build_tender
+
+    warnings = []
+    folder = data_dir / "procurement" / "tenders"
+    for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
+        try:
+            build_tender(path, data_dir, out / path.stem)
+        except DigireformError as exc:
+            warnings.append(f"Anbudet {path.name} ble ikke bygget: {str(exc).splitlines()[0]}")
+    return warnings
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m digireform.dashboard.site --data DIR --out DIR --fingerprint FP` (used by serve)."""
+    parser = argparse.ArgumentParser(description="bygg én versjon av dashbordene")
+    parser.add_argument("--data", required=True)
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--fingerprint", default="")
+    args = parser.parse_args(argv)
+    from ..errors import DigireformError
+
+    try:
+        meta = build(Path(args.data), Path(args.out), args.fingerprint)
+    except DigireformError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    for warning in meta["warnings"]:
+        print(warning, file=sys.stderr)
+    if meta["problems"]:
+        print(f"Advarsel: dataene har {meta['problems']} feil (se digireform validate).", file=sys.stderr)
+    return 0
+
+
+# --------------------------------------------------------------------------- loading (server)
+
+
+@dataclass(frozen=True)
+class Resource:
+    """One response body, kept in memory with its gzip form (compressed once, not per request)."""
+
+    body: bytes
+    content_type: str
+    gzipped: bytes = b""
+    download: bool = False
+
+    @classmethod
+    def make(cls, body: bytes, content_type: str, download: bool = False) -> Resource:
+        small = len(body) < 1024 or content_type.startswith(("application/vnd", "image/png"))
+        return cls(body, content_type, b"" if small else gzip.compress(body, 6, mtime=0), download)
+
+    @property
+    def etag(self) -> str:
+        return '"' + hashlib.sha1(self.body).hexdigest()[:20] + '"'
+
+
+@dataclass(frozen=True)
+class SiteVersion:
+    """Every page and document of one state of the data; swapped in whole, never edited."""
+
+    fingerprint: str
+    data_version: dict[str, Any]
+    pages: dict[str, Resource]
+    documents: dict[str, Resource]
+    warnings: list[str] = field(default_factory=list)
+
+
+def load(folder: Path) -> SiteVersion:
+    """Read a built folder into memory (pages and documents as bytes, compressed once)."""
+    meta = json.loads((folder / VERSION_FILE).read_text("utf-8"))
+    pages_html = {path.stem: Resource.make(path.read_bytes(), CONTENT_TYPES[".html"])
+                  for path in sorted((folder / PAGES_DIR).glob("*.html"))}
+    documents = {}
+    for path in sorted((folder / DOCS_DIR).glob("*/*")):
+        if path.is_file() and not path.is_symlink() and DOCUMENT_NAME.match(path.name):
+            ctype = CONTENT_TYPES.get(path.suffix) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            documents[f"{path.parent.name}/{path.name}"] = Resource.make(path.read_bytes(), ctype, download=True)
+    return SiteVersion(meta["fingerprint"], meta["data_version"], pages_html, documents, meta.get("warnings", []))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,235 @@
+"""The dashboard server over HTTP: headers on every response, Host allow-list, odd paths,
+documents, planted secrets, and fresh data without a restart (loopback only)."""
+from __future__ import annotations
+
+import http.client
+import json
+import re
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from digireform.dashboard import render, serve
+from tests.browser.planted import (
+    REPO,
+    Serving,
+    copy_region,
+    leaked,
+    plant_secrets,
+    plant_valid_secret,
+    texts_of,
+)
+
+pytestmark = pytest.mark.slow
+PAGES = [slug for slug, _, _ in render.DASHBOARDS]
+
+
+@pytest.fixture(scope="module")
+def planted(tmp_path_factory) -> Path:
+    data = copy_region(tmp_path_factory.mktemp("region"))
+    plant_secrets(data)
+    return data
+
+
+@pytest.fixture(scope="module")
+def valid_server(tmp_path_factory):
+    """Valid data with a confidential row and a contact person: the documents are built."""
+    data = copy_region(tmp_path_factory.mktemp("valid"))
+    plant_valid_secret(data)
+    with Serving(data, tmp_path_factory.mktemp("log") / "valid.log") as s:
+        yield s
+
+
+@pytest.fixture(scope="module")
+def server(planted, tmp_path_factory):
+    with Serving(planted, tmp_path_factory.mktemp("log") / "server.log", allow_hosts=("dashbord.example.no",)) as s:
+        yield s
+
+
+def request(server, path: str, method: str = "GET", headers: dict | None = None) -> tuple[int, dict, bytes]:
+    """A raw request (the path is sent exactly as given, e.g. with %2f)."""
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+    try:
+        conn.request(method, path, headers={"Host": f"127.0.0.1:{server.port}", **(headers or {})})
+        resp = conn.getresponse()
+        return resp.status, {k.lower(): v for k, v in resp.getheaders()}, resp.read()
+    finally:
+        conn.close()
+
+
+def document_links(server) -> list[str]:
+    _, _, body = request(server, render.page_url("anbud"))
+    return sorted(set(re.findall(r'href="(/dokumenter/[^"]+)"', body.decode())))
+
+
+def assert_secure_headers(headers: dict) -> None:
+    csp = headers["content-security-policy"]
+    assert "default-src 'self'" in csp and "script-src 'self'" in csp and "object-src 'none'" in csp
+    assert "unsafe-eval" not in csp and "ws:" not in csp and "'unsafe-inline'" not in csp.split("script-src")[1].split(";")[0]
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["referrer-policy"] == "same-origin"
+    assert "server" not in headers
+
+
+def test_every_kind_of_response_carries_the_security_headers(valid_server):
+    paths = ["/", *[render.page_url(n) for n in PAGES], "/oversikt", "/static/dashboard.js",
+             "/static/plotly.min.js", "/static/topojson/world_110m.json", "/finnes-ikke",
+             document_links(valid_server)[0]]
+    server = valid_server
+    for path in paths:
+        status, headers, _ = request(server, path)
+        assert status in (200, 404), path
+        assert_secure_headers(headers)
+    status, headers, _ = request(server, "/", "POST")
+    assert status == 405 and headers["allow"] == "GET, HEAD"
+    assert_secure_headers(headers)
+
+
+@pytest.mark.parametrize("path", [
+    "/static/..%2f..%2fserve.py", "/static/..%2F..%2F..%2Fetc%2Fpasswd", "/static/../serve.py",
+    "/voila/templates/digireform/static/..%2f..%2f404.html", "/voila/static/..%2fvoila.json",
+    "/logout", "/login", "/api/kernels", "/voila/files/anbud.ipynb", "/dokumenter/../pyproject.toml",
+    "/dokumenter/velferdsteknologi-2027/..%2f..%2fkommune.yaml", "/voila/render/../../etc/passwd",
+    "/oversikt.ipynb", "/%00", "/voila/render/oversikt.ipynb/../x",
+])
+def test_odd_paths_get_a_norwegian_404_never_500(server, path):
+    status, headers, body = request(server, path)
+    assert status in (400, 403, 404), (path, status)
+    if status != 400:  # 400 comes from the HTTP parser itself, before any handler
+        assert_secure_headers(headers)
+        assert "Fant ikke siden" in body.decode() and "Traceback" not in body.decode()
+
+
+def test_only_allowed_host_names_are_answered(server):
+    for host in ("evil.example", "evil.example:80", f"127.0.0.1.evil.example:{server.port}", ""):
+        status, headers, body = request(server, "/", headers={"Host": host})
+        assert status == 421, host
+        assert_secure_headers(headers)
+        assert "Ukjent adresse" in body.decode()
+    for host in (f"localhost:{server.port}", "dashbord.example.no"):
+        assert request(server, "/", headers={"Host": host})[0] == 200
+    assert request(server, "/", headers={"Origin": "http://evil.example"})[0] == 403
+
+
+def test_pages_are_plain_html_with_no_inline_script(server):
+    for name in PAGES:
+        status, headers, body = request(server, render.page_url(name))
+        html = body.decode()
+        assert status == 200 and headers["content-type"].startswith("text/html")
+        scripts = re.findall(r"<script([^>]*)>", html)
+        assert all('type="application/json"' in s or "src=" in s for s in scripts), scripts
+        assert all(src.startswith("/static/") for src in re.findall(r'src="([^"]+)"', html))
+        assert " style=" not in html and "ws://" not in html and "http://" not in html and "https://" not in html
+        assert "Data: " in html and "Traceback" not in html
+
+
+def test_compressed_and_revalidated_responses(server):
+    status, headers, gz = request(server, "/oversikt", headers={"Accept-Encoding": "gzip"})
+    assert status == 200 and headers["content-encoding"] == "gzip"
+    import gzip
+
+    _, plain_headers, plain = request(server, "/oversikt")
+    assert gzip.decompress(gz) == plain
+    assert request(server, "/oversikt", headers={"If-None-Match": plain_headers["etag"]})[0] == 304
+
+
+def _leaks(server, paths: list[str]) -> dict[str, list[str]]:
+    found = {}
+    for path in paths:
+        status, _, body = request(server, path)
+        assert status == 200, path
+        hits = leaked(texts_of(body, path))
+        if hits:
+            found[path] = hits
+    return found
+
+
+def test_no_planted_mistake_leaks_a_secret_into_pages_or_static_files(server):
+    """«Ja», «YES», «x» and a header typo: every such row stays confidential on every page."""
+    paths = ["/", *[render.page_url(n) for n in PAGES], *[f"/static/{n}" for n in render.static_files()]]
+    assert _leaks(server, paths) == {}
+    # the participants' data have errors, so no tender document is built (and none from before is served)
+    assert document_links(server) == []
+    assert request(server, "/dokumenter/velferdsteknologi-2027/kravspesifikasjon.md")[0] == 404
+
+
+def test_no_secret_in_the_served_documents(valid_server):
+    links = document_links(valid_server)
+    assert len(links) == 8, links  # two tenders × four documents
+    assert _leaks(valid_server, ["/", *[render.page_url(n) for n in PAGES], *links]) == {}
+    status, headers, _ = request(valid_server, links[0])
+    assert headers["content-disposition"] == "attachment"
+
+
+def test_the_pages_show_the_figures_of_the_public_report(valid_server):
+    server = valid_server
+    out = subprocess.run([sys.executable, "-m", "digireform.cli", "report", "--json", "--data", str(server.data)],
+                         capture_output=True, text=True, check=True, cwd=REPO)
+    report = json.loads(out.stdout)
+    _, _, body = request(server, "/oversikt")
+    first = re.search(r'data-view="alle">(.*?)</div></div></div>', body.decode()).group(1)
+    assert f'data-kpi="systems" data-value="{report["region"]["systems"]}"' in first
+    assert f'data-kpi="annual_cost_nok" data-value="{report["region"]["annual_cost_nok"]}"' in first
+
+
+def _systems_figure(url: str) -> str:
+    with urllib.request.urlopen(url + "/oversikt", timeout=30) as resp:
+        html = resp.read().decode()
+    alle = html.split('data-view="alle">', 1)[1]
+    return re.search(r'data-kpi="systems" data-value="(\d+)"', alle).group(1)
+
+
+def _version_id(url: str) -> str:
+    with urllib.request.urlopen(url + "/oversikt", timeout=30) as resp:
+        return re.search(r'data-version="([^"]*)"', resp.read().decode()).group(1)
+
+
+def test_changed_data_is_served_without_a_restart(tmp_path):
+    data = copy_region(tmp_path / "region")
+    with Serving(data, tmp_path / "server.log", poll=0.5) as s:
+        before, version = int(_systems_figure(s.url)), _version_id(s.url)
+        systems = next((data / "municipalities").glob("1853-*")) / "systems.csv"
+        lines = systems.read_text("utf-8").splitlines()
+        fields = lines[1].split(",")
+        fields[0] = "EVE-999"
+        time.sleep(1.1)  # a new minute is not needed: the version shows the file time, the fingerprint the mtime
+        systems.write_text("\n".join([*lines, ",".join(fields)]) + "\n", "utf-8")
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and int(_systems_figure(s.url)) == before:
+            time.sleep(0.5)
+        assert int(_systems_figure(s.url)) == before + 1
+        assert "Ny versjon" in s.log.read_text()
+        assert _version_id(s.url) != version or version.endswith("+")
+    assert s.proc.poll() is not None  # stopped with the block
+
+
+def test_a_broken_build_keeps_the_last_good_version(tmp_path):
+    data = copy_region(tmp_path / "region")
+    with Serving(data, tmp_path / "server.log", poll=0.5) as s:
+        before = _systems_figure(s.url)
+        shutil.rmtree(data / "municipalities")
+        (data / "municipalities").write_text("ikke en mappe", "utf-8")
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and "kunne ikke beregnes" not in s.log.read_text():
+            time.sleep(0.5)
+        assert "kunne ikke beregnes" in s.log.read_text()
+        status, _, body = request(s, "/oversikt")
+        assert status == 200 and _systems_figure(s.url) == before and "Traceback" not in body.decode()
+
+
+def test_port_in_use_is_a_norwegian_message_and_exit_1(server):
+    out = subprocess.run([sys.executable, "-m", "digireform.cli", "dashboards", "--port", str(server.port)],
+                         capture_output=True, text=True, timeout=60, cwd=REPO)
+    assert out.returncode == 1 and "er i bruk" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_wait_ready_reports_a_server_that_stopped(tmp_path):
+    proc = serve.start(1, data=tmp_path / "finnes-ikke", log_file=tmp_path / "log")
+    with pytest.raises(RuntimeError):
+        serve.wait_ready(1, proc, timeout=60)
+    assert proc.wait(10) == 1
