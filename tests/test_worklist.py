@@ -83,3 +83,21 @@ def test_table_has_norwegian_columns(tmp_path):
     table = worklist.worklist_table(items)
     assert list(table.columns) == ["System-ID", "System", "Mangler", "Antall", "Vekt (påvirkning)"]
     assert table.iloc[0]["Mangler"] == "Driftsform, Databehandleravtale"
+
+
+def test_unmarked_row_is_treated_as_confidential_in_public(tmp_path):
+    """E has an empty `confidential` cell: public output treats it as confidential (fail closed)."""
+    evenes = [
+        row("A", annual_cost_nok="6000", users="10", dpa=""),
+        row("E", confidential="", annual_cost_nok="90000", users="10", contract_type="", personal_data=""),
+    ]
+    region = digireform.load(write_region(tmp_path, {"1853": evenes}))
+    assert region.problems == []
+    items = worklist.region_worklists(region, public=True)["1853"]
+    # cost shares: only A's 6 000 is public → A 1.0; E's cost unused, user share 10/20 = 0.5
+    assert [(i["system_id"], i["missing"], i["impact"]) for i in items] == [
+        ("A", ["dpa"], 1.0),
+        ("E", ["personal_data"], 0.5),  # contract_type hidden: neither shown as missing nor as filled
+    ]
+    internal = worklist.region_worklists(region, public=False)["1853"]
+    assert [(i["system_id"], i["missing"]) for i in internal] == [("E", ["contract_type", "personal_data"]), ("A", ["dpa"])]
