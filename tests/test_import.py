@@ -93,7 +93,8 @@ def test_convert_cell(key, value, stored):
 
 @pytest.mark.parametrize(("key", "value", "fragment"), [
     ("users", "4,5", "er ikke et heltall"),
-    ("users", "mange", "er ikke et tall"),
+    ("users", "mange", "er ikke et heltall (skriv f.eks. 1 200)"),
+    ("annual_cost_nok", "mange", "er ikke et tall (skriv f.eks. 1 250 000,50)"),
     ("hosting", "Skyen", "gyldige: Lokal drift (on_prem)"),
     ("contract_end", "31.02.2026", "er ikke en gyldig kalenderdato"),
     ("contract_end", "snart", "er ikke en dato"),
@@ -219,7 +220,7 @@ def test_problem_rows_are_sheet_rows(tmp_path):
     with pytest.raises(ValidationError) as err:
         imp.import_inventory(src, "1853", data)
     assert [str(p) for p in err.value.problems] == [
-        f"{src}:6: Antall brukere (users): «noen» er ikke et tall (skriv f.eks. 1 250 000,50)"
+        f"{src}:6: Antall brukere (users): «noen» er ikke et heltall (skriv f.eks. 1 200)"
     ]
 
 
@@ -243,7 +244,7 @@ def test_bad_rows_all_reported_nothing_written(tmp_path):
     lines = [str(p) for p in err.value.problems]
     label = str(src)
     assert lines == [
-        f"{label}:2: Antall brukere (users): «mange» er ikke et tall (skriv f.eks. 1 250 000,50)",
+        f"{label}:2: Antall brukere (users): «mange» er ikke et heltall (skriv f.eks. 1 200)",
         f"{label}:4: Livsløp (lifecycle): «Kanskje» er ikke en gyldig verdi; gyldige: "
         + ", ".join(f"{lab} ({c})" for c, lab in code_list("lifecycle").items()),
         f"{label}:4: Avtale utløper (contract_end): «31.02.2026» er ikke en gyldig kalenderdato",
@@ -437,7 +438,7 @@ def test_cli_exit_codes(tmp_path, capsys):
     args = ["--data", str(data)]
     assert main(["import-inventory", str(bad), "--municipality", "1853", *args]) == 1
     err = capsys.readouterr().err
-    assert f"{bad}:2: Antall brukere (users): «ni» er ikke et tall" in err and "Traceback" not in err
+    assert f"{bad}:2: Antall brukere (users): «ni» er ikke et heltall" in err and "Traceback" not in err
     assert main(["import-inventory", str(tmp_path / "mangler.csv"), "--municipality", "1853", *args]) == 1
     assert "Fant ikke fila" in capsys.readouterr().err
     assert main(["import-inventory", str(good), "--municipality", "9999", *args]) == 1

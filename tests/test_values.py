@@ -135,3 +135,39 @@ def test_unknown_code_lists_the_choices():
 @pytest.mark.parametrize(("value", "text"), [(30000, "30000"), (30000.0, "30000"), (12.5, "12.5"), (Decimal("1250000.50"), "1250000.5")])
 def test_stored_number(value, text):
     assert values.stored_number(value) == text
+
+
+# --------------------------------------------------------------------------- the forms use the same parser
+
+
+@pytest.mark.parametrize(("typed", "ftype", "result"), [
+    ("1 250 000", "int", ("1250000", None)),
+    ("1.250.000", "int", ("1250000", None)),
+    ("kr 12 000,-", "number", ("12000", None)),
+    ("12 500,50", "number", ("12500.50", None)),
+    ("31.12.26", "date", ("2026-12-31", None)),
+    ("Visma ", "text", ("Visma", None)),
+    ("30.000", "number", ("30.000", "«30.000» er tvetydig (tusenskille eller desimaltegn?): skriv 30000 eller "
+                          "30 000 hvis du mener tretti tusen, 30,0 hvis du mener tretti")),
+    ("31.02.2026", "date", ("31.02.2026", "«31.02.2026» er ikke en gyldig kalenderdato")),
+])
+def test_form_value(typed, ftype, result):
+    from digireform.editor.common import form_value
+
+    assert form_value(typed, ftype) == result
+
+
+def test_table_form_refuses_ambiguous_cost(tmp_path):
+    """The form shows why «30.000» is refused and saves nothing (the store alone would read 30)."""
+    from digireform.editor import TableEditor
+
+    from .test_store import make_region
+
+    data = make_region(tmp_path)
+    path = data / "municipalities/1853-evenes/systems.csv"
+    before = path.read_bytes()
+    ed = TableEditor(data, "systems")
+    ed.select(0)
+    ed.fields["annual_cost_nok"].value = "30.000"
+    assert "«30.000» er tvetydig" in ed.messages["annual_cost_nok"].value
+    assert not ed.save() and path.read_bytes() == before

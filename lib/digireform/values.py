@@ -43,9 +43,10 @@ EXCEL_LAST_SERIAL = 2958466  # 9999-12-31
 class Refused(ValueError):
     """A value that is not valid, or not unambiguous; `message` is Norwegian and names it."""
 
-    def __init__(self, message: str):
+    def __init__(self, message: str, kind: str = "invalid"):
         super().__init__(message)
         self.message = message
+        self.kind = kind  # "invalid", "ambiguous" or "too_long"
 
 
 def quoted(value: Any) -> str:
@@ -68,12 +69,12 @@ def parse_number(text: str) -> Decimal:
     sign = ""
     if t.startswith(("-", "+")):
         sign, t = ("-" if t[0] == "-" else ""), t[1:]
-    not_a_number = Refused(f"{quoted(original)} er ikke et tall (skriv f.eks. 1 250 000,50)")
+    not_a_number = Refused(f"{quoted(original)} er ikke et tall (skriv f.eks. 1 250 000,50)", "invalid")
     if not t or not re.fullmatch(r"[\d.,]+", t) or not t[0].isdigit() or not t[-1].isdigit():
         raise not_a_number
     whole, frac = _split_marks(t, original, grouped_by_spaces, not_a_number)
     if len((whole + frac).lstrip("0")) > MAX_DIGITS:
-        raise Refused(f"{quoted(original)} har for mange sifre (høyst {MAX_DIGITS})")
+        raise Refused(f"{quoted(original)} har for mange sifre (høyst {MAX_DIGITS})", "too_long")
     try:
         return Decimal(f"{sign}{whole}.{frac}" if frac else f"{sign}{whole}")
     except InvalidOperation:  # pragma: no cover - guarded by the checks above
@@ -91,7 +92,7 @@ def _split_marks(t: str, original: str, grouped: bool, not_a_number: Refused) ->
         whole, frac = t.split(dec)
         thousands = None
         if len(frac) == 3 and 1 <= len(whole) <= 3 and whole[0] != "0" and not grouped:
-            raise Refused(_ambiguous_message(original, whole, frac))
+            raise Refused(_ambiguous_message(original, whole, frac), "ambiguous")
     elif "," in t or "." in t:
         thousands = "," if "," in t else "."
         whole, frac = t, ""
@@ -148,7 +149,12 @@ def _digits_words(frac: str) -> str:
 
 def parse_integer(text: str) -> int:
     """A whole number as people write it («1 200»); Refused for decimals and non-numbers."""
-    number = parse_number(text)
+    try:
+        number = parse_number(text)
+    except Refused as exc:
+        if exc.kind != "invalid":
+            raise
+        raise Refused(f"{quoted(str(text).strip())} er ikke et heltall (skriv f.eks. 1 200)") from None
     if number != number.to_integral_value():
         raise Refused(f"{quoted(str(text).strip())} er ikke et heltall")
     return int(number)

@@ -2,13 +2,14 @@
 
 Widgets hold text; the rules of what is valid live in `store` (one place), so the
 editors turn what a person typed into the stored form (ISO dates, `.` decimals, no
-thousands separators) and let validation say what is still wrong.
+thousands separators) with `values` — the parser the importer uses — and let validation
+say what is still wrong. What `values` refuses (an ambiguous «30.000», «31.02.2026») is
+kept as typed and `form_problems` gives the reason, so the form never stores a guess.
 """
 from __future__ import annotations
 
 import datetime as dt
 import html
-import re
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -16,13 +17,10 @@ from typing import Any
 
 import ipywidgets as w
 
-from .. import store
+from .. import store, values
 from ..errors import Problem
 from ..schema import load_yaml_text
 from ..sync import Conflict
-
-_DMY = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
-_NUMBER = re.compile(r"^-?[\d\s\u00a0]+(?:[.,]\d+)?$")
 
 
 @cache
@@ -31,18 +29,36 @@ def form_labels() -> dict[str, Any]:
     return load_yaml_text(resources.files("digireform.editor").joinpath("forms.yaml").read_text("utf-8"))
 
 
+def form_value(value: Any, ftype: str) -> tuple[str, str | None]:
+    """What a person typed → (stored text, None), or (the text as typed, why it is refused).
+
+    Numbers, integers and dates go through `values` (31.12.26 → 2026-12-31, 1 250,5 → 1250.5,
+    kr 12 000,- → 12000); other types are only stripped (codes come from drop-downs).
+    """
+    text = "" if value is None else str(value).strip()
+    if not text or ftype not in ("int", "number", "date"):
+        return text, None
+    try:
+        if ftype == "number":  # the digits as typed («12 500,50» → 12500.50), not re-rounded
+            return format(values.parse_number(text), "f"), None
+        return values.to_stored_text(text, ftype), None
+    except values.Refused as exc:
+        return text, exc.message
+
+
 def normalise_text(value: Any, ftype: str) -> str:
     """What a person typed → the stored text form (31.12.2026 → 2026-12-31, 1 250,5 → 1250.5)."""
-    text = "" if value is None else str(value).strip()
-    if not text:
-        return ""
-    if ftype == "date":
-        m = _DMY.match(text)
-        if m:
-            return f"{m[3]}-{int(m[2]):02d}-{int(m[1]):02d}"
-    if ftype in ("int", "number") and _NUMBER.match(text):
-        return text.replace(" ", "").replace("\u00a0", "").replace(",", ".")
-    return text
+    return form_value(value, ftype)[0]
+
+
+def form_problems(typed: dict[str, Any], types: dict[str, str]) -> dict[str, str]:
+    """Field → why what was typed there is refused (ambiguous or not a number/date); {} when fine."""
+    out = {}
+    for key, value in typed.items():
+        message = form_value(value, types.get(key, "text"))[1]
+        if message:
+            out[key] = message
+    return out
 
 
 def to_yaml_value(value: Any, ftype: str) -> Any:

@@ -25,6 +25,7 @@ from .common import (
     ConflictPanel,
     EditorBase,
     esc,
+    form_problems,
     message_html,
     municipality_options,
     normalise_text,
@@ -217,6 +218,9 @@ class TableEditor(EditorBase):
         by_field: dict[str, list[str]] = {}
         for p in problems:
             by_field.setdefault(p.field, []).append(p.message)
+        typed = {f.key: self.fields[f.key].value for f in self.spec.fields}
+        for key, message in form_problems(typed, {f.key: f.type for f in self.spec.fields}).items():
+            by_field[key] = [message]  # e.g. an ambiguous «30.000»: the reason, not a guess stored
         for key, box in self.messages.items():
             msgs = by_field.get(key, [])
             box.value = "".join(f'<div style="color:#a00;margin-left:205px">{esc(m)}</div>' for m in msgs)
