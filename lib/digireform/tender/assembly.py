@@ -19,7 +19,7 @@ import pandas as pd
 
 from .. import formatting
 from ..errors import Problem, ValidationError
-from ..privacy import is_confidential, public_systems
+from ..privacy import is_confidential, public_region, public_systems
 from ..schema import SERVICE_AREAS, WELFARE_CATEGORIES, code_list, label, normalise_token
 from ..store import Region
 from ..thresholds import ThresholdResult, classify
@@ -118,6 +118,7 @@ def assemble(region: Region, tender: TenderDefinition, library: Library, as_of: 
     """Compute the tender; ValidationError (with tender-file lines) for unknown requirement ids."""
     as_of = as_of or dt.date.today()
     _check_requirement_ids(tender, library)
+    region = public_region(region)  # the documents are public: blanked systems, no contacts
     participants = _participants(region, tender)
     systems = systems_to_replace(region, tender)
     welfare = welfare_needs(region, tender)
