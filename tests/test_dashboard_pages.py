@@ -1,0 +1,231 @@
+"""The dashboards without a browser: page data of every page against the public report,
+a hand-computed change, the HTML rendering (escaping, views, no inline script), the data
+version shown on every page, and one built site version."""
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import json
+import os
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from digireform.dashboard import common, pages, render, site
+from digireform.report import ReportOptions, build_report
+from digireform.store import load
+from tests.browser.planted import copy_region
+
+NUMBERS = ["1806", "1851", "1853", "5512", "5516"]
+TODAY = dt.date.today()
+
+
+@pytest.fixture(scope="module")
+def region(tmp_path_factory) -> Path:
+    return copy_region(tmp_path_factory.mktemp("region"))
+
+
+@pytest.fixture(scope="module")
+def report(region) -> dict:
+    return json.loads(json.dumps(build_report(load(region), ReportOptions(as_of=TODAY)), default=str))
+
+
+def kpis(block: dict, selection: str) -> dict[str, str]:
+    """data-value of each key-figure card in one selection's HTML."""
+    return dict(re.findall(r'data-kpi="([^"]+)" data-value="([^"]*)"', block["variants"][selection]))
+
+
+def first_kpis(page: dict) -> dict:
+    return next(b for b in page["blocks"] if b["kind"] == "html" and "data-kpi" in json.dumps(b))
+
+
+@pytest.mark.parametrize("name", pages.PAGE_NAMES)
+def test_every_page_has_a_view_per_selection_and_plain_json(region, name):
+    page = pages.page_data(name, data_dir=region, as_of=TODAY)
+    assert [s for s, _ in page["selections"]] == ["alle", *NUMBERS]
+    assert page["title"] and page["intro"] and page["data_version"]["kind"] == "files"
+    for block in page["blocks"]:
+        assert set(block["variants"]) in ({"*"}, {"alle", *NUMBERS}), (name, set(block["variants"]))
+    text = json.dumps(page, ensure_ascii=False)
+    assert json.loads(text) == page
+    for word in ("issue", "TODO", "originalkilde ikke kontrollert", "Sjekk "):
+        assert word not in text, word
+
+
+@pytest.mark.parametrize("nr", [None, *NUMBERS])
+def test_oversikt_key_figures_are_the_reports(region, report, nr):
+    page = pages.page_data("oversikt", data_dir=region, as_of=TODAY)
+    scope = report["region"] if nr is None else report["municipalities"][nr]
+    got = kpis(first_kpis(page), nr or "alle")
+    assert got["systems"] == str(scope["systems"])
+    assert got["annual_cost_nok"] == str(scope["annual_cost_nok"])
+    assert got["cost_per_inhabitant_nok"] == str(scope["cost_per_inhabitant_nok"])
+    shared = [p for p in report["overlap"]["shared_products"] if nr is None or nr in p["municipalities"]]
+    assert got["shared_products"] == str(len(shared))
+
+
+def test_other_pages_key_figures_are_the_reports(region, report):
+    ov = report["overlap"]
+    got = kpis(first_kpis(pages.page_data("overlapp", data_dir=region, as_of=TODAY)), "1853")
+    assert got["shared_products"] == str(sum("1853" in p["municipalities"] for p in ov["shared_products"]))
+    assert got["exit_windows"] == str(sum("1853" in w["municipalities"] for w in ov["exit_windows"]))
+    welfare = report["municipalities"]["1806"]["welfare"].values()
+    got = kpis(first_kpis(pages.page_data("velferdsteknologi", data_dir=region, as_of=TODAY)), "1806")
+    assert got["welfare_in_use"] == str(sum(v["in_use"] or 0 for v in welfare))
+    got = kpis(first_kpis(pages.page_data("digital-modenhet", data_dir=region, as_of=TODAY)), "alle")
+    assert got["targets"] == str(sum(len(m.get("targets", [])) for m in report["municipalities"].values()))
+    anbud = pages.page_data("anbud", data_dir=region, as_of=TODAY)
+    assert kpis(anbud["blocks"][0], "alle")["tender_participants"] == "5"
+
+
+def test_one_more_system_adds_one_and_its_cost(tmp_path):
+    """Hand-computed: a new Evenes system costing 123 456 kr adds 1 system and 123 456 kr."""
+    data = copy_region(tmp_path)
+    before = {s: kpis(first_kpis(pages.page_data("oversikt", data_dir=data, as_of=TODAY)), s) for s in ("alle", "1853")}
+    path = next((data / "municipalities").glob("1853-*")) / "systems.csv"
+    lines = path.read_text("utf-8").splitlines()
+    fields = lines[1].split(",")
+    header = lines[0].split(",")
+    fields[header.index("system_id")] = "EVE-999"
+    fields[header.index("annual_cost_nok")] = "123456"
+    fields[header.index("confidential")] = "no"
+    path.write_text("\n".join([*lines, ",".join(fields)]) + "\n", "utf-8")
+    pages.context.cache_clear()
+    after = {s: kpis(first_kpis(pages.page_data("oversikt", data_dir=data, as_of=TODAY)), s) for s in ("alle", "1853")}
+    for s in ("alle", "1853"):
+        assert int(after[s]["systems"]) == int(before[s]["systems"]) + 1
+        assert int(after[s]["annual_cost_nok"]) == int(before[s]["annual_cost_nok"]) + 123456
+    assert after["alle"]["cost_per_inhabitant_nok"] != before["alle"]["cost_per_inhabitant_nok"]
+
+
+# --------------------------------------------------------------------------- rendering
+
+
+def tiny_page() -> dict:
+    evil = "</script><script>alert(1)</script>"
+    return {
+        "name": "oversikt", "title": "Oversikt", "intro": "Intro <b>", "texts": pages.texts(),
+        "example_data": True, "as_of": "2026-12-01", "problems": 0, "home_url": "/", "credits": ["Kart: X"],
+        "data_version": {"kind": "git", "hash": "abc1234", "date": "2026-11-30", "dirty": True},
+        "selections": [["alle", "Alle partnere"], ["1853", "Evenes"]],
+        "blocks": [
+            {"kind": "html", "variants": {"alle": common.kpi_cards([{"key": "systems", "label": "Systemer",
+                                                                       "value": 3, "text": "3"}]),
+                                          "1853": common.table(["Produkt"], [[evil]])}},
+            {"kind": "figure", "title": "Figur", "note": "", "height": 330, "empty": "Ingen avtaler.",
+             "variants": {"alle": {"data": [{"type": "bar", "x": [evil], "y": [1]}], "layout": {}, "config": {}},
+                          "1853": None}},
+        ],
+    }
+
+
+def test_rendered_page_escapes_data_and_has_no_inline_script():
+    html = render.dashboard_page(tiny_page(), {"dashboard.js": "v1"})
+    assert "<script>alert" not in html and "Intro &lt;b&gt;" in html
+    assert "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in html  # in the table
+    assert "\\u003c/script\\u003e\\u003cscript\\u003ealert(1)" in html  # in the chart JSON
+    scripts = re.findall(r"<script([^>]*)>", html)
+    assert scripts == [' src="/static/plotly.min.js" defer', ' src="/static/dashboard.js?v=v1" defer',
+                       ' type="application/json" class="dr-fig"']
+    assert " style=" not in html and "onclick" not in html
+
+
+def test_rendered_page_shows_alle_and_hides_the_other_views():
+    html = render.dashboard_page(tiny_page())
+    assert re.findall(r'class="(dr-view[^"]*)" data-view="([^"]+)"', html) == [
+        ("dr-view dr-active", "alle"), ("dr-view", "1853"), ("dr-view dr-active", "alle"), ("dr-view", "1853")]
+    assert '<option value="alle" selected>Alle partnere</option><option value="1853">Evenes</option>' in html
+    assert "Ingen avtaler." in html and "dr-h360" in html  # 330 px rounds to the 360 px class
+    assert '"topojsonURL":"/static/topojson/"' in html
+
+
+def test_chart_json_round_trips():
+    html = render.dashboard_page(tiny_page())
+    raw = re.search(r'class="dr-fig">(.*?)</script>', html).group(1)
+    assert json.loads(raw)["data"][0]["x"] == ["</script><script>alert(1)</script>"]
+
+
+def test_the_data_version_in_words():
+    assert common.version_text({"kind": "git", "hash": "abc1234", "date": "2026-11-30", "dirty": False}) == \
+        "Data: versjon abc1234 fra 30.11.2026"
+    assert common.version_text({"kind": "git", "hash": "abc1234", "date": "2026-11-30", "dirty": True}) == \
+        "Data: versjon abc1234 fra 30.11.2026 (endret etter siste commit)"
+    assert common.version_text({"kind": "files", "time": "2026-12-01T09:41"}) == "Data: filer endret 01.12.2026 kl. 09:41"
+    assert common.version_text(None) == "Data: ukjent versjon"
+
+
+def test_status_and_error_pages_are_norwegian_and_refresh_without_js():
+    waiting = render.status_page(False)
+    assert "Tallene beregnes" in waiting and '<meta http-equiv="refresh" content="5">' in waiting
+    assert "<script" not in waiting
+    assert "prøver igjen" in render.status_page(True)
+    assert "Fant ikke siden" in render.error_page(404) and "(500)" in render.error_page(500)
+
+
+def test_notebook_outputs_hold_html_and_plotly_for_one_selection():
+    bundles = common.notebook_outputs(tiny_page(), "alle")
+    assert [sorted(b) for b in bundles] == [["text/html"], ["application/vnd.plotly.v1+json", "text/plain"],
+                                            ["text/html"]]
+    assert 'data-kpi="systems"' in bundles[0]["text/html"]
+    evenes = common.notebook_outputs(tiny_page(), "1853")
+    assert "Ingen avtaler." in evenes[1]["text/html"] and "&lt;/script&gt;" in evenes[0]["text/html"]
+
+
+# --------------------------------------------------------------------------- data version and fingerprint
+
+
+def git(folder: Path, *args: str) -> str:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.no", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@example.no", "GIT_COMMITTER_DATE": "2026-11-30T12:00:00",
+           "GIT_AUTHOR_DATE": "2026-11-30T12:00:00"}
+    return subprocess.run(["git", "-C", str(folder), *args], capture_output=True, text=True, check=True,
+                          env=env).stdout.strip()
+
+
+def test_data_version_from_git_and_from_file_times(tmp_path):
+    data = tmp_path / "region"
+    (data / "municipalities" / "1853-evenes").mkdir(parents=True)
+    csv = data / "municipalities" / "1853-evenes" / "systems.csv"
+    csv.write_text("system_id\n", "utf-8")
+    stamp = dt.datetime(2026, 11, 2, 8, 5).timestamp()
+    os.utime(csv, (stamp, stamp))
+    assert site.data_version(data) == {"kind": "files", "time": "2026-11-02T08:05"}
+    git(data, "init", "-q")
+    git(data, "add", ".")
+    git(data, "commit", "-qm", "data")
+    short = git(data, "rev-parse", "--short", "HEAD")
+    assert site.data_version(data) == {"kind": "git", "hash": short, "date": "2026-11-30", "dirty": False}
+    csv.write_text("system_id\nEVE-1\n", "utf-8")
+    assert site.data_version(data)["dirty"] is True
+
+
+def test_fingerprint_follows_data_files_and_head_but_not_built_output(tmp_path):
+    data = copy_region(tmp_path / "region")
+    first = site.fingerprint(data, TODAY)
+    (data / "procurement" / "out").mkdir(exist_ok=True)
+    (data / "procurement" / "out" / "x.md").write_text("bygget", "utf-8")
+    assert site.fingerprint(data, TODAY) == first
+    assert site.fingerprint(data, TODAY + dt.timedelta(days=1)) != first
+    profile = next((data / "municipalities").glob("1853-*")) / "kommune.yaml"
+    profile.write_text(profile.read_text("utf-8") + "\n", "utf-8")
+    second = site.fingerprint(data, TODAY)
+    assert second != first
+    git(data, "init", "-q")
+    git(data, "add", ".")
+    git(data, "commit", "-qm", "data")
+    assert site.fingerprint(data, TODAY) != second
+
+
+def test_a_built_version_holds_five_pages_and_the_documents(region, tmp_path):
+    meta = site.build(region, tmp_path / "v1", "fp1")
+    assert meta["fingerprint"] == "fp1" and meta["warnings"] == []
+    version = site.load(tmp_path / "v1")
+    assert sorted(version.pages) == sorted(pages.PAGE_NAMES)
+    assert len(version.documents) == 8 and all(r.download for r in version.documents.values())
+    page = version.pages["anbud"]
+    assert gzip.decompress(page.gzipped) == page.body
+    assert b"/dokumenter/velferdsteknologi-2027/kravspesifikasjon.docx" in page.body
+    with pytest.raises(FileExistsError):  # a version folder is never written twice
+        site.build(region, tmp_path / "v1", "fp2")
