@@ -135,8 +135,9 @@ def test_report_built_from_loaded_data_hides_the_row(tmp_path, cell):
     check_public_report(build_report(region, OPTS))
 
 
-def test_report_on_a_header_typo_hides_every_row_of_that_file(tmp_path):
-    root = make_data(tmp_path, "no", header=HEADER.replace("confidential", "confidental"))
+@pytest.mark.parametrize("header", ["confidental", "Unntatt offentlighet"])
+def test_report_on_a_header_typo_hides_every_row_of_that_file(tmp_path, header):
+    root = make_data(tmp_path, "no", header=HEADER.replace("confidential", header))
     region = store.load(root)
     rep = build_report(region, OPTS)
     # Neither file has a `confidential` column: all 3 + 2 rows are hidden, so every public cost is 0.
@@ -220,10 +221,11 @@ def document_texts(files: dict[str, Path]) -> dict[str, str]:
     return out
 
 
-@pytest.mark.parametrize("cell", [*VARIANTS, "typo"])
+@pytest.mark.parametrize("cell", [*VARIANTS, "typo", "norwegian_header"])
 def test_tender_documents_never_hold_the_secret(tmp_path, cell):
-    header = HEADER.replace("confidential", "confidental") if cell == "typo" else HEADER
-    root = make_data(tmp_path, "no" if cell == "typo" else cell, header=header)
+    headers = {"typo": "confidental", "norwegian_header": "Unntatt offentlighet"}
+    header = HEADER.replace("confidential", headers[cell]) if cell in headers else HEADER
+    root = make_data(tmp_path, "no" if cell in headers else cell, header=header)
     path = write_tender(root, tender_yaml(head="""\
         title: Felles test-anskaffelse
         description: Test av anbudsbygging.
