@@ -420,3 +420,32 @@ def test_blank_row_and_nbsp_are_tidied_on_every_file(tmp_path):
     region = store.load(make_region(tmp_path, rows))
     assert region.problems == []
     assert list(region.systems["line"]) == [2, 4]
+
+
+# --------------------------------------------------------------------------- the CLI: exit 1 with a message, no crash
+
+
+@pytest.mark.parametrize("case", ["two_folders", "no_number", "survey_extra_field", "twenty_digits"])
+@pytest.mark.parametrize("command", [["validate"], ["report", "--json"]])
+def test_cli_exits_1_with_the_message(tmp_path, capsys, monkeypatch, case, command):
+    from digireform.cli import main
+
+    make_region(tmp_path, [row(users="12345678901234567890")] if case == "twenty_digits" else None)
+    if case == "two_folders":
+        make_region(tmp_path, folder="1853-kopi")
+    elif case == "no_number":
+        make_region(tmp_path, profile='number: "1806"\nname: Narvik\n', folder="narvik")
+    elif case == "survey_extra_field":
+        (tmp_path / "municipalities/1853-evenes/survey.csv").write_text(
+            "survey,respondent,channel_preference\n2025,1,phone,extra\n", encoding="utf-8")
+    expected = {
+        "two_folders": "municipalities/1853-kopi: (mappe): kommunenummer 1853 har flere mapper",
+        "no_number": "municipalities/narvik: (mappe): mappenavnet skal være kommunenummer og navn",
+        "survey_extra_field": "municipalities/1853-evenes/survey.csv:2: (rad): har 4 felt, men overskriften har 3",
+        "twenty_digits": f"{SYS}:2: users: «12345678901234567890» er for stort",
+    }[case]
+    monkeypatch.chdir(tmp_path)
+    assert main([*command, "--data", str(tmp_path)]) == 1
+    captured = capsys.readouterr()
+    assert expected in captured.err + captured.out
+    assert "Traceback" not in captured.err and "Uventet feil" not in captured.err

@@ -177,3 +177,47 @@ def test_decode_json():
 ])
 def test_detect_delimiter(text, delimiter):
     assert textio.detect_delimiter(text, "f.csv") == delimiter
+
+
+# --------------------------------------------------------------------------- surveys read the same way
+
+
+SURVEY_HEADER = ",".join(["survey", "respondent", "channel_preference", "satisfaction_byggesak",
+                          "satisfaction_barnehage_skole", "satisfaction_helse_omsorg", "satisfaction_teknisk",
+                          "satisfaction_kultur", "satisfaction_nettsider"])
+
+
+def test_survey_row_with_one_field_too_many_is_named_others_kept():
+    from digireform import survey
+
+    text = SURVEY_HEADER + "\n2025,1,phone,5,,,,,\n2025,2,email,4,,,,,,9\n2025,3,,x,,,,,\n"
+    problems: list[Problem] = []
+    rows = survey.parse_stored(text, "s.csv", problems)
+    assert problems == [Problem("s.csv", 3, "(rad)", "har 10 felt, men overskriften har 9; raden er ikke lest"),
+                        Problem("s.csv", 4, "satisfaction_byggesak", "«x» er ikke et tall 1–5")]
+    assert list(rows["line"]) == [2, 4]
+    assert list(rows["satisfaction_byggesak"].astype(object)) == [5, pd.NA]
+
+
+def test_survey_export_semicolon_with_commas_in_questions(tmp_path):
+    from digireform import survey
+
+    src = tmp_path / "eksport.csv"
+    src.write_bytes(("Tid;Hvor fornøyd er du med byggesak, plan og oppmåling?;Hvilken kanal, om noen, foretrekker du?\n"
+                     '2025-03-01;5;"Telefon,\nhelst tidlig"\n\n2025-03-02;Fornøyd;E-post\n').encode("cp1252"))
+    raw = survey.read_export(src)
+    assert list(raw.columns) == ["Tid", "Hvor fornøyd er du med byggesak, plan og oppmåling?",
+                                 "Hvilken kanal, om noen, foretrekker du?"]
+    assert raw.attrs["lines"] == [2, 5]
+    assert raw.iloc[0, 2] == "Telefon,\nhelst tidlig"
+
+
+def test_survey_export_bad_answer_is_named_on_its_physical_line(tmp_path):
+    from digireform import survey
+    from digireform.errors import ValidationError
+
+    src = tmp_path / "eksport.csv"
+    src.write_text('Hvor fornøyd er du med byggesaken?;Merknad\n5;"to\nlinjer"\nkanskje;\n', encoding="utf-8")
+    with pytest.raises(ValidationError) as err:
+        survey.normalise_export(src)
+    assert [(p.line, p.field) for p in err.value.problems] == [(4, "Hvor fornøyd er du med byggesaken?")]

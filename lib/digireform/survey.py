@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from . import store, sync
+from . import store, sync, textio
 from .errors import DigireformError, Problem, ValidationError, display_path
 from .schema import normalise_token, package_yaml
 from .store import Region
@@ -85,26 +85,46 @@ def parse_channel(text: str) -> tuple[str | None, bool]:
 
 
 def read_export(path: str | Path) -> pd.DataFrame:
-    """The export as strings: `;` or `,` separated, UTF-8 (with or without BOM) or Windows-1252."""
+    """The export as tidy strings, one row per respondent; `attrs["lines"]`: each row's line.
+
+    Read like every text file (textio): UTF-8 with or without BOM, UTF-16 with BOM or
+    Windows-1252; `;`, `,` or tab chosen by which gives the header's field count on every
+    row (question texts with commas in a `;` export stay whole). A row with more filled
+    fields than the header is refused naming its line; empty trailing fields are dropped.
+    """
     p = Path(path)
     label = display_path(p)
     if not p.is_file():
         raise DigireformError(f"Fant ikke filen {label}.")
-    raw = p.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252", errors="replace")
+    text = textio.decode_import(p.read_bytes(), label)
     if not text.strip():
         raise DigireformError(f"{label}: filen er tom.")
-    first = text.splitlines()[0]
-    sep = ";" if first.count(";") > first.count(",") else ","
-    try:
-        df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
-    except pd.errors.ParserError as exc:
-        raise DigireformError(f"{label}: kan ikke leses som CSV: {exc}") from None
-    df.columns = [str(c).strip() for c in df.columns]
-    return df.apply(lambda s: s.str.strip())
+    recs = textio.read_records(text, label, textio.detect_delimiter(text, label))
+    if recs.problems:
+        raise DigireformError(f"{label}:{recs.problems[0].line}: kan ikke leses som CSV: {recs.problems[0].message}.")
+    header = _export_header([h.strip() for h in recs.records[0]], label)
+    rows, lines = textio.tidy(recs.records[1:], recs.lines[1:])
+    width, problems = len(header), []
+    for k, (cells, line) in enumerate(zip(rows, lines, strict=True)):
+        if len(cells) > width and any(cells[width:]):
+            problems.append(Problem(label, line, "(rad)", f"har {len(cells)} felt, men overskriften har {width}"))
+        rows[k] = (cells + [""] * width)[:width]
+    if problems:
+        raise ValidationError(f"Importerte ikke {label}: rader med flere felt enn overskriften.", problems)
+    df = pd.DataFrame(rows, columns=header, dtype=object) if rows else pd.DataFrame(columns=header, dtype=object)
+    df.attrs["lines"] = lines
+    return df
+
+
+def _export_header(header: list[str], label: str) -> list[str]:
+    """Header cells as column names: an empty one is «(kolonne N)»; a repeated one is refused."""
+    names = [h or f"(kolonne {i + 1})" for i, h in enumerate(header)]
+    seen: dict[str, int] = {}
+    for i, name in enumerate(names):
+        if name in seen:
+            raise DigireformError(f"{label}:1: overskriften «{name}» står to ganger (kolonne {seen[name] + 1} og {i + 1}).")
+        seen[name] = i
+    return names
 
 
 def classify_columns(headers: list[str]) -> dict[str, str]:
@@ -180,7 +200,7 @@ def normalise_export(path: str | Path, today: dt.date | None = None) -> tuple[pd
             continue
         for i, (value, ok) in enumerate(parsed):
             if not ok:
-                problems.append(Problem(label, i + 2, header, f"«{raw.at[i, header]}» er ikke et gyldig svar; gyldige: {allowed}"))
+                problems.append(Problem(label, raw.attrs["lines"][i], header, f"«{raw.at[i, header]}» er ikke et gyldig svar; gyldige: {allowed}"))
             out.at[i, kind] = value
     if problems:
         raise ValidationError(f"Importerte ikke {label}: svarene har feil.", problems)
@@ -238,32 +258,46 @@ def format_survey(rows: pd.DataFrame) -> str:
 
 
 def parse_stored(text: str, label: str, problems: list[Problem]) -> pd.DataFrame | None:
-    """A stored survey.csv → typed rows (Int64 scores); problems with FILE:LINE: column."""
-    try:
-        raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        problems.append(Problem(label, None, "(fil)", f"kan ikke leses som CSV: {exc}"))
+    """A stored survey.csv → typed rows (Int64 scores); problems with FILE:LINE: column.
+
+    Read like the other data files (textio): a row with more fields than the header is named
+    and left out, the file's other rows are kept; line numbers are physical lines.
+    """
+    if not text.strip():
+        problems.append(Problem(label, 1, "(fil)", "filen er tom; første linje skal være overskriftene"))
         return None
+    recs = textio.read_records(text, label)
+    problems += recs.problems
+    header = [h.strip() for h in recs.records[0]] if recs.records else []
     cols = stored_columns()
-    for c in raw.columns:
+    for c in header:
         if c not in cols:
             problems.append(Problem(label, 1, c, f"ukjent kolonne; gyldige: {', '.join(cols)}"))
-    for c in cols:
-        if c not in raw.columns:
-            raw[c] = ""
-    out = pd.DataFrame({"survey": raw["survey"], "line": raw.index + 2})
+    rows, lines = textio.tidy(recs.records[1:], recs.lines[1:])
+    width, kept, kept_lines = len(header), [], []
+    for cells, line in zip(rows, lines, strict=True):
+        if len(cells) > width:
+            problems.append(Problem(label, line, "(rad)", f"har {len(cells)} felt, men overskriften har {width}; "
+                                    "raden er ikke lest"))
+            continue
+        kept.append(cells + [""] * (width - len(cells)))
+        kept_lines.append(line)
+    position = {c: header.index(c) for c in cols if c in header}
+    raw = pd.DataFrame({c: [r[position[c]] if c in position else "" for r in kept] for c in cols}, dtype=object)
+    out = pd.DataFrame({"survey": raw["survey"], "line": pd.Series(kept_lines, dtype="int64")})
     for i, v in raw["survey"].items():
         if not v:
-            problems.append(Problem(label, i + 2, "survey", "mangler (påkrevd felt)"))
+            problems.append(Problem(label, kept_lines[i], "survey", "mangler (påkrevd felt)"))
     codes = set(channel_codes())
     for i, v in raw["channel_preference"].items():
         if v and v not in codes:
-            problems.append(Problem(label, i + 2, "channel_preference", f"«{v}» er ikke en gyldig kanal; gyldige: {', '.join(codes)}"))
+            problems.append(Problem(label, kept_lines[i], "channel_preference",
+                                    f"«{v}» er ikke en gyldig kanal; gyldige: {', '.join(codes)}"))
     out["channel_preference"] = raw["channel_preference"].where(raw["channel_preference"].isin(codes), None).astype(object)
     for c in cols[3:]:
         ok = raw[c].isin(["1", "2", "3", "4", "5"])
         for i in raw.index[~ok & (raw[c] != "")]:
-            problems.append(Problem(label, int(i) + 2, c, f"«{raw.at[i, c]}» er ikke et tall 1–5"))
+            problems.append(Problem(label, kept_lines[int(i)], c, f"«{raw.at[i, c]}» er ikke et tall 1–5"))
         out[c] = pd.to_numeric(raw[c].where(ok), errors="coerce").astype("Int64")
     return out
 
