@@ -23,7 +23,7 @@ from typing import Any
 
 import pandas as pd
 
-from . import formatting, store, sync
+from . import formatting, store, sync, textio
 from .errors import DigireformError, Problem, ValidationError, display_path
 from .schema import package_yaml
 
@@ -53,10 +53,7 @@ def read_jsonstat(path: str | Path) -> dict:
     if p.stat().st_size > limit:
         raise DigireformError(f"{label}: filen er for stor ({formatting.number(p.stat().st_size)} byte; "
                               f"høyst {formatting.number(limit)}). Er dette en JSON-stat-fil fra SSB-tabell {TABLE}?")
-    try:
-        text = p.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise DigireformError(f"{label}: filen er ikke UTF-8 (byte {exc.start}).") from None
+    text = textio.decode_json(p.read_bytes(), label)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
