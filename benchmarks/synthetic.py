@@ -1,7 +1,9 @@
-"""A synthetic national data set for benchmarks: all 357 municipalities, ~150 systems each.
+"""A synthetic national data set for benchmarks: all 357 municipalities, ~180 systems each.
 
 Fictitious content (example_data: true); register facts (numbers, names, population) are real.
-Deterministic for a given seed.
+Deterministic for a given seed. The files look like real ones: notes with commas (so those
+cells are quoted), notes over several lines (as the form writes them), stray spaces around
+values and a blank line now and then, all of which the store tidies without a problem.
 """
 from __future__ import annotations
 
@@ -67,11 +69,36 @@ def _row(rng: random.Random, nr: str, i: int, population: int) -> dict:
         "integrations": f"S{nr}-{i - 1:03d}" if i > 1 and rng.random() < 0.2 else "",
         "satisfaction": rng.randint(1, 5),
         "confidential": "yes" if rng.random() < 0.02 else "no",
-        "notes": "",
+        "notes": _note(rng),
     }
 
 
-def make_national_dataset(out_dir: Path, systems_per_municipality: int = 150, seed: int = 0) -> Path:
+NOTES = [
+    "Avtalen forlenges årlig, sist i mars",
+    "Brukes av skole, barnehage og SFO",
+    "Skal fases ut når ny løsning er på plass",
+    "Felles med nabokommunen; faktura via vertskommunen",
+]
+
+
+def _note(rng: random.Random) -> str:
+    """Mostly empty; some with commas (quoted), a few over two lines (as the form saves them)."""
+    r = rng.random()
+    if r < 0.6:
+        return ""
+    if r < 0.95:
+        return NOTES[rng.randrange(len(NOTES))]
+    return "Kontaktperson hos leverandør:\nse avtalearkivet, mappe 12"
+
+
+def _untidy(rng: random.Random, row: dict) -> dict:
+    """Stray spaces (also a non-breaking one) around a few values, as hand-edited files have."""
+    if rng.random() < 0.1:
+        row = {**row, "hosting": f" {row['hosting']}\u00a0", "product": f"{row['product']} "}
+    return row
+
+
+def make_national_dataset(out_dir: Path, systems_per_municipality: int = 180, seed: int = 0) -> Path:
     """Write municipalities/<nr>-<slug>/{kommune.yaml,systems.csv,welfare.csv}; return out_dir."""
     rng = random.Random(seed)
     out_dir = Path(out_dir)
@@ -90,7 +117,9 @@ def make_national_dataset(out_dir: Path, systems_per_municipality: int = 150, se
             w = csv.DictWriter(fh, sys_cols, lineterminator="\n")
             w.writeheader()
             for i in range(1, n + 1):
-                w.writerow(_row(rng, m.number, i, m.population))
+                w.writerow(_untidy(rng, _row(rng, m.number, i, m.population)))
+                if rng.random() < 0.005:
+                    fh.write("\n")  # a blank line now and then
         with open(folder / "welfare.csv", "w", encoding="utf-8", newline="") as fh:
             w = csv.DictWriter(fh, wel_cols, lineterminator="\n")
             w.writeheader()

@@ -361,6 +361,14 @@ def test_symlinked_folder_is_not_a_municipality(tmp_path):
     assert region.numbers == ["1853"]
 
 
+def test_unreadable_folder_is_an_error_not_skipped(tmp_path, monkeypatch):
+    make_region(tmp_path)
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode: not str(p).endswith("1853-evenes") and real_access(p, mode))
+    assert messages(tmp_path) == ["municipalities/1853-evenes: (mappe): mappen kan ikke leses (ingen lesetilgang); "
+                                  "kommunen er ikke med"]
+
+
 def test_symlinked_data_file_is_not_read(tmp_path):
     secret = tmp_path / "passwd"
     secret.write_text("root:x:0:0:root:/root:/bin/bash\n", encoding="utf-8")

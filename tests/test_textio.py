@@ -174,6 +174,7 @@ def test_decode_json():
     ("a\tb\n1\t2\n", "\t"),
     ('"Navn; fullt",b\n"x; y",2\n', ","),
     ("bare én kolonne\nx\n", ","),
+    ("Systemoversikt, Evenes kommune\n\nSystem-ID;Produkt\nEVE-1;Acos, CMS\nEVE-2;Visma\n", ";"),
 ])
 def test_detect_delimiter(text, delimiter):
     assert textio.detect_delimiter(text, "f.csv") == delimiter

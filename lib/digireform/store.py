@@ -98,7 +98,10 @@ def scan_folders(data_dir: Path) -> FolderScan:
                                     "i datamappen (kopier mappen inn i stedet for å lenke til den); ikke lest"))
         elif entry.is_dir():
             m = FOLDER_RE.match(entry.name)
-            if m:
+            if m and not os.access(path, os.R_OK | os.X_OK):
+                problems.append(Problem(display_path(path), None, _FOLDER, "mappen kan ikke leses (ingen lesetilgang); "
+                                        "kommunen er ikke med"))
+            elif m:
                 by_number.setdefault(m[1], []).append(path)
             else:
                 problems.append(Problem(display_path(path), None, _FOLDER, "mappenavnet skal være kommunenummer og "

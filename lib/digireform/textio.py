@@ -171,6 +171,8 @@ def record_lines(text: str, label: str = "") -> list[int]:
 def detect_delimiter(text: str, label: str) -> str:
     """`;`, `,` or tab: the candidate whose header has > 1 field and whose next records match it.
 
+    The header is the first record with more than one field (a one-cell title row above it
+    is passed over, as the importer does).
     Ranked by: every record fits (and no quoting error), then how many records fit, then the
     header's width; a tie goes to the first of DELIMITERS (Norwegian Excel writes `;`). A
     one-column file is read with `,` (nothing to split).
@@ -179,11 +181,12 @@ def detect_delimiter(text: str, label: str) -> str:
     for delimiter in DELIMITERS:
         recs = read_records(text, label, delimiter, limit=SNIFF_RECORDS)
         rows = [r for r in recs.records if any(c.strip() for c in r)]
-        if not rows or len(rows[0]) < 2:
+        start = next((i for i, r in enumerate(rows) if len(r) >= 2), None)  # title rows above: passed over
+        if start is None:
             continue
-        width = len(rows[0])
-        agree = sum(1 for r in rows[1:] if len(r) == width)
-        score = (not recs.problems and agree == len(rows) - 1, agree, width)
+        width = len(rows[start])
+        agree = sum(1 for r in rows[start + 1:] if len(r) == width)
+        score = (not recs.problems and agree == len(rows) - start - 1, agree, width)
         if score > best_score:
             best, best_score = delimiter, score
     return best
