@@ -116,7 +116,6 @@ def test_same_municipality_number_in_two_folders(example_copy):
     assert snapshot(example_copy) == before
 
 
-@pytest.mark.xfail(strict=False, reason="survey.py: a row with too many fields is still a generic CSV error without its line")
 def test_survey_row_with_one_field_too_many(example_copy):
     path = example_copy / "municipalities" / "1853-evenes" / "survey.csv"
     lines = path.read_text("utf-8").splitlines()
