@@ -170,7 +170,7 @@ def test_empty_cell_is_valid_but_hidden_and_counted_in_a_warning(tmp_path):
     assert region.problems == []
     rep = build_report(region, OPTS)
     check_public_report(rep)
-    assert ("1 systemer har ikke gyldig verdi (yes/no) i «Unntatt offentlighet» og er behandlet som unntatt "
+    assert ("1 system har ikke gyldig verdi (yes/no) i «Unntatt offentlighet» og er behandlet som unntatt "
             "offentlighet: kostnad og avtalefelter er ikke med.") in rep["warnings"]
 
 

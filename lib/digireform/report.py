@@ -108,7 +108,8 @@ def _privacy_warnings(in_use: pd.DataFrame) -> list[str]:
     n = not_marked_count(in_use)
     if not n:
         return []
-    return [f"{n} systemer har ikke gyldig verdi (yes/no) i «Unntatt offentlighet» og er behandlet som "
+    what = "system har" if n == 1 else "systemer har"
+    return [f"{n} {what} ikke gyldig verdi (yes/no) i «Unntatt offentlighet» og er behandlet som "
             "unntatt offentlighet: kostnad og avtalefelter er ikke med."]
 
 
