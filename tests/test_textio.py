@@ -64,10 +64,20 @@ def test_needs_strip(text, expected):
     assert textio.needs_strip(text) is expected
 
 
-def test_fast_tidy_gives_the_same_rows():
-    text = "h1,h2\na,b\n,\nc,d\n"
+@pytest.mark.parametrize("text", [
+    "h1,h2\na,b\n,\nc,d\n",
+    'h1,h2\n"a\nb ",c\nd,e\n',  # the space ends the second physical line of a record
+    'h1,h2\nx,y\n"a\n\u00a0b",c\n d,e\n',
+    "h1,h2\r\na ,b\r\n , \r\nc,d\r\n",
+])
+def test_selective_tidy_gives_the_same_rows_as_stripping_all(text):
     recs = textio.read_records(text, LABEL)
     assert textio.tidy(recs.records[1:], recs.lines[1:], text) == textio.tidy(recs.records[1:], recs.lines[1:])
+
+
+def test_selective_tidy_result():
+    text = "h1,h2\na,b\n,\nc,d \n"
+    recs = textio.read_records(text, LABEL)
     assert textio.tidy(recs.records[1:], recs.lines[1:], text) == ([["a", "b"], ["c", "d"]], [2, 4])
 
 

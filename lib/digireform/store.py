@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from . import register, textio, values
@@ -181,7 +182,8 @@ def load(data_dir: str | os.PathLike | None = None) -> Region:
     texts: dict[str, list[tuple[str, str, str]]] = {k: [] for k in KINDS}
     for folder in scan.folders:
         number = folder.name[:4]
-        profile = _load_profile(folder, number, problems)
+        folder_label = display_path(folder)
+        profile = _load_profile(folder, number, problems, _child_label(folder_label, PROFILE_FILE))
         if profile is None:
             continue
         contacts[number] = profile.pop("contacts", None) or []
@@ -192,9 +194,10 @@ def load(data_dir: str | os.PathLike | None = None) -> Region:
         for kind in KINDS:
             path = folder / file_spec(kind).filename
             if os.path.lexists(path):
-                text = read_text(path, problems)
+                label = _child_label(folder_label, path.name)
+                text = read_text(path, problems, label)
                 if text is not None:
-                    texts[kind].append((number, display_path(path), text))
+                    texts[kind].append((number, label, text))
     if not (root / "municipalities").is_dir():
         problems.append(Problem(display_path(root), None, "municipalities", "mappen municipalities/ mangler"))
     munis = pd.DataFrame(rows, columns=_MUNI_COLUMNS).set_index("number", drop=False)
@@ -266,12 +269,12 @@ def _os_reason(exc: OSError) -> str:
     return exc.strerror or type(exc).__name__
 
 
-def read_bytes(path: Path, problems: list[Problem]) -> bytes | None:
+def read_bytes(path: Path, problems: list[Problem], label: str | None = None) -> bytes | None:
     """The file's bytes; a problem (and None) for a symbolic link or a file that cannot be read.
 
     A link is never followed: `welfare.csv -> /etc/passwd` must not be read into a report.
     """
-    label = display_path(path)
+    label = label or display_path(path)
     if Path(path).is_symlink():
         problems.append(Problem(label, None, "(fil)", "er en symbolsk lenke; datafiler må være vanlige filer i "
                                 "kommunemappen (lenken er ikke fulgt)"))
@@ -283,10 +286,18 @@ def read_bytes(path: Path, problems: list[Problem]) -> bytes | None:
         return None
 
 
-def read_text(path: Path, problems: list[Problem]) -> str | None:
-    """A stored data file as text (textio.decode_stored: UTF-8 without BOM); problems appended."""
-    data = read_bytes(path, problems)
-    return None if data is None else textio.decode_stored(data, display_path(path), problems)
+def read_text(path: Path, problems: list[Problem], label: str | None = None) -> str | None:
+    """A stored data file as text (textio.decode_stored: UTF-8 without BOM); problems appended.
+
+    `label`: how messages name the file (display_path(path), passed when already known)."""
+    label = label or display_path(path)
+    data = read_bytes(path, problems, label)
+    return None if data is None else textio.decode_stored(data, label, problems)
+
+
+def _child_label(folder_label: str, name: str) -> str:
+    """display_path(folder / name) from display_path(folder), without its relpath per file."""
+    return name if folder_label == "." else f"{folder_label}{os.sep}{name}"
 
 
 def parse_tables(items: list[tuple[str, str, str]], spec: FileSpec, problems: list[Problem]) -> pd.DataFrame:
@@ -318,7 +329,8 @@ def parse_tables(items: list[tuple[str, str, str]], spec: FileSpec, problems: li
 def _rows_frame(rows: list[list[str]], columns: list[str]) -> pd.DataFrame:
     """Rows of equal width → a frame of str columns (built column-wise: much faster than row-wise)."""
     data = list(zip(*rows, strict=True)) if rows else [()] * len(columns)
-    return pd.DataFrame({c: pd.Series(v, dtype=str) for c, v in zip(columns, data, strict=True)})
+    return pd.DataFrame({c: pd.Series(v, dtype=object) for c, v in zip(columns, data, strict=True)})
+
 
 
 def parse_table(text: str, spec: FileSpec, label: str, problems: list[Problem]) -> pd.DataFrame | None:
@@ -390,14 +402,17 @@ def check_tables(raw: pd.DataFrame, spec: FileSpec, problems: list[Problem]) -> 
     """Validate the parsed (stripped, blank rows dropped) rows of all files at once.
 
     Returns typed rows and appends problems. Messages are built only for the cells that fail.
+    The per-cell tests are plain loops over the cells' Python strings: on object columns they
+    are several times faster than the equivalent pandas calls (measured at national scale).
     """
+    raw = raw.reset_index(drop=True)
     out = pd.DataFrame({"municipality": raw["municipality"].astype(str), "line": raw["line"].astype("int64")})
     files = raw["file"].to_numpy()
     lines = raw["line"].to_numpy()
 
-    def report(mask: pd.Series, key: str, message: pd.Series | str) -> None:
+    def report(mask: np.ndarray | pd.Series, key: str, message: pd.Series | str) -> None:
         """`message`: a text where «{v}» stands for the cell, or one ready message per row."""
-        idx = mask.to_numpy(dtype=bool, na_value=False).nonzero()[0]
+        idx = np.asarray(mask, dtype=bool).nonzero()[0]
         if not len(idx):
             return
         cells = raw[key].to_numpy() if isinstance(message, str) and "{v}" in message else None
@@ -409,63 +424,69 @@ def check_tables(raw: pd.DataFrame, spec: FileSpec, problems: list[Problem]) -> 
             problems.append(Problem(files[i], int(lines[i]), key, msg))
 
     for f in spec.fields:
-        col = raw[f.key]
-        empty = col == ""
+        cells = raw[f.key].to_numpy(dtype=object)
+        empty = np.array([not v for v in cells], dtype=bool)
         if f.required:
             report(empty, f.key, "mangler (påkrevd felt)")
-        out[f.key] = _check_column(col, empty, f, report)
+        out[f.key] = _check_column(cells, empty, f, report)
     if spec.key:
         _check_unique(out, raw, spec.key, report)
         _check_integrations(out, raw, spec.key, report)
     return out
 
 
-def _check_column(col: pd.Series, empty: pd.Series, f, report) -> pd.Series:
+def _matches(cells: np.ndarray, pattern: str) -> np.ndarray:
+    """Which cells (Python strings) match the regex."""
+    match = re.compile(pattern).match
+    return np.array([match(v) is not None for v in cells], dtype=bool)
+
+
+def _check_column(cells: np.ndarray, empty: np.ndarray, f, report) -> Any:
     """Type-check one column against the stored-file rules (values.STORED_*); invalid cells → missing."""
     if f.type == "text" or f.type == "id_list":
-        return col.where(~empty, None).astype(object)
+        return pd.Series(np.where(empty, None, cells), dtype=object)
     if f.type in ("int", "number"):
-        return _check_numbers(col, empty, f, report)
+        return _check_numbers(cells, empty, f, report)
     if f.type == "date":
-        form = col.str.match(values.STORED_DATE_RE)
+        form = _matches(cells, values.STORED_DATE_RE)
         report(~form & ~empty, f.key, "«{v}» er ikke en dato på formen ÅÅÅÅ-MM-DD")
-        dates = pd.to_datetime(col.where(form), format="%Y-%m-%d", errors="coerce")
-        report(form & dates.isna(), f.key, "«{v}» er ikke en gyldig kalenderdato")
+        dates = pd.to_datetime(pd.Series(np.where(form, cells, None), dtype=object), format="%Y-%m-%d", errors="coerce")
+        report(form & dates.isna().to_numpy(), f.key, "«{v}» er ikke en gyldig kalenderdato")
         return dates.astype("datetime64[ns]")
     if f.type == "code":
         codes = list(code_list(f.codes))
-        ok = col.isin(codes) | empty
-        report(~ok, f.key, f"«{{v}}» er ikke en gyldig kode; gyldige: {', '.join(codes)}")
-        return pd.Categorical(col.where(ok & ~empty), categories=codes)
+        where = {c: i for i, c in enumerate(codes)}
+        position = np.array([where.get(v, -1) for v in cells], dtype=np.int64)  # -1: not a code
+        report((position < 0) & ~empty, f.key, f"«{{v}}» er ikke en gyldig kode; gyldige: {', '.join(codes)}")
+        return pd.Categorical.from_codes(position, categories=codes)
     if f.type == "orgnr":
-        candidates = col[~empty]
-        bad_idx = [i for i, v in candidates.items() if not orgnr_valid(v)]
-        bad = pd.Series(False, index=col.index)
-        bad.loc[bad_idx] = True
+        bad = np.array([bool(v) and not orgnr_valid(v) for v in cells], dtype=bool)
         report(bad, f.key, "«{v}» er ikke et gyldig organisasjonsnummer (9 siffer, kontrollsiffer mod 11)")
-        return col.where(~empty & ~bad, None).astype(object)
+        return pd.Series(np.where(empty | bad, None, cells), dtype=object)
     raise ValueError(f"unknown field type {f.type}")  # a bug in schema.yaml, not user data
 
 
-def _check_numbers(col: pd.Series, empty: pd.Series, f, report) -> pd.Series:
+def _too_many_digits(cell: str) -> bool:
+    return len(cell.split(".")[0].lstrip("-").lstrip("0")) > values.MAX_DIGITS
+
+
+def _check_numbers(cells: np.ndarray, empty: np.ndarray, f, report) -> pd.Series:
     """`int` / `number` cells: stored spelling, at most MAX_DIGITS whole digits, min/max."""
     pattern = values.STORED_INT_RE if f.type == "int" else values.STORED_NUMBER_RE
-    ok_form = col.str.match(pattern) | empty
+    ok_form = _matches(cells, pattern) | empty
     what = "et heltall" if f.type == "int" else "et tall (punktum som desimaltegn, uten tusenskille)"
     report(~ok_form, f.key, f"«{{v}}» er ikke {what}")
-    long = ok_form & (col.str.len() > values.MAX_DIGITS)
-    if long.any():  # rare: only these cells are looked at digit by digit
-        whole = col[long].str.split(".").str[0].str.lstrip("-").str.lstrip("0")
-        long = pd.Series(False, index=col.index) | (whole.str.len() > values.MAX_DIGITS).reindex(col.index, fill_value=False)
-        report(long, f.key, f"«{{v}}» er for stort (høyst {values.MAX_DIGITS} sifre)")
-    numbers = pd.to_numeric(col.where(ok_form & ~empty & ~long), errors="coerce").astype("float64")
-    bad = pd.Series(False, index=col.index)
+    long = np.array([len(v) > values.MAX_DIGITS and _too_many_digits(v) for v in cells], dtype=bool) & ok_form
+    report(long, f.key, f"«{{v}}» er for stort (høyst {values.MAX_DIGITS} sifre)")
+    usable = ok_form & ~empty & ~long
+    numbers = pd.to_numeric(pd.Series(np.where(usable, cells, None), dtype=object), errors="coerce").astype("float64")
+    bad = np.zeros(len(cells), dtype=bool)
     if f.min is not None:
-        low = numbers < f.min
+        low = (numbers < f.min).to_numpy()
         report(low, f.key, f"«{{v}}» er for lite (minst {_fmt(f.min)})")
         bad |= low
     if f.max is not None:
-        high = numbers > f.max
+        high = (numbers > f.max).to_numpy()
         report(high, f.key, f"«{{v}}» er for stort (høyst {_fmt(f.max)})")
         bad |= high
     numbers = numbers.where(~bad)
@@ -508,13 +529,13 @@ def _check_integrations(out: pd.DataFrame, raw: pd.DataFrame, key: str, report) 
 # --------------------------------------------------------------------------- kommune.yaml
 
 
-def _load_profile(folder: Path, number: str, problems: list[Problem]) -> dict | None:
+def _load_profile(folder: Path, number: str, problems: list[Problem], label: str | None = None) -> dict | None:
     path = folder / PROFILE_FILE
-    label = display_path(path)
+    label = label or display_path(path)
     if not os.path.lexists(path):
         problems.append(Problem(label, None, "(fil)", "kommune.yaml mangler"))
         return None
-    text = read_text(path, problems)
+    text = read_text(path, problems, label)
     if text is None:
         return None
     try:

@@ -23,6 +23,7 @@ importers. Rules:
 """
 from __future__ import annotations
 
+import bisect
 import csv
 import io
 import re
@@ -132,22 +133,39 @@ def _csv_message(error: str) -> str:
 def tidy(records: list[list[str]], lines: list[int], text: str | None = None) -> tuple[list[list[str]], list[int]]:
     """Strip every cell and drop rows that are then empty (the remaining rows keep their lines).
 
-    With the records' `text` (delimiter `,`), cells are stripped only when some cell could need
-    it (`needs_strip`): the same result, without a strip call per cell on tidy files.
+    With the records' `text` (delimiter `,`), only records on a line where some cell could
+    start or end with white space (`_CELL_EDGE_SPACE`) are stripped: the same result, without
+    a strip call per cell on tidy rows.
     """
+    flagged = _flagged_lines(text) if text is not None else None
     out, kept = [], []
-    if text is not None and not needs_strip(text):
-        for record, line in zip(records, lines, strict=True):
-            if any(record):
-                out.append(record)
-                kept.append(line)
-        return out, kept
-    for record, line in zip(records, lines, strict=True):
-        cells = [c.strip() for c in record]
-        if any(cells):
-            out.append(cells)
+    for k, (record, line) in enumerate(zip(records, lines, strict=True)):
+        if flagged is None or _spans_flagged(flagged, line, lines[k + 1] if k + 1 < len(lines) else None):
+            record = [c.strip() for c in record]
+        if any(record):
+            out.append(record)
             kept.append(line)
     return out, kept
+
+
+def _flagged_lines(text: str) -> list[int]:
+    """Sorted physical line numbers holding a match of `_CELL_EDGE_SPACE`."""
+    matches = [m.start() for m in _CELL_EDGE_SPACE.finditer(text)]
+    if not matches:
+        return []
+    newlines = [m.start() for m in _NEWLINE.finditer(text)]
+    return sorted({bisect.bisect_left(newlines, pos) + 1 for pos in matches})
+
+
+def _spans_flagged(flagged: list[int], start: int, end: int | None) -> bool:
+    """Does a record from line `start` up to (not including) `end` touch a flagged line?"""
+    if not flagged:
+        return False
+    i = bisect.bisect_left(flagged, start)
+    return i < len(flagged) and (end is None or flagged[i] < end)
+
+
+_NEWLINE = re.compile("\n")
 
 
 # A space-like character (not a line break) at the start or end of a cell of a `,` file:
