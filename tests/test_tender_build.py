@@ -112,6 +112,9 @@ def test_out_with_a_folder_where_a_document_goes_is_refused(region):
     (("", "requirements:\n  weights: {[SKOLE-01]: 2}\n"), "(fil): ugyldig YAML: found unhashable key"),
     (("- {code: kvalitet, weight: 30}", "- {code: kvalitet, weight: 30, description: [a]}"), "award_criteria.description: skal være tekst"),
     (("", "lots:\n  - {id: [1], title: Skole, service_areas: [skole_oppvekst]}\n"), "lots.id: «[1]» er ikke en ID (tekst eller tall)"),
+    (("start: 2027-09-01", "start: 9027-09-01"), "contract.start: 9027-09-01 ligger utenfor årene 2000–2100; er et siffer feil?"),
+    (("tender_deadline: 2027-03-01", "tender_deadline: 1027-03-01"),
+     "timeline.tender_deadline: 1027-03-01 ligger utenfor årene 2000–2100; er et siffer feil?"),
 ])
 def test_odd_values_are_messages_with_their_line(region, change, message):
     old, new = change

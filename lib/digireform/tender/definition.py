@@ -368,8 +368,10 @@ def _contract(raw: Any, d: LineDict, c: _Checker) -> dict:
             c.add(raw, key, f"contract.{key}", f"«{v}» er ikke et helt antall år ({low}–20)")
         else:
             out[key] = v
-    if not isinstance(raw.get("start"), dt.date):
+    if not isinstance(raw.get("start"), dt.date) or isinstance(raw.get("start"), dt.datetime):
         c.add(raw, "start", "contract.start", not_a_date(raw.get("start")))
+    elif not _plausible(raw["start"]):
+        c.add(raw, "start", "contract.start", _implausible(raw["start"]))
     else:
         out["start"] = raw["start"]
     return out
@@ -425,6 +427,16 @@ def not_a_date(value: Any) -> str:
     return f"«{value}» er ikke en dato ÅÅÅÅ-MM-DD"
 
 
+def _plausible(day: dt.date) -> bool:
+    span = defaults()["date_years"]
+    return span["min"] <= day.year <= span["max"]
+
+
+def _implausible(day: dt.date) -> str:
+    span = defaults()["date_years"]
+    return f"{day.isoformat()} ligger utenfor årene {span['min']}–{span['max']}; er et siffer feil?"
+
+
 def _timeline(raw: Any, d: LineDict, c: _Checker) -> dict[str, dt.date]:
     if raw is None:
         return {}
@@ -438,6 +450,8 @@ def _timeline(raw: Any, d: LineDict, c: _Checker) -> dict[str, dt.date]:
             c.add(raw, str(key), f"timeline.{key}", f"ukjent nøkkel; gyldige: {', '.join(TIMELINE_KEYS)}")
         elif isinstance(value, dt.datetime) or not isinstance(value, dt.date):
             c.add(raw, key, f"timeline.{key}", not_a_date(value))
+        elif not _plausible(value):
+            c.add(raw, key, f"timeline.{key}", _implausible(value))
         else:
             out[key] = value
     for key in ("publication", "tender_deadline"):
