@@ -76,11 +76,12 @@ def document(title: str, body: str, versions: dict[str, str] | None = None, scri
     ]
     if refresh is not None:
         head.append(f'<meta http-equiv="refresh" content="{int(refresh)}">')
-    if scripts:
-        head.append(f'<script src="{static_url("plotly.min.js", versions)}" defer></script>')
+    plotly = ""
+    if scripts:  # dashboard.js loads plotly.js itself, after the first paint
         head.append(f'<script src="{static_url("dashboard.js", versions)}" defer></script>')
+        plotly = f' data-plotly="{static_url("plotly.min.js", versions)}"'
     return (f'<!DOCTYPE html>\n<html lang="nb"><head>{"".join(head)}</head>'
-            f'<body class="{body_class}"><main class="dr-main">{body}</main></body></html>\n')
+            f'<body class="{body_class}"{plotly}><main class="dr-main">{body}</main></body></html>\n')
 
 
 def selector(page: dict[str, Any]) -> str:
