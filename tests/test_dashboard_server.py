@@ -233,3 +233,36 @@ def test_wait_ready_reports_a_server_that_stopped(tmp_path):
     with pytest.raises(RuntimeError):
         serve.wait_ready(1, proc, timeout=60)
     assert proc.wait(10) == 1
+
+
+def test_before_the_first_version_pages_say_they_are_computing(tmp_path):
+    """In-process: with no version yet a page is a self-reloading Norwegian 503, never a hang."""
+    import asyncio
+
+    from tornado.httpclient import AsyncHTTPClient
+
+    from tests.browser.planted import free_port
+
+    port = free_port()
+
+    async def go() -> list[tuple[int, str, str]]:
+        state = serve.State(tmp_path, serve.allowed_hosts(port), serve.load_static())
+        server = serve.make_app(state).listen(port, address="127.0.0.1")
+        client = AsyncHTTPClient()
+        seen = []
+        try:
+            for failed in (False, True):
+                state.failed = failed
+                resp = await client.fetch(f"http://127.0.0.1:{port}/oversikt", raise_error=False)
+                seen.append((resp.code, resp.headers.get("Retry-After", ""), resp.body.decode()))
+            head = await client.fetch(f"http://127.0.0.1:{port}/", method="HEAD", raise_error=False)
+            seen.append((head.code, head.headers.get("X-Content-Type-Options", ""), head.body.decode()))
+        finally:
+            server.stop()
+        return seen
+
+    computing, failed, head = asyncio.run(go())
+    assert computing[:2] == (503, "5") and "Tallene beregnes" in computing[2]
+    assert '<meta http-equiv="refresh" content="5">' in computing[2]
+    assert failed[0] == 503 and "kan ikke vises akkurat nå" in failed[2] and "Traceback" not in failed[2]
+    assert head == (200, "nosniff", "")
