@@ -23,10 +23,8 @@ importers. Rules:
 """
 from __future__ import annotations
 
-import bisect
 import csv
 import io
-import re
 from dataclasses import dataclass, field
 
 from .errors import DigireformError, Problem
@@ -133,14 +131,14 @@ def _csv_message(error: str) -> str:
 def tidy(records: list[list[str]], lines: list[int], text: str | None = None) -> tuple[list[list[str]], list[int]]:
     """Strip every cell and drop rows that are then empty (the remaining rows keep their lines).
 
-    With the records' `text` (delimiter `,`), only records on a line where some cell could
-    start or end with white space (`_CELL_EDGE_SPACE`) are stripped: the same result, without
-    a strip call per cell on tidy rows.
+    With the records' `text` (delimiter `,`), cells are stripped only when some cell could need
+    it (`needs_strip`): the same result, without a strip call per cell on tidy files (those the
+    workbook writes itself).
     """
-    flagged = _flagged_lines(text) if text is not None else None
+    strip = text is None or needs_strip(text)
     out, kept = [], []
-    for k, (record, line) in enumerate(zip(records, lines, strict=True)):
-        if flagged is None or _spans_flagged(flagged, line, lines[k + 1] if k + 1 < len(lines) else None):
+    for record, line in zip(records, lines, strict=True):
+        if strip:
             record = [c.strip() for c in record]
         if any(record):
             out.append(record)
@@ -148,34 +146,18 @@ def tidy(records: list[list[str]], lines: list[int], text: str | None = None) ->
     return out, kept
 
 
-def _flagged_lines(text: str) -> list[int]:
-    """Sorted physical line numbers holding a match of `_CELL_EDGE_SPACE`."""
-    matches = [m.start() for m in _CELL_EDGE_SPACE.finditer(text)]
-    if not matches:
-        return []
-    newlines = [m.start() for m in _NEWLINE.finditer(text)]
-    return sorted({bisect.bisect_left(newlines, pos) + 1 for pos in matches})
-
-
-def _spans_flagged(flagged: list[int], start: int, end: int | None) -> bool:
-    """Does a record from line `start` up to (not including) `end` touch a flagged line?"""
-    if not flagged:
-        return False
-    i = bisect.bisect_left(flagged, start)
-    return i < len(flagged) and (end is None or flagged[i] < end)
-
-
-_NEWLINE = re.compile("\n")
-
-
-# A space-like character (not a line break) at the start or end of a cell of a `,` file:
-# after/before a delimiter, a line start/end or a quote. False positives only cost time.
-_CELL_EDGE_SPACE = re.compile(r'(?:^|[,"])[^\S\r\n]|[^\S\r\n](?:$|[,"\r])', re.MULTILINE)
+# White space that str.strip removes, besides space, tab and line breaks (all are below U+3001).
+_OTHER_SPACES = tuple(c for c in map(chr, range(0x3001)) if c.isspace() and c not in " \t\n\r")
+# A space or tab at the edge of a cell of a `,` file: next to a delimiter, line break or quote.
+_EDGES = tuple(pair for w in " \t" for pair in (f",{w}", f"{w},", f"\n{w}", f"{w}\n", f"{w}\r", f'"{w}', f'{w}"'))
 
 
 def needs_strip(text: str) -> bool:
-    """Could any cell of this `,`-separated text start or end with white space (NBSP included)?"""
-    return _CELL_EDGE_SPACE.search(text) is not None
+    """Could any cell of this `,`-separated text start or end with white space (NBSP included)?
+
+    Substring tests only (fast); a false positive just means stripping a tidy file.
+    """
+    return text[:1].isspace() or any(e in text for e in _EDGES) or any(c in text for c in _OTHER_SPACES)
 
 
 def record_lines(text: str, label: str = "") -> list[int]:
