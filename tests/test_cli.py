@@ -190,7 +190,6 @@ def test_operating_system_errors_name_the_file(monkeypatch, capsys):
                                        "skrives: Ingen tilgang\n")
 
 
-@pytest.mark.xfail(strict=False, reason="store.py: a date outside pandas' nanosecond range stops validate and report")
 @pytest.mark.parametrize("day", ["3027-06-30", "1027-06-30"])  # a slipped digit: outside pandas' date range
 def test_contract_end_far_outside_the_date_range(example_copy, day):
     path = example_copy / "municipalities" / "1853-evenes" / "systems.csv"

@@ -450,6 +450,10 @@ def _check_column(cells: np.ndarray, empty: np.ndarray, f, report) -> Any:
     if f.type == "date":
         form = _matches(cells, values.STORED_DATE_RE)
         report(~form & ~empty, f.key, "«{v}» er ikke en dato på formen ÅÅÅÅ-MM-DD")
+        low, high = 1700, 2200  # pandas computes 1677-09-21..2262-04-11; the margin covers notice periods
+        far = form & np.array([bool(ok) and not low <= int(v[:4]) <= high for v, ok in zip(cells, form, strict=True)], dtype=bool)
+        report(far, f.key, f"«{{v}}» ligger utenfor årene {low}–{high}; er et siffer feil?")
+        form = form & ~far
         dates = pd.to_datetime(pd.Series(np.where(form, cells, None), dtype=object), format="%Y-%m-%d", errors="coerce")
         report(form & dates.isna().to_numpy(), f.key, "«{v}» er ikke en gyldig kalenderdato")
         return dates.astype("datetime64[ns]")
