@@ -152,7 +152,8 @@ def test_the_data_version_in_words():
         "Data: versjon abc1234 fra 30.11.2026"
     assert common.version_text({"kind": "git", "hash": "abc1234", "date": "2026-11-30", "dirty": True}) == \
         "Data: versjon abc1234 fra 30.11.2026 (endret etter siste commit)"
-    assert common.version_text({"kind": "files", "time": "2026-12-01T09:41"}) == "Data: filer endret 01.12.2026 kl. 09:41"
+    assert common.version_text({"kind": "files", "time": "2026-12-01T09:41:07"}) == \
+        "Data: filer endret 01.12.2026 kl. 09:41"
     assert common.version_text(None) == "Data: ukjent versjon"
 
 
@@ -191,7 +192,7 @@ def test_data_version_from_git_and_from_file_times(tmp_path):
     csv.write_text("system_id\n", "utf-8")
     stamp = dt.datetime(2026, 11, 2, 8, 5).timestamp()
     os.utime(csv, (stamp, stamp))
-    assert site.data_version(data) == {"kind": "files", "time": "2026-11-02T08:05"}
+    assert site.data_version(data) == {"kind": "files", "time": "2026-11-02T08:05:00"}
     git(data, "init", "-q")
     git(data, "add", ".")
     git(data, "commit", "-qm", "data")

@@ -94,7 +94,7 @@ def data_version(data_dir: Path) -> dict[str, Any]:
         except OSError:
             continue
     newest = dt.datetime.fromtimestamp(max(times)) if times else None
-    return {"kind": "files", "time": newest.isoformat(timespec="minutes") if newest else ""}
+    return {"kind": "files", "time": newest.isoformat(timespec="seconds") if newest else ""}
 
 
 # --------------------------------------------------------------------------- building (child process)
