@@ -441,3 +441,26 @@ def _run_mixed(data: Path, jobs: list) -> list:
         p.join(timeout=60)
         assert p.exitcode == 0
     return out
+
+
+# --------------------------------------------------------------------------- editors
+
+
+def test_editors_show_a_refused_lock_as_a_message(tmp_path, monkeypatch):
+    from digireform.editor import ProfileEditor, TableEditor
+
+    data = region(tmp_path)
+    before = {n: (folder_of(data) / n).read_bytes() for n in names(data)}
+
+    def refuse(folder):
+        raise DigireformError(f"Kan ikke låse {folder} for lagring: Permission denied.")
+
+    monkeypatch.setattr(sync, "_acquire", refuse)
+    table = TableEditor(data, "systems")
+    table.select(0)
+    table.fields["users"].value = "11"
+    assert table.save() is False and "Kan ikke låse" in table.status.value
+    profile = ProfileEditor(data, "1853")
+    profile.digitalisation["teknisk"].value = "mostly_paper"
+    assert profile.save() is False and "Kan ikke låse" in profile.status.value
+    assert {n: (folder_of(data) / n).read_bytes() for n in names(data)} == before

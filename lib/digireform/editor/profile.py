@@ -302,6 +302,9 @@ class ProfileEditor(EditorBase):
         except ValidationError as exc:
             self.status.value = problems_html(exc.problems, exc.message)
             return False
+        except DigireformError as exc:  # e.g. the file changed under the save, or the folder cannot be locked
+            self.status.value = message_html(str(exc), "error")
+            return False
         self.conflict.hide()
         self._bind(copy.deepcopy(self.snapshot.data))
         self.status.value = message_html(f"Lagret {display_path(self.snapshot.path)}.", "ok")

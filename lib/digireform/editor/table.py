@@ -266,6 +266,9 @@ class TableEditor(EditorBase):
         except ValidationError as exc:
             self.status.value = problems_html(exc.problems, exc.message)
             return False
+        except DigireformError as exc:  # e.g. the file changed under the save, or the folder cannot be locked
+            self.status.value = message_html(str(exc), "error")
+            return False
         self.conflict.hide()
         self._pending = None
         self.snapshot = result.snapshot
