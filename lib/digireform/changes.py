@@ -16,11 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import store
+from . import store, textio
 from .errors import DigireformError, display_path
 from .schema import file_spec, load_yaml_text
 from .sync import Row, match_rows, row_label, rows_from_bytes
 
+PROFILE_LABEL = "kommune.yaml"
 KIND_LABELS = {"systems": "systemer", "welfare": "velferdsteknologi", "profile": "kommuneprofil"}
 ACTION_LABELS = {"added": "Ny", "changed": "Endret", "removed": "Fjernet"}
 PRIVATE_KEYS = ("contacts",)
@@ -118,10 +119,12 @@ def diff_tables(old: list[Row], new: list[Row], kind: str) -> list[tuple[str, st
 
 
 def _profile(data: bytes | None) -> dict[str, Any]:
+    """kommune.yaml bytes → dict, decoded like every data file (textio); {} when unreadable."""
     if data is None:
         return {}
+    text = textio.decode_stored(data, PROFILE_LABEL, [])
     try:
-        parsed = load_yaml_text(data.decode("utf-8"))
+        parsed = load_yaml_text(text) if text is not None else None
     except Exception:  # an unreadable committed/working file: compare as empty, validate reports it
         return {}
     return parsed if isinstance(parsed, dict) else {}
