@@ -92,7 +92,9 @@ def selector(page: dict[str, Any]) -> str:
     options = "".join(f'<option value="{c.esc(v)}"{" selected" if v == c.ALL else ""}>{c.esc(label)}</option>'
                       for v, label in selections)
     return (f'<div class="dr-selector-bar"><label class="dr-selector"><span>{c.esc(page["texts"]["selector_label"])}'
-            f'</span> <select name="kommune" data-selector="1">{options}</select></label></div>')
+            f'</span> <select name="kommune" data-selector="1">{options}</select></label>'
+            '<noscript><span class="dr-note"> Uten JavaScript viser siden tallene for alle partnere.</span>'
+            '</noscript></div>')
 
 
 def figure_block(block: dict[str, Any], topojson_url: str) -> str:
@@ -106,7 +108,8 @@ def figure_block(block: dict[str, Any], topojson_url: str) -> str:
             inner = c.empty_figure(block)
         else:
             fig = {**fig, "config": {**fig.get("config", {}), "topojsonURL": topojson_url}}
-            inner = f'<div class="dr-chart dr-h{_height_class(block)}">{json_script(fig, "dr-fig")}</div>'
+            inner = (f'<div class="dr-chart dr-h{_height_class(block)}">{json_script(fig, "dr-fig")}'
+                     '<noscript><p class="dr-note">Grafen vises når JavaScript er slått på.</p></noscript></div>')
         views.append(inner if key == "*" else c.view(key, inner, key == c.ALL))
     note = f'<p class="dr-note">{c.esc(block["note"])}</p>' if block.get("note") else ""
     return (f'<section class="dr-figure"><h2 class="dr-figure-title">{c.esc(block.get("title", ""))}</h2>'
