@@ -464,3 +464,23 @@ def test_editors_show_a_refused_lock_as_a_message(tmp_path, monkeypatch):
     profile.digitalisation["teknisk"].value = "mostly_paper"
     assert profile.save() is False and "Kan ikke låse" in profile.status.value
     assert {n: (folder_of(data) / n).read_bytes() for n in names(data)} == before
+
+
+def test_failed_lock_of_a_second_folder_keeps_the_outer_hold(tmp_path, monkeypatch):
+    data = region(tmp_path)
+    other = tmp_path / "procurement" / "tenders"
+    other.mkdir(parents=True)
+    real = sync._acquire
+
+    def refuse_tenders(folder):
+        if folder == other:
+            raise DigireformError("Kan ikke låse")
+        return real(folder)
+
+    monkeypatch.setattr(sync, "_acquire", refuse_tenders)
+    with sync.locked(folder_of(data) / "systems.csv"):
+        with pytest.raises(DigireformError), sync.locked_all([folder_of(data) / "kommune.yaml", other / "x.yaml"]):
+            pass
+        assert sync._held_counts() == {str(folder_of(data)): 1}  # still held once, by the outer block
+        assert not _try_flock(folder_of(data))  # …and really locked (flock is per open file: a new fd is refused)
+    assert sync._held_counts() == {} and _try_flock(folder_of(data))

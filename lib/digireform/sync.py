@@ -209,20 +209,19 @@ def locked(path: Path) -> Iterator[None]:
 def locked_all(paths: Iterable[Path]) -> Iterator[None]:
     """Hold the save locks of several files at once, taken in sorted order (no deadlock)."""
     counts = _held_counts()
-    releases = []
-    folders = sorted({str(lock_folder(p)) for p in paths})
+    releases, counted = [], []
     try:
-        for folder in folders:
+        for folder in sorted({str(lock_folder(p)) for p in paths}):
             if not counts.get(folder):
                 releases.append(_acquire(Path(folder)))
             counts[folder] = counts.get(folder, 0) + 1
+            counted.append(folder)
         yield
     finally:
-        for folder in folders:
-            if counts.get(folder):
-                counts[folder] -= 1
-                if not counts[folder]:
-                    del counts[folder]
+        for folder in counted:  # only what this call took: a failed acquire leaves outer holds alone
+            counts[folder] -= 1
+            if not counts[folder]:
+                del counts[folder]
         for release in reversed(releases):
             release()
 
