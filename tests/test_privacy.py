@@ -313,3 +313,24 @@ def test_public_region_keeps_public_figures():
     assert public.profiles[nr]["population"] == region.profiles[nr]["population"]
     assert public.profiles[nr]["channels"] == region.profiles[nr]["channels"]
     assert public.profiles[nr]["targets"] == region.profiles[nr]["targets"]
+
+
+@pytest.mark.parametrize(("extra", "dropped"), [
+    ("digitalisation: [innbygger]\n", "digitalisation"),  # a list where a mapping belongs
+    ('population: {total: 1330, year: 2025, age_bands: "mange"}\n', "population"),
+    ('targets: "flere digitale tjenester"\n', "targets"),
+])
+def test_profile_key_with_a_problem_is_left_out_and_the_report_still_builds(tmp_path, extra, dropped):
+    """The dashboards build from `store.load` with problems: a wrongly shaped key must not stop them."""
+    region = store.load(make_data(tmp_path, "yes", evenes_profile=extra))
+    assert any(p.field.split(".")[0] == dropped for p in region.problems)
+    assert dropped not in privacy.public_region(region).profiles["1853"]
+    rep = build_report(region, OPTS)
+    assert rep["municipalities"]["1853"]["annual_cost_nok"] == EVENES_PUBLIC_COST
+
+
+def test_public_profile_survives_a_yaml_cycle():
+    import yaml
+
+    profile = yaml.safe_load('number: "1853"\nname: Evenes\ntargets: &t [{id: T1, self: *t}]\n')
+    assert privacy.public_profile(profile) == {"number": "1853", "name": "Evenes", "targets": [{"id": "T1"}]}

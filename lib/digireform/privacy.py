@@ -11,6 +11,7 @@ person (data/privacy.yaml).
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -71,37 +72,48 @@ def public_welfare(welfare: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def public_profile(profile: Any) -> dict[str, Any]:
-    """kommune.yaml for public outputs: whitelisted keys only, nothing nested that names a person."""
+def public_profile(profile: Any, bad_keys: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """kommune.yaml for public outputs: whitelisted keys only, nothing nested that names a person.
+
+    `bad_keys` are top-level keys `store` reported a problem in: left out, like an invalid
+    cell, so a wrong shape neither reaches a page nor stops the report for the others.
+    """
     if not isinstance(profile, dict):
         return {}
-    keys = _rules()["public_profile_keys"]
     out = {}
-    for key in keys:
-        if key in profile:
-            value = _scrub(profile[key])
+    for key in _rules()["public_profile_keys"]:
+        if key in profile and key not in bad_keys:
+            value = _scrub(profile[key], frozenset())
             if value is not _DROP:
                 out[key] = value
     return out
 
 
 _DROP = object()
+_MAX_DEPTH = 20  # kommune.yaml nests three levels; deeper is not a profile
 
 
 def _personal(key: Any) -> bool:
     return str(key).strip().lower() in set(_rules()["personal_keys"])
 
 
-def _scrub(value: Any) -> Any:
-    """Copy of a nested value without personal keys; a mapping holding one is dropped whole."""
+def _scrub(value: Any, path: frozenset[int]) -> Any:
+    """Copy of a nested value without personal keys; a mapping holding one is dropped whole.
+
+    `path` holds the containers above: a YAML alias pointing back up (a cycle) or an
+    absurd depth is dropped instead of recursing without end.
+    """
+    if not isinstance(value, dict | list | tuple):
+        return value
+    if id(value) in path or len(path) >= _MAX_DEPTH:
+        return _DROP
+    path = path | {id(value)}
     if isinstance(value, dict):
         if any(_personal(k) for k in value):
             return _DROP
-        items = ((k, _scrub(v)) for k, v in value.items())
+        items = ((k, _scrub(v, path)) for k, v in value.items())
         return {k: v for k, v in items if v is not _DROP}
-    if isinstance(value, list | tuple):
-        return [v for v in map(_scrub, value) if v is not _DROP]
-    return value
+    return [v for v in (_scrub(x, path) for x in value) if v is not _DROP]
 
 
 def public_region(region: Region) -> Region:
@@ -110,9 +122,18 @@ def public_region(region: Region) -> Region:
         region,
         systems=public_systems(region.systems),
         welfare=public_welfare(region.welfare),
-        profiles={nr: public_profile(p) for nr, p in region.profiles.items()},
+        profiles={nr: public_profile(p, _profile_problem_keys(region, nr)) for nr, p in region.profiles.items()},
         contacts={},
     )
+
+
+def _profile_problem_keys(region: Region, number: str) -> frozenset[str]:
+    """Top-level kommune.yaml keys of this municipality that `store` reported a problem in."""
+    if number not in region.municipalities.index:
+        return frozenset()
+    suffix = (Path(region.municipalities.at[number, "folder"]).name + "/kommune.yaml")
+    return frozenset(str(p.field).split(".")[0] for p in region.problems
+                     if str(p.file).replace("\\", "/").endswith(suffix))
 
 
 def missing_column_problems(kind: str, label: str, columns: list[str], n_rows: int) -> list[Problem]:
