@@ -131,7 +131,7 @@ def _profile_problem_keys(region: Region, number: str) -> frozenset[str]:
     """Top-level kommune.yaml keys of this municipality that `store` reported a problem in."""
     if number not in region.municipalities.index:
         return frozenset()
-    suffix = (Path(region.municipalities.at[number, "folder"]).name + "/kommune.yaml")
+    suffix = Path(region.municipalities.at[number, "folder"]).name + "/kommune.yaml"
     return frozenset(str(p.field).split(".")[0] for p in region.problems
                      if str(p.file).replace("\\", "/").endswith(suffix))
 
