@@ -13,7 +13,7 @@ import io
 import os
 import re
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -179,7 +179,7 @@ def load(data_dir: str | os.PathLike | None = None) -> Region:
     scan = scan_folders(root)
     problems: list[Problem] = list(scan.problems)
     rows, profiles, contacts = [], {}, {}
-    texts: dict[str, list[tuple[str, str, str]]] = {k: [] for k in KINDS}
+    loaded: list[tuple[str, Path, str]] = []  # (number, folder, its label) of every readable profile
     for folder in scan.folders:
         number = folder.name[:4]
         folder_label = display_path(folder)
@@ -191,23 +191,31 @@ def load(data_dir: str | os.PathLike | None = None) -> Region:
             profile.pop(key, None)
         profiles[number] = profile
         rows.append(_municipality_row(number, folder, profile))
-        for kind in KINDS:
-            path = folder / file_spec(kind).filename
-            if os.path.lexists(path):
-                label = _child_label(folder_label, path.name)
-                text = read_text(path, problems, label)
-                if text is not None:
-                    texts[kind].append((number, label, text))
+        loaded.append((number, folder, folder_label))
     if not (root / "municipalities").is_dir():
         problems.append(Problem(display_path(root), None, "municipalities", "mappen municipalities/ mangler"))
     munis = pd.DataFrame(rows, columns=_MUNI_COLUMNS).set_index("number", drop=False)
     munis.index.name = None
-    systems = check_tables(parse_tables(texts["systems"], file_spec("systems"), problems), file_spec("systems"), problems)
-    welfare = check_tables(parse_tables(texts["welfare"], file_spec("welfare"), problems), file_spec("welfare"), problems)
+    tables = {}
+    for kind in KINDS:  # files are read one at a time while parsing: no national set of texts in memory
+        spec = file_spec(kind)
+        tables[kind] = check_tables(parse_tables(_texts(loaded, spec, problems), spec, problems), spec, problems)
+    systems, welfare = tables["systems"], tables["welfare"]
     region = Region(root, munis, systems, welfare, profiles, contacts, problems)
     problems += _optional_file_problems(region)
     problems.sort(key=lambda p: (p.file, p.line or 0))
     return region
+
+
+def _texts(loaded: list[tuple[str, Path, str]], spec: FileSpec, problems: list[Problem]) -> Iterator[tuple[str, str, str]]:
+    """(number, file label, text) of each municipality's file of this kind, read when asked for."""
+    for number, folder, folder_label in loaded:
+        path = folder / spec.filename
+        if os.path.lexists(path):
+            label = _child_label(folder_label, spec.filename)
+            text = read_text(path, problems, label)
+            if text is not None:
+                yield number, label, text
 
 
 def _optional_file_problems(region: Region) -> list[Problem]:
@@ -300,26 +308,28 @@ def _child_label(folder_label: str, name: str) -> str:
     return name if folder_label == "." else f"{folder_label}{os.sep}{name}"
 
 
-def parse_tables(items: list[tuple[str, str, str]], spec: FileSpec, problems: list[Problem]) -> pd.DataFrame:
+def parse_tables(items: Iterable[tuple[str, str, str]], spec: FileSpec, problems: list[Problem]) -> pd.DataFrame:
     """CSV texts (number, file label, text) → one frame of tidy strings with municipality, file, line.
 
     Every file goes through the same reader (textio.read_records + tidy), so the rows and the
-    problems, with their line numbers, do not depend on whether any cell was quoted.
+    problems, with their line numbers, do not depend on whether any cell was quoted. Columns
+    are filled file by file (a national data set never exists as rows of lists at once).
     """
-    rows: list[list[str]] = []
+    columns: dict[str, list[str]] = {c: [] for c in spec.columns}
     numbers: list[str] = []
     files: list[str] = []
     lines: list[int] = []
     for number, label, text in items:
         parsed = _table_rows(text, spec, label, problems)
-        if parsed is None:
+        if parsed is None or not parsed[0]:
             continue
         cells, row_lines = parsed
-        rows += cells
+        for key, column in zip(spec.columns, zip(*cells, strict=True), strict=True):
+            columns[key].extend(column)
         lines += row_lines
         numbers += [number] * len(cells)
         files += [label] * len(cells)
-    frame = _rows_frame(rows, spec.columns)
+    frame = pd.DataFrame({c: _object_array(columns.pop(c)) for c in spec.columns})
     frame["municipality"] = pd.Series(numbers, dtype=str)
     frame["file"] = pd.Series(files, dtype=str)
     frame["line"] = pd.Series(lines, dtype="int64")
@@ -327,10 +337,15 @@ def parse_tables(items: list[tuple[str, str, str]], spec: FileSpec, problems: li
 
 
 def _rows_frame(rows: list[list[str]], columns: list[str]) -> pd.DataFrame:
-    """Rows of equal width → a frame of str columns (built column-wise: much faster than row-wise)."""
+    """Rows of equal width → a frame of object columns (built column-wise: faster than row-wise)."""
     data = list(zip(*rows, strict=True)) if rows else [()] * len(columns)
-    return pd.DataFrame({c: pd.Series(v, dtype=object) for c, v in zip(columns, data, strict=True)})
+    return pd.DataFrame({c: _object_array(list(v)) for c, v in zip(columns, data, strict=True)})
 
+
+def _object_array(values: list[str]) -> np.ndarray:
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
 
 
 def parse_table(text: str, spec: FileSpec, label: str, problems: list[Problem]) -> pd.DataFrame | None:
