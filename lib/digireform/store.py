@@ -459,7 +459,7 @@ def _matches(cells: np.ndarray, pattern: str) -> np.ndarray:
 def _check_column(cells: np.ndarray, empty: np.ndarray, f, report) -> Any:
     """Type-check one column against the stored-file rules (values.STORED_*); invalid cells → missing."""
     if f.type == "text" or f.type == "id_list":
-        return pd.Series(np.where(empty, None, cells), dtype=object)
+        return pd.Series(np.where(empty, None, _object_array(_shared(cells))), dtype=object)
     if f.type in ("int", "number"):
         return _check_numbers(cells, empty, f, report)
     if f.type == "date":
@@ -483,6 +483,13 @@ def _check_column(cells: np.ndarray, empty: np.ndarray, f, report) -> Any:
         report(bad, f.key, "«{v}» er ikke et gyldig organisasjonsnummer (9 siffer, kontrollsiffer mod 11)")
         return pd.Series(np.where(empty | bad, None, cells), dtype=object)
     raise ValueError(f"unknown field type {f.type}")  # a bug in schema.yaml, not user data
+
+
+def _shared(cells: np.ndarray) -> list[str]:
+    """Equal strings as one object: the csv reader makes a new string per cell, and the typed
+    frame lives as long as the region (pandas' own parser shares them the same way)."""
+    seen: dict[str, str] = {}
+    return [seen.setdefault(v, v) for v in cells]
 
 
 def _too_many_digits(cell: str) -> bool:
