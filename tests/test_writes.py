@@ -484,3 +484,19 @@ def test_failed_lock_of_a_second_folder_keeps_the_outer_hold(tmp_path, monkeypat
         assert sync._held_counts() == {str(folder_of(data)): 1}  # still held once, by the outer block
         assert not _try_flock(folder_of(data))  # …and really locked (flock is per open file: a new fd is refused)
     assert sync._held_counts() == {} and _try_flock(folder_of(data))
+
+
+def test_new_list_items_follow_the_style_of_the_one_before(tmp_path):
+    import datetime as dt
+
+    data = region(tmp_path)
+    path = folder_of(data) / "kommune.yaml"
+    before = path.read_text("utf-8").splitlines()
+    snap = sync.load_profile(data, "1853")
+    edited = copy.deepcopy(snap.data)
+    edited["targets"].append({"id": "T4", "text": "Nytt mål", "metric": "digital_post_share", "target": 0.9,
+                              "deadline": dt.date(2028, 12, 31)})
+    sync.save_profile(data, "1853", snap.data, edited, snap.fingerprint)
+    after = path.read_text("utf-8").splitlines()
+    assert after[: len(before)] == before  # the last key of the file: everything before stays
+    assert after[len(before):] == ["  - {id: T4, text: Nytt mål, metric: digital_post_share, target: 0.9, deadline: 2028-12-31}"]

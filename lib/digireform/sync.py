@@ -873,13 +873,24 @@ def _apply(old: Any, new: Any) -> Any:
         for i in range(common):
             old[i] = _apply(old[i], new[i])
         del old[common:]
-        old.extend(new[common:])
+        old.extend(_styled_like(old[-1] if len(old) else None, v) for v in new[common:])
         return old
     if _same_scalar(old, new):
         return old
     if isinstance(old, ScalarString) and isinstance(new, str):
         return type(old)(new)  # keep the quoting style of the value it replaces
     return new
+
+
+def _styled_like(sibling: Any, value: Any) -> Any:
+    """A new list item written in the style of the one before it (one-line `{…}` rows stay one-line)."""
+    from ruamel.yaml.comments import CommentedMap
+
+    if isinstance(sibling, CommentedMap) and sibling.fa.flow_style() and isinstance(value, dict):
+        item = CommentedMap(value)
+        item.fa.set_flow_style()
+        return item
+    return value
 
 
 def _same_scalar(old: Any, new: Any) -> bool:
