@@ -343,9 +343,8 @@ def _rows_frame(rows: list[list[str]], columns: list[str]) -> pd.DataFrame:
 
 
 def _object_array(values: list[str]) -> np.ndarray:
-    out = np.empty(len(values), dtype=object)
-    out[:] = values
-    return out
+    """A list of strings as an object array (fromiter: no per-item sequence check)."""
+    return np.fromiter(values, dtype=object, count=len(values))
 
 
 def parse_table(text: str, spec: FileSpec, label: str, problems: list[Problem]) -> pd.DataFrame | None:
