@@ -500,3 +500,25 @@ def test_new_list_items_follow_the_style_of_the_one_before(tmp_path):
     after = path.read_text("utf-8").splitlines()
     assert after[: len(before)] == before  # the last key of the file: everything before stays
     assert after[len(before):] == ["  - {id: T4, text: Nytt mål, metric: digital_post_share, target: 0.9, deadline: 2028-12-31}"]
+
+
+def test_kommune_yaml_with_bad_utf8_is_refused_not_replaced(tmp_path):
+    data = region(tmp_path)
+    path = folder_of(data) / "kommune.yaml"
+    snap = sync.load_profile(data, "1853")
+    broken = path.read_bytes().replace(b"Evenes kommune", b"Evenes kommune \xff")
+    path.write_bytes(broken)
+    with pytest.raises(ValidationError) as info:
+        sync.save_profile(data, "1853", snap.data, snap.data, sync.fingerprint(path))
+    assert "ugyldig UTF-8" in str(info.value) and info.value.problems[0].line == 1
+    assert path.read_bytes() == broken
+
+
+def test_windows_line_ends_are_kept(tmp_path):
+    data = region(tmp_path)
+    path = folder_of(data) / "kommune.yaml"
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    before = path.read_bytes().split(b"\r\n")
+    population.import_population(SSB, data)
+    after = path.read_bytes().split(b"\r\n")
+    assert len(after) == len(before) and sum(a != b for a, b in zip(before, after, strict=True)) == 3

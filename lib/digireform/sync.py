@@ -763,19 +763,30 @@ def parse_mapping(path: Path, data: bytes | None) -> dict:
     """A YAML file's bytes as a dict ({} for a missing or empty file); DigireformError otherwise."""
     if data is None:
         return {}
+    text = stored_text(path, data)
     try:
-        parsed = load_yaml_text(data.decode("utf-8").removeprefix("\ufeff")) or {}
-    except Exception as exc:  # yaml or unicode error: the user must fix the file first
+        parsed = load_yaml_text(text) or {}
+    except Exception as exc:  # a YAML error: the user must fix the file first
         raise DigireformError(f"Lagret ikke {display_path(path)}: filen på disken kan ikke leses: {exc}") from None
     if not isinstance(parsed, dict):
         raise DigireformError(f"Lagret ikke {display_path(path)}: filen skal være en tabell med nøkler.")
     return parsed
 
 
+def stored_text(path: Path, data: bytes | None) -> str:
+    """The file's text (textio's policy for stored files; "" for none); bad UTF-8 is refused, never replaced."""
+    if data is None:
+        return ""
+    problems: list[Problem] = []
+    text = textio.decode_stored(data, display_path(path), problems)
+    if text is None:
+        raise ValidationError(f"Lagret ikke {display_path(path)}: filen på disken kan ikke leses.", problems)
+    return text
+
+
 def render_profile(path: Path, number: str, data: bytes | None, profile: dict) -> str:
     """The kommune.yaml text holding `profile`, laid over the current text; ValidationError if invalid."""
-    current = data.decode("utf-8", errors="replace") if data is not None else ""
-    text = yaml_roundtrip(current, profile)
+    text = yaml_roundtrip(stored_text(path, data), profile)
     problems: list[Problem] = []
     store.check_profile(load_yaml_text(text), number, display_path(path), text, problems)
     if problems:
@@ -804,13 +815,15 @@ def yaml_roundtrip(text: str, data: dict) -> str:
     comments further down are lost.
     """
     text = text.removeprefix("\ufeff")
+    newline = "\r\n" if "\r\n" in text else "\n"  # a file saved on Windows keeps its line ends
+    text = text.replace("\r\n", "\n")
     try:
         out = _roundtrip(text, data)
-        if load_yaml_text(out) == data:
-            return out
+        if load_yaml_text(out) != data:
+            out = _plain_yaml(text, data)
     except Exception:  # ruamel refuses the file (e.g. a repeated key): write it plainly
-        pass
-    return _plain_yaml(text, data)
+        out = _plain_yaml(text, data)
+    return out.replace("\n", newline)
 
 
 def _roundtrip(text: str, data: dict) -> str:
@@ -945,8 +958,7 @@ def save_tender(path: str | os.PathLike, base: dict, edited: dict, base_fingerpr
             merged = edited
         else:
             merged = _merge_mapping(path, base, edited, base_fingerprint, data, prefer)
-        current = data.decode("utf-8", errors="replace") if data is not None else ""
-        text = yaml_roundtrip(current, merged)
+        text = yaml_roundtrip(stored_text(path, data), merged)
         _check_tender_text(path, text, known_numbers)
         done["data"] = merged
         return text
