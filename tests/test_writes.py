@@ -522,3 +522,14 @@ def test_windows_line_ends_are_kept(tmp_path):
     population.import_population(SSB, data)
     after = path.read_bytes().split(b"\r\n")
     assert len(after) == len(before) and sum(a != b for a, b in zip(before, after, strict=True)) == 3
+
+
+def test_refused_inventory_import_leaves_no_lock_or_temp_file(tmp_path):
+    data = region(tmp_path)
+    before = (folder_of(data) / "systems.csv").read_bytes()
+    bad = tmp_path / "import.csv"
+    bad.write_text(HEADER + system("C", "Gamma", users="mange"), encoding="utf-8")
+    with pytest.raises(ValidationError):
+        inventory_import.import_inventory(bad, "1853", data)
+    assert names(data) == ["kommune.yaml", "systems.csv"]
+    assert (folder_of(data) / "systems.csv").read_bytes() == before
