@@ -29,6 +29,9 @@ per-user runtime folder would not), and the kernel drops it when a process dies.
 file system refuses ``flock`` on a folder (some network mounts), a lock file
 ``.~lock.digireform`` is used instead and removed after each save. Locks are re-entrant
 within one thread, so a caller that holds the lock (import-inventory) can call a save.
+Users in different OS groups need write access to the folder itself (the rename replaces
+the file); give the data folder a shared group with the setgid bit (``chmod g+ws``) so the
+files a save creates keep that group. A save keeps the file's permission bits.
 
 Temp files. A save killed between writing its temp file and the rename leaves
 ``.<file>.XXXXXXXX.tmp``; the next save of that file, holding the lock (so no save of ours
