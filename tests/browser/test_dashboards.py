@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 PAGES = ["oversikt", "overlapp", "velferdsteknologi", "digital-modenhet", "anbud"]
 CHART_PAGES = {"oversikt", "overlapp", "velferdsteknologi", "digital-modenhet"}
-ERROR_WORDS = re.compile(r"Traceback|Exception|Error|Javascript|kunne ikke vises|NameError|model not found",
+ERROR_WORDS = re.compile(r"Traceback|Exception|Error|Javascript error|kunne ikke vises|NameError|model not found",
                          re.IGNORECASE)
 LOADS = 10
 

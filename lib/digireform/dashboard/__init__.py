@@ -1,5 +1,5 @@
-"""Voilà dashboards for councillors: page data (`pages`), shared widgets (`common`),
-plotly figures (`figures`) and the server (`serve`).
+"""Dashboards for councillors: page data (`pages`), shared HTML pieces (`common`), plotly
+figures (`figures`), whole pages (`render`), one site version (`site`) and the server (`serve`).
 
 Notebooks in notebooks/dashboards/ call `show(name)`; nothing heavy is imported here.
 """
