@@ -457,3 +457,26 @@ def test_cli_exits_1_with_the_message(tmp_path, capsys, monkeypatch, case, comma
     captured = capsys.readouterr()
     assert expected in captured.err + captured.out
     assert "Traceback" not in captured.err and "Uventet feil" not in captured.err
+
+
+def test_symlinked_profile_and_survey_are_not_read(tmp_path):
+    secret = tmp_path / "hemmelig.csv"
+    secret.write_text("survey,respondent,channel_preference\n2025,1,phone\n", encoding="utf-8")
+    make_region(tmp_path / "data")
+    folder = tmp_path / "data" / "municipalities" / "1853-evenes"
+    (folder / "survey.csv").symlink_to(secret)
+    assert messages(tmp_path / "data") == [
+        "municipalities/1853-evenes/survey.csv: (fil): er en symbolsk lenke; datafiler må være vanlige filer i "
+        "kommunemappen (lenken er ikke fulgt)"]
+    (folder / "kommune.yaml").rename(tmp_path / "kommune.yaml")
+    (folder / "kommune.yaml").symlink_to(tmp_path / "kommune.yaml")
+    assert messages(tmp_path / "data")[0] == (
+        "municipalities/1853-evenes/kommune.yaml: (fil): er en symbolsk lenke; datafiler må være vanlige filer i "
+        "kommunemappen (lenken er ikke fulgt)")
+    assert store.load(tmp_path / "data").numbers == []
+
+
+def test_bom_file_is_named_but_its_rows_are_still_shown(tmp_path):
+    d = make_region(tmp_path) / "municipalities/1853-evenes"
+    (d / "systems.csv").write_bytes(b"\xef\xbb\xbf" + (HEADER + "\n" + GOOD_ROW + "\n").encode())
+    assert list(store.load(tmp_path).systems["system_id"]) == ["EVE-001"]
