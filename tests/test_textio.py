@@ -58,7 +58,7 @@ def test_tidy_strips_unicode_spaces_and_drops_blank_rows():
 
 @pytest.mark.parametrize(("text", "expected"), [
     ("a,b\n", False), ("a, b\n", True), ("a,b \n", True), ('a," b"\n', True), ("a,b\xa0\n", True),
-    (" a,b\n", True), ("a,,\n", False), ("a,b\r\n", False), ('a,"x\ny"\n', False), ("Visma Enterprise,b\n", False),
+    (" a,b\n", True), ("a,b ", True), ("a,b", False), ("a,,\n", False), ("a,b\r\n", False), ('a,"x\ny"\n', False), ("Visma Enterprise,b\n", False),
 ])
 def test_needs_strip(text, expected):
     assert textio.needs_strip(text) is expected

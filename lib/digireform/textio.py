@@ -157,7 +157,8 @@ def needs_strip(text: str) -> bool:
 
     Substring tests only (fast); a false positive just means stripping a tidy file.
     """
-    return text[:1].isspace() or any(e in text for e in _EDGES) or any(c in text for c in _OTHER_SPACES)
+    at_ends = text[:1].isspace() or text[-4:].rstrip("\r\n")[-1:].isspace()  # no line break before/after
+    return at_ends or any(e in text for e in _EDGES) or any(c in text for c in _OTHER_SPACES)
 
 
 def record_lines(text: str, label: str = "") -> list[int]:
