@@ -268,7 +268,7 @@ def _acquire_lock_file(folder: Path) -> Callable[[], None]:
 
     def release() -> None:
         try:
-            with contextlib.suppress(FileNotFoundError):
+            with contextlib.suppress(OSError):  # gone already, or (Windows) open files cannot be removed
                 os.unlink(lp)
         finally:
             os.close(fd)  # closing drops the lock
