@@ -15,6 +15,7 @@ import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -439,7 +440,7 @@ def check_tables(raw: pd.DataFrame, spec: FileSpec, problems: list[Problem]) -> 
 
     for f in spec.fields:
         cells = raw[f.key].to_numpy(dtype=object)
-        empty = np.array([not v for v in cells], dtype=bool)
+        empty = cells == ""
         if f.required:
             report(empty, f.key, "mangler (påkrevd felt)")
         out[f.key] = _check_column(cells, empty, f, report)
@@ -452,7 +453,7 @@ def check_tables(raw: pd.DataFrame, spec: FileSpec, problems: list[Problem]) -> 
 def _matches(cells: np.ndarray, pattern: str) -> np.ndarray:
     """Which cells (Python strings) match the regex."""
     match = re.compile(pattern).match
-    return np.array([match(v) is not None for v in cells], dtype=bool)
+    return np.fromiter(map(bool, map(match, cells)), dtype=bool, count=len(cells))
 
 
 def _check_column(cells: np.ndarray, empty: np.ndarray, f, report) -> Any:
@@ -474,7 +475,7 @@ def _check_column(cells: np.ndarray, empty: np.ndarray, f, report) -> Any:
     if f.type == "code":
         codes = list(code_list(f.codes))
         where = {c: i for i, c in enumerate(codes)}
-        position = np.array([where.get(v, -1) for v in cells], dtype=np.int64)  # -1: not a code
+        position = np.fromiter(map(where.get, cells, repeat(-1)), dtype=np.int64, count=len(cells))  # -1: not a code
         report((position < 0) & ~empty, f.key, f"«{{v}}» er ikke en gyldig kode; gyldige: {', '.join(codes)}")
         return pd.Categorical.from_codes(position, categories=codes)
     if f.type == "orgnr":
