@@ -92,7 +92,6 @@ def test_one_more_system_adds_one_and_its_cost(tmp_path):
     fields[header.index("annual_cost_nok")] = "123456"
     fields[header.index("confidential")] = "no"
     path.write_text("\n".join([*lines, ",".join(fields)]) + "\n", "utf-8")
-    pages.context.cache_clear()
     after = {s: kpis(first_kpis(pages.page_data("oversikt", data_dir=data, as_of=TODAY)), s) for s in ("alle", "1853")}
     for s in ("alle", "1853"):
         assert int(after[s]["systems"]) == int(before[s]["systems"]) + 1
@@ -230,3 +229,4 @@ def test_a_built_version_holds_five_pages_and_the_documents(region, tmp_path):
     assert b"/dokumenter/velferdsteknologi-2027/kravspesifikasjon.docx" in page.body
     with pytest.raises(FileExistsError):  # a version folder is never written twice
         site.build(region, tmp_path / "v1", "fp2")
+    assert pages.DOCS_ENV not in os.environ  # the build left this process as it found it

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -70,7 +70,9 @@ def _data_root(data_dir: str | os.PathLike | None) -> Path:
 
 
 def build_page(name: str, data_dir: Path, as_of: dt.date) -> dict[str, Any]:
-    ctx = context(str(data_dir), as_of.isoformat())
+    from . import site
+
+    ctx = context(str(data_dir), as_of.isoformat(), site.fingerprint(data_dir, as_of))
     builder = BUILDERS[name]
     t = texts()
     page = {
@@ -111,8 +113,9 @@ class Context:
         return ", ".join(self.name(n) for n in numbers if n in self.region.municipalities.index)
 
 
-@cache
-def context(data_dir: str, as_of: str) -> Context:
+@lru_cache(maxsize=2)
+def context(data_dir: str, as_of: str, fingerprint: str) -> Context:
+    """Loaded once per data version: a long-running notebook kernel sees edits, and keeps at most two."""
     return Context(data_dir, as_of)
 
 

@@ -119,13 +119,20 @@ def build(data_dir: Path, out: Path, fp: str) -> dict[str, Any]:
     docs.mkdir()
     warnings = build_documents(data_dir, docs)
     version = data_version(data_dir)
-    os.environ[pages.DOCS_ENV] = str(docs)  # the Anbud page links the documents found here
     (out / PAGES_DIR).mkdir()
     problems = 0
-    for name in pages.PAGE_NAMES:
-        page = pages.build_page(name, data_dir, dt.date.today())
-        problems = page.get("problems", 0)
-        (out / PAGES_DIR / f"{name}.html").write_text(render.dashboard_page(page, versions), "utf-8")
+    previous = os.environ.get(pages.DOCS_ENV)
+    os.environ[pages.DOCS_ENV] = str(docs)  # the Anbud page links the documents found here
+    try:
+        for name in pages.PAGE_NAMES:
+            page = pages.build_page(name, data_dir, dt.date.today())
+            problems = page.get("problems", 0)
+            (out / PAGES_DIR / f"{name}.html").write_text(render.dashboard_page(page, versions), "utf-8")
+    finally:
+        if previous is None:
+            os.environ.pop(pages.DOCS_ENV, None)
+        else:
+            os.environ[pages.DOCS_ENV] = previous
     meta = {"fingerprint": fp, "data_version": version, "warnings": warnings, "problems": problems,
             "built": dt.datetime.now().isoformat(timespec="seconds")}
     (out / VERSION_FILE).write_text(json.dumps(meta, ensure_ascii=False), "utf-8")
