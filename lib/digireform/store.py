@@ -489,7 +489,7 @@ def _shared(cells: np.ndarray) -> list[str]:
     """Equal strings as one object: the csv reader makes a new string per cell, and the typed
     frame lives as long as the region (pandas' own parser shares them the same way)."""
     seen: dict[str, str] = {}
-    return [seen.setdefault(v, v) for v in cells]
+    return list(map(seen.setdefault, cells, cells))
 
 
 def _too_many_digits(cell: str) -> bool:
@@ -502,7 +502,9 @@ def _check_numbers(cells: np.ndarray, empty: np.ndarray, f, report) -> pd.Series
     ok_form = _matches(cells, pattern) | empty
     what = "et heltall" if f.type == "int" else "et tall (punktum som desimaltegn, uten tusenskille)"
     report(~ok_form, f.key, f"«{{v}}» er ikke {what}")
-    long = np.array([len(v) > values.MAX_DIGITS and _too_many_digits(v) for v in cells], dtype=bool) & ok_form
+    long = np.zeros(len(cells), dtype=bool)
+    if len(cells) and max(map(len, cells)) > values.MAX_DIGITS:  # rare: only then cell by cell
+        long = np.array([len(v) > values.MAX_DIGITS and _too_many_digits(v) for v in cells], dtype=bool) & ok_form
     report(long, f.key, f"«{{v}}» er for stort (høyst {values.MAX_DIGITS} sifre)")
     usable = ok_form & ~empty & ~long
     numbers = pd.to_numeric(pd.Series(np.where(usable, cells, None), dtype=object), errors="coerce").astype("float64")
