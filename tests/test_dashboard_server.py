@@ -189,22 +189,39 @@ def _version_id(url: str) -> str:
         return re.search(r'data-version="([^"]*)"', resp.read().decode()).group(1)
 
 
+def _epj_row(server) -> str:
+    """The Evenes EPJ system's row in the served requirement specification."""
+    status, _, body = request(server, "/dokumenter/pleie-og-omsorg-epj-2027/kravspesifikasjon.md")
+    assert status == 200
+    return next(line for line in body.decode().splitlines() if "| EVE-009 |" in line)
+
+
 def test_changed_data_is_served_without_a_restart(tmp_path):
+    """One save adds a system and marks the EPJ row confidential: the page shows one system
+    more and, in the same version, the served document no longer shows that contract end."""
     data = copy_region(tmp_path / "region")
     with Serving(data, tmp_path / "server.log", poll=0.5) as s:
         before, version = int(_systems_figure(s.url)), _version_id(s.url)
+        assert "30.06.2028" in _epj_row(s)
         systems = next((data / "municipalities").glob("1853-*")) / "systems.csv"
         lines = systems.read_text("utf-8").splitlines()
-        fields = lines[1].split(",")
-        fields[0] = "EVE-999"
+        header = lines[0].split(",")
+        added = lines[1].split(",")
+        added[0] = "EVE-999"
+        for i, line in enumerate(lines):
+            if line.startswith("EVE-009,"):
+                row = line.split(",")
+                row[header.index("confidential")] = "yes"
+                lines[i] = ",".join(row)
         time.sleep(1.1)  # the data version is the newest file time to the second
-        systems.write_text("\n".join([*lines, ",".join(fields)]) + "\n", "utf-8")
+        systems.write_text("\n".join([*lines, ",".join(added)]) + "\n", "utf-8")
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline and int(_systems_figure(s.url)) == before:
-            time.sleep(0.5)
+            time.sleep(0.2)
         assert int(_systems_figure(s.url)) == before + 1
+        assert "30.06.2028" not in _epj_row(s)  # swapped together with the pages
         assert "Ny versjon" in s.log.read_text()
-        assert _version_id(s.url) != version  # the newest file time, to the second
+        assert _version_id(s.url) != version
     assert s.proc.poll() is not None  # stopped with the block
 
 
