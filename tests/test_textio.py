@@ -232,3 +232,18 @@ def test_survey_export_bad_answer_is_named_on_its_physical_line(tmp_path):
     with pytest.raises(ValidationError) as err:
         survey.normalise_export(src)
     assert [(p.line, p.field) for p in err.value.problems] == [(4, "Hvor fornøyd er du med byggesaken?")]
+
+
+def test_table_form_names_problems_of_its_own_row_after_a_multiline_note(tmp_path):
+    """Row 1's note spans two lines, so row 2 starts on line 4: the form of row 2 shows its own problem."""
+    from digireform.editor import TableEditor
+
+    from .test_store import make_region, row
+
+    data = make_region(tmp_path, [row(notes='"to\nlinjer"'), row(system_id="EVE-002")])
+    ed = TableEditor(data, "systems")
+    ed.select(1)
+    ed.fields["users"].value = "-1"
+    assert "«-1» er for lite (minst 0)" in ed.messages["users"].value
+    ed.select(0)
+    assert ed.messages["users"].value == ""

@@ -582,7 +582,7 @@ def blocking_problems(
         return [], []
     before_text = rows_to_text(before, kind)
     _, old = store.validate_table_text(before_text, kind, number, label)
-    old_rows, new_rows = _row_at_line(before_text), _row_at_line(text)
+    old_rows, new_rows = row_at_line(before_text), row_at_line(text)
     old_by_row: dict[str, set[tuple[str, str]]] = {}
     for p in old:
         if (i := old_rows.get(p.line)) is not None and i < len(before):
@@ -599,8 +599,11 @@ def blocking_problems(
     return block, keep
 
 
-def _row_at_line(text: str) -> dict[int | None, int]:
-    """Physical start line of each data record → its index among the rows (header = line 1)."""
+def row_at_line(text: str) -> dict[int | None, int]:
+    """Physical start line of each data record → its index among the rows (header = line 1).
+
+    For texts from `rows_to_text`: a problem's line names a row only through this map (a note
+    over several lines moves every row after it)."""
     return {line: i for i, line in enumerate(textio.record_lines(text))}
 
 

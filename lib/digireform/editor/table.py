@@ -228,8 +228,10 @@ class TableEditor(EditorBase):
 
     def _row_problems(self, rows: list[sync.Row], index: int) -> list[Problem]:
         label_ = str(self.snapshot.path)
-        _, problems = store.validate_table_text(sync.rows_to_text(rows, self.kind), self.kind, self.number, label_)
-        return [p for p in problems if p.line == index + 2]
+        text = sync.rows_to_text(rows, self.kind)
+        _, problems = store.validate_table_text(text, self.kind, self.number, label_)
+        at_line = sync.row_at_line(text)  # physical lines: a multi-line note moves the rows after it
+        return [p for p in problems if at_line.get(p.line) == index]
 
     # ------------------------------------------------------------------ saving
 
