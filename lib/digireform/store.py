@@ -314,9 +314,12 @@ def parse_tables(items: Iterable[tuple[str, str, str]], spec: FileSpec, problems
 
     Every file goes through the same reader (textio.read_records + tidy), so the rows and the
     problems, with their line numbers, do not depend on whether any cell was quoted. Columns
-    are filled file by file (a national data set never exists as rows of lists at once).
+    are filled file by file (a national data set never exists as rows of lists at once), and
+    equal cells of a column share one string object, as pandas' own parser does: the typed
+    frame lives as long as the region, and the csv reader makes a new string per cell.
     """
     columns: dict[str, list[str]] = {c: [] for c in spec.columns}
+    shared: dict[str, dict[str, str]] = {c: {} for c in spec.columns}  # equal cells → one string object
     numbers: list[str] = []
     files: list[str] = []
     lines: list[int] = []
@@ -326,7 +329,8 @@ def parse_tables(items: Iterable[tuple[str, str, str]], spec: FileSpec, problems
             continue
         cells, row_lines = parsed
         for key, column in zip(spec.columns, zip(*cells, strict=True), strict=True):
-            columns[key].extend(column)
+            seen = shared[key]
+            columns[key].extend(map(seen.setdefault, column, column))
         lines += row_lines
         numbers += [number] * len(cells)
         files += [label] * len(cells)
@@ -459,7 +463,7 @@ def _matches(cells: np.ndarray, pattern: str) -> np.ndarray:
 def _check_column(cells: np.ndarray, empty: np.ndarray, f, report) -> Any:
     """Type-check one column against the stored-file rules (values.STORED_*); invalid cells → missing."""
     if f.type == "text" or f.type == "id_list":
-        return pd.Series(np.where(empty, None, _object_array(_shared(cells))), dtype=object)
+        return pd.Series(np.where(empty, None, cells), dtype=object)
     if f.type in ("int", "number"):
         return _check_numbers(cells, empty, f, report)
     if f.type == "date":
@@ -483,13 +487,6 @@ def _check_column(cells: np.ndarray, empty: np.ndarray, f, report) -> Any:
         report(bad, f.key, "«{v}» er ikke et gyldig organisasjonsnummer (9 siffer, kontrollsiffer mod 11)")
         return pd.Series(np.where(empty | bad, None, cells), dtype=object)
     raise ValueError(f"unknown field type {f.type}")  # a bug in schema.yaml, not user data
-
-
-def _shared(cells: np.ndarray) -> list[str]:
-    """Equal strings as one object: the csv reader makes a new string per cell, and the typed
-    frame lives as long as the region (pandas' own parser shares them the same way)."""
-    seen: dict[str, str] = {}
-    return list(map(seen.setdefault, cells, cells))
 
 
 def _too_many_digits(cell: str) -> bool:
