@@ -247,3 +247,15 @@ def test_table_form_names_problems_of_its_own_row_after_a_multiline_note(tmp_pat
     assert "«-1» er for lite (minst 0)" in ed.messages["users"].value
     ed.select(0)
     assert ed.messages["users"].value == ""
+
+
+def test_editor_snapshot_does_not_follow_a_symlink(tmp_path):
+    from .test_store import make_region
+
+    secret = tmp_path / "passwd"
+    secret.write_text("root:x:0:0\n", encoding="utf-8")
+    data = make_region(tmp_path / "data")
+    (data / "municipalities/1853-evenes/welfare.csv").symlink_to(secret)
+    snap = sync.load_table(data, "1853", "welfare")
+    assert snap.rows == [] and len(snap.problems) == 1
+    assert snap.problems[0].message.startswith("er en symbolsk lenke")

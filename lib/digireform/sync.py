@@ -178,9 +178,10 @@ def rows_from_bytes(data: bytes | None, path: Path, kind: str) -> tuple[list[Row
 def load_table(data_dir: str | os.PathLike | None, number: str, kind: str) -> TableSnapshot:
     """Read one table and remember its fingerprint, for a later `save_rows`."""
     path = table_path(data_dir, number, kind)
-    data = path.read_bytes() if path.exists() else None
-    rows, problems = rows_from_bytes(data, path, kind)
-    return TableSnapshot(path, number, kind, rows, fingerprint_bytes(data), problems)
+    problems: list[Problem] = []
+    data = store.read_bytes(path, problems) if os.path.lexists(path) else None  # a symlink is named, not followed
+    rows, more = rows_from_bytes(data, path, kind)
+    return TableSnapshot(path, number, kind, rows, fingerprint_bytes(data), problems + more)
 
 
 # --------------------------------------------------------------------------- locking
