@@ -24,8 +24,8 @@ Rules (documented here because users rely on them):
   anything is written; any problem → ``ValidationError`` listing every bad row and field,
   and the stored file is untouched. An import that changes nothing writes nothing, so
   re-importing the same file leaves ``systems.csv`` byte-identical.
-* Line breaks inside text cells become spaces (stored files keep one record per line so
-  that ``FILE:LINE`` stays true).
+* Line breaks inside text cells become spaces (a spreadsheet's wrapped cell is one line
+  of text; the forms are where a note over several lines is written on purpose).
 * Rows that are not systems are skipped and named in the summary: empty rows between
   systems, and totals rows (a cell «Sum», «Totalt», «Sum:» … and no System-ID; the words are
   in schema.yaml, ``import.total_row_words``).
