@@ -255,6 +255,7 @@ def test_wait_ready_reports_a_server_that_stopped(tmp_path):
 def test_before_the_first_version_pages_say_they_are_computing(tmp_path):
     """In-process: with no version yet a page is a self-reloading Norwegian 503, never a hang."""
     import asyncio
+    import concurrent.futures
 
     from tornado.httpclient import AsyncHTTPClient
 
@@ -278,7 +279,10 @@ def test_before_the_first_version_pages_say_they_are_computing(tmp_path):
             server.stop()
         return seen
 
-    computing, failed, head = asyncio.run(go())
+    # A thread of its own: the browser tests' Playwright (sync API) may keep an event loop
+    # running in this thread for the whole session.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        computing, failed, head = pool.submit(asyncio.run, go()).result(timeout=120)
     assert computing[:2] == (503, "5") and "Tallene beregnes" in computing[2]
     assert '<meta http-equiv="refresh" content="5">' in computing[2]
     assert failed[0] == 503 and "kan ikke vises akkurat nå" in failed[2] and "Traceback" not in failed[2]
