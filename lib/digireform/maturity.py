@@ -87,18 +87,27 @@ def _round(v: Any, d: int = 4) -> float | None:
     return None if v is None or pd.isna(v) else round(float(v), d)
 
 
+def _split(table: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """A table's rows per `municipality`, in table order: split once, not one mask per
+    municipality (357 scans of the table in a national data set)."""
+    if table.empty:
+        return {}
+    return {str(nr): part for nr, part in table.groupby("municipality", sort=False)}
+
+
 def report_section(region: Region, report: dict, options) -> None:
     """Add `digitalisation`, `channels` and `targets` per municipality, and the national
     comparison under region.digitalisation_national."""
-    dig = digitalisation_table(region)
-    table = channels.channel_table(region)
-    status = targets.targets_table(region, options.as_of)
+    dig = digitalisation_table(region).to_dict("index")
+    channel_rows = _split(channels.channel_table(region))
+    target_rows = _split(targets.targets_table(region, options.as_of))
     for nr in region.numbers:
         m = report["municipalities"][nr]
-        m["digitalisation"] = {a: lvl for a, lvl in dig.loc[nr].items() if lvl is not None}
-        m["channels"] = channels.latest_summary(table, nr)
-        part = status[status["municipality"] == nr] if len(status) else status
-        m["targets"] = [
+        m["digitalisation"] = {a: lvl for a, lvl in dig[nr].items() if lvl is not None}
+        part = channel_rows.get(nr)
+        m["channels"] = None if part is None else channels.latest_summary(part, nr)
+        part = target_rows.get(nr)
+        m["targets"] = [] if part is None else [
             {"id": r["id"], "text": r["text"], "metric": r["metric"], "status": r["status"],
              "reason": r["reason"]} for r in part.to_dict("records")
         ]
