@@ -66,20 +66,30 @@ def _aggregate(welfare: pd.DataFrame) -> pd.DataFrame:
         "target_year": grouped["target_year"].max(),
         "priority": grouped["priority"].min(),
     })
-    statuses = (
-        df.dropna(subset=["status"]).drop_duplicates([*keys, "status"]).sort_values("status")
-        .groupby(keys, sort=False)["status"].agg(",".join)
-    )
+    statuses = _joined_statuses(df, keys)
     # most common response service; ties go to the alphabetically first (as Series.mode)
     services = (
         df.dropna(subset=["response_service"]).groupby([*keys, "response_service"]).size()
         .rename("n").reset_index().sort_values(["n", "response_service"], ascending=[False, True])
         .drop_duplicates(keys).set_index(keys)["response_service"]
     )
-    out["status"] = statuses.reindex(out.index).fillna("")
+    out["status"] = pd.Series([statuses.get(key, "") for key in out.index], index=out.index, dtype=object)
     out["response_service"] = services.reindex(out.index).astype(object)
     out["response_service"] = out["response_service"].where(out["response_service"].notna(), None)
     return out.reset_index()
+
+
+def _joined_statuses(df: pd.DataFrame, keys: list[str]) -> dict[tuple, str]:
+    """Per group: its distinct statuses, alphabetical, joined by commas.
+
+    One pass over plain lists: a pandas `agg(",".join)` calls back into Python once per
+    group, thousands of times on a national data set.
+    """
+    rows = df[df["status"].notna()]
+    found: dict[tuple, set[str]] = {}
+    for key, status in zip(zip(*(rows[k].tolist() for k in keys)), rows["status"].tolist(), strict=True):
+        found.setdefault(key, set()).add(status)
+    return {key: ",".join(sorted(values)) for key, values in found.items()}
 
 
 def needs_table(region: Region) -> pd.DataFrame:
