@@ -28,6 +28,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from . import textio
 from .errors import Problem, ValidationError, display_path
 from .schema import SERVICE_AREAS, code_list, load_yaml_text, normalise_token, orgnr_valid, package_yaml
 
@@ -162,12 +163,8 @@ def load_catalogue(data_dir: str | Path | None = None) -> Catalogue:
     if not path.is_file():
         return Catalogue(list(base), sources)
     problems: list[Problem] = []
-    try:
-        text = path.read_text("utf-8")
-    except UnicodeDecodeError:
-        raise ValidationError(f"{display_path(path)} er ikke UTF-8.",
-                              [Problem(display_path(path), None, "(fil)", "lagre filen som UTF-8")]) from None
-    extra = parse_entries(text, display_path(path), problems)
+    text = textio.decode_stored(path.read_bytes(), display_path(path), problems)
+    extra = parse_entries(text, display_path(path), problems) if text is not None else []
     if problems:
         raise ValidationError(f"Produktkatalogen {display_path(path)} har feil.", problems)
     return Catalogue(merge_entries(list(base), extra), [*sources, display_path(path)])

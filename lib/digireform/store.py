@@ -895,4 +895,8 @@ def leading_comments(text: str) -> str:
 def read_profile(data_dir: str | os.PathLike | None, number: str) -> dict:
     """kommune.yaml as stored, personal data included (for the editors, never for outputs)."""
     path = folder_for(resolve_data_dir(data_dir), number) / PROFILE_FILE
-    return load_yaml_text(path.read_text("utf-8")) or {}
+    problems: list[Problem] = []
+    text = textio.decode_stored(path.read_bytes(), display_path(path), problems)
+    if text is None:
+        raise ValidationError(f"{display_path(path)} kan ikke leses.", problems)
+    return load_yaml_text(text) or {}

@@ -692,9 +692,13 @@ def profile_path(data_dir: str | os.PathLike | None, number: str) -> Path:
 def load_profile(data_dir: str | os.PathLike | None, number: str) -> ProfileSnapshot:
     path = profile_path(data_dir, number)
     data = path.read_bytes()
+    problems: list[Problem] = []
+    text = textio.decode_stored(data, display_path(path), problems)
+    if text is None:
+        raise ValidationError(f"{display_path(path)} kan ikke leses.", problems)
     try:
-        parsed = load_yaml_text(data.decode("utf-8")) or {}
-    except Exception as exc:  # yaml or unicode error: the user must fix the file first
+        parsed = load_yaml_text(text) or {}
+    except Exception as exc:  # a YAML error: the user must fix the file first
         raise DigireformError(f"{display_path(path)} kan ikke leses: {exc}") from exc
     if not isinstance(parsed, dict):
         raise DigireformError(f"{display_path(path)}: kommune.yaml skal være en tabell med nøkler.")

@@ -17,7 +17,7 @@ from typing import Any
 
 import ipywidgets as w
 
-from .. import store, values
+from .. import store, textio, values
 from ..errors import Problem
 from ..schema import load_yaml_text
 from ..sync import Conflict
@@ -97,7 +97,8 @@ def municipality_options(data_dir: Path) -> list[tuple[str, str]]:
     for folder in store.municipality_folders(data_dir):
         nr = folder.name[:4]
         try:
-            name = (load_yaml_text((folder / store.PROFILE_FILE).read_text("utf-8")) or {}).get("name") or nr
+            text = textio.decode_stored((folder / store.PROFILE_FILE).read_bytes(), "", [])
+            name = (load_yaml_text(text or "") or {}).get("name") or nr
         except Exception:  # unreadable profile: show the number; validation reports the file
             name = folder.name
         out.append((f"{nr} {name}", nr))

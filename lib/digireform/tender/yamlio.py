@@ -11,6 +11,7 @@ from typing import Any
 
 import yaml
 
+from .. import textio
 from ..errors import Problem, display_path
 
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -72,13 +73,8 @@ def load_with_lines(path: Path, problems: list[Problem]) -> Any:
     except OSError as exc:
         problems.append(Problem(label, None, "(fil)", f"kan ikke leses: {exc.strerror}"))
         return None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        problems.append(Problem(label, line, "(fil)", "ugyldig UTF-8; lagre filen som UTF-8"))
-        return None
-    return load_text_with_lines(text, label, problems)
+    text = textio.decode_stored(raw, label, problems)
+    return None if text is None else load_text_with_lines(text, label, problems)
 
 
 def load_text_with_lines(text: str, label: str, problems: list[Problem]) -> Any:
