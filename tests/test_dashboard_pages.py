@@ -230,3 +230,79 @@ def test_a_built_version_holds_five_pages_and_the_documents(region, tmp_path):
     with pytest.raises(FileExistsError):  # a version folder is never written twice
         site.build(region, tmp_path / "v1", "fp2")
     assert pages.DOCS_ENV not in os.environ  # the build left this process as it found it
+
+
+# --------------------------------------------------------------------------- data with errors (datacheck)
+
+
+def _evenes(data: Path) -> Path:
+    return next((data / "municipalities").glob("1853-*"))
+
+
+def _set_cell(data: Path, system_id: str, column: str, value: str) -> None:
+    path = _evenes(data) / "systems.csv"
+    lines = path.read_text("utf-8").splitlines()
+    header = lines[0].split(",")
+    for i, line in enumerate(lines):
+        if line.startswith(system_id + ","):
+            row = line.split(",")
+            row[header.index(column)] = value
+            lines[i] = ",".join(row)
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+
+
+def test_datacheck_tells_a_left_out_municipality_from_cell_errors(tmp_path):
+    from digireform.dashboard import datacheck
+
+    assert datacheck.check(load(copy_region(tmp_path / "ok"))).as_dict() == {
+        "problems": 0, "cell_problems": 0, "left_out": [], "cell_municipalities": []}
+    broken = copy_region(tmp_path / "yaml")
+    (_evenes(broken) / "kommune.yaml").write_text("name: [ikke lukket\n", "utf-8")
+    verdict = datacheck.check(load(broken))
+    assert not verdict.publishable
+    assert [(i["number"], i["name"], i["what"]) for i in verdict.left_out] == [("1853", "Evenes", "kommune")]
+    assert datacheck.left_out_text(verdict.left_out) == (
+        "Tallene er ufullstendige fordi dataene har feil: Evenes er ikke med. Prosjektgruppen retter dem.")
+    quote = copy_region(tmp_path / "quote")  # a quote never closed: the rest of systems.csv is not read
+    _set_cell(quote, "EVE-005", "notes", '"aldri lukket')
+    verdict = datacheck.check(load(quote))
+    assert [(i["name"], i["what"]) for i in verdict.left_out] == [("Evenes", "systems")]
+    assert "systemlisten til Evenes er ikke med" in datacheck.left_out_text(verdict.left_out)
+    cell = copy_region(tmp_path / "cell")
+    _set_cell(cell, "EVE-009", "annual_cost_nok", "mye")
+    verdict = datacheck.check(load(cell))
+    assert verdict.publishable and verdict.cell_problems == 1 and verdict.cell_municipalities == ["Evenes"]
+    assert datacheck.cell_text(1, ["Evenes"]) == (
+        "Dataene har 1 feil i Evenes som prosjektgruppen må rette; celler med feil er ikke med i tallene.")
+    bom = copy_region(tmp_path / "bom")  # a BOM is named, but every row is still read
+    path = _evenes(bom) / "welfare.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert datacheck.check(load(bom)).publishable
+
+
+def test_a_build_that_would_leave_out_a_municipality_is_held_back(tmp_path):
+    data = copy_region(tmp_path / "region")
+    (_evenes(data) / "kommune.yaml").write_text("name: [ikke lukket\n", "utf-8")
+    meta = site.build(data, tmp_path / "held", "fp", hold_back=True)
+    assert meta["held_back"] is True and not (tmp_path / "held" / site.PAGES_DIR).exists()
+    assert meta["check"]["left_out"][0]["name"] == "Evenes"
+    # first start (nothing published before): published, with a warning naming Evenes
+    meta = site.build(data, tmp_path / "first", "fp")
+    assert meta["held_back"] is False
+    version = site.load(tmp_path / "first")
+    for name, res in version.pages.items():
+        assert "Tallene er ufullstendige fordi dataene har feil: Evenes er ikke med." in res.body.decode(), name
+
+
+def test_a_held_back_version_puts_the_notice_on_every_page(region, tmp_path):
+    site.build(region, tmp_path / "v1", "fp1")
+    version = site.load(tmp_path / "v1")
+    notice = common.held_back_notice({"kind": "git", "hash": "abc1234", "date": "2026-11-30", "dirty": False})
+    held = site.with_notice(version, notice)
+    for name, res in held.pages.items():
+        text = res.body.decode()
+        assert text.count("Nyere data har feil og vises ikke ennå; tallene er fra versjon abc1234 fra 30.11.2026.") \
+            == 1, name
+        assert gzip.decompress(res.gzipped) == res.body
+    assert held.documents == version.documents and "Nyere data" not in version.pages["oversikt"].body.decode()
+    assert "Nyere data" in render.landing_page(version=version.data_version, notice=notice)

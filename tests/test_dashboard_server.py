@@ -287,3 +287,23 @@ def test_before_the_first_version_pages_say_they_are_computing(tmp_path):
     assert '<meta http-equiv="refresh" content="5">' in computing[2]
     assert failed[0] == 503 and "kan ikke vises akkurat nå" in failed[2] and "Traceback" not in failed[2]
     assert head == (200, "nosniff", "")
+
+
+def test_data_that_leave_out_a_municipality_are_held_back(tmp_path):
+    """Invalid kommune.yaml for Evenes: the figures stay those with Evenes, Evenes stays in
+    the selector, every page and the landing page say newer data are not shown, the log says why."""
+    data = copy_region(tmp_path / "region")
+    with Serving(data, tmp_path / "server.log", poll=0.5) as s:
+        before, version = _systems_figure(s.url), _version_id(s.url)
+        (next((data / "municipalities").glob("1853-*")) / "kommune.yaml").write_text("name: [ikke lukket\n", "utf-8")
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and "Nyere data vises ikke" not in s.log.read_text():
+            time.sleep(0.3)
+        assert "Nyere data vises ikke" in s.log.read_text() and "kommune.yaml:2" in s.log.read_text()
+        assert _systems_figure(s.url) == before and _version_id(s.url) == version
+        for path in ["/", *[render.page_url(n) for n in PAGES]]:
+            status, _, body = request(s, path)
+            html = body.decode()
+            assert status == 200 and "Nyere data har feil og vises ikke ennå; tallene er fra dataene slik de var" in html
+            assert "kommune.yaml" not in html and str(data) not in html
+        assert '<option value="1853">Evenes</option>' in request(s, "/oversikt")[2].decode()

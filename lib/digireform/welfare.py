@@ -87,7 +87,7 @@ def _joined_statuses(df: pd.DataFrame, keys: list[str]) -> dict[tuple, str]:
     """
     rows = df[df["status"].notna()]
     found: dict[tuple, set[str]] = {}
-    for key, status in zip(zip(*(rows[k].tolist() for k in keys)), rows["status"].tolist(), strict=True):
+    for key, status in zip(zip(*(rows[k].tolist() for k in keys), strict=True), rows["status"].tolist(), strict=True):
         found.setdefault(key, set()).add(status)
     return {key: ",".join(sorted(values)) for key, values in found.items()}
 

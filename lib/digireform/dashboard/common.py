@@ -119,8 +119,7 @@ def header_html(page: dict[str, Any]) -> str:
     notes = []
     if page.get("example_data"):
         notes.append(notice(t["example_text"], "example"))
-    if page.get("problems"):
-        notes.append(notice(t["problems_text"].format(n=page["problems"]), "warning"))
+    notes.append(data_notices(page))
     return (
         f'<header class="dr-header"><nav class="dr-nav"><a href="{esc(page.get("home_url", "../../"))}">'
         f'{esc(t["home_link"])}</a></nav>'
@@ -128,6 +127,41 @@ def header_html(page: dict[str, Any]) -> str:
         f'<p class="dr-meta">{dates}</p><p class="dr-intro">{esc(page.get("intro", ""))}</p>'
         f'{"".join(notes)}</header>'
     )
+
+
+HELD_BACK_SLOT = "<!--dr-held-back-->"  # the server puts «Nyere data har feil …» here (site.with_notice)
+
+
+def data_notices(page: dict[str, Any]) -> str:
+    """What is wrong with the data, in words for councillors (the rule is in `datacheck`)."""
+    from . import datacheck
+
+    check = page.get("data_check") or {"cell_problems": page.get("problems", 0), "left_out": [],
+                                       "cell_municipalities": []}
+    out = [HELD_BACK_SLOT]
+    if check["left_out"]:
+        out.append(notice(datacheck.left_out_text(check["left_out"]), "alert"))
+    if check["cell_problems"]:
+        out.append(notice(datacheck.cell_text(check["cell_problems"], check["cell_municipalities"]), "warning"))
+    return "".join(out)
+
+
+def held_back_notice(version: dict[str, Any] | None) -> str:
+    """The notice shown on every page while newer data with errors is held back."""
+    from . import datacheck
+
+    return notice(datacheck.held_back_text(version_words(version)), "alert")
+
+
+def version_words(version: dict[str, Any] | None) -> str:
+    """«versjon 1a2b3c4 fra 01.12.2026» or «dataene slik de var 01.12.2026 kl. 09:41»."""
+    if not version:
+        return "en tidligere versjon"
+    if version.get("kind") == "git":
+        return f"versjon {version['hash']} fra {fmt_date(version.get('date'))}"
+    stamp = str(version.get("time", ""))
+    clock = f" kl. {stamp[11:16]}" if len(stamp) >= 16 else ""
+    return f"dataene slik de var {fmt_date(stamp[:10])}{clock}"
 
 
 def version_id(version: dict[str, Any] | None) -> str:

@@ -80,6 +80,7 @@ def build_page(name: str, data_dir: Path, as_of: dt.date) -> dict[str, Any]:
         "texts": {k: v for k, v in t.items() if isinstance(v, str)},
         "example_data": ctx.report["example_data"], "as_of": ctx.report["as_of"],
         "data_version": ctx.data_version, "problems": len(ctx.region.problems),
+        "data_check": ctx.check.as_dict(),
         "selections": [[c.ALL, t["all_label"]]] + [[nr, ctx.region.name(nr)] for nr in ctx.region.numbers],
         "home_url": "/", "credits": [], "blocks": [],
     }
@@ -93,7 +94,7 @@ class Context:
     def __init__(self, data_dir: str, as_of: str):
         from .. import load
         from ..report import ReportOptions, build_report
-        from . import site
+        from . import datacheck, site
 
         self.data_dir = Path(data_dir)
         self.as_of = dt.date.fromisoformat(as_of)
@@ -101,6 +102,7 @@ class Context:
         self.region = load(self.data_dir)
         self.report = build_report(self.region, self.options)
         self.data_version = site.data_version(self.data_dir)
+        self.check = datacheck.check(self.region)
 
     @property
     def numbers(self) -> list[str]:

@@ -133,17 +133,29 @@ def dashboard_page(page: dict[str, Any], versions: dict[str, str] | None = None)
     return document(f"{page['title']} – {SITE_TITLE}", body, versions, scripts=True)
 
 
-def landing_page(versions: dict[str, str] | None = None, version: dict[str, Any] | None = None) -> str:
-    """The list of the five dashboards at «/»."""
+def landing_page(versions: dict[str, str] | None = None, version: dict[str, Any] | None = None,
+                 example: bool = False, notice: str = "") -> str:
+    """The list of the five dashboards at «/», with the «Eksempeldata» badge and any data notice."""
     items = "".join(
         f'<li><a href="{page_url(slug)}"><span class="dr-dashboard-title">{c.esc(title)}</span>'
         f'<span class="dr-dashboard-text">{c.esc(text)}</span></a></li>'
         for slug, title, text in DASHBOARDS)
     meta = f'<p class="dr-meta">{c.esc(c.version_text(version))}</p>' if version else ""
-    body = (f'<header class="dr-landing-header"><h1>{SITE_TITLE}</h1>'
+    t = _texts()
+    badge = (f'<span class="dr-badge" title="{c.esc(t["example_text"])}">{c.esc(t["example_badge"])}</span>'
+             if example else "")
+    example_note = c.notice(t["example_text"], "example") if example else ""
+    body = (f'<header class="dr-landing-header"><div class="dr-titlebar"><h1>{SITE_TITLE}</h1>{badge}</div>'
             "<p>Dashbord for kommunestyrer og formannskap. Sidene viser tall fra partnernes felles "
-            f"arbeidsbok og kan bare leses.</p>{meta}</header><ul class=\"dr-dashboard-list\">{items}</ul>")
+            f"arbeidsbok og kan bare leses.</p>{meta}{example_note}{notice}</header>"
+            f'<ul class="dr-dashboard-list">{items}</ul>')
     return document(f"{SITE_TITLE} – dashbord", body, versions)
+
+
+def _texts() -> dict[str, Any]:
+    from .pages import texts
+
+    return texts()
 
 
 def status_page(failed: bool, versions: dict[str, str] | None = None, seconds: int = 5) -> str:

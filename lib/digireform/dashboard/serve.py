@@ -39,7 +39,7 @@ import tornado.web
 
 from ..errors import DigireformError
 from ..store import resolve_data_dir
-from . import render, site
+from . import datacheck, render, site
 
 HOST = "127.0.0.1"
 POLL_SECONDS = 10.0
@@ -71,7 +71,9 @@ class State:
     data_dir: Path
     allowed_hosts: frozenset[str]
     static: dict[str, site.Resource]
-    current: site.SiteVersion | None = None
+    current: site.SiteVersion | None = None  # what is served (the published version, maybe with a notice)
+    published: site.SiteVersion | None = None  # the last published version as built
+    held_back: dict[str, Any] | None = None  # version.json of newer data held back (datacheck), if any
     attempted: str = ""
     failed: bool = False
     builds: int = 0
@@ -171,7 +173,10 @@ class Base(tornado.web.RequestHandler):
 class LandingHandler(Base):
     def get(self) -> None:
         current = self.state.current
-        self.html(render.landing_page(render.static_versions(), current.data_version if current else None))
+        notice = render.c.held_back_notice(self.state.published.data_version) \
+            if self.state.held_back and self.state.published else ""
+        self.html(render.landing_page(render.static_versions(), current.data_version if current else None,
+                                      example=bool(current and current.example_data), notice=notice))
 
 
 class PageHandler(Base):
@@ -244,9 +249,15 @@ async def refresh_once(state: State, work: Path) -> bool:
     out = work / f"v{state.builds + 1}"
     state.builds += 1
     try:
-        ok = await _build_child(state, out, fp)
+        ok = await _build_child(state, out, fp, hold_back=state.published is not None)
         if ok:
+            meta = await loop.run_in_executor(None, site.read_meta, out)
+            if meta.get("held_back") and state.published is not None:
+                hold_back(state, meta)
+                return False
             version = await loop.run_in_executor(None, site.load, out)
+            state.published = version
+            state.held_back = None
             state.current = version  # one assignment: every handler sees the old or the new site whole
             state.failed = False
             log.warning("Ny versjon av dashbordene: %s", render.c.version_text(version.data_version))
@@ -259,10 +270,23 @@ async def refresh_once(state: State, work: Path) -> bool:
         shutil.rmtree(out, ignore_errors=True)
 
 
-async def _build_child(state: State, out: Path, fp: str) -> bool:
+def hold_back(state: State, meta: dict[str, Any]) -> None:
+    """Newer data leave out a whole municipality or file (`datacheck`): keep serving the last
+    published version, with a notice on every page that newer data could not be shown."""
+    published = state.published
+    assert published is not None
+    notice = render.c.held_back_notice(published.data_version)
+    state.held_back = meta
+    state.current = site.with_notice(published, notice)
+    log.error("Nyere data vises ikke fordi hele kommuner eller datafiler mangler (%s); "
+              "dashbordene viser fortsatt %s.", datacheck.log_text(meta["check"]["left_out"]),
+              render.c.version_words(published.data_version))
+
+
+async def _build_child(state: State, out: Path, fp: str, hold_back: bool = False) -> bool:
     """Run `python -m digireform.dashboard.site` at low priority; log its messages."""
     argv = [sys.executable, "-m", "digireform.dashboard.site", "--data", str(state.data_dir), "--out", str(out),
-            "--fingerprint", fp]
+            "--fingerprint", fp, *(["--hold-back"] if hold_back else [])]
     env = {k: v for k, v in os.environ.items() if k != "DIGIREFORM_DEBUG"}
     proc = await asyncio.create_subprocess_exec(*argv, stdout=asyncio.subprocess.PIPE,
                                                 stderr=asyncio.subprocess.STDOUT, env=env,

@@ -23,7 +23,7 @@ import os
 import re
 import subprocess
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -100,12 +100,14 @@ def data_version(data_dir: Path) -> dict[str, Any]:
 # --------------------------------------------------------------------------- building (child process)
 
 
-def build(data_dir: Path, out: Path, fp: str) -> dict[str, Any]:
+def build(data_dir: Path, out: Path, fp: str, hold_back: bool = False) -> dict[str, Any]:
     """Write pages/<name>.html, dokumenter/<slug>/<file> and version.json into `out` (a new folder).
 
-    Documents first, then pages, from the same data folder read once per step; the
-    fingerprint `fp` was taken before reading, so a change made meanwhile shows up as a
-    new fingerprint at the next poll and is built again.
+    The data are loaded and judged first (`datacheck.check`): with `hold_back` (the server
+    has an earlier version) data that leave out a whole municipality or data file are not
+    built at all: version.json says ``held_back`` and why. Else documents, then pages,
+    from the same data folder read once; the fingerprint `fp` was taken before reading,
+    so a change made meanwhile shows up as a new fingerprint at the next poll.
     """
     from ..errors import DigireformError
     from ..store import municipality_folders
@@ -113,19 +115,27 @@ def build(data_dir: Path, out: Path, fp: str) -> dict[str, Any]:
 
     if not municipality_folders(data_dir):
         raise DigireformError(f"{data_dir / 'municipalities'}: fant ingen kommunemapper; dashbordene bygges ikke.")
-    versions = render.static_versions()
+    today = dt.date.today()
+    ctx = pages.context(str(data_dir), today.isoformat(), fingerprint(data_dir, today))
     out.mkdir(parents=True, exist_ok=False)
+    version = ctx.data_version
+    if hold_back and not ctx.check.publishable:
+        meta = {"fingerprint": fp, "data_version": version, "held_back": True, "check": ctx.check.as_dict(),
+                "warnings": [], "problems": ctx.check.problems,
+                "built": dt.datetime.now().isoformat(timespec="seconds")}
+        (out / VERSION_FILE).write_text(json.dumps(meta, ensure_ascii=False), "utf-8")
+        return meta
+    versions = render.static_versions()
     docs = out / DOCS_DIR
     docs.mkdir()
     warnings = build_documents(data_dir, docs)
-    version = data_version(data_dir)
     (out / PAGES_DIR).mkdir()
     problems = 0
     previous = os.environ.get(pages.DOCS_ENV)
     os.environ[pages.DOCS_ENV] = str(docs)  # the Anbud page links the documents found here
     try:
         for name in pages.PAGE_NAMES:
-            page = pages.build_page(name, data_dir, dt.date.today())
+            page = pages.build_page(name, data_dir, today)
             problems = page.get("problems", 0)
             (out / PAGES_DIR / f"{name}.html").write_text(render.dashboard_page(page, versions), "utf-8")
     finally:
@@ -134,6 +144,7 @@ def build(data_dir: Path, out: Path, fp: str) -> dict[str, Any]:
         else:
             os.environ[pages.DOCS_ENV] = previous
     meta = {"fingerprint": fp, "data_version": version, "warnings": warnings, "problems": problems,
+            "held_back": False, "check": ctx.check.as_dict(), "example_data": bool(ctx.report["example_data"]),
             "built": dt.datetime.now().isoformat(timespec="seconds")}
     (out / VERSION_FILE).write_text(json.dumps(meta, ensure_ascii=False), "utf-8")
     return meta
@@ -160,19 +171,41 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", required=True)
     parser.add_argument("--out", required=True)
     parser.add_argument("--fingerprint", default="")
+    parser.add_argument("--hold-back", action="store_true",
+                        help="bygg ikke når hele kommuner eller datafiler mangler (serveren har en tidligere versjon)")
     args = parser.parse_args(argv)
     from ..errors import DigireformError
+    from . import datacheck
 
     try:
-        meta = build(Path(args.data), Path(args.out), args.fingerprint)
+        meta = build(Path(args.data), Path(args.out), args.fingerprint, hold_back=args.hold_back)
     except DigireformError as exc:
         print(str(exc), file=sys.stderr)
         return 1
+    if meta["check"]["left_out"]:
+        print(f"Ikke med i tallene: {datacheck.log_text(meta['check']['left_out'])}", file=sys.stderr)
+    if meta["held_back"]:
+        return 0
     for warning in meta["warnings"]:
         print(warning, file=sys.stderr)
     if meta["problems"]:
         print(f"Advarsel: dataene har {meta['problems']} feil (se digireform validate).", file=sys.stderr)
     return 0
+
+
+def read_meta(folder: Path) -> dict[str, Any]:
+    """version.json of a built folder."""
+    return json.loads((folder / VERSION_FILE).read_text("utf-8"))
+
+
+def with_notice(version: SiteVersion, notice_html: str) -> SiteVersion:
+    """The same version with `notice_html` in every page's notice slot (compressed once, here)."""
+    from .common import HELD_BACK_SLOT
+
+    slot = HELD_BACK_SLOT.encode()
+    pages_html = {name: Resource.make(res.body.replace(slot, slot + notice_html.encode("utf-8"), 1),
+                                      res.content_type) for name, res in version.pages.items()}
+    return replace(version, pages=pages_html)
 
 
 # --------------------------------------------------------------------------- loading (server)
@@ -206,6 +239,7 @@ class SiteVersion:
     pages: dict[str, Resource]
     documents: dict[str, Resource]
     warnings: list[str] = field(default_factory=list)
+    example_data: bool = False
 
 
 def load(folder: Path) -> SiteVersion:
@@ -218,7 +252,8 @@ def load(folder: Path) -> SiteVersion:
         if path.is_file() and not path.is_symlink() and DOCUMENT_NAME.match(path.name):
             ctype = CONTENT_TYPES.get(path.suffix) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
             documents[f"{path.parent.name}/{path.name}"] = Resource.make(path.read_bytes(), ctype, download=True)
-    return SiteVersion(meta["fingerprint"], meta["data_version"], pages_html, documents, meta.get("warnings", []))
+    return SiteVersion(meta["fingerprint"], meta["data_version"], pages_html, documents, meta.get("warnings", []),
+                       bool(meta.get("example_data")))
 
 
 if __name__ == "__main__":
