@@ -306,3 +306,41 @@ def test_a_held_back_version_puts_the_notice_on_every_page(region, tmp_path):
         assert gzip.decompress(res.gzipped) == res.body
     assert held.documents == version.documents and "Nyere data" not in version.pages["oversikt"].body.decode()
     assert "Nyere data" in render.landing_page(version=version.data_version, notice=notice)
+
+
+def _anbud_text(data: Path) -> tuple[dict, str]:
+    import html as html_mod
+
+    page = pages.build_page("anbud", data, TODAY)
+    body = render.dashboard_page(page)
+    return page, html_mod.unescape(re.sub(r"<[^>]+>", " ", body))
+
+
+@pytest.mark.parametrize("breakage", ["cell", "kommune.yaml"])
+def test_anbud_with_data_errors_shows_the_tender_file_and_one_calm_sentence(tmp_path, breakage):
+    data = copy_region(tmp_path)
+    if breakage == "cell":
+        _set_cell(data, "EVE-009", "annual_cost_nok", "mye")
+    else:
+        (_evenes(data) / "kommune.yaml").write_text("name: [ikke lukket\n", "utf-8")
+    page, text = _anbud_text(data)
+    for title in ("Felles journalsystem for pleie- og omsorgstjenestene", "Felles anskaffelse av velferdsteknologi"):
+        assert title in text, title
+    assert "pleie-og-omsorg-epj-2027" not in text and "velferdsteknologi-2027" not in text
+    assert "Anbudsdokumentene er ikke oppdatert fordi dataene har feil; prosjektgruppen retter dem." in text
+    for word in ("digireform", "validate", "Anbudsfila", "procurement", str(data), "er ikke med i dette anbudet"):
+        assert word not in text, word
+    assert kpis(page["blocks"][0], "alle")["tender_participants"] == "5"
+    if breakage == "cell":
+        assert kpis(page["blocks"][0], "1853")["tender_participants"] == "5"  # Evenes takes part
+
+
+def test_anbud_says_not_taking_part_only_when_the_tender_file_says_so(region):
+    page = pages.build_page("anbud", region, TODAY)
+    views = [b["variants"] for b in page["blocks"]]
+    outside = [(i, nr) for i, v in enumerate(views) for nr in NUMBERS if "er ikke med i dette anbudet" in v[nr]]
+    from digireform.tender.definition import load_tender
+
+    files = sorted((region / "procurement" / "tenders").glob("*.yaml"))
+    expected = [(i, nr) for i, f in enumerate(files) for nr in NUMBERS if nr not in load_tender(f).participants]
+    assert outside == expected

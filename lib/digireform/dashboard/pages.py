@@ -548,27 +548,47 @@ def _tenders(ctx: Context) -> list[dict[str, Any]]:
 
 
 def _tender_summary(ctx: Context, path: Path) -> dict[str, Any]:
+    """What the page can say about one tender.
+
+    The tender file is read on its own first: whenever it is readable its title, host and
+    participants are shown, even when the participants' data have errors (then the
+    figures that need the data, and the documents, are left out with one calm sentence).
+    """
     from ..errors import DigireformError
+    from ..tender.build import prepare
+    from ..tender.definition import load_tender
 
     try:
-        from ..tender.build import prepare
-
+        tender = load_tender(path)  # the file itself, not checked against the data folder
+    except DigireformError:
+        return {"slug": path.stem, "title": "Anbud", "error": "tender", "participants": None}
+    base = {
+        "slug": tender.slug, "title": tender.title, "description": tender.description, "status": tender.status,
+        "host": _any_name(ctx, tender.host), "participants": list(tender.participants),
+        "scope": _scope_labels(tender),
+        "timeline": [[k, v.isoformat()] for k, v in sorted(tender.timeline.items(), key=lambda kv: kv[1])],
+        "contract": f"{tender.contract_type}, {tender.years} år + {tender.option_years} års opsjon, "
+                    f"fra {c.fmt_date(tender.contract_start.isoformat())}",
+    }
+    try:
         a = prepare(path, region=ctx.region, as_of=ctx.as_of)
-    except DigireformError as exc:
-        return {"slug": path.stem, "title": path.stem, "error": str(exc).splitlines()[0], "participants": []}
+    except DigireformError:
+        return {**base, "error": "data"}
     cats = a.library.categories
     return {
-        "slug": a.tender.slug, "title": a.tender.title, "description": a.tender.description,
-        "status": a.tender.status, "host": a.host_name, "participants": list(a.participants["number"]),
-        "scope": _scope_labels(a.tender), "value": a.estimated_value_nok, "value_basis": a.value_basis,
-        "threshold": a.threshold.as_dict(),
+        **base, "host": a.host_name, "participants": list(a.participants["number"]),
+        "value": a.estimated_value_nok, "value_basis": a.value_basis, "threshold": a.threshold.as_dict(),
         "requirements": [[cats.get(code, code), len(items), sum(s.requirement.kind == "skal" for s in items)]
                          for code, items in a.by_category()],
-        "timeline": [[k, v.isoformat()] for k, v in sorted(a.tender.timeline.items(), key=lambda kv: kv[1])],
-        "contract": f"{a.tender.contract_type}, {a.tender.years} år + {a.tender.option_years} års opsjon, "
-                    f"fra {c.fmt_date(a.tender.contract_start.isoformat())}",
         "documents": _documents(a.tender.slug),
     }
+
+
+def _any_name(ctx: Context, nr: str | None) -> str:
+    """A municipality's name even when its data are left out (the register's name then)."""
+    from .datacheck import municipality_name
+
+    return municipality_name(ctx.region, nr) if nr else ""
 
 
 def _scope_labels(tender) -> list[str]:
@@ -594,32 +614,45 @@ def _documents(slug: str) -> list[list[str]]:
             for p in sorted((Path(folder) / slug).iterdir()) if p.name in DOCUMENT_LABELS]
 
 
+TENDER_TEXTS = {
+    "tender": "Anbudet kan ikke vises ennå fordi anbudsfila har feil; prosjektgruppen retter den.",
+    "data": "Anbudsdokumentene er ikke oppdatert fordi dataene har feil; prosjektgruppen retter dem.",
+}
+
+
 def _tender_html(ctx: Context, t: dict[str, Any], sel: str) -> str:
-    if not _involves(t["participants"], sel):
-        return c.section(t["title"], c.notice(f"{ctx.name(sel)} er ikke med i dette anbudet."))
-    if t.get("error"):
-        return c.section(t["title"], c.notice(f"Anbudet kan ikke vises: {t['error']}", "warning"))
+    if t.get("error") == "tender":
+        return c.section(t["title"], c.notice(TENDER_TEXTS["tender"], "warning"))
+    if sel != c.ALL and sel not in t["participants"]:  # the tender file says so
+        return c.section(t["title"], c.notice(f"{_any_name(ctx, sel)} er ikke med i dette anbudet."))
+    names = ", ".join(_any_name(ctx, n) for n in t["participants"])
+    participants = {"key": "tender_participants", "label": "Deltakere", "value": len(t["participants"]),
+                    "text": c.fmt_int(len(t["participants"])), "note": f"vertskommune {t['host']}"}
+    facts = c.facts([["Status", t["status"]], ["Deltakere", names], ["Vertskommune", t["host"]],
+                     ["Omfang", ", ".join(t["scope"])], ["Avtale", t["contract"]],
+                     *([["Prosedyre", t["threshold"].get("procedure", "")]] if t.get("threshold") else [])])
+    timeline = c.table(["Milepæl", "Dato"], [[TIMELINE_LABELS.get(k, k), c.fmt_date(v)] for k, v in t["timeline"]])
+    intro = f'<p class="dr-intro">{c.esc(t.get("description", ""))}</p>'
+    if t.get("error") == "data":
+        body = (f'{intro}{c.notice(TENDER_TEXTS["data"], "warning")}{c.kpi_cards([participants])}{facts}'
+                f'{c.section("Tidsplan", timeline)}')
+        return c.section(t["title"], body)
     th = t["threshold"]
     kpis = c.kpi_cards([
         {"key": "tender_value", "label": "Anslått verdi", "value": t["value"], "text": c.fmt_nok_short(t["value"]),
          "note": t["value_basis"]},
-        {"key": "tender_participants", "label": "Deltakere", "value": len(t["participants"]),
-         "text": c.fmt_int(len(t["participants"])), "note": f"vertskommune {t['host']}"},
+        participants,
         {"key": "tender_requirements", "label": "Krav", "value": sum(r[1] for r in t["requirements"]),
          "text": c.fmt_int(sum(r[1] for r in t["requirements"])),
          "note": f"{sum(r[2] for r in t['requirements'])} SKAL-krav"},
         {"key": "tender_procedure", "label": "Terskelverdi og prosedyre", "value": th.get("band"),
          "text": th.get("part", ""), "note": th.get("announcement", "")},
     ])
-    facts = c.facts([["Status", t["status"]], ["Deltakere", ctx.names(t["participants"])],
-                               ["Omfang", ", ".join(t["scope"])], ["Avtale", t["contract"]],
-                               ["Prosedyre", th.get("procedure", "")]])
     reqs = c.table(["Kategori", "Krav", "Herav SKAL"], t["requirements"], numeric=(1, 2))
-    timeline = c.table(["Milepæl", "Dato"], [[TIMELINE_LABELS.get(k, k), c.fmt_date(v)] for k, v in t["timeline"]])
     docs = ("<ul class='dr-docs'>" + "".join(f'<li><a href="{c.esc(u)}" download>{c.esc(n)}</a></li>'
                                              for n, u in t["documents"]) + "</ul>"
             if t["documents"] else c.notice("Dokumentene er ikke tilgjengelige ennå."))
-    body = (f'<p class="dr-intro">{c.esc(t.get("description", ""))}</p>{kpis}{facts}'
+    body = (f'{intro}{kpis}{facts}'
             f'<div class="dr-columns"><div>{c.section("Krav per kategori", reqs)}</div>'
             f'<div>{c.section("Tidsplan", timeline)}{c.section("Dokumenter", docs)}</div></div>')
     return c.section(t["title"], body)
