@@ -344,3 +344,25 @@ def test_anbud_says_not_taking_part_only_when_the_tender_file_says_so(region):
     files = sorted((region / "procurement" / "tenders").glob("*.yaml"))
     expected = [(i, nr) for i, f in enumerate(files) for nr in NUMBERS if nr not in load_tender(f).participants]
     assert outside == expected
+
+
+def test_the_exit_window_chart_says_how_many_of_the_key_figure_it_shows(region, report):
+    page = pages.build_page("overlapp", region, TODAY)
+    block = next(b for b in page["blocks"] if b.get("title") == "Felles exit-vinduer")
+    total = len(report["overlap"]["exit_windows"])
+    assert total > 20 and kpis(first_kpis(page), "alle")["exit_windows"] == str(total)
+    assert block["view_notes"]["alle"] == f"Viser de 20 første av {total} felles exit-vinduer."
+    assert len(block["variants"]["alle"]["data"][0]["y"]) == 20
+    html = render.dashboard_page(page)
+    assert f"Viser de 20 første av {total} felles exit-vinduer." in html
+    fewer = [nr for nr in NUMBERS if sum(nr in w["municipalities"] for w in report["overlap"]["exit_windows"]) <= 20]
+    assert all(nr not in block["view_notes"] for nr in fewer)
+
+
+def test_wide_tables_and_charts_scroll_inside_their_box():
+    assert common.table(["A"], [["1"]]).startswith('<div class="dr-scroll"><table')
+    html = render.figure_block({"title": "T", "variants": {"*": {"data": [], "layout": {}}}, "min_width": 1000},
+                               "/static/topojson/")
+    assert '<div class="dr-scroll"><div class="dr-chart dr-h360 dr-w1000">' in html
+    css = (render.STATIC_DIR / "digireform.css").read_text("utf-8")
+    assert ".dr-w1000 { min-width: 1000px; }" in css and ".dr-scroll { overflow-x: auto;" in css

@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from .conftest import CHROMIUM_ARGS, SCREENSHOTS, chromium_path
+from .conftest import CHROMIUM_ARGS, SCREENSHOTS, chromium_path, watch
 from .planted import leaked
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -174,3 +174,45 @@ def test_thirty_http_and_ten_chromium_viewers_at_once(server, report):
     for viewer in chromium:
         assert {k: viewer["kpis"].get(k) for k in expected} == expected
         assert not ERROR_WORDS.search(viewer["text"]) and viewer["problems"] == []
+
+
+# --------------------------------------------------------------------------- a phone
+
+
+LAYOUT_PROBLEMS = """() => {
+  const out = [];
+  const width = document.documentElement.clientWidth;
+  if (document.documentElement.scrollWidth > width + 1) out.push('page ' + document.documentElement.scrollWidth);
+  for (const e of document.querySelectorAll('.dr-kpi-value')) {
+    if (e.offsetParent !== null && e.scrollWidth > e.clientWidth + 1) out.push('kpi ' + e.textContent);
+  }
+  for (const e of document.querySelectorAll('.dr-section, .dr-figure, .dr-kpi')) {
+    const r = e.getBoundingClientRect();
+    if (e.offsetParent !== null && r.right > width + 1) out.push('box ' + e.className + ' ' + Math.round(r.right));
+  }
+  for (const e of document.querySelectorAll('.dr-view.dr-active .js-plotly-plot')) {
+    if (e.getBoundingClientRect().width < 600 && e.closest('.dr-scroll')) out.push('chart narrow');
+  }
+  return out;
+}"""
+
+
+@pytest.mark.parametrize("viewport", [(390, 844), (1366, 768)])
+def test_pages_fit_the_screen_of_a_phone_and_a_laptop(browser, server, viewport):
+    """Nothing wider than the screen: tables and wide charts scroll inside their box, key figures wrap."""
+    w, h = viewport
+    context = browser.new_context(viewport={"width": w, "height": h}, locale="nb-NO")
+    try:
+        pg = context.new_page()
+        watch(pg, server.port)
+        for name in ["/", *PAGES]:
+            if name == "/":
+                pg.goto(server.url + "/", wait_until="load")
+            else:
+                open_dashboard(pg, server, name)
+            assert pg.evaluate(LAYOUT_PROBLEMS) == [], (name, w)
+            SCREENSHOTS.mkdir(exist_ok=True)
+            pg.screenshot(path=str(SCREENSHOTS / f"{'forside' if name == '/' else name}-{w}x{h}.png"), full_page=True)
+        assert pg.problems == [] and pg.external_requests == []
+    finally:
+        context.close()

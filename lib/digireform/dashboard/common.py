@@ -88,13 +88,14 @@ def table(columns: list[str], rows: list[list[Any]], numeric: Iterable[int] = ()
         for r in rows
     )
     cap = f"<caption>{esc(caption)}</caption>" if caption else ""
-    return f'<table class="dr-table">{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    return (f'<div class="dr-scroll"><table class="dr-table">{cap}<thead><tr>{head}</tr></thead>'
+            f'<tbody>{body}</tbody></table></div>')
 
 
 def facts(rows: list[list[Any]]) -> str:
     """A two-column fact table: label (as a row header) and value."""
     body = "".join(f'<tr><th scope="row">{esc(k)}</th><td>{esc(v)}</td></tr>' for k, v in rows)
-    return f'<table class="dr-table dr-facts"><tbody>{body}</tbody></table>'
+    return f'<div class="dr-scroll"><table class="dr-table dr-facts"><tbody>{body}</tbody></table></div>'
 
 
 def section(title: str, body: str, note: str = "") -> str:
@@ -260,6 +261,8 @@ def notebook_outputs(page: dict[str, Any], selection: str = ALL) -> list[dict[st
         fig = figure_variant(block, selection)
         out.append({"text/html": empty_figure(block)} if fig is None
                    else {PLOTLY_MIME: fig, "text/plain": block.get("title", "Figur")})
+        if block.get("view_notes", {}).get(selection):
+            pending.append(f'<p class="dr-note dr-shown">{esc(block["view_notes"][selection])}</p>')
         if block.get("note"):
             pending.append(f'<p class="dr-note">{esc(block["note"])}</p>')
     pending.append(footer_html(page))

@@ -141,17 +141,23 @@ def contract_timeline(rows: list[dict[str, Any]], as_of: dt.date, years: int, he
 
 
 def windows_timeline(windows: list[dict[str, Any]], as_of: dt.date, years: int, height: int = 300) -> dict[str, Any]:
-    """Joint exit windows as horizontal bars (start → end), labelled with the partners."""
+    """Joint exit windows as horizontal bars (start → end), labelled with product and partners.
+
+    The partners are the second line of the axis label, not text inside the bar (a short
+    bar cut them: «Narvik, Løding»).
+    """
+    labels = [f"{w['label']}<br><span style=\"font-size:11px;color:#52606d\">{w['members']}</span>"
+              for w in windows]
     data = [{
         "type": "bar", "orientation": "h", "base": [w["start"] for w in windows],
-        "x": [w["duration_ms"] for w in windows], "y": [w["label"] for w in windows],
+        "x": [w["duration_ms"] for w in windows], "y": labels, "textposition": "none",
         "text": [w["members"] for w in windows], "customdata": [w["period"] for w in windows],
         "marker": {"color": PALETTE[0]},
-        "hovertemplate": "<b>%{y}</b><br>%{customdata}<br>%{text}<extra></extra>",
+        "hovertemplate": "%{y}<br>%{customdata}<extra></extra>",
     }]
     end = dt.date(as_of.year + years, as_of.month, min(as_of.day, 28))
     layout = _layout(
-        max(height, 90 + 40 * len(windows)),
+        max(height, 90 + 46 * len(windows)),
         xaxis=_axis(type="date", range=[as_of.isoformat(), end.isoformat()], tickformat="%Y", dtick="M12"),
         yaxis=_axis(type="category", autorange="reversed"),
     )

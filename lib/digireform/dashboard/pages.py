@@ -129,8 +129,10 @@ def _html(variants: dict[str, str]) -> dict[str, Any]:
 
 
 def _figure(title: str, variants: dict[str, Any], note: str = "", height: int = 360,
-            empty: str = "Ingen data for dette utvalget.") -> dict[str, Any]:
-    return {"kind": "figure", "title": title, "variants": variants, "note": note, "height": height, "empty": empty}
+            empty: str = "Ingen data for dette utvalget.", min_width: int = 0) -> dict[str, Any]:
+    """A chart block; `min_width` (px): narrower screens scroll it sideways instead of squeezing it."""
+    return {"kind": "figure", "title": title, "variants": variants, "note": note, "height": height, "empty": empty,
+            "min_width": min_width}
 
 
 def _members(ctx: Context, sel: str) -> list[str]:
@@ -320,13 +322,21 @@ def _windows_block(ctx: Context, overlap: dict) -> dict[str, Any]:
     from . import figures
 
     years = overlap["settings"]["horizon_years"]
-    variants = {}
+    variants, counts = {}, {}
     for sel in _selections(ctx):
-        wins = [w for w in overlap["exit_windows"] if _involves(w["municipalities"], sel)][:20]
-        bars = [_window_bar(ctx, w) for w in wins]
+        mine = [w for w in overlap["exit_windows"] if _involves(w["municipalities"], sel)]
+        bars = [_window_bar(ctx, w) for w in mine[:WINDOWS_SHOWN]]
         variants[sel] = figures.windows_timeline(bars, ctx.as_of, years) if bars else None
-    return _figure("Felles exit-vinduer", variants, height=360, empty="Ingen felles exit-vinduer i perioden.",
-                   note="Fra første til siste partner er fri fra avtalen; hover viser foreslått felles oppstart.")
+        if len(mine) > WINDOWS_SHOWN:  # the key figure counts them all: say the chart does not
+            counts[sel] = f"Viser de {WINDOWS_SHOWN} første av {len(mine)} felles exit-vinduer."
+    block = _figure("Felles exit-vinduer", variants, height=360, empty="Ingen felles exit-vinduer i perioden.",
+                    note="Fra første til siste partner er fri fra avtalen; hover viser foreslått felles oppstart.",
+                    min_width=720)
+    block["view_notes"] = counts
+    return block
+
+
+WINDOWS_SHOWN = 20
 
 
 def _window_bar(ctx: Context, w: dict[str, Any]) -> dict[str, Any]:
@@ -487,7 +497,7 @@ def _heatmap_block(ctx: Context) -> dict[str, Any]:
             text.append([short.get(dig.get(a), "ukjent") if dig.get(a) else "ukjent" for a in areas])
         variants[sel] = figures.heatmap(rows, list(areas.values()), z, text, [levels[k] for k in order],
                                         height=240 if sel != c.ALL else 360)
-    return _figure("Digitaliseringsgrad per tjenesteområde", variants, height=360)
+    return _figure("Digitaliseringsgrad per tjenesteområde", variants, height=360, min_width=1000)
 
 
 def _national_table(ctx: Context) -> str:

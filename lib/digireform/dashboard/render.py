@@ -108,8 +108,13 @@ def figure_block(block: dict[str, Any], topojson_url: str) -> str:
             inner = c.empty_figure(block)
         else:
             fig = {**fig, "config": {**fig.get("config", {}), "topojsonURL": topojson_url}}
-            inner = (f'<div class="dr-chart dr-h{_height_class(block)}">{json_script(fig, "dr-fig")}'
+            wide = f" dr-w{_width_class(block)}" if block.get("min_width") else ""
+            inner = (f'<div class="dr-chart dr-h{_height_class(block)}{wide}">{json_script(fig, "dr-fig")}'
                      '<noscript><p class="dr-note">Grafen vises når JavaScript er slått på.</p></noscript></div>')
+            if wide:  # a phone scrolls the chart sideways instead of squeezing its cells and labels
+                inner = f'<div class="dr-scroll">{inner}</div>'
+        if block.get("view_notes", {}).get(key):
+            inner += f'<p class="dr-note dr-shown">{c.esc(block["view_notes"][key])}</p>'
         views.append(inner if key == "*" else c.view(key, inner, key == c.ALL))
     note = f'<p class="dr-note">{c.esc(block["note"])}</p>' if block.get("note") else ""
     return (f'<section class="dr-figure"><h2 class="dr-figure-title">{c.esc(block.get("title", ""))}</h2>'
@@ -120,6 +125,11 @@ def _height_class(block: dict[str, Any]) -> int:
     """Reserved chart height in steps of 60 px (CSS classes dr-h240 … dr-h600), so nothing jumps."""
     height = int(block.get("height", 360))
     return max(240, min(600, 60 * round(height / 60)))
+
+
+def _width_class(block: dict[str, Any]) -> int:
+    """Minimum chart width in steps of 40 px (CSS classes dr-w640 … dr-w1000)."""
+    return max(640, min(1000, 40 * round(int(block["min_width"]) / 40)))
 
 
 def dashboard_page(page: dict[str, Any], versions: dict[str, str] | None = None) -> str:
