@@ -624,3 +624,44 @@ def test_semicolon_export_with_commas_in_cells(tmp_path):
     src.write_text("System-ID;Merknad\nEVE-001;fra a, b og c\nEVE-002;d, e\n", encoding="utf-8")
     result = imp.import_inventory(src, "1853", data, dry_run=True)
     assert result.plan.changed["EVE-001"] == [("notes", "", "fra a, b og c")]
+
+
+# --------------------------------------------------------------------------- formulas, number merges, unlabelled sums
+
+
+def with_cached_value(path: Path, cell: str, cached: str) -> Path:
+    """Give formula cell `cell` the cached value Excel would have saved (openpyxl writes none)."""
+    import zipfile
+
+    name = "xl/worksheets/sheet1.xml"
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    xml = parts[name].decode("utf-8")
+    start = xml.index(f'<c r="{cell}"')
+    end = xml.index("</c>", start)
+    parts[name] = (xml[:start] + xml[start:end].replace("<v></v>", f"<v>{cached}</v>") + xml[end:]).encode("utf-8")
+    with zipfile.ZipFile(path, "w") as z:
+        for n, b in parts.items():
+            z.writestr(n, b)
+    return path
+
+
+def test_formula_without_cached_value_is_refused_never_stored_empty(tmp_path):
+    data = make_region(tmp_path)
+    before = systems_file(data).read_bytes()
+    src = write_xlsx(tmp_path / "a.xlsx", [["System-ID", "Produkt", "Årlig kostnad"],
+                                           ["EVE-001", "Acos CMS", "=1000*12"], ["EVE-002", "Visma", 5]])
+    with pytest.raises(ValidationError) as err:
+        imp.import_inventory(src, "1853", data)
+    assert [str(p) for p in err.value.problems] == [
+        f"{src}:2: Årlig kostnad (kr eks. mva) (annual_cost_nok): cellen C2 har en formel uten lagret verdi; "
+        "åpne og lagre fila i Excel, eller skriv tallet"]
+    assert systems_file(data).read_bytes() == before
+
+
+def test_formula_with_cached_value_uses_it(tmp_path):
+    data = make_region(tmp_path)
+    src = write_xlsx(tmp_path / "a.xlsx", [["System-ID", "Årlig kostnad"], ["EVE-001", "=1000*12"]])
+    with_cached_value(src, "B2", "12000")
+    result = imp.import_inventory(src, "1853", data, dry_run=True)
+    assert result.plan.changed == {"EVE-001": [("annual_cost_nok", "55000", "12000")]}

@@ -29,6 +29,9 @@ Rules (documented here because users rely on them):
 * Rows that are not systems are skipped and named in the summary: empty rows between
   systems, and totals rows (a cell «Sum», «Totalt», «Sum:» … and no System-ID; the words are
   in schema.yaml, ``import.total_row_words``).
+* Formulas (.xlsx): the value Excel saved with the formula is imported. A formula without a
+  saved value (a file written by a program that does not compute) is refused naming its cell:
+  reading it as empty would silently lose the value.
 * Merged cells (.xlsx): a merge down one column inside the data (a vendor written once for
   two rows) is filled down — every row of the merge gets the value — and the summary says
   where; a merge across columns, or one that includes the header row, is refused naming
@@ -151,6 +154,8 @@ class SheetRows:
     rows: list[tuple[int, list[Any]]]
     excel: bool
     merged: list[Any] = field(default_factory=list)  # openpyxl CellRange of merged cells (.xlsx)
+    formulas: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, column index) → formula
+    # without a cached value (.xlsx written by a program that does not compute, e.g. openpyxl)
 
 
 def read_csv_rows(path: Path) -> SheetRows:
@@ -187,7 +192,45 @@ def read_xlsx_rows(path: Path) -> SheetRows:
         merged = list(ws.merged_cells.ranges)
     finally:
         wb.close()
-    return SheetRows(f"{display_path(path)}", rows, excel=True, merged=merged)
+    formulas = _uncached_formulas(path, rows) if _has_formulas(path) else {}
+    return SheetRows(f"{display_path(path)}", rows, excel=True, merged=merged, formulas=formulas)
+
+
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def _has_formulas(path: Path) -> bool:
+    """Does any worksheet of the file hold a formula? A scan of the XML, so that the second
+    reading below (openpyxl gives either formulas or cached values, never both) is only
+    done for files that have formulas at all."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        return any(_FORMULA_TAG.search(z.read(n)) for n in z.namelist()
+                   if n.startswith("xl/worksheets/") and n.endswith(".xml"))
+
+
+def _uncached_formulas(path: Path, rows: list[tuple[int, list[Any]]]) -> dict[tuple[int, int], str]:
+    """(row, column index) → formula of the cells that are empty as cached values but hold a formula.
+
+    Excel saves each formula's value; a file written by a program that does not compute has
+    none, and reading it as empty would silently lose the value.
+    """
+    from openpyxl import load_workbook
+
+    empty = {(r, j) for r, cells in rows for j, c in enumerate(cells) if c is None}
+    if not empty:
+        return {}
+    wb = load_workbook(path, read_only=True, data_only=False)
+    try:
+        out = {}
+        for r, cells in enumerate(wb.worksheets[0].iter_rows(values_only=True), start=1):
+            for j, c in enumerate(cells):
+                if c is not None and (r, j) in empty:
+                    out[(r, j)] = str(getattr(c, "text", c))  # ArrayFormula keeps its text in .text
+        return out
+    finally:
+        wb.close()
 
 
 def read_rows(path: str | Path) -> SheetRows:
@@ -330,21 +373,15 @@ def read_inventory(path: str | Path, kind: str = KIND) -> ImportedTable:
     records, problems, bad = [], [], set()
     blank_rows: list[int] = []
     totals: list[tuple[int, str]] = []
+    formula_rows = {r for r, _ in sheet.formulas}  # cells empty as values but not empty
     for row_no, cells in sheet.rows[header_pos + 1:]:
-        if _is_blank(cells):
+        if _is_blank(cells) and row_no not in formula_rows:
             blank_rows.append(row_no)
             continue
         if (word := _total_word(cells, key_col)) is not None:
             totals.append((row_no, word))
             continue
-        rec: dict[str, Any] = {"line": row_no}
-        for i, f in mapping.items():
-            text, message = convert_cell(cells[i] if i < len(cells) else None, f)
-            rec[f.key] = text
-            if message:
-                problems.append(Problem(sheet.label, row_no, field_label(f), message))
-                bad.add((row_no, f.key))
-        records.append(rec)
+        records.append(_convert_row(sheet, row_no, cells, mapping, problems, bad))
     frame = pd.DataFrame(records, columns=[*columns, "line"]).astype({c: object for c in columns})
     if frame.empty:
         raise DigireformError(f"{sheet.label}: fila har ingen systemer (bare overskrifter eller tomme rader).")
@@ -352,6 +389,31 @@ def read_inventory(path: str | Path, kind: str = KIND) -> ImportedTable:
     last = int(frame["line"].max())
     notes += _skipped_notes([r for r in blank_rows if r < last], totals)
     return ImportedTable(sheet.label, sheet.rows[header_pos][0], columns, frame, problems, bad, notes)
+
+
+def _convert_row(sheet: SheetRows, row_no: int, cells: list[Any], mapping: dict[int, Field],
+                 problems: list[Problem], bad: set[tuple[int, str]]) -> dict[str, Any]:
+    """One data row → stored strings by key (and its line); a cell's problem is appended."""
+    rec: dict[str, Any] = {"line": row_no}
+    for i, f in mapping.items():
+        if (row_no, i) in sheet.formulas:
+            text, message = "", _formula_message(row_no, i, f)
+        else:
+            text, message = convert_cell(cells[i] if i < len(cells) else None, f)
+        rec[f.key] = text
+        if message:
+            problems.append(Problem(sheet.label, row_no, field_label(f), message))
+            bad.add((row_no, f.key))
+    return rec
+
+
+def _formula_message(row_no: int, col: int, f: Field) -> str:
+    """A formula without a saved value: its value is unknown here, so the cell is refused, never stored empty."""
+    from openpyxl.utils import get_column_letter
+
+    what = {"int": "tallet", "number": "tallet", "date": "datoen"}.get(f.type, "verdien")
+    return (f"cellen {get_column_letter(col + 1)}{row_no} har en formel uten lagret verdi; "
+            f"åpne og lagre fila i Excel, eller skriv {what}")
 
 
 @cache
