@@ -665,3 +665,38 @@ def test_formula_with_cached_value_uses_it(tmp_path):
     with_cached_value(src, "B2", "12000")
     result = imp.import_inventory(src, "1853", data, dry_run=True)
     assert result.plan.changed == {"EVE-001": [("annual_cost_nok", "55000", "12000")]}
+
+
+@pytest.mark.parametrize(("header", "first", "message"), [
+    ("Årlig kostnad", 50000, "sammenslåtte celler i en tallkolonne kan ikke fordeles på radene; "
+                             "skriv beløpet på hver rad"),
+    ("Antall brukere", 8, "sammenslåtte celler i en tallkolonne kan ikke fordeles på radene; skriv tallet på hver rad"),
+    ("Avtale utløper", dt.date(2026, 12, 31), "sammenslåtte celler i en datokolonne kan ikke fordeles på radene; "
+                                              "skriv datoen på hver rad"),
+])
+def test_merged_cells_in_a_number_or_date_column_are_refused(tmp_path, header, first, message):
+    data = make_region(tmp_path)
+    before = systems_file(data).read_bytes()
+    path = write_xlsx(tmp_path / "a.xlsx", [["System-ID", header], ["EVE-001", first], ["EVE-002", None]])
+    wb = openpyxl.load_workbook(path)
+    wb.active.merge_cells("B2:B3")
+    wb.save(path)
+    with pytest.raises(ValidationError) as err:
+        imp.import_inventory(path, "1853", data)
+    head = SPEC.by_key[imp.match_header(header, SPEC).key].header
+    assert [str(p) for p in err.value.problems] == [f"{path}:2: B2:B3 ({head}): {message}"]
+    assert systems_file(data).read_bytes() == before
+
+
+def test_merged_code_and_id_list_cells_are_filled_down(tmp_path):
+    data = make_region(tmp_path)
+    path = write_xlsx(tmp_path / "a.xlsx", [["System-ID", "Tjenesteområde", "Integrasjoner"],
+                                            ["EVE-001", "Helse", "EVE-003"], ["EVE-002", None, None]])
+    wb = openpyxl.load_workbook(path)
+    wb.active.merge_cells("B2:B3")
+    wb.active.merge_cells("C2:C3")
+    wb.save(path)
+    result = imp.import_inventory(path, "1853", data, dry_run=True)
+    assert result.plan.changed == {
+        "EVE-001": [("service_area", "innbygger", "helse_velferd"), ("integrations", "", "EVE-003")],
+        "EVE-002": [("service_area", "okonomi_personal", "helse_velferd"), ("integrations", "", "EVE-003")]}

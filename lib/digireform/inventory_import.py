@@ -32,10 +32,12 @@ Rules (documented here because users rely on them):
 * Formulas (.xlsx): the value Excel saved with the formula is imported. A formula without a
   saved value (a file written by a program that does not compute) is refused naming its cell:
   reading it as empty would silently lose the value.
-* Merged cells (.xlsx): a merge down one column inside the data (a vendor written once for
-  two rows) is filled down — every row of the merge gets the value — and the summary says
-  where; a merge across columns, or one that includes the header row, is refused naming
-  its cells, because which column the value belongs to would be a guess.
+* Merged cells (.xlsx): a merge down one text-like column inside the data (text, code, org.nr,
+  ID list: a vendor written once for two rows) is filled down — every row of the merge gets
+  the value — and the summary says where. A merge down a number or date column is refused
+  naming its range and field (filled down, a cost would count on every row). A merge across
+  columns, or one that includes the header row, is refused naming its cells, because which
+  column the value belongs to would be a guess.
 * The summary shows what will be stored: every new row with its values and every changed
   value (old → new), with the Norwegian column names.
 """
@@ -445,7 +447,7 @@ def _skipped_notes(blank_rows: list[int], totals: list[tuple[int, str]]) -> list
 
 
 def fill_merged_cells(sheet: SheetRows, header_pos: int, mapping: dict[int, Field]) -> list[str]:
-    """Fill merges down one column inside the data; refuse other merges (ValidationError).
+    """Fill merges down one text-like column inside the data; refuse other merges (ValidationError).
 
     Returns a note per filled merge («Leverandør (C3:C4): «Visma» brukt på rad 3–4»).
     """
@@ -462,6 +464,9 @@ def fill_merged_cells(sheet: SheetRows, header_pos: int, mapping: dict[int, Fiel
                                     "(Excel: Hjem → Slå sammen og midtstill → Del opp celler) og importer på nytt"))
             continue
         col = rng.min_col - 1
+        if col in mapping and (refusal := _merge_refusal(mapping[col])):
+            problems.append(Problem(sheet.label, rng.min_row, f"{rng.coord} ({mapping[col].header})", refusal))
+            continue
         value = by_row[rng.min_row][col] if col < len(by_row[rng.min_row]) else None
         for r in range(rng.min_row + 1, rng.max_row + 1):
             cells = by_row.get(r)
@@ -473,6 +478,19 @@ def fill_merged_cells(sheet: SheetRows, header_pos: int, mapping: dict[int, Fiel
     if problems:
         raise ValidationError(f"Importerte ikke {sheet.label}: fila har sammenslåtte celler.", problems)
     return notes
+
+
+def _merge_refusal(f: Field) -> str | None:
+    """Why a merge down column `f` cannot be filled down, or None (text-like fields: fill down).
+
+    A vendor or service area written once for two rows belongs to both; an amount, count or
+    date written once would be counted on every row (a cost twice), and splitting it is a guess.
+    """
+    if f.type not in ("int", "number", "date"):
+        return None
+    column = "datokolonne" if f.type == "date" else "tallkolonne"
+    what = "datoen" if f.type == "date" else "beløpet" if f.key.endswith("_nok") else "tallet"
+    return f"sammenslåtte celler i en {column} kan ikke fordeles på radene; skriv {what} på hver rad"
 
 
 # --------------------------------------------------------------------------- merge
