@@ -189,7 +189,7 @@ def test_data_version_from_git_and_from_file_times(tmp_path):
     (data / "municipalities" / "1853-evenes").mkdir(parents=True)
     csv = data / "municipalities" / "1853-evenes" / "systems.csv"
     csv.write_text("system_id\n", "utf-8")
-    stamp = dt.datetime(2026, 11, 2, 8, 5).timestamp()
+    stamp = dt.datetime(2026, 11, 2, 7, 5, tzinfo=dt.timezone.utc).timestamp()  # 08:05 in Oslo (CET)
     os.utime(csv, (stamp, stamp))
     assert site.data_version(data) == {"kind": "files", "time": "2026-11-02T08:05:00"}
     git(data, "init", "-q")
@@ -199,6 +199,35 @@ def test_data_version_from_git_and_from_file_times(tmp_path):
     assert site.data_version(data) == {"kind": "git", "hash": short, "date": "2026-11-30", "dirty": False}
     csv.write_text("system_id\nEVE-1\n", "utf-8")
     assert site.data_version(data)["dirty"] is True
+
+
+def test_data_version_is_the_last_commit_that_touched_the_data(tmp_path):
+    """Data inside the code's repository: a later code commit, built output or a code edit
+    changes neither the hash nor «dirty»; the commit's date is Oslo's (23:30 UTC is the next day)."""
+    repo = tmp_path / "repo"
+    data = repo / "example"
+    (data / "municipalities" / "1853-evenes").mkdir(parents=True)
+    (data / "municipalities" / "1853-evenes" / "systems.csv").write_text("system_id\n", "utf-8")
+    git(repo, "init", "-q")
+    git(repo, "add", ".")
+    env_date = "2026-11-30T23:30:00+00:00"
+    data_commit = _commit(repo, "data", env_date)
+    (repo / "code.py").write_text("x = 1\n", "utf-8")
+    git(repo, "add", ".")
+    _commit(repo, "code", "2026-12-01T09:00:00+00:00")
+    (repo / "code.py").write_text("x = 2\n", "utf-8")  # uncommitted code change
+    (data / "procurement" / "out").mkdir(parents=True)
+    (data / "procurement" / "out" / "x.md").write_text("bygget", "utf-8")
+    assert site.data_version(data) == {"kind": "git", "hash": data_commit, "date": "2026-12-01", "dirty": False}
+    (data / "municipalities" / "1853-evenes" / "systems.csv").write_text("system_id\nEVE-1\n", "utf-8")
+    assert site.data_version(data)["dirty"] is True
+
+
+def _commit(repo: Path, message: str, date: str) -> str:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.no", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@example.no", "GIT_COMMITTER_DATE": date, "GIT_AUTHOR_DATE": date}
+    subprocess.run(["git", "-C", str(repo), "commit", "-qm", message], check=True, env=env)
+    return git(repo, "rev-parse", "--short", "HEAD")
 
 
 def test_fingerprint_follows_data_files_and_head_but_not_built_output(tmp_path):

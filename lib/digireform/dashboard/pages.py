@@ -46,7 +46,7 @@ def page_data(name: str, data_dir: str | os.PathLike | None = None, cache_dir: s
     if name not in PAGE_NAMES:
         raise ValueError(f"unknown dashboard {name!r}")
     root = _data_root(data_dir)
-    day = as_of or dt.date.today()
+    day = as_of or site.local_today()
     folder = cache_dir or os.environ.get(CACHE_ENV)
     path = Path(folder) / f"{name}-{site.fingerprint(root, day)}.json" if folder else None
     if path is not None and path.is_file():

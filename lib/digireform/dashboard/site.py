@@ -26,8 +26,10 @@ import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 DATA_TREES = ("municipalities", "procurement", "catalogue")
+OSLO = ZoneInfo("Europe/Oslo")
 SKIPPED_DIRS = {"out", "__pycache__"}
 DOCS_DIR = "dokumenter"
 PAGES_DIR = "pages"
@@ -67,9 +69,18 @@ def _git(data_dir: Path, *args: str) -> str | None:
     return out.stdout.strip() if out.returncode == 0 else None
 
 
+def local_now() -> dt.datetime:
+    """Now in Norway (the server may run in UTC): every time and date a page shows is Oslo time."""
+    return dt.datetime.now(OSLO)
+
+
+def local_today() -> dt.date:
+    return local_now().date()
+
+
 def fingerprint(data_dir: Path, today: dt.date | None = None) -> str:
     """Changes when any data file, the git HEAD or the date changes."""
-    h = hashlib.sha256(f"{data_dir}|{(today or dt.date.today()).isoformat()}".encode())
+    h = hashlib.sha256(f"{data_dir}|{(today or local_today()).isoformat()}".encode())
     h.update(f"head|{_git(data_dir, 'rev-parse', 'HEAD') or ''}".encode())
     for p in data_files(data_dir):
         try:
@@ -80,12 +91,22 @@ def fingerprint(data_dir: Path, today: dt.date | None = None) -> str:
     return h.hexdigest()[:16]
 
 
+DATA_PATHSPECS = (*DATA_TREES, "products*.yaml", ":(exclude)procurement/out")
+
+
 def data_version(data_dir: Path) -> dict[str, Any]:
-    """Which data a page shows: git short hash, commit date and dirty flag, else the newest file time."""
-    head = _git(data_dir, "log", "-1", "--format=%h|%cs")
+    """Which data a page shows: the last commit that touched the data, else the newest file time.
+
+    The data folder may sit inside the code's repository (the shipped example): the commit
+    is the last one that changed municipalities/, procurement/ (not its out/), catalogue/ or
+    products*.yaml, relative to the data folder, and «dirty» means uncommitted changes
+    under those paths only. Dates and times are Oslo time (`OSLO`), not the server's zone.
+    """
+    head = _git(data_dir, "log", "-1", "--format=%h|%ct", "--", *DATA_PATHSPECS)
     if head and "|" in head:
-        short, date = head.split("|", 1)
-        status = _git(data_dir, "status", "--porcelain", "--", *DATA_TREES)
+        short, stamp = head.split("|", 1)
+        status = _git(data_dir, "status", "--porcelain", "--", *DATA_PATHSPECS)
+        date = dt.datetime.fromtimestamp(int(stamp), OSLO).date().isoformat()
         return {"kind": "git", "hash": short, "date": date, "dirty": bool(status)}
     times = []
     for p in data_files(data_dir):
@@ -93,7 +114,7 @@ def data_version(data_dir: Path) -> dict[str, Any]:
             times.append(p.lstat().st_mtime)
         except OSError:
             continue
-    newest = dt.datetime.fromtimestamp(max(times)) if times else None
+    newest = dt.datetime.fromtimestamp(max(times), OSLO).replace(tzinfo=None) if times else None
     return {"kind": "files", "time": newest.isoformat(timespec="seconds") if newest else ""}
 
 
@@ -115,14 +136,14 @@ def build(data_dir: Path, out: Path, fp: str, hold_back: bool = False) -> dict[s
 
     if not municipality_folders(data_dir):
         raise DigireformError(f"{data_dir / 'municipalities'}: fant ingen kommunemapper; dashbordene bygges ikke.")
-    today = dt.date.today()
+    today = local_today()
     ctx = pages.context(str(data_dir), today.isoformat(), fingerprint(data_dir, today))
     out.mkdir(parents=True, exist_ok=False)
     version = ctx.data_version
     if hold_back and not ctx.check.publishable:
         meta = {"fingerprint": fp, "data_version": version, "held_back": True, "check": ctx.check.as_dict(),
                 "warnings": [], "problems": ctx.check.problems,
-                "built": dt.datetime.now().isoformat(timespec="seconds")}
+                "built": local_now().isoformat(timespec="seconds")}
         (out / VERSION_FILE).write_text(json.dumps(meta, ensure_ascii=False), "utf-8")
         return meta
     versions = render.static_versions()
@@ -145,7 +166,7 @@ def build(data_dir: Path, out: Path, fp: str, hold_back: bool = False) -> dict[s
             os.environ[pages.DOCS_ENV] = previous
     meta = {"fingerprint": fp, "data_version": version, "warnings": warnings, "problems": problems,
             "held_back": False, "check": ctx.check.as_dict(), "example_data": bool(ctx.report["example_data"]),
-            "built": dt.datetime.now().isoformat(timespec="seconds")}
+            "built": local_now().isoformat(timespec="seconds")}
     (out / VERSION_FILE).write_text(json.dumps(meta, ensure_ascii=False), "utf-8")
     return meta
 
