@@ -700,3 +700,34 @@ def test_merged_code_and_id_list_cells_are_filled_down(tmp_path):
     assert result.plan.changed == {
         "EVE-001": [("service_area", "innbygger", "helse_velferd"), ("integrations", "", "EVE-003")],
         "EVE-002": [("service_area", "okonomi_personal", "helse_velferd"), ("integrations", "", "EVE-003")]}
+
+
+def test_unlabelled_totals_row_in_csv_is_skipped_with_a_word(tmp_path):
+    data = make_region(tmp_path)
+    src = tmp_path / "eksport.csv"
+    src.write_text("System-ID;Produkt;Tjenesteområde;Livsløp;Årlig kostnad\n"
+                   "EVE-001;Acos CMS;Innbygger;I drift;100\nEVE-002;Visma Enterprise;Økonomi og personal;I drift;200\n"
+                   ";;;;300\n", encoding="utf-8")
+    result = imp.import_inventory(src, "1853", data, dry_run=True)
+    assert sorted(result.plan.changed) == ["EVE-001", "EVE-002"] and result.plan.added == []
+    assert result.notes == ["Rad 4 ser ut som en sumrad og er hoppet over (bare tall i Årlig kostnad (kr eks. mva))."]
+
+
+@pytest.mark.parametrize("total", [300, "=SUM(C2:C3)", "=sum(C2:C3)"])
+def test_unlabelled_totals_row_in_xlsx_is_skipped_with_a_word(tmp_path, total):
+    data = make_region(tmp_path)
+    src = write_xlsx(tmp_path / "a.xlsx", [["System-ID", "Produkt", "Årlig kostnad"],
+                                           ["EVE-001", "Acos CMS", 100], ["EVE-002", "Visma Enterprise", 200],
+                                           [None, None, total]])
+    result = imp.import_inventory(src, "1853", data, dry_run=True)
+    assert sorted(result.plan.changed) == ["EVE-001", "EVE-002"] and result.plan.added == []
+    assert result.notes == ["Rad 4 ser ut som en sumrad og er hoppet over (bare tall i Årlig kostnad (kr eks. mva))."]
+
+
+def test_row_with_a_number_and_text_is_not_a_totals_row(tmp_path):
+    data = make_region(tmp_path)
+    src = tmp_path / "eksport.csv"
+    src.write_text("System-ID;Produkt;Årlig kostnad\nEVE-001;Acos CMS;100\n;Gerica;300\n", encoding="utf-8")
+    with pytest.raises(ValidationError) as err:
+        imp.import_inventory(src, "1853", data)
+    assert f"{src}:3: System-ID (system_id): mangler (påkrevd felt)" in [str(p) for p in err.value.problems]

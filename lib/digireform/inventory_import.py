@@ -27,8 +27,9 @@ Rules (documented here because users rely on them):
 * Line breaks inside text cells become spaces (a spreadsheet's wrapped cell is one line
   of text; the forms are where a note over several lines is written on purpose).
 * Rows that are not systems are skipped and named in the summary: empty rows between
-  systems, and totals rows (a cell «Sum», «Totalt», «Sum:» … and no System-ID; the words are
-  in schema.yaml, ``import.total_row_words``).
+  systems, and totals rows: no System-ID, and a cell «Sum», «Totalt», «Sum:» … (the words are
+  in schema.yaml, ``import.total_row_words``) or nothing but numbers (or SUM formulas) in
+  number columns (a sum under the cost column without a label).
 * Formulas (.xlsx): the value Excel saved with the formula is imported. A formula without a
   saved value (a file written by a program that does not compute) is refused naming its cell:
   reading it as empty would silently lose the value.
@@ -374,14 +375,14 @@ def read_inventory(path: str | Path, kind: str = KIND) -> ImportedTable:
     key_col = next((i for i, f in mapping.items() if f.key == spec.key), None)
     records, problems, bad = [], [], set()
     blank_rows: list[int] = []
-    totals: list[tuple[int, str]] = []
+    totals: list[str] = []  # notes on skipped totals rows
     formula_rows = {r for r, _ in sheet.formulas}  # cells empty as values but not empty
     for row_no, cells in sheet.rows[header_pos + 1:]:
         if _is_blank(cells) and row_no not in formula_rows:
             blank_rows.append(row_no)
             continue
-        if (word := _total_word(cells, key_col)) is not None:
-            totals.append((row_no, word))
+        if (note := _totals_note(sheet, row_no, cells, mapping, key_col)) is not None:
+            totals.append(note)
             continue
         records.append(_convert_row(sheet, row_no, cells, mapping, problems, bad))
     frame = pd.DataFrame(records, columns=[*columns, "line"]).astype({c: object for c in columns})
@@ -424,8 +425,18 @@ def total_row_words() -> frozenset[str]:
     return frozenset(normalise_token(w).rstrip(":").strip() for w in package_yaml("schema.yaml")["import"]["total_row_words"])
 
 
-def _total_word(cells: list[Any], key_col: int | None) -> str | None:
-    """The totals word of a row that has one and no System-ID of its own, else None."""
+NUMBER_TYPES = ("int", "number")
+_SUM_FORMULA = re.compile(r"=\s*(?:SUM|SUBTOTAL)\s*\(.*\)\s*", re.IGNORECASE)
+
+
+def _totals_note(sheet: SheetRows, row_no: int, cells: list[Any], mapping: dict[int, Field],
+                 key_col: int | None) -> str | None:
+    """The summary's note for a totals row, or None for a row that is not one.
+
+    The one rule: no System-ID of its own, and either a totals word («Sum», «Totalt» …) in
+    some cell, or nothing but numbers (or SUM formulas) and only in number columns — a
+    spreadsheet's sum under the cost column, with or without a label.
+    """
     words = total_row_words()
     key = cells[key_col] if key_col is not None and key_col < len(cells) else None
     key_text = normalise_token(str(key)).rstrip(":").strip() if key is not None else ""
@@ -433,17 +444,31 @@ def _total_word(cells: list[Any], key_col: int | None) -> str | None:
         return None
     for c in cells:
         if isinstance(c, str) and normalise_token(c).rstrip(":").strip() in words:
-            return c.strip()
+            return f"Hoppet over rad {row_no}: summeringsrad («{c.strip()}»), ikke et system."
+    filled = [i for i, c in enumerate(cells) if not _is_blank([c]) or (row_no, i) in sheet.formulas]
+    if filled and all(i in mapping and mapping[i].type in NUMBER_TYPES
+                      and _number_like(cells[i], sheet.formulas.get((row_no, i))) for i in filled):
+        headers = ", ".join(mapping[i].header for i in filled)
+        return f"Rad {row_no} ser ut som en sumrad og er hoppet over (bare tall i {headers})."
     return None
 
 
-def _skipped_notes(blank_rows: list[int], totals: list[tuple[int, str]]) -> list[str]:
-    notes = []
-    if blank_rows:
-        notes.append(f"Hoppet over tomme rader: rad {', '.join(map(str, blank_rows))}.")
-    for row_no, word in totals:
-        notes.append(f"Hoppet over rad {row_no}: summeringsrad («{word}»), ikke et system.")
-    return notes
+def _number_like(value: Any, formula: str | None) -> bool:
+    """A number (also one refused as ambiguous: still a number), or a SUM formula without a saved value."""
+    if formula is not None:
+        return bool(_SUM_FORMULA.fullmatch(formula))
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return True
+    try:
+        values.parse_number(str(value))
+    except values.Refused as exc:
+        return exc.kind != "invalid"
+    return True
+
+
+def _skipped_notes(blank_rows: list[int], totals: list[str]) -> list[str]:
+    notes = [f"Hoppet over tomme rader: rad {', '.join(map(str, blank_rows))}."] if blank_rows else []
+    return notes + totals
 
 
 def fill_merged_cells(sheet: SheetRows, header_pos: int, mapping: dict[int, Field]) -> list[str]:
