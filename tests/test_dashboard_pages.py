@@ -189,7 +189,7 @@ def test_data_version_from_git_and_from_file_times(tmp_path):
     (data / "municipalities" / "1853-evenes").mkdir(parents=True)
     csv = data / "municipalities" / "1853-evenes" / "systems.csv"
     csv.write_text("system_id\n", "utf-8")
-    stamp = dt.datetime(2026, 11, 2, 7, 5, tzinfo=dt.timezone.utc).timestamp()  # 08:05 in Oslo (CET)
+    stamp = dt.datetime(2026, 11, 2, 7, 5, tzinfo=dt.UTC).timestamp()  # 08:05 in Oslo (CET)
     os.utime(csv, (stamp, stamp))
     assert site.data_version(data) == {"kind": "files", "time": "2026-11-02T08:05:00"}
     git(data, "init", "-q")
