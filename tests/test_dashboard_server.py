@@ -3,6 +3,7 @@ documents, planted secrets, and fresh data without a restart (loopback only)."""
 from __future__ import annotations
 
 import http.client
+import io
 import json
 import re
 import shutil
@@ -10,11 +11,12 @@ import subprocess
 import sys
 import time
 import urllib.request
+import zipfile
 from pathlib import Path
 
 import pytest
 
-from digireform.dashboard import render, serve
+from digireform.dashboard import render, serve, site
 from tests.browser.planted import (
     REPO,
     Serving,
@@ -162,8 +164,22 @@ def test_no_secret_in_the_served_documents(valid_server):
     links = document_links(valid_server)
     assert len(links) == 8, links  # two tenders × four documents
     assert _leaks(valid_server, ["/", *[render.page_url(n) for n in PAGES], *links]) == {}
-    status, headers, _ = request(valid_server, links[0])
-    assert headers["content-disposition"] == "attachment"
+    names = set()
+    for link in links:
+        slug, name = link.split("/")[-2:]
+        status, headers, body = request(valid_server, link)
+        assert headers["content-disposition"] == f'attachment; filename="{slug}-{name}"'
+        names.add(f"{slug}-{name}")
+        if name.endswith(".docx"):
+            core = zipfile.ZipFile(io.BytesIO(body)).read("docProps/core.xml").decode()
+            assert "python-docx" not in core and "2013" not in core
+            assert "<dc:creator>Narvik kommune</dc:creator>" in core
+            assert re.search(r"<dc:title>Felles [^<]+</dc:title>", core)
+            today = site.local_today().isoformat()
+            assert f">{today}T00:00:00Z</dcterms:created>" in core and f">{today}T00:00:00Z</dcterms:modified>" in core
+    assert len(names) == 8  # two tenders' kravmatrise.xlsx no longer download under one name
+    _, _, page = request(valid_server, render.page_url("anbud"))
+    assert 'download="velferdsteknologi-2027-kravmatrise.xlsx"' in page.decode()
 
 
 def test_the_pages_show_the_figures_of_the_public_report(valid_server):

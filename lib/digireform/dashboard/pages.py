@@ -624,6 +624,12 @@ def _documents(slug: str) -> list[list[str]]:
             for p in sorted((Path(folder) / slug).iterdir()) if p.name in DOCUMENT_LABELS]
 
 
+def _download_name(url: str) -> str:
+    """/dokumenter/<slug>/<file> → «<slug>-<file>» (as the server's Content-Disposition says)."""
+    slug, name = url.rsplit("/", 2)[-2:]
+    return f"{slug}-{name}"
+
+
 TENDER_TEXTS = {
     "tender": "Anbudet kan ikke vises ennå fordi anbudsfila har feil; prosjektgruppen retter den.",
     "data": "Anbudsdokumentene er ikke oppdatert fordi dataene har feil; prosjektgruppen retter dem.",
@@ -659,8 +665,8 @@ def _tender_html(ctx: Context, t: dict[str, Any], sel: str) -> str:
          "text": th.get("part", ""), "note": th.get("announcement", "")},
     ])
     reqs = c.table(["Kategori", "Krav", "Herav SKAL"], t["requirements"], numeric=(1, 2))
-    docs = ("<ul class='dr-docs'>" + "".join(f'<li><a href="{c.esc(u)}" download>{c.esc(n)}</a></li>'
-                                             for n, u in t["documents"]) + "</ul>"
+    docs = ("<ul class='dr-docs'>" + "".join(f'<li><a href="{c.esc(u)}" download="{c.esc(_download_name(u))}">'
+                                             f'{c.esc(n)}</a></li>' for n, u in t["documents"]) + "</ul>"
             if t["documents"] else c.notice("Dokumentene er ikke tilgjengelige ennå."))
     body = (f'{intro}{kpis}{facts}'
             f'<div class="dr-columns"><div>{c.section("Krav per kategori", reqs)}</div>'

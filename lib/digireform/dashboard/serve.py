@@ -140,14 +140,14 @@ class Base(tornado.web.RequestHandler):
     def compute_etag(self) -> str | None:
         return self.etag
 
-    def send(self, res: site.Resource, cache: str = "no-cache") -> None:
+    def send(self, res: site.Resource, cache: str = "no-cache", filename: str = "") -> None:
         """Write a resource: its gzip form when the browser takes it, ETag for cheap revalidation."""
         self.etag = res.etag
         self.set_header("Content-Type", res.content_type)
         self.set_header("Cache-Control", cache)
         self.set_header("Vary", "Accept-Encoding")
-        if res.download:
-            self.set_header("Content-Disposition", "attachment")
+        if res.download:  # named after the tender: two tenders' kravmatrise.xlsx must not collide
+            self.set_header("Content-Disposition", f'attachment; filename="{filename}"' if filename else "attachment")
         if res.gzipped and "gzip" in self.request.headers.get("Accept-Encoding", ""):
             self.etag = res.etag[:-1] + '-gz"'  # the compressed body is a different representation
             self.set_header("Content-Encoding", "gzip")
@@ -194,7 +194,7 @@ class DocumentHandler(Base):
         res = current.documents.get(f"{slug}/{filename}") if current else None
         if res is None:
             raise tornado.web.HTTPError(404)
-        self.send(res)
+        self.send(res, filename=f"{slug}-{filename}")  # both are [a-z0-9._-] (the route), safe to quote
 
 
 class StaticHandler(Base):
