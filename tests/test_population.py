@@ -213,3 +213,46 @@ def test_too_many_cells_is_a_message(tmp_path, capsys):
             "value": {"0": 1}}
     with pytest.raises(DigireformError, match="datasettet har 25 000 000 celler"):
         population.jsonstat_frame(data, "stor.json")
+
+
+# --------------------------------------------------------------------------- counts are whole numbers ≥ 0
+
+# value[7]: Region 1853 (0), Kjonn 1 (0), Alder 003 (3), ContentsCode (0), Tid 2025 (1): ((0*2+0)*106+3)*2+1
+EVENES_MEN_3_2025 = 7
+WHERE_7 = "Region «Evenes - Evenášši» (1853), Kjonn «Menn» (1), Alder «3 år» (003), " \
+          "ContentsCode «Personer» (Personer1), Tid «2025»"
+
+
+@pytest.mark.parametrize(("value", "shown"), [(-3, "-3"), (2.5, "2.5"), (-500, "-500")])
+def test_count_that_is_not_a_whole_number_from_zero_is_refused_naming_the_value(tmp_path, capsys, value, shown):
+    _region(tmp_path)
+    evenes = tmp_path / "municipalities/1853-evenes/kommune.yaml"
+    before = evenes.read_bytes()
+    data = sample()
+    data["value"][EVENES_MEN_3_2025] = value
+    src = tmp_path / "f.json"
+    src.write_text(json.dumps(data), encoding="utf-8")
+    assert cli.main(["import-population", str(src), "--data", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert f"{src}: value[7] ({WHERE_7}): «{shown}» er ikke et helt antall personer (0 eller mer)" in err
+    assert "kommune.yaml" not in err
+    assert evenes.read_bytes() == before
+
+
+def test_sparse_value_position_is_named_and_whole_floats_are_counts():
+    data = sample()
+    data["value"] = {str(i): v for i, v in enumerate(data["value"])}
+    data["value"]["7"] = 4.0  # a whole number written with a decimal point: a count
+    assert population.age_bands_07459(data)["1853"]["age_bands"]["0-17"] == 54 + 3
+    data["value"]["7"] = -1
+    with pytest.raises(DigireformError) as err:
+        population.age_bands_07459(data, "f.json")
+    assert str(err.value).splitlines()[1] == f"f.json: value[7] ({WHERE_7}): «-1» er ikke et helt antall personer " \
+                                             "(0 eller mer)"
+
+
+def test_null_count_is_still_allowed_where_jsonstat_allows_it():
+    data = sample()
+    data["value"][1] = None  # Evenes, Menn, 000, 2025 missing: the municipality's latest year is then incomplete
+    with pytest.raises(DigireformError, match="tall mangler for alder 000"):
+        population.age_bands_07459(data, "f.json")

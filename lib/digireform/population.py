@@ -8,7 +8,9 @@ locked and validated before the first one is written, so a bad file changes noth
 write is `sync.write_files` (atomic, fingerprint-checked) and a round-trip, so only the
 population lines of kommune.yaml change (comments, key order and layout stay). `--dry-run`
 shows old → new per municipality and writes nothing; a total that changes by more than
-`total_change_warning` (data/population.yaml) gives a warning.
+`total_change_warning` (data/population.yaml) gives a warning. Every value in the file must
+be a count of persons — a whole number ≥ 0, or null where JSON-stat allows a missing one —
+else the import is refused naming the value's position and its categories (never rounded).
 """
 from __future__ import annotations
 
@@ -103,6 +105,7 @@ def jsonstat_frame(data: dict, label: str = "JSON-stat") -> pd.DataFrame:
         raise DigireformError(f"{label}: datasettet har {formatting.number(total)} celler; høyst "
                               f"{formatting.number(settings()['max_cells'])} kan leses. Velg færre år eller regioner i SSB-tabellen.")
     values = _dense_values(data.get("value"), total, label)
+    _check_counts(values, ids, codes, data, label)
     index = pd.MultiIndex.from_product(codes, names=ids)
     frame = index.to_frame(index=False)
     frame["value"] = pd.array(values, dtype="Float64")
@@ -123,10 +126,51 @@ def _dense_values(value: Any, total: int, label: str) -> list[float | None]:
         values = value
     else:
         raise DigireformError(f"{label}: value mangler.")
-    for i, v in enumerate(values):
-        if v is not None and (isinstance(v, bool) or not isinstance(v, int | float)):
-            raise DigireformError(f"{label}: value[{i}] «{v}» er ikke et tall.")
     return values
+
+
+SHOWN_BAD_VALUES = 20  # refused counts listed one by one; the rest are counted
+
+
+def _valid_count(v: Any) -> bool:
+    """A count of persons: null (missing, as JSON-stat allows) or a whole number ≥ 0 (2.0 included)."""
+    if v is None:
+        return True
+    if isinstance(v, bool) or not isinstance(v, int | float):
+        return False
+    return v >= 0 and math.isfinite(v) and float(v).is_integer()
+
+
+def _check_counts(values: list[Any], ids: list[str], codes: list[list[str]], data: dict, label: str) -> None:
+    """Refuse every value that is not a count, naming its position and categories.
+
+    A negative or fractional number of persons is an error in the file: rounding it, or
+    storing it, would put a wrong population into kommune.yaml without a word.
+    """
+    bad = [i for i, v in enumerate(values) if not (type(v) is int and v >= 0) and not _valid_count(v)]  # fast path
+    if not bad:
+        return
+    problems = [Problem(label, None, f"value[{i}] ({_position_text(i, ids, codes, data)})",
+                        f"«{_shown(values[i])}» er ikke et helt antall personer (0 eller mer)")
+                for i in bad[:SHOWN_BAD_VALUES]]
+    more = f" (de første {SHOWN_BAD_VALUES} er vist)" if len(bad) > SHOWN_BAD_VALUES else ""
+    raise ValidationError(f"Importerte ikke folketall: {label} har {formatting.number(len(bad))} "
+                          f"verdier som ikke er hele antall personer{more}. Ingenting er lagret.", problems)
+
+
+def _position_text(pos: int, ids: list[str], codes: list[list[str]], data: dict) -> str:
+    """«Region «Evenes» (1853), Alder «3 år» (003), Tid «2025»» for a row-major position."""
+    parts = []
+    for name, cats in zip(reversed(ids), reversed(codes), strict=True):
+        pos, k = divmod(pos, len(cats))
+        code = cats[k]
+        text = _labels(data, name).get(code, code)
+        parts.append(f"{name} «{text}»" + (f" ({code})" if text != code else ""))
+    return ", ".join(reversed(parts))
+
+
+def _shown(v: Any) -> str:
+    return v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)
 
 
 # --------------------------------------------------------------------------- table 07459
