@@ -102,9 +102,8 @@ def test_every_kind_of_response_carries_the_security_headers(valid_server):
 def test_odd_paths_get_a_norwegian_404_never_500(server, path):
     status, headers, body = request(server, path)
     assert status in (400, 403, 404), (path, status)
-    if status != 400:  # 400 comes from the HTTP parser itself, before any handler
-        assert_secure_headers(headers)
-        assert "Fant ikke siden" in body.decode() and "Traceback" not in body.decode()
+    assert_secure_headers(headers)  # also a 400 from the HTTP parser itself, before any handler
+    assert ("Fant ikke siden" if status == 404 else "") in body.decode() and "Traceback" not in body.decode()
 
 
 def test_only_allowed_host_names_are_answered(server):
@@ -113,9 +112,30 @@ def test_only_allowed_host_names_are_answered(server):
         assert status == 421, host
         assert_secure_headers(headers)
         assert "Ukjent adresse" in body.decode()
-    for host in (f"localhost:{server.port}", "dashbord.example.no"):
-        assert request(server, "/", headers={"Host": host})[0] == 200
+    for host in (f"localhost:{server.port}", "dashbord.example.no", "dashbord.example.no:443",
+                 "dashbord.example.no:80", f"dashbord.example.no:{server.port}"):  # as a proxy may forward it
+        assert request(server, "/", headers={"Host": host})[0] == 200, host
+    assert request(server, "/", headers={"Host": "dashbord.example.no:8443"})[0] == 421
+    assert request(server, "/", headers={"Origin": "https://dashbord.example.no"})[0] == 200
     assert request(server, "/", headers={"Origin": "http://evil.example"})[0] == 403
+
+
+@pytest.mark.parametrize("raw", [b"GET / HTTP/1.1\r\n\r\n", b"GET / HTTP/1.1\r\nHost: a b\r\n\r\n",
+                                 b"GET / HTTP/1.1\r\nHost: x\r\nHost: y\r\n\r\n"])
+def test_requests_without_a_valid_host_get_a_400_with_the_security_headers(server, raw):
+    import socket
+
+    with socket.create_connection(("127.0.0.1", server.port), timeout=30) as sock:
+        sock.sendall(raw)
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    lines = head.decode().split("\r\n")
+    assert lines[0] == "HTTP/1.1 400 Bad Request"
+    headers = {k.lower(): v for k, v in (line.split(": ", 1) for line in lines[1:])}
+    assert_secure_headers(headers)
+    assert int(headers["content-length"]) == len(body) and "Ugyldig forespørsel" in body.decode()
 
 
 def test_pages_are_plain_html_with_no_inline_script(server):

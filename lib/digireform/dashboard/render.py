@@ -181,6 +181,7 @@ def status_page(failed: bool, versions: dict[str, str] | None = None, seconds: i
 
 
 ERROR_TEXTS = {
+    400: ("Ugyldig forespørsel", "Serveren forstod ikke forespørselen."),
     403: ("Ingen tilgang", "Denne adressen kan ikke vises."),
     404: ("Fant ikke siden", "Fant ikke siden du ba om."),
     405: ("Ikke tillatt", "Dashbordene kan bare leses."),

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import logging
 import os
 import re
@@ -35,6 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import tornado.httpserver
 import tornado.web
 
 from ..errors import DigireformError
@@ -81,14 +83,43 @@ class State:
 
 
 def allowed_hosts(port: int, extra: list[str] | tuple[str, ...] = ()) -> frozenset[str]:
-    """Host header values accepted: loopback names with the port, and each extra name (with or without it)."""
+    """Host header values accepted: loopback names with the port; each extra name without a port
+    or with one a reverse proxy may forward (80, 443 or the server's own)."""
     names = {"127.0.0.1", "localhost", "[::1]"}
     hosts = {f"{n}:{port}" for n in names}
     for name in [*extra, *filter(None, os.environ.get(HOSTS_ENV, "").split(","))]:
         name = name.strip().lower()
         if name:
-            hosts.update({name, f"{name}:{port}"})
+            hosts.update({name, f"{name}:80", f"{name}:443", f"{name}:{port}"})
     return frozenset(hosts)
+
+
+@functools.cache
+def bad_request_response() -> bytes:
+    """Tornado's HTTP parser answers a request it cannot parse (no or malformed Host, a broken
+    request line) with a bare «400 Bad Request» written straight to the socket, before any
+    handler; `Server` swaps in this one: the security headers and a Norwegian page."""
+    body = render.error_page(400, render.static_versions()).encode("utf-8")
+    head = ["HTTP/1.1 400 Bad Request", "Content-Type: text/html; charset=utf-8", f"Content-Length: {len(body)}",
+            "Cache-Control: no-store", "Connection: close", *(f"{k}: {v}" for k, v in HEADERS.items())]
+    return ("\r\n".join(head) + "\r\n\r\n").encode("ascii") + body
+
+
+BARE_400 = b"HTTP/1.1 400 Bad Request\r\n\r\n"  # tornado.http1connection, on HTTPInputError
+
+
+class Server(tornado.httpserver.HTTPServer):
+    """Tornado's HTTP server, but its own 400 carries the security headers (see bad_request_response)."""
+
+    def handle_stream(self, stream: Any, address: tuple) -> None:
+        write, better = stream.write, bad_request_response()
+
+        def write_400_with_headers(data: Any, *args: Any, **kwargs: Any) -> Any:
+            bare = len(data) == len(BARE_400) and bytes(data) == BARE_400
+            return write(better if bare else data, *args, **kwargs)
+
+        stream.write = write_400_with_headers
+        super().handle_stream(stream, address)
 
 
 def load_static() -> dict[str, site.Resource]:
@@ -335,7 +366,8 @@ async def run(port: int, data_dir: Path, extra_hosts: list[str], poll: float, re
     state = State(data_dir, allowed_hosts(port, extra_hosts), load_static())
     app = make_app(state)
     try:
-        server = app.listen(port, address=HOST, xheaders=False)
+        server = Server(app, xheaders=False)
+        server.listen(port, address=HOST)
     except OSError as exc:
         raise DigireformError(f"Kunne ikke lytte på {HOST}:{port}: {exc.strerror or exc}.") from exc
     stop = asyncio.Event()
