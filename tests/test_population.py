@@ -256,3 +256,14 @@ def test_null_count_is_still_allowed_where_jsonstat_allows_it():
     data["value"][1] = None  # Evenes, Menn, 000, 2025 missing: the municipality's latest year is then incomplete
     with pytest.raises(DigireformError, match="tall mangler for alder 000"):
         population.age_bands_07459(data, "f.json")
+
+
+# --------------------------------------------------------------------------- messages
+
+
+def test_year_is_not_formatted_as_a_number(tmp_path, capsys):
+    target = _evenes_copy(tmp_path)
+    target.write_text(target.read_text("utf-8").replace("year: 2025", "year: 2024", 1), encoding="utf-8")  # population.year
+    assert cli.main(["import-population", str(FIXTURE), "--data", str(tmp_path), "--dry-run"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert "  År: 2024 → 2025" in out

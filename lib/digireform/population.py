@@ -301,9 +301,10 @@ class PopulationChange:
         """Norwegian «label: old → new» for each value that differs."""
         old = self.old if isinstance(self.old, dict) else {}
         old_bands = old.get("age_bands") if isinstance(old.get("age_bands"), dict) else {}
-        pairs = [("Folketall", old.get("total"), self.new["total"]), ("År", old.get("year"), self.new["year"])]
-        pairs += [(BAND_LABELS[b], old_bands.get(b), v) for b, v in self.new["age_bands"].items()]
-        out = [f"{label}: {_count(a)} → {_count(b)}" for label, a, b in pairs if a != b]
+        pairs = [("Folketall", old.get("total"), self.new["total"], _count),
+                 ("År", old.get("year"), self.new["year"], _year)]  # a year, not an amount: no thousands space
+        pairs += [(BAND_LABELS[b], old_bands.get(b), v, _count) for b, v in self.new["age_bands"].items()]
+        out = [f"{label}: {show(a)} → {show(b)}" for label, a, b, show in pairs if a != b]
         if old.get("source") != self.new["source"]:
             out.append(f"Kilde: {_quoted(old.get('source'))} → {_quoted(self.new['source'])}")
         return out
@@ -329,6 +330,10 @@ def _is_count(value: Any) -> bool:
 
 def _count(value: Any) -> str:
     return formatting.number(value) if _is_count(value) else ("(tom)" if value is None else f"«{value}»")
+
+
+def _year(value: Any) -> str:
+    return str(value) if _is_count(value) else _count(value)
 
 
 def _quoted(value: Any) -> str:
