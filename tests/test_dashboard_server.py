@@ -138,6 +138,13 @@ def test_requests_without_a_valid_host_get_a_400_with_the_security_headers(serve
     assert int(headers["content-length"]) == len(body) and "Ugyldig forespørsel" in body.decode()
 
 
+def test_the_landing_page_says_example_data(server):
+    status, _, body = request(server, "/")
+    html = body.decode()
+    assert status == 200 and '<span class="dr-badge"' in html and ">Eksempeldata</span>" in html
+    assert "Tallene er oppdiktede eksempeldata" in html
+
+
 def test_pages_are_plain_html_with_no_inline_script(server):
     for name in PAGES:
         status, headers, body = request(server, render.page_url(name))
