@@ -267,3 +267,16 @@ def test_year_is_not_formatted_as_a_number(tmp_path, capsys):
     assert cli.main(["import-population", str(FIXTURE), "--data", str(tmp_path), "--dry-run"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert "  År: 2024 → 2025" in out
+
+
+def test_one_municipality_is_singular_two_are_plural(tmp_path, capsys):
+    target = _evenes_copy(tmp_path)
+    assert cli.main(["import-population", str(FIXTURE), "--data", str(tmp_path), "--dry-run"]) == 0
+    out, err = capsys.readouterr()
+    assert out.splitlines()[-1] == "Ville oppdatert aldersgrupper for 1 kommune: 1853."
+    assert "Hoppet over 1 kommune uten mappe: 1851." in err
+    lodingen = tmp_path / "municipalities" / "1851-lodingen"
+    lodingen.mkdir()
+    (lodingen / "kommune.yaml").write_text('number: "1851"\nname: Lødingen\n', encoding="utf-8")
+    assert cli.main(["import-population", str(FIXTURE), "--data", str(tmp_path)]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "Oppdaterte aldersgrupper for 2 kommuner: 1851, 1853."

@@ -410,6 +410,11 @@ def _render_one(target: Path, number: str, current: bytes | None, new: dict, reg
     return change, text
 
 
+def municipalities(n: int) -> str:
+    """«1 kommune», «2 kommuner»: the count with the noun in the right number."""
+    return f"{formatting.number(n)} {'kommune' if n == 1 else 'kommuner'}"
+
+
 def format_result(result: PopulationResult, source: str) -> str:
     """Norwegian summary: per municipality old → new; «Prøvekjøring …» for a dry run."""
     lines = [f"Prøvekjøring: {source}. Ingenting er lagret."] if result.dry_run else []
@@ -421,7 +426,7 @@ def format_result(result: PopulationResult, source: str) -> str:
         lines.append(f"{head}:")
         lines += [f"  {line}" for line in c.lines()]
     verb = "Ville oppdatert" if result.dry_run else "Oppdaterte"
-    lines.append(f"{verb} aldersgrupper for {len(result.updated)} kommuner"
+    lines.append(f"{verb} aldersgrupper for {municipalities(len(result.updated))}"
                  + (f": {', '.join(result.updated)}." if result.updated else "."))
     return "\n".join(lines)
 
@@ -438,5 +443,6 @@ def cli_import_population(args: argparse.Namespace) -> int:
     for warning in result.warnings:
         print(warning, file=sys.stderr)
     if result.skipped:
-        print(f"Hoppet over {len(result.skipped)} kommuner uten mappe: {', '.join(result.skipped)}.", file=sys.stderr)
+        print(f"Hoppet over {municipalities(len(result.skipped))} uten mappe: {', '.join(result.skipped)}.",
+              file=sys.stderr)
     return 0
