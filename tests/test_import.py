@@ -731,3 +731,11 @@ def test_row_with_a_number_and_text_is_not_a_totals_row(tmp_path):
     with pytest.raises(ValidationError) as err:
         imp.import_inventory(src, "1853", data)
     assert f"{src}:3: System-ID (system_id): mangler (påkrevd felt)" in [str(p) for p in err.value.problems]
+
+
+def test_a_folder_given_as_the_file_is_named_as_a_folder(tmp_path, capsys):
+    data = make_region(tmp_path)
+    folder = tmp_path / "t"
+    folder.mkdir()
+    assert main(["import-inventory", str(folder), "--municipality", "1853", "--data", str(data)]) == 1
+    assert capsys.readouterr().err.strip() == f"{folder} er en mappe, ikke en fil; oppgi fila som skal importeres."

@@ -270,7 +270,7 @@ def test_year_is_not_formatted_as_a_number(tmp_path, capsys):
 
 
 def test_one_municipality_is_singular_two_are_plural(tmp_path, capsys):
-    target = _evenes_copy(tmp_path)
+    _evenes_copy(tmp_path)
     assert cli.main(["import-population", str(FIXTURE), "--data", str(tmp_path), "--dry-run"]) == 0
     out, err = capsys.readouterr()
     assert out.splitlines()[-1] == "Ville oppdatert aldersgrupper for 1 kommune: 1853."
@@ -280,3 +280,8 @@ def test_one_municipality_is_singular_two_are_plural(tmp_path, capsys):
     (lodingen / "kommune.yaml").write_text('number: "1851"\nname: Lødingen\n', encoding="utf-8")
     assert cli.main(["import-population", str(FIXTURE), "--data", str(tmp_path)]) == 0
     assert capsys.readouterr().out.splitlines()[-1] == "Oppdaterte aldersgrupper for 2 kommuner: 1851, 1853."
+
+
+def test_a_folder_given_as_the_file_is_named_as_a_folder(tmp_path, capsys):
+    assert cli.main(["import-population", str(tmp_path), "--data", str(tmp_path)]) == 1
+    assert capsys.readouterr().err.strip() == f"{tmp_path} er en mappe, ikke en fil; oppgi fila som skal importeres."

@@ -239,8 +239,7 @@ def _uncached_formulas(path: Path, rows: list[tuple[int, list[Any]]]) -> dict[tu
 def read_rows(path: str | Path) -> SheetRows:
     """Dispatch on the file suffix; DigireformError for missing or unsupported files."""
     p = Path(path)
-    if not p.is_file():
-        raise DigireformError(f"Fant ikke fila {display_path(p)}.")
+    textio.check_import_file(p)
     suffix = p.suffix.lower()
     if suffix in EXCEL_SUFFIXES:
         return read_xlsx_rows(p)

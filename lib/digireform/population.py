@@ -49,8 +49,7 @@ def read_jsonstat(path: str | Path) -> dict:
     """The file as a JSON object; DigireformError naming the file and position otherwise."""
     p = Path(path)
     label = display_path(p)
-    if not p.is_file():
-        raise DigireformError(f"Fant ikke filen {label}.")
+    textio.check_import_file(p, label)
     limit = settings()["max_file_bytes"]
     if p.stat().st_size > limit:
         raise DigireformError(f"{label}: filen er for stor ({formatting.number(p.stat().st_size)} byte; "

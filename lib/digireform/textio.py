@@ -26,14 +26,27 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from .errors import DigireformError, Problem
+from .errors import DigireformError, Problem, display_path
 
 UTF8_BOM = b"\xef\xbb\xbf"
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 DELIMITERS = (";", ",", "\t")
 _DELIMITER_NAMES = {";": "semikolon", ",": "komma", "\t": "tabulator"}
 SNIFF_RECORDS = 50  # records read per candidate delimiter when choosing one
+
+
+# --------------------------------------------------------------------------- files
+
+
+def check_import_file(path: Path, label: str | None = None) -> None:
+    """The path given to an import must be a file: a folder is named as one, not as «not found»."""
+    label = label or display_path(path)
+    if path.is_dir():
+        raise DigireformError(f"{label} er en mappe, ikke en fil; oppgi fila som skal importeres.")
+    if not path.is_file():
+        raise DigireformError(f"Fant ikke fila {label}.")
 
 
 # --------------------------------------------------------------------------- decoding
