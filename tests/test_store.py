@@ -183,6 +183,12 @@ YAML = "municipalities/1853-evenes/kommune.yaml"
         ('number: "1853"\nname: Evenes\ncontacts:\n  - {role: IKT, name: A, email: not-an-email}\n',
          f"{YAML}:4: contacts.email: «not-an-email» er ikke en e-postadresse"),
         ('number: "1853"\nname: [Evenes\n', f"{YAML}:3: (fil): ugyldig YAML: did not find expected ',' or ']'"),
+        ('number: "1853"\nname: Evenes\nnumber: "1806"\n',
+         f"{YAML}:3: (fil): ugyldig YAML: nøkkelen «number» står to ganger (linje 1 og 3)"),
+        ('number: "1853"\nname: Evenes\npopulation:\n  year: 2025\n  total: 10\n  total: 12\n',
+         f"{YAML}:6: (fil): ugyldig YAML: nøkkelen «total» står to ganger (linje 5 og 6)"),
+        ('number: "1853"\nname: Evenes\nname: X\ntargets:\n  - {id: T1, text: X, metric: m, target: 0.7, deadline: 2027-02-30}\n',
+         f"{YAML}:3: (fil): ugyldig YAML: nøkkelen «name» står to ganger (linje 2 og 3)"),
     ],
 )
 def test_profile_rules(tmp_path, profile, expected):

@@ -14,10 +14,38 @@ try:
 except AttributeError:  # pragma: no cover - libyaml missing
     _Loader = yaml.SafeLoader
 
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+class YamlLoader(_Loader):  # type: ignore[misc,valid-type]
+    """The safe loader (C parser where available) that refuses a key written twice in one mapping.
+
+    PyYAML keeps the last of two equal keys without a word; in kommune.yaml a second
+    `number:` would silently win, and the problem would be reported at line 1.
+    """
+
+    def construct_mapping(self, node: yaml.Node, deep: bool = False) -> dict:
+        if isinstance(node, yaml.MappingNode):
+            _refuse_repeated_keys(node)
+        return super().construct_mapping(node, deep=deep)
+
+
+def _refuse_repeated_keys(node: yaml.MappingNode) -> None:
+    """ConstructorError at the second of two equal scalar keys (merge keys `<<` may repeat)."""
+    seen: dict[tuple[str, str], int] = {}
+    for key, _ in node.value:
+        if not isinstance(key, yaml.ScalarNode) or key.tag == _MERGE_TAG:
+            continue
+        line = key.start_mark.line + 1
+        first = seen.setdefault((key.tag, key.value), line)
+        if first != line:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"nøkkelen «{key.value}» står to ganger (linje {first} og {line})", key.start_mark)
+
 
 def load_yaml_text(text: str) -> Any:
-    """Parse YAML with the fast C loader where available."""
-    return yaml.load(text, Loader=_Loader)
+    """Parse YAML with the fast C loader where available; a repeated key is a YAMLError."""
+    return yaml.load(text, Loader=YamlLoader)  # noqa: S506 - a SafeLoader subclass
 
 
 @cache

@@ -583,7 +583,9 @@ def _load_profile_yaml(text: str) -> Any:
     except ValueError:  # raised by the timestamp constructor, without a position
         import yaml
 
-        class _DatesAsText(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+        from .schema import YamlLoader
+
+        class _DatesAsText(YamlLoader):  # repeated keys refused here too
             pass
 
         _DatesAsText.yaml_implicit_resolvers = {
