@@ -739,3 +739,48 @@ def test_a_folder_given_as_the_file_is_named_as_a_folder(tmp_path, capsys):
     folder.mkdir()
     assert main(["import-inventory", str(folder), "--municipality", "1853", "--data", str(data)]) == 1
     assert capsys.readouterr().err.strip() == f"{folder} er en mappe, ikke en fil; oppgi fila som skal importeres."
+
+
+def with_cell_type(path: Path, cell: str, cell_type: str) -> Path:
+    """Mark cell `cell` with type `t` as Excel writes it (t="str": a formula whose value is text)."""
+    import zipfile
+
+    name = "xl/worksheets/sheet1.xml"
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    parts[name] = parts[name].replace(f'<c r="{cell}">'.encode(), f'<c r="{cell}" t="{cell_type}">'.encode())
+    with zipfile.ZipFile(path, "w") as z:
+        for n, b in parts.items():
+            z.writestr(n, b)
+    return path
+
+
+def test_formula_whose_saved_value_is_empty_text_is_empty(tmp_path):
+    """Excel saves =IF(…;"";…) as t="str" with an empty value: a real empty cell, not a missing value."""
+    data = make_region(tmp_path)
+    src = write_xlsx(tmp_path / "a.xlsx", [["System-ID", "Merknad", "Leverandør"],
+                                           ["EVE-001", '=IF(1=2,"x","")', "Acos"]])
+    with_cell_type(src, "B2", "str")
+    result = imp.import_inventory(src, "1853", data, dry_run=True)
+    assert result.plan.changed == {"EVE-001": [("vendor", "", "Acos")]}
+
+
+def test_shared_sum_formulas_across_number_columns_are_a_totals_row(tmp_path):
+    """Excel writes a SUM filled right as one shared formula: the second cell holds only a reference to it."""
+    import zipfile
+
+    data = make_region(tmp_path)
+    src = write_xlsx(tmp_path / "a.xlsx", [["System-ID", "Antall brukere", "Årlig kostnad"],
+                                           ["EVE-001", 8, 100], [None, "=SUM(B2:B2)", "=SUM(C2:C2)"]])
+    name = "xl/worksheets/sheet1.xml"
+    with zipfile.ZipFile(src) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    parts[name] = (parts[name]
+                   .replace(b"<f>SUM(B2:B2)</f>", b'<f t="shared" ref="B3:C3" si="0">SUM(B2:B2)</f>')
+                   .replace(b"<f>SUM(C2:C2)</f>", b'<f t="shared" si="0"/>'))
+    with zipfile.ZipFile(src, "w") as z:
+        for n, b in parts.items():
+            z.writestr(n, b)
+    result = imp.import_inventory(src, "1853", data, dry_run=True)
+    assert result.notes == ["Rad 3 ser ut som en sumrad og er hoppet over (bare tall i Antall brukere, "
+                            "Årlig kostnad (kr eks. mva))."]

@@ -217,23 +217,59 @@ def _uncached_formulas(path: Path, rows: list[tuple[int, list[Any]]]) -> dict[tu
     """(row, column index) → formula of the cells that are empty as cached values but hold a formula.
 
     Excel saves each formula's value; a file written by a program that does not compute has
-    none, and reading it as empty would silently lose the value.
+    none, and reading it as empty would silently lose the value. The sheet's XML is read
+    because openpyxl cannot tell the two kinds of empty: a formula whose saved value is empty
+    text (t="str", Excel's =IF(…;"";…)) is a real empty cell.
     """
     from openpyxl import load_workbook
+    from openpyxl.xml.functions import iterparse  # defusedxml's when installed, as openpyxl reads
 
     empty = {(r, j) for r, cells in rows for j, c in enumerate(cells) if c is None}
     if not empty:
         return {}
-    wb = load_workbook(path, read_only=True, data_only=False)
+    wb = load_workbook(path, read_only=True)
+    out: dict[tuple[int, int], str] = {}
+    shared: dict[str, str] = {}  # a shared formula's text, written only in its first cell
     try:
-        out = {}
-        for r, cells in enumerate(wb.worksheets[0].iter_rows(values_only=True), start=1):
-            for j, c in enumerate(cells):
-                if c is not None and (r, j) in empty:
-                    out[(r, j)] = str(getattr(c, "text", c))  # ArrayFormula keeps its text in .text
-        return out
+        with wb.worksheets[0]._get_source() as source:  # the first worksheet's XML, as openpyxl opens it
+            for _, el in iterparse(source):
+                if _local(el.tag) != "row":
+                    continue
+                for cell in el:
+                    if (found := _uncached_formula(cell, shared)) and (pos := _cell_pos(cell)) in empty:
+                        out[pos] = found
+                el.clear()
     finally:
         wb.close()
+    return out
+
+
+def _local(tag: str) -> str:
+    return tag.rpartition("}")[2]
+
+
+def _cell_pos(cell: Any) -> tuple[int, int] | None:
+    from openpyxl.utils.cell import coordinate_to_tuple
+
+    ref = cell.get("r")
+    if not ref:
+        return None
+    row, col = coordinate_to_tuple(ref)
+    return row, col - 1
+
+
+def _uncached_formula(cell: Any, shared: dict[str, str]) -> str | None:
+    """«=formula» of a `<c>` element holding a formula without a saved value, else None."""
+    parts = {_local(x.tag): x for x in cell}
+    formula = parts.get("f")
+    if formula is None:
+        return None
+    si = formula.get("si")
+    if si is not None and formula.text:
+        shared[si] = formula.text
+    text = formula.text or shared.get(si or "", "")
+    cached = parts["v"].text if "v" in parts else None
+    return None if cached or cell.get("t") == "str" else f"={text}"
 
 
 def read_rows(path: str | Path) -> SheetRows:
