@@ -88,6 +88,7 @@ def test_dashboard_loads_ten_times_with_report_figures_and_nothing_secret(page, 
         kpis = visible_kpis(page)
         assert {k: kpis.get(k) for k in expected} == expected, i
     html = page.content()
+    assert page.evaluate(LAYOUT_PROBLEMS) == []  # 1366×768: nothing wider than the screen
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
     assert "Eksempeldata" in text
@@ -197,10 +198,10 @@ LAYOUT_PROBLEMS = """() => {
 }"""
 
 
-@pytest.mark.parametrize("viewport", [(390, 844), (1366, 768)])
-def test_pages_fit_the_screen_of_a_phone_and_a_laptop(browser, server, viewport):
-    """Nothing wider than the screen: tables and wide charts scroll inside their box, key figures wrap."""
-    w, h = viewport
+def test_pages_fit_the_screen_of_a_phone(browser, server):
+    """Nothing wider than the screen: tables and wide charts scroll inside their box, key figures
+    wrap (1366×768 is checked by the ten-loads test, which saves `<name>.png`)."""
+    w, h = 390, 844
     context = browser.new_context(viewport={"width": w, "height": h}, locale="nb-NO")
     try:
         pg = context.new_page()
