@@ -784,3 +784,15 @@ def test_shared_sum_formulas_across_number_columns_are_a_totals_row(tmp_path):
     result = imp.import_inventory(src, "1853", data, dry_run=True)
     assert result.notes == ["Rad 3 ser ut som en sumrad og er hoppet over (bare tall i Antall brukere, "
                             "Årlig kostnad (kr eks. mva))."]
+
+
+def test_empty_merged_cells_in_a_number_column_are_nothing_to_refuse(tmp_path):
+    data = make_region(tmp_path)
+    path = write_xlsx(tmp_path / "a.xlsx", [["System-ID", "Årlig kostnad"], ["EVE-001", None], ["EVE-002", None]])
+    wb = openpyxl.load_workbook(path)
+    wb.active.merge_cells("B2:B3")
+    wb.save(path)
+    result = imp.import_inventory(path, "1853", data, dry_run=True)
+    assert result.plan.changed == {"EVE-001": [("annual_cost_nok", "55000", "")],
+                                   "EVE-002": [("annual_cost_nok", "160000", "")]}
+    assert result.notes == []

@@ -524,10 +524,11 @@ def fill_merged_cells(sheet: SheetRows, header_pos: int, mapping: dict[int, Fiel
                                     "(Excel: Hjem → Slå sammen og midtstill → Del opp celler) og importer på nytt"))
             continue
         col = rng.min_col - 1
-        if col in mapping and (refusal := _merge_refusal(mapping[col])):
+        value = by_row[rng.min_row][col] if col < len(by_row[rng.min_row]) else None
+        held = value is not None or (rng.min_row, col) in sheet.formulas  # an empty merge is nothing to share
+        if held and col in mapping and (refusal := _merge_refusal(mapping[col])):
             problems.append(Problem(sheet.label, rng.min_row, f"{rng.coord} ({mapping[col].header})", refusal))
             continue
-        value = by_row[rng.min_row][col] if col < len(by_row[rng.min_row]) else None
         for r in range(rng.min_row + 1, rng.max_row + 1):
             cells = by_row.get(r)
             if cells is not None and col < len(cells):
