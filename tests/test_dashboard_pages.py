@@ -319,6 +319,7 @@ def test_a_build_that_would_leave_out_a_municipality_is_held_back(tmp_path):
     meta = site.build(data, tmp_path / "first", "fp")
     assert meta["held_back"] is False
     version = site.load(tmp_path / "first")
+    assert version.check["left_out"][0]["name"] == "Evenes"  # the landing page names it too (serve)
     for name, res in version.pages.items():
         assert "Tallene er ufullstendige fordi dataene har feil: Evenes er ikke med." in res.body.decode(), name
 

@@ -350,3 +350,39 @@ def test_data_that_leave_out_a_municipality_are_held_back(tmp_path):
             assert status == 200 and "Nyere data har feil og vises ikke ennå; tallene er fra dataene slik de var" in html
             assert "kommune.yaml" not in html and str(data) not in html
         assert '<option value="1853">Evenes</option>' in request(s, "/oversikt")[2].decode()
+
+
+def test_the_landing_page_names_what_is_left_out_or_held_back(tmp_path):
+    """In-process: a first start that left Evenes out, then newer data held back."""
+    import asyncio
+    import concurrent.futures
+
+    from tornado.httpclient import AsyncHTTPClient
+
+    from tests.browser.planted import free_port
+
+    port = free_port()
+    version = {"kind": "git", "hash": "abc1234", "date": "2026-11-30", "dirty": False}
+    left_out = [{"number": "1853", "name": "Evenes", "what": "kommune", "reason": "x"}]
+
+    async def go() -> list[str]:
+        state = serve.State(tmp_path, serve.allowed_hosts(port), serve.load_static())
+        state.current = state.published = site.SiteVersion("fp", version, {}, {}, example_data=True,
+                                                           check={"left_out": left_out})
+        server = serve.make_app(state).listen(port, address="127.0.0.1")
+        client = AsyncHTTPClient()
+        seen = []
+        try:
+            seen.append((await client.fetch(f"http://127.0.0.1:{port}/")).body.decode())
+            state.current = state.published = site.SiteVersion("fp", version, {}, {}, example_data=True)
+            serve.hold_back(state, {"check": {"left_out": left_out}})
+            seen.append((await client.fetch(f"http://127.0.0.1:{port}/")).body.decode())
+        finally:
+            server.stop()
+        return seen
+
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        first, held = pool.submit(asyncio.run, go()).result(timeout=120)
+    assert "Tallene er ufullstendige fordi dataene har feil: Evenes er ikke med." in first and "Nyere" not in first
+    assert "Nyere data har feil og vises ikke ennå; tallene er fra versjon abc1234 fra 30.11.2026." in held
+    assert ">Eksempeldata</span>" in held and "ufullstendige" not in held

@@ -261,6 +261,7 @@ class SiteVersion:
     documents: dict[str, Resource]
     warnings: list[str] = field(default_factory=list)
     example_data: bool = False
+    check: dict[str, Any] = field(default_factory=dict)  # datacheck.DataCheck.as_dict of these data
 
 
 def load(folder: Path) -> SiteVersion:
@@ -274,7 +275,7 @@ def load(folder: Path) -> SiteVersion:
             ctype = CONTENT_TYPES.get(path.suffix) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
             documents[f"{path.parent.name}/{path.name}"] = Resource.make(path.read_bytes(), ctype, download=True)
     return SiteVersion(meta["fingerprint"], meta["data_version"], pages_html, documents, meta.get("warnings", []),
-                       bool(meta.get("example_data")))
+                       bool(meta.get("example_data")), meta.get("check") or {})
 
 
 if __name__ == "__main__":
