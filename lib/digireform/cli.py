@@ -7,6 +7,7 @@ stderr and exit 1, never a traceback (set DIGIREFORM_DEBUG=1 to see one).
 from __future__ import annotations
 
 import argparse
+import atexit
 import datetime as dt
 import gc
 import importlib
@@ -144,6 +145,8 @@ def _handler(command: str):
 
 # Short-lived commands that build large result structures: the cyclic garbage collector only
 # walks them again and again (0.5 s of a national report) and the process exits right after.
+# At exit everything is frozen first, so the interpreter's final collection does not walk it
+# all once more either (0.1 s of a national report); these commands hold no files open.
 NO_GC_COMMANDS = {"validate", "report", "overlap"}
 
 
@@ -152,6 +155,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = "tender " + args.tender_command if args.command == "tender" else args.command
     if command in NO_GC_COMMANDS and argv is None:  # only as a process, not when called from Python
         gc.disable()
+        atexit.register(gc.freeze)
     from .errors import DigireformError
 
     try:
