@@ -156,3 +156,10 @@ def test_refused_import_leaves_the_stored_file_and_no_temp(tmp_path):
         survey.import_survey(FIX / "forms-eksport.csv", "1853", tmp_path)
     assert (f / "survey.csv").read_bytes() == broken
     assert sorted(p.name for p in f.iterdir()) == ["kommune.yaml", "survey.csv"]
+
+
+def test_a_folder_given_as_the_export_is_named_as_a_folder(tmp_path):
+    from digireform.errors import DigireformError
+
+    with pytest.raises(DigireformError, match="er en mappe, ikke en fil"):
+        survey.read_export(tmp_path)

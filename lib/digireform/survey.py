@@ -94,8 +94,7 @@ def read_export(path: str | Path) -> pd.DataFrame:
     """
     p = Path(path)
     label = display_path(p)
-    if not p.is_file():
-        raise DigireformError(f"Fant ikke filen {label}.")
+    textio.check_import_file(p, label)
     text = textio.decode_import(p.read_bytes(), label)
     if not text.strip():
         raise DigireformError(f"{label}: filen er tom.")
