@@ -182,7 +182,10 @@ YAML = "municipalities/1853-evenes/kommune.yaml"
          f"{YAML}:4: targets.deadline: «2027-02-30» er ikke en gyldig dato ÅÅÅÅ-MM-DD"),
         ('number: "1853"\nname: Evenes\ncontacts:\n  - {role: IKT, name: A, email: not-an-email}\n',
          f"{YAML}:4: contacts.email: «not-an-email» er ikke en e-postadresse"),
-        ('number: "1853"\nname: [Evenes\n', f"{YAML}:3: (fil): ugyldig YAML: did not find expected ',' or ']'"),
+        ('number: "1853"\nname: [Evenes\n', f"{YAML}:3: (fil): ugyldig YAML: listen mangler komma eller avsluttende ]"),
+        ('number: "1853"\nname: Evenes\npopulation:\n\ttotal: 10\n',
+         f"{YAML}:4: (fil): ugyldig YAML: et tegn som ikke kan begynne en verdi (ofte en tabulator: bruk mellomrom "
+         "til innrykk), eller tekst som må stå i anførselstegn"),
         ('number: "1853"\nname: Evenes\nnumber: "1806"\n',
          f"{YAML}:3: (fil): ugyldig YAML: nøkkelen «number» står to ganger (linje 1 og 3)"),
         ('number: "1853"\nname: Evenes\npopulation:\n  year: 2025\n  total: 10\n  total: 12\n',

@@ -533,3 +533,15 @@ def test_refused_inventory_import_leaves_no_lock_or_temp_file(tmp_path):
         inventory_import.import_inventory(bad, "1853", data)
     assert names(data) == ["kommune.yaml", "systems.csv"]
     assert (folder_of(data) / "systems.csv").read_bytes() == before
+
+
+def test_a_kommune_yaml_that_cannot_be_parsed_refuses_the_save_in_norwegian(tmp_path):
+    """The parser's own English never reaches the form: the line and a Norwegian reason do."""
+    from digireform.errors import ValidationError
+
+    path = tmp_path / "kommune.yaml"
+    with pytest.raises(ValidationError) as err:
+        sync.parse_mapping(path, b'number: "1853"\nname: a: b\n')
+    (problem,) = err.value.problems
+    assert (problem.line, problem.field) == (2, "(fil)")
+    assert problem.message.startswith("ugyldig YAML: kolon på et sted der det ikke er lov")

@@ -30,7 +30,15 @@ import yaml
 
 from . import textio
 from .errors import Problem, ValidationError, display_path
-from .schema import SERVICE_AREAS, code_list, load_yaml_text, normalise_token, orgnr_valid, package_yaml
+from .schema import (
+    SERVICE_AREAS,
+    code_list,
+    load_yaml_text,
+    normalise_token,
+    orgnr_valid,
+    package_yaml,
+    yaml_problem,
+)
 
 CPV_RE = re.compile(r"^\d{8}-\d$")
 _PUNCT_RE = re.compile(r"[\W_]+", re.UNICODE)
@@ -188,8 +196,7 @@ def parse_entries(text: str, label: str, problems: list[Problem]) -> list[Catalo
         data = load_yaml_text(text)
         root = yaml.compose(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problems.append(Problem(label, mark.line + 1 if mark else None, "(fil)", f"ugyldig YAML: {getattr(exc, 'problem', exc)}"))
+        problems.append(yaml_problem(exc, label))
         return []
     if data is None:
         return []

@@ -9,6 +9,8 @@ from typing import Any
 
 import yaml
 
+from .errors import Problem
+
 try:
     _Loader = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - libyaml missing
@@ -46,6 +48,20 @@ def _refuse_repeated_keys(node: yaml.MappingNode) -> None:
 def load_yaml_text(text: str) -> Any:
     """Parse YAML with the fast C loader where available; a repeated key is a YAMLError."""
     return yaml.load(text, Loader=YamlLoader)  # noqa: S506 - a SafeLoader subclass
+
+
+def yaml_problem(exc: Exception, label: str) -> Problem:
+    """A YAML parse error as a Problem: the line of the error and PyYAML's text in Norwegian.
+
+    One place for the kommune.yaml, tender and catalogue readers (data/yaml_messages.yaml).
+    """
+    mark = getattr(exc, "problem_mark", None)
+    what = str(getattr(exc, "problem", None) or exc)
+    for start, norwegian in package_yaml("yaml_messages.yaml").items():
+        if what.startswith(start):
+            what = norwegian
+            break
+    return Problem(label, mark.line + 1 if mark else None, "(fil)", f"ugyldig YAML: {what}")
 
 
 @cache

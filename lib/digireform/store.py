@@ -34,6 +34,7 @@ from .schema import (
     load_yaml_text,
     orgnr_valid,
     private_profile_keys,
+    yaml_problem,
 )
 
 FOLDER_RE = re.compile(r"^(\d{4})-(.+)$")
@@ -566,8 +567,7 @@ def _load_profile(folder: Path, number: str, problems: list[Problem], label: str
     try:
         data = _load_profile_yaml(text)
     except Exception as exc:  # yaml.YAMLError: report its position
-        mark = getattr(exc, "problem_mark", None)
-        problems.append(Problem(label, mark.line + 1 if mark else None, "(fil)", f"ugyldig YAML: {getattr(exc, 'problem', exc)}"))
+        problems.append(yaml_problem(exc, label))
         return None
     if not isinstance(data, dict):
         problems.append(Problem(label, 1, "(fil)", "kommune.yaml skal være en tabell med nøkler (number, name, ...)"))

@@ -54,10 +54,11 @@ from pathlib import Path
 from typing import Any, Literal
 
 import pandas as pd
+import yaml
 
 from . import store, textio
 from .errors import DigireformError, Problem, ValidationError, display_path
-from .schema import file_spec, load_yaml_text
+from .schema import file_spec, load_yaml_text, yaml_problem
 
 Row = dict[str, str]
 Prefer = Literal["ours", "theirs"] | None
@@ -777,8 +778,9 @@ def parse_mapping(path: Path, data: bytes | None) -> dict:
     text = stored_text(path, data)
     try:
         parsed = load_yaml_text(text) or {}
-    except Exception as exc:  # a YAML error: the user must fix the file first
-        raise DigireformError(f"Lagret ikke {display_path(path)}: filen på disken kan ikke leses: {exc}") from None
+    except yaml.YAMLError as exc:  # the user must fix the file first
+        raise ValidationError(f"Lagret ikke {display_path(path)}: filen på disken kan ikke leses.",
+                              [yaml_problem(exc, display_path(path))]) from None
     if not isinstance(parsed, dict):
         raise DigireformError(f"Lagret ikke {display_path(path)}: filen skal være en tabell med nøkler.")
     return parsed

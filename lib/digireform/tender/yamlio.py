@@ -13,6 +13,7 @@ import yaml
 
 from .. import textio
 from ..errors import Problem, display_path
+from ..schema import yaml_problem
 
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -82,9 +83,7 @@ def load_text_with_lines(text: str, label: str, problems: list[Problem]) -> Any:
     try:
         return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - safe loader subclass
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        what = getattr(exc, "problem", None) or str(exc)
-        problems.append(Problem(label, mark.line + 1 if mark else None, "(fil)", f"ugyldig YAML: {what}"))
+        problems.append(yaml_problem(exc, label))
         return None
 
 
