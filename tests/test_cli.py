@@ -35,6 +35,16 @@ def test_validate_ok_on_shipped_data():
     assert "OK: 5 kommuner" in r.stderr
 
 
+def test_validate_counts_in_the_right_number(example_copy):
+    """One municipality left (Evenes: 28 systems, 8 welfare rows): «1 kommune», not «1 kommuner»."""
+    for folder in (example_copy / "municipalities").iterdir():
+        if not folder.name.startswith("1853-"):
+            shutil.rmtree(folder)
+    r = run("validate", "--data", str(example_copy))
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "OK: 1 kommune, 28 systemer, " in r.stderr
+
+
 def test_validate_broken_copy_exits_1_with_file_line_and_changes_nothing(example_copy):
     path = next((example_copy / "municipalities").glob("1853-*")) / "systems.csv"
     lines = path.read_text("utf-8").splitlines()

@@ -106,6 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from . import formatting
     from .store import load
 
     region = load(args.data)
@@ -115,7 +116,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
         print(f"{len(region.problems)} feil funnet.", file=sys.stderr)
         return 1
     n = len(region.systems)
-    print(f"OK: {len(region.municipalities)} kommuner, {n} systemer, {len(region.welfare)} velferdsteknologirader.",
+    print(f"OK: {formatting.count(len(region.municipalities), 'kommune', 'kommuner')}, "
+          f"{formatting.count(n, 'system', 'systemer')}, "
+          f"{formatting.count(len(region.welfare), 'velferdsteknologirad', 'velferdsteknologirader')}.",
           file=sys.stderr)
     return 0
 

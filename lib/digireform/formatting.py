@@ -58,3 +58,8 @@ def date_no(iso: Any) -> str:
         return MISSING
     y, m, d = str(iso)[:10].split("-")
     return f"{d}.{m}.{y}"
+
+
+def count(n: int, singular: str, plural: str) -> str:
+    """«1 kommune», «2 kommuner», «1 200 systemer»: the number by `number`, the noun in the right form."""
+    return f"{number(n)} {singular if n == 1 else plural}"

@@ -411,7 +411,7 @@ def _render_one(target: Path, number: str, current: bytes | None, new: dict, reg
 
 def municipalities(n: int) -> str:
     """«1 kommune», «2 kommuner»: the count with the noun in the right number."""
-    return f"{formatting.number(n)} {'kommune' if n == 1 else 'kommuner'}"
+    return formatting.count(n, "kommune", "kommuner")
 
 
 def format_result(result: PopulationResult, source: str) -> str:
