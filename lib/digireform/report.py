@@ -18,6 +18,7 @@ from typing import Any
 
 import pandas as pd
 
+from . import formatting
 from .privacy import is_confidential, is_public, not_marked_count, public_region, public_systems
 from .schema import file_spec
 from .store import Region
@@ -108,9 +109,8 @@ def _privacy_warnings(in_use: pd.DataFrame) -> list[str]:
     n = not_marked_count(in_use)
     if not n:
         return []
-    what = "system har" if n == 1 else "systemer har"
-    return [f"{n} {what} ikke gyldig verdi (yes/no) i «Unntatt offentlighet» og er behandlet som "
-            "unntatt offentlighet: kostnad og avtalefelter er ikke med."]
+    return [f"{formatting.count(n, 'system', 'systemer')} har ikke gyldig verdi (yes/no) i «Unntatt offentlighet» "
+            "og er behandlet som unntatt offentlighet: kostnad og avtalefelter er ikke med."]
 
 
 def build_report(region: Region, options: ReportOptions | None = None) -> dict[str, Any]:
