@@ -33,7 +33,6 @@ from .errors import DigireformError, Problem, display_path
 UTF8_BOM = b"\xef\xbb\xbf"
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 DELIMITERS = (";", ",", "\t")
-_DELIMITER_NAMES = {";": "semikolon", ",": "komma", "\t": "tabulator"}
 SNIFF_RECORDS = 50  # records read per candidate delimiter when choosing one
 
 
@@ -204,7 +203,3 @@ def detect_delimiter(text: str, label: str) -> str:
         if score > best_score:
             best, best_score = delimiter, score
     return best
-
-
-def delimiter_name(delimiter: str) -> str:
-    return _DELIMITER_NAMES.get(delimiter, repr(delimiter))
