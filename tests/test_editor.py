@@ -177,6 +177,26 @@ def test_profile_bad_value_refused(tmp_path):
     assert path.read_bytes() == before
 
 
+def test_profile_target_ambiguous_number_named_not_saved(tmp_path):
+    """«30.000» in a target is refused with the reason (thirty thousand or thirty?), never stored as 30.0."""
+    data = make_region(tmp_path)
+    path = data / "municipalities/1853-evenes/kommune.yaml"
+    before = path.read_bytes()
+    ed = ProfileEditor(data, "1853")
+    ed.targets.add_button.click()
+    t = ed.targets.fields
+    t["id"].value, t["text"].value, t["metric"].value = "T1", "Mer digital post", "digital_post_share"
+    t["deadline"].value, t["target"].value = "31.12.2027", "30.000"
+    assert ed.model["targets"][0]["target"] == "30.000"
+    ambiguous = ("targets.target: «30.000» er tvetydig (tusenskille eller desimaltegn?): skriv 30000 eller 30 000 "
+                 "hvis du mener tretti tusen, 30,0 hvis du mener tretti")
+    assert [f"{p.field}: {p.message}" for p in ed.check()] == [ambiguous]
+    assert ambiguous in ed.targets.messages.value
+    assert not ed.save()
+    assert "er tvetydig" in ed.status.value
+    assert path.read_bytes() == before
+
+
 def test_profile_conflict_shown_to_second_saver(tmp_path):
     data = make_region(tmp_path)
     first, second = ProfileEditor(data, "1853"), ProfileEditor(data, "1853")

@@ -157,6 +157,21 @@ def test_form_value(typed, ftype, result):
     assert form_value(typed, ftype) == result
 
 
+@pytest.mark.parametrize(("typed", "ftype", "expected"), [
+    ("30.000", "number", "30.000"),  # refused: kept as typed, so validation names it (not 30.0)
+    ("12,500", "number", "12,500"),
+    ("0,85", "number", 0.85),
+    ("1 250", "int", 1250),
+    ("31.12.2027", "date", dt.date(2027, 12, 31)),
+    ("31.02.2026", "date", "31.02.2026"),
+    ("", "number", None),
+])
+def test_to_yaml_value_keeps_refused_text(typed, ftype, expected):
+    from digireform.editor.common import to_yaml_value
+
+    assert to_yaml_value(typed, ftype) == expected
+
+
 def test_table_form_refuses_ambiguous_cost(tmp_path):
     """The form shows why «30.000» is refused and saves nothing (the store alone would read 30)."""
     from digireform.editor import TableEditor

@@ -64,11 +64,14 @@ def form_problems(typed: dict[str, Any], types: dict[str, str]) -> dict[str, str
 def to_yaml_value(value: Any, ftype: str) -> Any:
     """Widget text → the kommune.yaml value (int, float, date, text); None when empty.
 
-    Text that cannot be converted is kept as text, so validation names it.
+    Text that `values` refuses (an ambiguous «30.000») or cannot be converted is kept as
+    typed, so validation names it; `form_problems` gives the reason.
     """
-    text = normalise_text(value, ftype)
+    text, refused = form_value(value, ftype)
     if text == "":
         return None
+    if refused:
+        return text
     try:
         if ftype == "int":
             return int(text)

@@ -9,6 +9,7 @@ Contacts are the project group's own data: edited here, never shown anywhere els
 from __future__ import annotations
 
 import copy
+import dataclasses
 import os
 from collections.abc import Callable
 from typing import Any
@@ -23,6 +24,7 @@ from .common import (
     ConflictPanel,
     EditorBase,
     form_labels,
+    form_problems,
     from_yaml_value,
     message_html,
     municipality_options,
@@ -277,7 +279,9 @@ class ProfileEditor(EditorBase):
             return []
         text = yaml.safe_dump(self.model, allow_unicode=True, sort_keys=False)
         problems: list[Problem] = []
-        store.check_profile(self.model, self.number, display_path(self.snapshot.path), text, problems)
+        label = display_path(self.snapshot.path)
+        store.check_profile(self.model, self.number, label, text, problems)
+        self._name_refused(problems, label)
         sections = {"population": self.population_messages, "digitalisation": self.digitalisation_messages,
                     "channels": self.channels.messages, "targets": self.targets.messages,
                     "contacts": self.contacts.messages}
@@ -285,6 +289,30 @@ class ProfileEditor(EditorBase):
             mine = [p for p in problems if p.field.split(".")[0] == key]
             box.value = "".join(f'<div style="color:#a00">{p.field}: {p.message}</div>' for p in mine)
         return problems
+
+    def _typed(self) -> tuple[dict[str, str], dict[str, str]]:
+        """What the visible fields hold, by validation field name (population.total, targets.target), and their types."""
+        typed = {f"population.{k}": widget.value for k, widget in self.population.items()}
+        types = {f"population.{k}": "text" if k == "source" else "int" for k in self.population}
+        for band, widget in self.age_bands.items():
+            typed[f"population.age_bands.{band}"], types[f"population.age_bands.{band}"] = widget.value, "int"
+        for records in (self.channels, self.targets, self.contacts):
+            if records.selected is not None:
+                for fkey, _label, ftype, _options in records.spec:
+                    typed[f"{records.key}.{fkey}"] = records.fields[fkey].value
+                    types[f"{records.key}.{fkey}"] = ftype
+        return typed, types
+
+    def _name_refused(self, problems: list[Problem], label: str) -> None:
+        """Say why a typed value was refused (an ambiguous «30.000») instead of validation's «… er ikke et tall»."""
+        typed, types = self._typed()
+        for key, message in form_problems(typed, types).items():
+            shown = f"«{str(typed[key]).strip()}»"
+            i = next((i for i, p in enumerate(problems) if p.field == key and p.message.startswith(shown)), None)
+            if i is None:
+                problems.append(Problem(label, None, key, message))
+            else:
+                problems[i] = dataclasses.replace(problems[i], message=message)
 
     def save(self, prefer: sync.Prefer = None) -> bool:
         """Validate and save kommune.yaml; True when written."""
