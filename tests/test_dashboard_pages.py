@@ -261,6 +261,40 @@ def test_a_built_version_holds_five_pages_and_the_documents(region, tmp_path):
     assert pages.DOCS_ENV not in os.environ  # the build left this process as it found it
 
 
+def test_a_build_loads_the_data_once_and_dates_pages_and_documents_alike(region, tmp_path, monkeypatch):
+    """One load and one Context for the five pages and every tender's documents; all of them
+    dated by Oslo's date (here one day after the server's, as just after midnight in Norway)."""
+    from digireform import store
+    from digireform.tender import build as tender_build
+
+    loads, real_load = [], store.load
+
+    def counting_load(*args, **kwargs):
+        loads.append(args)
+        return real_load(*args, **kwargs)
+
+    monkeypatch.setattr(store, "load", counting_load)
+    monkeypatch.setattr(tender_build, "load", counting_load)
+    contexts, real_context = [], pages.Context.__init__
+
+    def counting_context(self, *args, **kwargs):
+        contexts.append(args)
+        real_context(self, *args, **kwargs)
+
+    monkeypatch.setattr(pages.Context, "__init__", counting_context)
+    oslo = dt.date.today() + dt.timedelta(days=1)
+    monkeypatch.setattr(site, "local_today", lambda: oslo)
+    site.build(region, tmp_path / "v1", "fp1")
+    assert len(loads) == 1 and len(contexts) == 1
+    version = site.load(tmp_path / "v1")
+    for name, res in version.pages.items():
+        assert f"beregnet {common.fmt_date(oslo.isoformat())}" in res.body.decode(), name
+    releases = [json.loads(res.body)["releases"][0] for key, res in version.documents.items() if key.endswith(".json")]
+    assert len(releases) == 2
+    for release in releases:
+        assert release["date"].startswith(oslo.isoformat()) and oslo.strftime("%Y%m%d") in release["id"]
+
+
 # --------------------------------------------------------------------------- data with errors (datacheck)
 
 
@@ -341,7 +375,7 @@ def test_a_held_back_version_puts_the_notice_on_every_page(region, tmp_path):
 def _anbud_text(data: Path) -> tuple[dict, str]:
     import html as html_mod
 
-    page = pages.build_page("anbud", data, TODAY)
+    page = pages.build_page("anbud", pages.Context(str(data), TODAY.isoformat()))
     body = render.dashboard_page(page)
     return page, html_mod.unescape(re.sub(r"<[^>]+>", " ", body))
 
@@ -366,7 +400,7 @@ def test_anbud_with_data_errors_shows_the_tender_file_and_one_calm_sentence(tmp_
 
 
 def test_anbud_says_not_taking_part_only_when_the_tender_file_says_so(region):
-    page = pages.build_page("anbud", region, TODAY)
+    page = pages.build_page("anbud", pages.Context(str(region), TODAY.isoformat()))
     views = [b["variants"] for b in page["blocks"]]
     outside = [(i, nr) for i, v in enumerate(views) for nr in NUMBERS if "er ikke med i dette anbudet" in v[nr]]
     from digireform.tender.definition import load_tender
@@ -377,7 +411,7 @@ def test_anbud_says_not_taking_part_only_when_the_tender_file_says_so(region):
 
 
 def test_the_exit_window_chart_says_how_many_of_the_key_figure_it_shows(region, report):
-    page = pages.build_page("overlapp", region, TODAY)
+    page = pages.build_page("overlapp", pages.Context(str(region), TODAY.isoformat()))
     block = next(b for b in page["blocks"] if b.get("title") == "Felles exit-vinduer")
     total = len(report["overlap"]["exit_windows"])
     assert total > 20 and kpis(first_kpis(page), "alle")["exit_windows"] == str(total)

@@ -51,7 +51,7 @@ def page_data(name: str, data_dir: str | os.PathLike | None = None, cache_dir: s
     path = Path(folder) / f"{name}-{site.fingerprint(root, day)}.json" if folder else None
     if path is not None and path.is_file():
         return json.loads(path.read_text("utf-8"))
-    page = build_page(name, root, day)
+    page = build_page(name, context(str(root), day.isoformat(), site.fingerprint(root, day)))
     if path is not None:
         from ..store import atomic_write_text
 
@@ -69,10 +69,9 @@ def _data_root(data_dir: str | os.PathLike | None) -> Path:
     return resolve_data_dir(data_dir)
 
 
-def build_page(name: str, data_dir: Path, as_of: dt.date) -> dict[str, Any]:
-    from . import site
-
-    ctx = context(str(data_dir), as_of.isoformat(), site.fingerprint(data_dir, as_of))
+def build_page(name: str, ctx: Context) -> dict[str, Any]:
+    """The page `name` from `ctx`: a site build passes one Context to all five pages, so they
+    show the same load of the data, whatever is saved meanwhile."""
     builder = BUILDERS[name]
     t = texts()
     page = {

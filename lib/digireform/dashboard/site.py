@@ -25,8 +25,11 @@ import subprocess
 import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
+
+if TYPE_CHECKING:  # pragma: no cover
+    from . import pages
 
 DATA_TREES = ("municipalities", "procurement", "catalogue")
 OSLO = ZoneInfo("Europe/Oslo")
@@ -136,8 +139,7 @@ def build(data_dir: Path, out: Path, fp: str, hold_back: bool = False) -> dict[s
 
     if not municipality_folders(data_dir):
         raise DigireformError(f"{data_dir / 'municipalities'}: fant ingen kommunemapper; dashbordene bygges ikke.")
-    today = local_today()
-    ctx = pages.context(str(data_dir), today.isoformat(), fingerprint(data_dir, today))
+    ctx = pages.Context(str(data_dir), local_today().isoformat())  # the one load of this build
     out.mkdir(parents=True, exist_ok=False)
     version = ctx.data_version
     if hold_back and not ctx.check.publishable:
@@ -149,14 +151,14 @@ def build(data_dir: Path, out: Path, fp: str, hold_back: bool = False) -> dict[s
     versions = render.static_versions()
     docs = out / DOCS_DIR
     docs.mkdir()
-    warnings = build_documents(data_dir, docs)
+    warnings = build_documents(ctx, docs)
     (out / PAGES_DIR).mkdir()
     problems = 0
     previous = os.environ.get(pages.DOCS_ENV)
     os.environ[pages.DOCS_ENV] = str(docs)  # the Anbud page links the documents found here
     try:
         for name in pages.PAGE_NAMES:
-            page = pages.build_page(name, data_dir, today)
+            page = pages.build_page(name, ctx)
             problems = page.get("problems", 0)
             (out / PAGES_DIR / f"{name}.html").write_text(render.dashboard_page(page, versions), "utf-8")
     finally:
@@ -171,16 +173,21 @@ def build(data_dir: Path, out: Path, fp: str, hold_back: bool = False) -> dict[s
     return meta
 
 
-def build_documents(data_dir: Path, out: Path) -> list[str]:
-    """Build each tender's public documents into out/<slug>/; returns Norwegian warnings."""
+def build_documents(ctx: pages.Context, out: Path) -> list[str]:
+    """Build each tender's public documents into out/<slug>/; returns Norwegian warnings.
+
+    From the pages' region and date (`ctx`): no second load of the data, and the documents
+    are dated in Oslo time like the pages, not by the server's clock.
+    """
     from ..errors import DigireformError
-    from ..tender.build import build_tender
+    from ..tender.build import build_tender, prepare
 
     warnings = []
-    folder = data_dir / "procurement" / "tenders"
+    folder = ctx.data_dir / "procurement" / "tenders"
     for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
         try:
-            build_tender(path, data_dir, out / path.stem)
+            build_tender(path, out_dir=out / path.stem,
+                         assembly=prepare(path, region=ctx.region, as_of=ctx.as_of))
         except DigireformError as exc:
             warnings.append(f"Anbudet {path.name} ble ikke bygget: {str(exc).splitlines()[0]}")
     return warnings
