@@ -192,6 +192,10 @@ YAML = "municipalities/1853-evenes/kommune.yaml"
          f"{YAML}:6: (fil): ugyldig YAML: nøkkelen «total» står to ganger (linje 5 og 6)"),
         ('number: "1853"\nname: Evenes\nname: X\ntargets:\n  - {id: T1, text: X, metric: m, target: 0.7, deadline: 2027-02-30}\n',
          f"{YAML}:3: (fil): ugyldig YAML: nøkkelen «name» står to ganger (linje 2 og 3)"),
+        ('number: "1853"\nname: Evenes\ntargets:\n  - {id: T1, text: X, metric: m, target: 0.7, target: 0.9}\n',
+         f"{YAML}:4: (fil): ugyldig YAML: nøkkelen «target» står to ganger på linje 4"),
+        ('number: "1853"\nname: Evenes\ncontacts:\n  - {role: IKT, name: A, name: B}\n',
+         f"{YAML}:4: (fil): ugyldig YAML: nøkkelen «name» står to ganger på linje 4"),
     ],
 )
 def test_profile_rules(tmp_path, profile, expected):

@@ -126,6 +126,33 @@ def test_odd_values_are_messages_with_their_line(region, change, message):
     assert f"procurement/tenders/test.yaml:{line}: {message}" in r.stderr
 
 
+@pytest.mark.parametrize(("old", "new", "message"), [
+    # title on lines 1 and 2
+    ("description: Test av anbudsbygging.", "title: Annen tittel",
+     "procurement/tenders/test.yaml:2: (fil): ugyldig YAML: nøkkelen «title» står to ganger (linje 1 og 2)"),
+    # the first award criterion is line 14 (head 4 lines, scope 3, contract 5, award_criteria:)
+    ("- {code: pris, weight: 40}", "- {code: pris, weight: 40, weight: 50}",
+     "procurement/tenders/test.yaml:14: (fil): ugyldig YAML: nøkkelen «weight» står to ganger på linje 14"),
+])
+def test_key_written_twice_is_refused_with_its_line(region, old, new, message):
+    path = write_tender(region, tender_yaml().replace(old, new))
+    before = snapshot(region)
+    r = build(region, path)
+    refused(r)
+    assert message in r.stderr
+    assert snapshot(region) == before
+
+
+def test_requirement_library_key_written_twice_is_refused(region):
+    lib = region / "procurement" / "requirements" / "krav.yaml"
+    lib.write_text(lib.read_text("utf-8").replace("  weight: 5\n", "  weight: 5\n  weight: 6\n"), "utf-8")
+    r = build(region, write_tender(region, tender_yaml()))
+    refused(r)
+    first = line_of(lib.read_text("utf-8"), "weight: 5")
+    assert (f"procurement/requirements/krav.yaml:{first + 1}: (fil): ugyldig YAML: nøkkelen «weight» står to ganger "
+            f"(linje {first} og {first + 1})") in r.stderr
+
+
 @pytest.mark.parametrize(("item", "message"), [
     ("weight: .nan", "weight: «nan» er ikke et positivt tall"),
     ("weight: .inf", "weight: «inf» er ikke et positivt tall"),

@@ -28,21 +28,30 @@ class YamlLoader(_Loader):  # type: ignore[misc,valid-type]
 
     def construct_mapping(self, node: yaml.Node, deep: bool = False) -> dict:
         if isinstance(node, yaml.MappingNode):
-            _refuse_repeated_keys(node)
+            refuse_repeated_keys(node)
         return super().construct_mapping(node, deep=deep)
 
 
-def _refuse_repeated_keys(node: yaml.MappingNode) -> None:
-    """ConstructorError at the second of two equal scalar keys (merge keys `<<` may repeat)."""
-    seen: dict[tuple[str, str], int] = {}
+def refuse_repeated_keys(node: yaml.MappingNode) -> None:
+    """ConstructorError at the second of two equal scalar keys (merge keys `<<` may repeat).
+
+    Keys are compared as keys, not by line, so two on one line (`{a: 1, a: 2}`, as kommune.yaml's
+    targets and contacts are written) are caught too; the first key's line is for the message only.
+    Call it before `flatten_mapping`: a key taken in by `<<` may be overridden. One rule for every
+    YAML reader (tender/yamlio.py calls it too).
+    """
+    first_line: dict[tuple[str, str], int] = {}  # the keys seen, with the line each was first written on
     for key, _ in node.value:
         if not isinstance(key, yaml.ScalarNode) or key.tag == _MERGE_TAG:
             continue
+        ident = (key.tag, key.value)
         line = key.start_mark.line + 1
-        first = seen.setdefault((key.tag, key.value), line)
-        if first != line:
+        if ident in first_line:
+            first = first_line[ident]
+            where = f"på linje {line}" if first == line else f"(linje {first} og {line})"
             raise yaml.constructor.ConstructorError(
-                None, None, f"nøkkelen «{key.value}» står to ganger (linje {first} og {line})", key.start_mark)
+                None, None, f"nøkkelen «{key.value}» står to ganger {where}", key.start_mark)
+        first_line[ident] = line
 
 
 def load_yaml_text(text: str) -> Any:

@@ -13,7 +13,7 @@ import yaml
 
 from .. import textio
 from ..errors import Problem, display_path
-from ..schema import yaml_problem
+from ..schema import refuse_repeated_keys, yaml_problem
 
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -38,6 +38,7 @@ def _construct_map(loader: yaml.BaseLoader, node: yaml.MappingNode):
     data.line = node.start_mark.line + 1
     data.key_lines = {}
     yield data
+    refuse_repeated_keys(node)  # before flattening: a key taken in by `<<` may be overridden
     loader.flatten_mapping(node)
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
