@@ -197,6 +197,22 @@ def test_profile_target_ambiguous_number_named_not_saved(tmp_path):
     assert path.read_bytes() == before
 
 
+def test_profile_editor_unreadable_file_shown_in_status(tmp_path):
+    """A kommune.yaml that cannot be read is named in the status box, not a traceback; nothing is saved."""
+    data = make_region(tmp_path)
+    path = data / "municipalities/1853-evenes/kommune.yaml"
+    path.write_text('number: "1853"\nname: Evenes: Bjerkvik\n', encoding="utf-8")
+    before = path.read_bytes()
+    ed = ProfileEditor(data, "1853")
+    assert f"{path}:2: (fil): ugyldig YAML: kolon på et sted der det ikke er lov" in ed.status.value
+    ed.population["total"].value = "1500"
+    assert not ed.save()
+    assert path.read_bytes() == before
+    path.unlink()
+    ed.load()
+    assert f"{path} finnes ikke." in ed.status.value
+
+
 def test_profile_conflict_shown_to_second_saver(tmp_path):
     data = make_region(tmp_path)
     first, second = ProfileEditor(data, "1853"), ProfileEditor(data, "1853")

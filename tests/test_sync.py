@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from digireform import sync
-from digireform.errors import ValidationError
+from digireform.errors import DigireformError, Problem, ValidationError
 
 from .regionfiles import HEADER, WELFARE_HEADER
 
@@ -152,6 +152,36 @@ def test_profile_merge_by_key_and_conflict(tmp_path):
                           base.fingerprint)
     assert info.value.conflicts[0].key == "population"
     assert sync.load_profile(data, "1853").data["population"]["total"] == 1500
+
+
+def test_load_profile_missing_file_is_named_in_norwegian(tmp_path):
+    data = make_region(tmp_path, [system("A", "Alfa")])
+    path = data / "municipalities/1853-evenes/kommune.yaml"
+    path.unlink()
+    with pytest.raises(DigireformError) as info:
+        sync.load_profile(data, "1853")
+    assert str(info.value) == f"{path} finnes ikke."
+
+
+def test_load_profile_yaml_error_in_norwegian_with_line(tmp_path):
+    data = make_region(tmp_path, [system("A", "Alfa")])
+    path = data / "municipalities/1853-evenes/kommune.yaml"
+    path.write_text('number: "1853"\nname: Evenes: Bjerkvik\n', encoding="utf-8")
+    with pytest.raises(ValidationError) as info:
+        sync.load_profile(data, "1853")
+    assert info.value.problems == [Problem(str(path), 2, "(fil)", "ugyldig YAML: kolon på et sted der det ikke er lov; "
+                                                                  "sett teksten i anførselstegn eller sjekk innrykket")]
+
+
+def test_load_profile_does_not_follow_a_symlink(tmp_path):
+    data = make_region(tmp_path, [system("A", "Alfa")])
+    path = data / "municipalities/1853-evenes/kommune.yaml"
+    outside = tmp_path / "utenfor.yaml"
+    outside.write_bytes(path.read_bytes())
+    path.unlink()
+    path.symlink_to(outside)
+    with pytest.raises(DigireformError, match="symbolsk lenke"):
+        sync.load_profile(data, "1853")
 
 
 # --------------------------------------------------------------------------- two processes

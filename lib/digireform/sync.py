@@ -691,18 +691,12 @@ def profile_path(data_dir: str | os.PathLike | None, number: str) -> Path:
 
 
 def load_profile(data_dir: str | os.PathLike | None, number: str) -> ProfileSnapshot:
+    """Read kommune.yaml for the editor; DigireformError (Norwegian) when missing, a symlink or unreadable."""
     path = profile_path(data_dir, number)
-    data = path.read_bytes()
-    problems: list[Problem] = []
-    text = textio.decode_stored(data, display_path(path), problems)
-    if text is None:
-        raise ValidationError(f"{display_path(path)} kan ikke leses.", problems)
-    try:
-        parsed = load_yaml_text(text) or {}
-    except Exception as exc:  # a YAML error: the user must fix the file first
-        raise DigireformError(f"{display_path(path)} kan ikke leses: {exc}") from exc
-    if not isinstance(parsed, dict):
-        raise DigireformError(f"{display_path(path)}: kommune.yaml skal være en tabell med nøkler.")
+    data = read_current(path)
+    if data is None:
+        raise DigireformError(f"{display_path(path)} finnes ikke.")
+    parsed = parse_mapping(path, data)
     return ProfileSnapshot(path, number, parsed, fingerprint_bytes(data))
 
 

@@ -210,9 +210,17 @@ class ProfileEditor(EditorBase):
     # ------------------------------------------------------------------ model
 
     def load(self) -> None:
-        self.snapshot = sync.load_profile(self.data_dir, self.number)
-        self._bind(copy.deepcopy(self.snapshot.data))
+        """(Re)read kommune.yaml; a file that cannot be read is named in the status box and the form is emptied."""
         self.conflict.hide()
+        try:
+            self.snapshot = sync.load_profile(self.data_dir, self.number)
+        except DigireformError as exc:
+            self.snapshot = None  # nothing to save onto: `save` refuses until the file is fixed and reloaded
+            self._bind({})
+            self.status.value = (problems_html(exc.problems, exc.message) if exc.problems
+                                 else message_html(exc.message, "error"))
+            return
+        self._bind(copy.deepcopy(self.snapshot.data))
         self.status.value = ""
 
     def _bind(self, model: dict) -> None:
@@ -316,6 +324,8 @@ class ProfileEditor(EditorBase):
 
     def save(self, prefer: sync.Prefer = None) -> bool:
         """Validate and save kommune.yaml; True when written."""
+        if self.snapshot is None:
+            return False  # the file could not be read: the status box says why
         problems = self.check()
         if problems:
             self.status.value = problems_html(problems, "Ikke lagret: rett feilene først.")
