@@ -45,6 +45,12 @@ def test_parse_number(text, expected):
                "tolv tusen fem hundre, 12,5 hvis du mener tolv komma fem"),
     ("1.050", "«1.050» er tvetydig (tusenskille eller desimaltegn?): skriv 1050 eller 1 050 hvis du mener "
               "tusen og femti, 1,05 hvis du mener en komma null fem"),
+    ("-30.000", "«-30.000» er tvetydig (tusenskille eller desimaltegn?): skriv -30000 eller -30 000 hvis du mener "
+                "minus tretti tusen, -30,0 hvis du mener minus tretti"),
+    ("\u221212,500", "«\u221212,500» er tvetydig (tusenskille eller desimaltegn?): skriv -12500 eller -12 500 hvis du "
+                     "mener minus tolv tusen fem hundre, -12,5 hvis du mener minus tolv komma fem"),
+    ("+1.050", "«+1.050» er tvetydig (tusenskille eller desimaltegn?): skriv 1050 eller 1 050 hvis du mener "
+               "tusen og femti, 1,05 hvis du mener en komma null fem"),
     ("1.25.0", "«1.25.0» er ikke et tall (skriv f.eks. 1 250 000,50)"),
     ("12,34,567", "«12,34,567» er ikke et tall (skriv f.eks. 1 250 000,50)"),
     ("mange", "«mange» er ikke et tall (skriv f.eks. 1 250 000,50)"),

@@ -72,7 +72,7 @@ def parse_number(text: str) -> Decimal:
     not_a_number = Refused(f"{quoted(original)} er ikke et tall (skriv f.eks. 1 250 000,50)", "invalid")
     if not t or not re.fullmatch(r"[\d.,]+", t) or not t[0].isdigit() or not t[-1].isdigit():
         raise not_a_number
-    whole, frac = _split_marks(t, original, grouped_by_spaces, not_a_number)
+    whole, frac = _split_marks(t, original, sign, grouped_by_spaces, not_a_number)
     if len((whole + frac).lstrip("0")) > MAX_DIGITS:
         raise Refused(f"{quoted(original)} har for mange sifre (høyst {MAX_DIGITS})", "too_long")
     try:
@@ -81,8 +81,8 @@ def parse_number(text: str) -> Decimal:
         raise not_a_number from None
 
 
-def _split_marks(t: str, original: str, grouped: bool, not_a_number: Refused) -> tuple[str, str]:
-    """(whole digits, fraction digits) of `t` (digits, `.` and `,` only); see the module rules."""
+def _split_marks(t: str, original: str, sign: str, grouped: bool, not_a_number: Refused) -> tuple[str, str]:
+    """(whole digits, fraction digits) of `t` (digits, `.` and `,` only; `sign` is "-" or ""); see the module rules."""
     if "," in t and "." in t:
         dec = "," if t.rfind(",") > t.rfind(".") else "."
         whole, frac = t.rsplit(dec, 1)
@@ -92,7 +92,7 @@ def _split_marks(t: str, original: str, grouped: bool, not_a_number: Refused) ->
         whole, frac = t.split(dec)
         thousands = None
         if len(frac) == 3 and 1 <= len(whole) <= 3 and whole[0] != "0" and not grouped:
-            raise Refused(_ambiguous_message(original, whole, frac), "ambiguous")
+            raise Refused(_ambiguous_message(original, sign, whole, frac), "ambiguous")
     elif "," in t or "." in t:
         thousands = "," if "," in t else "."
         whole, frac = t, ""
@@ -107,14 +107,19 @@ def _split_marks(t: str, original: str, grouped: bool, not_a_number: Refused) ->
     return whole, frac
 
 
-def _ambiguous_message(original: str, whole: str, frac: str) -> str:
-    """«30.000» — skriv 30000 eller 30 000 hvis du mener tretti tusen, 30,0 hvis du mener tretti."""
+def _ambiguous_message(original: str, sign: str, whole: str, frac: str) -> str:
+    """«30.000» — skriv 30000 eller 30 000 hvis du mener tretti tusen, 30,0 hvis du mener tretti.
+
+    A minus («-30.000») goes in front of both spellings and both meanings («minus tretti tusen»).
+    """
     thousands = int(whole + frac)
     decimals = frac.rstrip("0") or "0"
     spaced = f"{whole} {frac}"
+    minus = "minus " if sign else ""
     meaning = words(int(whole)) if decimals == "0" else f"{words(int(whole))} komma {_digits_words(decimals)}"
-    return (f"{quoted(original)} er tvetydig (tusenskille eller desimaltegn?): skriv {thousands} eller {spaced} "
-            f"hvis du mener {words(thousands)}, {whole},{decimals} hvis du mener {meaning}")
+    return (f"{quoted(original)} er tvetydig (tusenskille eller desimaltegn?): skriv {sign}{thousands} eller "
+            f"{sign}{spaced} hvis du mener {minus}{words(thousands)}, {sign}{whole},{decimals} hvis du mener "
+            f"{minus}{meaning}")
 
 
 _ONES = ["null", "en", "to", "tre", "fire", "fem", "seks", "sju", "åtte", "ni", "ti", "elleve", "tolv",
