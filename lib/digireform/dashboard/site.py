@@ -153,13 +153,12 @@ def build(data_dir: Path, out: Path, fp: str, hold_back: bool = False) -> dict[s
     docs.mkdir()
     warnings = build_documents(ctx, docs)
     (out / PAGES_DIR).mkdir()
-    problems = 0
+    problems = len(ctx.region.problems)  # the same data behind every page
     previous = os.environ.get(pages.DOCS_ENV)
     os.environ[pages.DOCS_ENV] = str(docs)  # the Anbud page links the documents found here
     try:
         for name in pages.PAGE_NAMES:
             page = pages.build_page(name, ctx)
-            problems = page.get("problems", 0)
             (out / PAGES_DIR / f"{name}.html").write_text(render.dashboard_page(page, versions), "utf-8")
     finally:
         if previous is None:
