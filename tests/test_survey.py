@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from pathlib import Path
 
 import pandas as pd
@@ -144,6 +145,20 @@ def test_other_year_stored_meanwhile_is_kept(tmp_path):
     survey.import_survey(tmp_path / "2024.csv", "1853", tmp_path)
     stored = pd.read_csv(f / "survey.csv", dtype=str)
     assert stored["survey"].value_counts().to_dict() == {"2025": 6, "2024": 2}
+
+
+def test_merge_uses_the_bytes_read_under_the_lock(tmp_path):
+    """The merge works on the bytes write_files fingerprinted, not on a second read of the file."""
+    f = folder(tmp_path)
+    survey.import_survey(FIX / "forms-eksport.csv", "1853", tmp_path)
+    current = (f / "survey.csv").read_bytes()  # 2025: 6 answers
+    (f / "survey.csv").unlink()  # a second read would find nothing
+    lines = ["Tidsstempel,Hvilken kanal foretrekker du?", "14.03.2024 10:22,Brev", "15.03.2024 11:00,Chat"]
+    (tmp_path / "2024.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    rows, _ = survey.normalise_export(tmp_path / "2024.csv")
+    text = survey._merged_text(f / "survey.csv", current, rows)
+    merged = pd.read_csv(io.StringIO(text), dtype=str)
+    assert merged["survey"].value_counts().to_dict() == {"2025": 6, "2024": 2}
 
 
 def test_refused_import_leaves_the_stored_file_and_no_temp(tmp_path):

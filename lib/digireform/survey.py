@@ -352,7 +352,7 @@ def _merged_text(target: Path, current: bytes | None, rows: pd.DataFrame) -> str
     label = display_path(target)
     if current is not None:
         problems: list[Problem] = []
-        text = store.read_text(target, problems)
+        text = textio.decode_stored(current, label, problems)
         old = parse_stored(text, label, problems) if text is not None else None
         if problems or old is None:
             raise ValidationError(f"Importerte ikke: {label} har feil fra før.", problems)
