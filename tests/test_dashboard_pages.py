@@ -370,6 +370,8 @@ def test_a_held_back_version_puts_the_notice_on_every_page(region, tmp_path):
         assert gzip.decompress(res.gzipped) == res.body
     assert held.documents == version.documents and "Nyere data" not in version.pages["oversikt"].body.decode()
     assert "Nyere data" in render.landing_page(version=version.data_version, notice=notice)
+    assert held.landing.body.count(notice.encode()) == 1 and notice.encode() not in version.landing.body
+    assert gzip.decompress(held.landing.gzipped) == held.landing.body
 
 
 def _anbud_text(data: Path) -> tuple[dict, str]:

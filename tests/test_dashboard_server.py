@@ -165,6 +165,12 @@ def test_compressed_and_revalidated_responses(server):
     _, plain_headers, plain = request(server, "/oversikt")
     assert gzip.decompress(gz) == plain
     assert request(server, "/oversikt", headers={"If-None-Match": plain_headers["etag"]})[0] == 304
+    # the landing page too: built with the version, not on every request
+    status, headers, gz = request(server, "/", headers={"Accept-Encoding": "gzip"})
+    assert status == 200 and headers["content-encoding"] == "gzip" and headers["etag"].endswith('-gz"')
+    _, plain_headers, plain = request(server, "/")
+    assert gzip.decompress(gz) == plain and b"Eksempeldata" in plain and plain_headers["etag"]
+    assert request(server, "/", headers={"If-None-Match": plain_headers["etag"]})[0] == 304
 
 
 def _leaks(server, paths: list[str]) -> dict[str, list[str]]:
@@ -352,8 +358,9 @@ def test_data_that_leave_out_a_municipality_are_held_back(tmp_path):
         assert '<option value="1853">Evenes</option>' in request(s, "/oversikt")[2].decode()
 
 
-def test_the_landing_page_names_what_is_left_out_or_held_back(tmp_path):
-    """In-process: a first start that left Evenes out, then newer data held back."""
+def test_the_landing_page_names_what_is_left_out_or_held_back(tmp_path, monkeypatch):
+    """In-process: a first start that left Evenes out, then newer data held back; the landing
+    page is rendered with each version (and its notice), never per request."""
     import asyncio
     import concurrent.futures
 
@@ -365,24 +372,40 @@ def test_the_landing_page_names_what_is_left_out_or_held_back(tmp_path):
     version = {"kind": "git", "hash": "abc1234", "date": "2026-11-30", "dirty": False}
     left_out = [{"number": "1853", "name": "Evenes", "what": "kommune", "reason": "x"}]
 
-    async def go() -> list[str]:
+    renders, real_landing = [], render.landing_page
+
+    def counting_landing(*args, **kwargs):
+        renders.append(1)
+        return real_landing(*args, **kwargs)
+
+    monkeypatch.setattr(render, "landing_page", counting_landing)
+
+    async def go() -> tuple[list[str], list[int]]:
         state = serve.State(tmp_path, serve.allowed_hosts(port), serve.load_static())
-        state.current = state.published = site.SiteVersion("fp", version, {}, {}, example_data=True,
-                                                           check={"left_out": left_out})
         server = serve.make_app(state).listen(port, address="127.0.0.1")
-        client = AsyncHTTPClient()
-        seen = []
+        client, url = AsyncHTTPClient(), f"http://127.0.0.1:{port}/"
+        seen, counts = [], []
         try:
-            seen.append((await client.fetch(f"http://127.0.0.1:{port}/")).body.decode())
+            seen.append((await client.fetch(url)).body.decode())  # before the first version
+            state.current = state.published = site.SiteVersion("fp", version, {}, {}, example_data=True,
+                                                               check={"left_out": left_out})
+            counts.append(len(renders))
+            seen += [(await client.fetch(url)).body.decode() for _ in range(2)]
+            counts.append(len(renders))
             state.current = state.published = site.SiteVersion("fp", version, {}, {}, example_data=True)
             serve.hold_back(state, {"check": {"left_out": left_out}})
-            seen.append((await client.fetch(f"http://127.0.0.1:{port}/")).body.decode())
+            counts.append(len(renders))
+            seen += [(await client.fetch(url)).body.decode() for _ in range(2)]
+            counts.append(len(renders))
         finally:
             server.stop()
-        return seen
+        return seen, counts
 
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        first, held = pool.submit(asyncio.run, go()).result(timeout=120)
+        (none, first, again, held, held_again), counts = pool.submit(asyncio.run, go()).result(timeout=120)
+    assert "dr-dashboard-list" in none and "dr-meta" not in none and "Eksempeldata" not in none
+    assert first == again and held == held_again
+    assert counts == [2, 2, 4, 4]  # one for «/» before any version, one per version and notice variant
     assert "Tallene er ufullstendige fordi dataene har feil: Evenes er ikke med." in first and "Nyere" not in first
     assert "Nyere data har feil og vises ikke ennå; tallene er fra versjon abc1234 fra 30.11.2026." in held
     assert ">Eksempeldata</span>" in held and "ufullstendige" not in held

@@ -204,12 +204,10 @@ class Base(tornado.web.RequestHandler):
 class LandingHandler(Base):
     def get(self) -> None:
         current = self.state.current
-        notice = render.c.held_back_notice(self.state.published.data_version) \
-            if self.state.held_back and self.state.published else ""
-        if current and current.check.get("left_out"):  # a first start that left something out
-            notice += render.c.notice(datacheck.left_out_text(current.check["left_out"]), "alert")
-        self.html(render.landing_page(render.static_versions(), current.data_version if current else None,
-                                      example=bool(current and current.example_data), notice=notice))
+        if current is None or current.landing is None:  # before the first version: the list, without a date
+            self.html(render.landing_page(render.static_versions()))
+            return
+        self.send(current.landing)  # built with the version (and its notices, site.with_notice)
 
 
 class PageHandler(Base):

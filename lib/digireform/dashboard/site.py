@@ -226,13 +226,27 @@ def read_meta(folder: Path) -> dict[str, Any]:
 
 
 def with_notice(version: SiteVersion, notice_html: str) -> SiteVersion:
-    """The same version with `notice_html` in every page's notice slot (compressed once, here)."""
+    """The same version with `notice_html` in every page's notice slot and on the landing page
+    (compressed once, here)."""
     from .common import HELD_BACK_SLOT
 
     slot = HELD_BACK_SLOT.encode()
     pages_html = {name: Resource.make(res.body.replace(slot, slot + notice_html.encode("utf-8"), 1),
                                       res.content_type) for name, res in version.pages.items()}
-    return replace(version, pages=pages_html)
+    return replace(version, pages=pages_html, landing=landing_resource(version, notice_html))
+
+
+def landing_resource(version: SiteVersion, notice_html: str = "") -> Resource:
+    """«/» for this version: its data version, the «Eksempeldata» badge, `notice_html` and,
+    when the data left something out (a first start), which municipality or file."""
+    from . import datacheck, render
+
+    notice = notice_html
+    if version.check.get("left_out"):
+        notice += render.c.notice(datacheck.left_out_text(version.check["left_out"]), "alert")
+    html = render.landing_page(render.static_versions(), version.data_version, example=version.example_data,
+                               notice=notice)
+    return Resource.make(html.encode("utf-8"), CONTENT_TYPES[".html"])
 
 
 # --------------------------------------------------------------------------- loading (server)
@@ -268,10 +282,15 @@ class SiteVersion:
     warnings: list[str] = field(default_factory=list)
     example_data: bool = False
     check: dict[str, Any] = field(default_factory=dict)  # datacheck.DataCheck.as_dict of these data
+    landing: Resource | None = None  # «/» (see `landing_resource`): rendered once here when not given
+
+    def __post_init__(self) -> None:
+        if self.landing is None:
+            object.__setattr__(self, "landing", landing_resource(self))
 
 
 def load(folder: Path) -> SiteVersion:
-    """Read a built folder into memory (pages and documents as bytes, compressed once)."""
+    """Read a built folder into memory (pages, documents and the landing page as bytes, compressed once)."""
     meta = json.loads((folder / VERSION_FILE).read_text("utf-8"))
     pages_html = {path.stem: Resource.make(path.read_bytes(), CONTENT_TYPES[".html"])
                   for path in sorted((folder / PAGES_DIR).glob("*.html"))}
