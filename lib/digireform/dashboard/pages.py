@@ -2,8 +2,7 @@
 
 The server (`serve`) has every page built in one child process per data version (see
 `site`) and serves the resulting HTML; a notebook (`show`) computes the page in its own
-kernel, or reads it from a cache folder (`$DIGIREFORM_DASHBOARD_CACHE`) keyed by the
-data's fingerprint and the date.
+kernel (`page_data`).
 
 Every figure comes from `report.build_report` (public by construction) or from the
 analysis modules' own public functions; nothing here recomputes a figure differently.
@@ -13,7 +12,6 @@ A page is plain data: texts, selections, and blocks of HTML or plotly JSON per s
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 from functools import cache, lru_cache
 from pathlib import Path
@@ -22,7 +20,6 @@ from typing import Any
 from . import common as c
 
 PAGE_NAMES = ("oversikt", "overlapp", "velferdsteknologi", "digital-modenhet", "anbud")
-CACHE_ENV = "DIGIREFORM_DASHBOARD_CACHE"
 DOCS_ENV = "DIGIREFORM_DASHBOARD_DOCS"  # folder with the tender documents built for this version
 DOCS_URL = "/dokumenter"
 
@@ -36,37 +33,20 @@ def texts() -> dict[str, Any]:
     return yaml.safe_load(path.read_text("utf-8"))
 
 
-# --------------------------------------------------------------------------- cache
+# --------------------------------------------------------------------------- pages
 
 
-def page_data(name: str, data_dir: str | os.PathLike | None = None, cache_dir: str | os.PathLike | None = None,
-              as_of: dt.date | None = None) -> dict[str, Any]:
-    """The page `name`, from the cache when it is fresh, else computed (and cached when a cache is set)."""
+def page_data(name: str, data_dir: str | os.PathLike | None = None, as_of: dt.date | None = None) -> dict[str, Any]:
+    """The page `name` computed in this process (a notebook's `show`): the data are loaded once
+    per data version and date (`context`), so a long-running kernel sees edits."""
+    from ..store import resolve_data_dir
     from . import site
+
     if name not in PAGE_NAMES:
         raise ValueError(f"unknown dashboard {name!r}")
-    root = _data_root(data_dir)
+    root = resolve_data_dir(data_dir)
     day = as_of or site.local_today()
-    folder = cache_dir or os.environ.get(CACHE_ENV)
-    path = Path(folder) / f"{name}-{site.fingerprint(root, day)}.json" if folder else None
-    if path is not None and path.is_file():
-        return json.loads(path.read_text("utf-8"))
-    page = build_page(name, context(str(root), day.isoformat(), site.fingerprint(root, day)))
-    if path is not None:
-        from ..store import atomic_write_text
-
-        atomic_write_text(path, json.dumps(page, ensure_ascii=False))
-    return page
-
-
-def _data_root(data_dir: str | os.PathLike | None) -> Path:
-    """The data folder, without importing store (and pandas) when the server already resolved it."""
-    chosen = data_dir or os.environ.get("DIGIREFORM_DATA")
-    if chosen and Path(chosen).is_dir():
-        return Path(chosen).expanduser().resolve()
-    from ..store import resolve_data_dir
-
-    return resolve_data_dir(data_dir)
+    return build_page(name, context(str(root), day.isoformat(), site.fingerprint(root, day)))
 
 
 def build_page(name: str, ctx: Context) -> dict[str, Any]:
@@ -88,7 +68,7 @@ def build_page(name: str, ctx: Context) -> dict[str, Any]:
 
 
 class Context:
-    """The region, its public report and the date of the data: loaded once per process."""
+    """The region, its public report and the date of the data: one load, shared by every page built from it."""
 
     def __init__(self, data_dir: str, as_of: str):
         from .. import load
