@@ -187,17 +187,23 @@ def test_tender_out_pointing_at_a_file(example_copy):
     assert snapshot(example_copy) == before
 
 
-def test_operating_system_errors_name_the_file(monkeypatch, capsys):
+@pytest.mark.parametrize(("exc", "message"), [
+    (PermissionError(13, "Permission denied", "/data/municipalities/1853-evenes/systems.csv"),
+     "/data/municipalities/1853-evenes/systems.csv: (fil): kan ikke leses eller skrives: ingen tilgang\n"),
+    (OSError(28, "No space left on device", "/data/ut/rapport.docx"),
+     "/data/ut/rapport.docx: (fil): kan ikke leses eller skrives: disken er full\n"),
+    (OSError(30, "Read-only file system"), "Fil- eller systemfeil: disken er skrivebeskyttet\n"),
+])
+def test_operating_system_errors_name_the_file_in_norwegian(monkeypatch, capsys, exc, message):
     from digireform import cli
 
     def fail(args):
-        raise PermissionError(13, "Ingen tilgang", "/data/municipalities/1853-evenes/systems.csv")
+        raise exc
 
     monkeypatch.setattr(cli, "_handler", lambda command: fail)
     monkeypatch.delenv("DIGIREFORM_DEBUG", raising=False)
     assert cli.main(["validate"]) == 1
-    assert capsys.readouterr().err == ("/data/municipalities/1853-evenes/systems.csv: (fil): kan ikke leses eller "
-                                       "skrives: Ingen tilgang\n")
+    assert capsys.readouterr().err == message
 
 
 @pytest.mark.parametrize("day", ["3027-06-30", "1027-06-30"])  # a slipped digit: outside pandas' date range

@@ -399,6 +399,30 @@ def test_data_file_that_is_a_folder_is_named(tmp_path):
                                   "(er en mappe, ikke en fil)"]
 
 
+def test_data_file_without_access_is_named_in_norwegian(tmp_path, monkeypatch):
+    make_region(tmp_path)
+    real = Path.read_bytes
+
+    def refuse(self):
+        if self.name == "systems.csv":
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    assert messages(tmp_path) == ["municipalities/1853-evenes/systems.csv: (fil): filen kan ikke leses (ingen tilgang)"]
+
+
+def test_municipalities_folder_that_cannot_be_listed_is_named_in_norwegian(tmp_path, monkeypatch):
+    make_region(tmp_path)
+
+    def refuse(path):
+        raise OSError(5, "Input/output error", str(path))
+
+    monkeypatch.setattr(store.os, "scandir", refuse)
+    assert [str(p) for p in store.scan_folders(tmp_path).problems] == [
+        f"{tmp_path / 'municipalities'}: (mappe): mappen kan ikke leses (operativsystemet nektet med feilkode 5)"]
+
+
 # --------------------------------------------------------------------------- values at the edges
 
 

@@ -183,10 +183,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _os_error_message(exc: OSError) -> str:
-    """«FILE: (fil): reason» for an operating-system error; the reason as the system gives it."""
-    from .errors import display_path
+    """«FILE: (fil): reason» for an operating-system error; the reason in Norwegian (errors.os_reason)."""
+    from .errors import display_path, os_reason
 
-    reason = exc.strerror or str(exc)
+    reason = os_reason(exc)
     if exc.filename is None:
         return f"Fil- eller systemfeil: {reason}"
     return f"{display_path(exc.filename)}: (fil): kan ikke leses eller skrives: {reason}"

@@ -1,6 +1,7 @@
 """Problems found in user data, and the one exception type the CLI turns into messages."""
 from __future__ import annotations
 
+import errno
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +28,34 @@ def display_path(path: Path | str) -> str:
         return os.path.relpath(p) if p.is_absolute() and Path.cwd() in p.parents else str(p)
     except ValueError:
         return str(p)
+
+
+_OS_REASONS = {
+    errno.EACCES: "ingen tilgang",
+    errno.EPERM: "ingen tilgang",
+    errno.ENOENT: "finnes ikke",
+    errno.EISDIR: "er en mappe, ikke en fil",
+    errno.ENOTDIR: "en del av stien er en fil, ikke en mappe",
+    errno.ENOSPC: "disken er full",
+    errno.EROFS: "disken er skrivebeskyttet",
+    errno.ELOOP: "en symbolsk lenke som ikke følges (eller lenker som går i ring)",
+}
+_OS_ERRNO_OF_TYPE = ((PermissionError, errno.EACCES), (FileNotFoundError, errno.ENOENT),
+                     (IsADirectoryError, errno.EISDIR), (NotADirectoryError, errno.ENOTDIR))
+
+
+def os_reason(exc: OSError) -> str:
+    """Why the operating system refused, in Norwegian: never the system's English `strerror`.
+
+    By error number, else by exception type (an OSError raised without a number); an
+    unlisted case is named by its number only.
+    """
+    code = exc.errno
+    if code is None:
+        code = next((nr for kind, nr in _OS_ERRNO_OF_TYPE if isinstance(exc, kind)), None)
+    if code in _OS_REASONS:
+        return _OS_REASONS[code]
+    return f"operativsystemet nektet med feilkode {code}" if code is not None else "operativsystemet nektet"
 
 
 class DigireformError(Exception):

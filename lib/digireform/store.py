@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from . import register, textio, values
-from .errors import DigireformError, Problem, ValidationError, display_path
+from .errors import DigireformError, Problem, ValidationError, display_path, os_reason
 from .privacy import missing_column_problems
 from .schema import (
     DIGITALISATION_LEVELS,
@@ -89,7 +89,7 @@ def scan_folders(data_dir: Path) -> FolderScan:
     try:
         entries = sorted(os.scandir(base), key=lambda e: e.name)
     except OSError as exc:
-        return FolderScan([], [Problem(display_path(base), None, _FOLDER, f"mappen kan ikke leses ({_os_reason(exc)})")])
+        return FolderScan([], [Problem(display_path(base), None, _FOLDER, f"mappen kan ikke leses ({os_reason(exc)})")])
     problems: list[Problem] = []
     by_number: dict[str, list[Path]] = {}
     for entry in entries:
@@ -270,15 +270,6 @@ def _municipality_row(number: str, folder: Path, profile: dict) -> dict:
 # --------------------------------------------------------------------------- reading files
 
 
-def _os_reason(exc: OSError) -> str:
-    """Why a file or folder could not be read, in Norwegian where we know the case."""
-    if isinstance(exc, PermissionError):
-        return "ingen lesetilgang"
-    if isinstance(exc, IsADirectoryError):
-        return "er en mappe, ikke en fil"
-    return exc.strerror or type(exc).__name__
-
-
 def read_bytes(path: Path, problems: list[Problem], label: str | None = None) -> bytes | None:
     """The file's bytes; a problem (and None) for a symbolic link or a file that cannot be read.
 
@@ -292,7 +283,7 @@ def read_bytes(path: Path, problems: list[Problem], label: str | None = None) ->
     try:
         return Path(path).read_bytes()
     except OSError as exc:
-        problems.append(Problem(label, None, "(fil)", f"filen kan ikke leses ({_os_reason(exc)})"))
+        problems.append(Problem(label, None, "(fil)", f"filen kan ikke leses ({os_reason(exc)})"))
         return None
 
 

@@ -57,7 +57,7 @@ import pandas as pd
 import yaml
 
 from . import store, textio
-from .errors import DigireformError, Problem, ValidationError, display_path
+from .errors import DigireformError, Problem, ValidationError, display_path, os_reason
 from .schema import file_spec, load_yaml_text, yaml_problem
 
 Row = dict[str, str]
@@ -236,14 +236,14 @@ def _acquire(folder: Path) -> Callable[[], None]:
     try:
         fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
     except OSError as exc:
-        raise DigireformError(f"Kan ikke lagre i {display_path(folder)}: mappen kan ikke åpnes ({exc.strerror}).") from None
+        raise DigireformError(f"Kan ikke lagre i {display_path(folder)}: mappen kan ikke åpnes ({os_reason(exc)}).") from None
     try:
         _flock(fd)
     except OSError as exc:
         os.close(fd)
         if exc.errno in (errno.EBADF, errno.EINVAL, errno.ENOLCK, errno.EOPNOTSUPP):
             return _acquire_lock_file(folder)
-        raise DigireformError(f"Kan ikke låse {display_path(folder)} for lagring: {exc.strerror}.") from None
+        raise DigireformError(f"Kan ikke låse {display_path(folder)} for lagring: {os_reason(exc)}.") from None
 
     def release() -> None:
         try:

@@ -12,7 +12,7 @@ from typing import Any
 import yaml
 
 from .. import textio
-from ..errors import Problem, display_path
+from ..errors import Problem, display_path, os_reason
 from ..schema import refuse_repeated_keys, yaml_problem
 
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -73,7 +73,7 @@ def load_with_lines(path: Path, problems: list[Problem]) -> Any:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        problems.append(Problem(label, None, "(fil)", f"kan ikke leses: {exc.strerror}"))
+        problems.append(Problem(label, None, "(fil)", f"kan ikke leses: {os_reason(exc)}"))
         return None
     text = textio.decode_stored(raw, label, problems)
     return None if text is None else load_text_with_lines(text, label, problems)
