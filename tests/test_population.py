@@ -282,6 +282,25 @@ def test_one_municipality_is_singular_two_are_plural(tmp_path, capsys):
     assert capsys.readouterr().out.splitlines()[-1] == "Oppdaterte aldersgrupper for 2 kommuner: 1851, 1853."
 
 
+@pytest.mark.parametrize("dry_run", [[], ["--dry-run"]])
+def test_municipality_with_two_folders_is_refused_naming_both(tmp_path, capsys, monkeypatch, dry_run):
+    target = _evenes_copy(tmp_path)
+    kopi = tmp_path / "municipalities" / "1853-evenes-kopi"
+    kopi.mkdir()
+    (kopi / "kommune.yaml").write_bytes(target.read_bytes())
+    lodingen = tmp_path / "municipalities" / "1851-lodingen"  # in the file too, and would be updated alone
+    lodingen.mkdir()
+    (lodingen / "kommune.yaml").write_text('number: "1851"\nname: Lødingen\n', encoding="utf-8")
+    before = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["import-population", str(FIXTURE), "--data", ".", *dry_run]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == (f"Importerte ikke folketall fra {FIXTURE}: kommune 1853 har flere mapper (municipalities/1853-evenes, "
+                   "municipalities/1853-evenes-kopi). Behold én mappe per kommune. Ingenting er lagret.\n")
+    assert {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()} == before
+
+
 def test_a_folder_given_as_the_file_is_named_as_a_folder(tmp_path, capsys):
     assert cli.main(["import-population", str(tmp_path), "--data", str(tmp_path)]) == 1
     assert capsys.readouterr().err.strip() == f"{tmp_path} er en mappe, ikke en fil; oppgi fila som skal importeres."

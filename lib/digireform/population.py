@@ -363,7 +363,13 @@ def import_population(path: str | Path, data_dir: Any = None, dry_run: bool = Fa
     figures = age_bands_07459(data, label)
     if not figures:
         raise DigireformError(f"{label}: filen har ingen kommunetall (Region med firesifret kommunenummer).")
-    have = {f.name[:4] for f in store.municipality_folders(root)}
+    scan = store.scan_folders(root)
+    doubled = [n for n in sorted(figures) if n in scan.duplicates]
+    if doubled:  # not «uten mappe»: which of the folders holds the truth is not ours to guess
+        raise DigireformError(f"Importerte ikke folketall fra {label}: " + "; ".join(
+            f"kommune {n} har flere mapper ({', '.join(display_path(f) for f in scan.duplicates[n])})"
+            for n in doubled) + ". Behold én mappe per kommune. Ingenting er lagret.")
+    have = {f.name[:4] for f in scan.folders}
     numbers = [n for n in sorted(figures) if n in have]
     changes: dict[str, PopulationChange] = {}
     problems: list[Problem] = []
