@@ -76,3 +76,8 @@ def test_save_folder_that_cannot_be_locked(tmp_path, monkeypatch):
     with pytest.raises(DigireformError) as caught:
         sync._acquire(tmp_path / "1853-evenes")
     assert str(caught.value) == "Kan ikke låse 1853-evenes for lagring: operativsystemet nektet med feilkode 5."
+
+
+def test_a_port_in_use_is_said_in_norwegian():
+    assert os_reason(OSError(errno.EADDRINUSE, "Address already in use")) == (
+        "adressen er allerede i bruk av et annet program")

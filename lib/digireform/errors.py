@@ -39,6 +39,8 @@ _OS_REASONS = {
     errno.ENOSPC: "disken er full",
     errno.EROFS: "disken er skrivebeskyttet",
     errno.ELOOP: "en symbolsk lenke som ikke følges (eller lenker som går i ring)",
+    errno.EADDRINUSE: "adressen er allerede i bruk av et annet program",
+    errno.EADDRNOTAVAIL: "adressen finnes ikke på denne maskinen",
 }
 _OS_ERRNO_OF_TYPE = ((PermissionError, errno.EACCES), (FileNotFoundError, errno.ENOENT),
                      (IsADirectoryError, errno.EISDIR), (NotADirectoryError, errno.ENOTDIR))

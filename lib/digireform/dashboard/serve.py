@@ -39,7 +39,7 @@ from typing import Any
 import tornado.httpserver
 import tornado.web
 
-from ..errors import DigireformError
+from ..errors import DigireformError, os_reason
 from ..store import resolve_data_dir
 from . import datacheck, render, site
 
@@ -369,7 +369,7 @@ async def run(port: int, data_dir: Path, extra_hosts: list[str], poll: float, re
         server = Server(app, xheaders=False)
         server.listen(port, address=HOST)
     except OSError as exc:
-        raise DigireformError(f"Kunne ikke lytte på {HOST}:{port}: {exc.strerror or exc}.") from exc
+        raise DigireformError(f"Kunne ikke lytte på {HOST}:{port}: {os_reason(exc)}.") from exc
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -407,7 +407,7 @@ def _check_port(port: int) -> None:
         try:
             s.bind((HOST, port))
         except OSError as exc:
-            raise DigireformError(f"--port: porten {port} på {HOST} er i bruk ({exc.strerror}).") from exc
+            raise DigireformError(f"--port: porten {port} på {HOST} er i bruk ({os_reason(exc)}).") from exc
 
 
 # --------------------------------------------------------------------------- tests and benchmarks

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import DigireformError, ValidationError, display_path
+from ..errors import DigireformError, ValidationError, display_path, os_reason
 from ..store import Region, atomic_write_with, load, resolve_data_dir
 from .assembly import Assembly, assemble, nok
 from .definition import defaults, load_tender
@@ -120,7 +120,7 @@ def _make_dir(out: Path) -> None:
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise DigireformError(f"--out: mappen {display_path(out)} kan ikke lages ({exc.strerror}). "
+        raise DigireformError(f"--out: mappen {display_path(out)} kan ikke lages ({os_reason(exc)}). "
                               "Ingenting er skrevet.") from exc
 
 
