@@ -180,8 +180,25 @@ def test_load_profile_does_not_follow_a_symlink(tmp_path):
     outside.write_bytes(path.read_bytes())
     path.unlink()
     path.symlink_to(outside)
-    with pytest.raises(DigireformError, match="symbolsk lenke"):
+    with pytest.raises(DigireformError, match="^Kunne ikke åpne .*symbolsk lenke"):
         sync.load_profile(data, "1853")
+
+
+def test_load_profile_unreadable_file_says_why_in_norwegian(tmp_path, monkeypatch):
+    """A file the user may not read: «Kunne ikke åpne …» with the reason, not a PermissionError."""
+    data = make_region(tmp_path, [system("A", "Alfa")])
+    path = data / "municipalities/1853-evenes/kommune.yaml"
+    real = Path.read_bytes
+
+    def refuse(self):
+        if self == path:
+            raise PermissionError(13, "Permission denied")
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    with pytest.raises(DigireformError) as info:
+        sync.load_profile(data, "1853")
+    assert str(info.value) == f"Kunne ikke åpne {path}: filen kan ikke leses (ingen tilgang)."
 
 
 # --------------------------------------------------------------------------- two processes

@@ -340,12 +340,18 @@ def clean_stale_temps(path: Path) -> list[Path]:
     return removed
 
 
-def read_current(path: Path) -> bytes | None:
+SAVE, OPEN = "Lagret ikke", "Kunne ikke åpne"  # how a refusal starts: on a save, on loading for a form
+
+
+def read_current(path: Path, action: str = SAVE) -> bytes | None:
     """The bytes on disk (None: no file). A symbolic link is refused: we never write through one."""
     path = Path(path)
     if path.is_symlink():
-        raise DigireformError(f"Lagret ikke {display_path(path)}: filen er en symbolsk lenke; erstatt den med en vanlig fil.")
-    return path.read_bytes() if path.exists() else None
+        raise DigireformError(f"{action} {display_path(path)}: filen er en symbolsk lenke; erstatt den med en vanlig fil.")
+    try:
+        return path.read_bytes() if path.exists() else None
+    except OSError as exc:
+        raise DigireformError(f"{action} {display_path(path)}: filen kan ikke leses ({os_reason(exc)}).") from None
 
 
 def write_files(jobs: list[tuple[Path, Render]], expected: dict[Path, str] | None = None,
@@ -693,10 +699,10 @@ def profile_path(data_dir: str | os.PathLike | None, number: str) -> Path:
 def load_profile(data_dir: str | os.PathLike | None, number: str) -> ProfileSnapshot:
     """Read kommune.yaml for the editor; DigireformError (Norwegian) when missing, a symlink or unreadable."""
     path = profile_path(data_dir, number)
-    data = read_current(path)
+    data = read_current(path, OPEN)
     if data is None:
         raise DigireformError(f"{display_path(path)} finnes ikke.")
-    parsed = parse_mapping(path, data)
+    parsed = parse_mapping(path, data, OPEN)
     return ProfileSnapshot(path, number, parsed, fingerprint_bytes(data))
 
 
@@ -765,29 +771,29 @@ def _merge_mapping(path: Path, base: dict, edited: dict, base_fingerprint: str, 
     return merged
 
 
-def parse_mapping(path: Path, data: bytes | None) -> dict:
+def parse_mapping(path: Path, data: bytes | None, action: str = SAVE) -> dict:
     """A YAML file's bytes as a dict ({} for a missing or empty file); DigireformError otherwise."""
     if data is None:
         return {}
-    text = stored_text(path, data)
+    text = stored_text(path, data, action)
     try:
         parsed = load_yaml_text(text) or {}
     except yaml.YAMLError as exc:  # the user must fix the file first
-        raise ValidationError(f"Lagret ikke {display_path(path)}: filen på disken kan ikke leses.",
+        raise ValidationError(f"{action} {display_path(path)}: filen på disken kan ikke leses.",
                               [yaml_problem(exc, display_path(path))]) from None
     if not isinstance(parsed, dict):
-        raise DigireformError(f"Lagret ikke {display_path(path)}: filen skal være en tabell med nøkler.")
+        raise DigireformError(f"{action} {display_path(path)}: filen skal være en tabell med nøkler.")
     return parsed
 
 
-def stored_text(path: Path, data: bytes | None) -> str:
+def stored_text(path: Path, data: bytes | None, action: str = SAVE) -> str:
     """The file's text (textio's policy for stored files; "" for none); bad UTF-8 is refused, never replaced."""
     if data is None:
         return ""
     problems: list[Problem] = []
     text = textio.decode_stored(data, display_path(path), problems)
     if text is None:
-        raise ValidationError(f"Lagret ikke {display_path(path)}: filen på disken kan ikke leses.", problems)
+        raise ValidationError(f"{action} {display_path(path)}: filen på disken kan ikke leses.", problems)
     return text
 
 
