@@ -334,3 +334,42 @@ def test_public_profile_survives_a_yaml_cycle():
 
     profile = yaml.safe_load('number: "1853"\nname: Evenes\ntargets: &t [{id: T1, self: *t}]\n')
     assert privacy.public_profile(profile) == {"number": "1853", "name": "Evenes", "targets": [{"id": "T1"}]}
+
+
+TARGET = "targets:\n  - {id: T1, text: Mål, metric: digital_post_share, target: 0.75, deadline: 2027-12-31}\n"
+
+
+@pytest.mark.parametrize("private", [["contacts"], ["contacts", "targets"], ["targets"]])
+def test_store_changes_and_public_outputs_take_one_list_of_private_keys(tmp_path, monkeypatch, private):
+    """data/privacy.yaml `private_profile_keys` is the one rule: change it and all three follow."""
+    import yaml
+
+    from digireform import changes
+
+    rules = {**privacy._rules(), "private_profile_keys": private}
+    monkeypatch.setattr(privacy, "_rules", lambda: rules)
+    text = TARGET + CONTACT_SHAPES["list"]
+    region = store.load(make_data(tmp_path, "no", evenes_profile=text))
+    assert region.problems == []  # targets valid: nothing is left out for a problem instead
+    loaded = yaml.safe_load('number: "1853"\nname: Evenes\n' + text)
+    for key in ("targets", "contacts"):
+        secret = key in private
+        assert (key in region.profiles["1853"]) is not secret  # store: the loaded profile
+        assert [k for _, k, _, p in changes.diff_profile({}, loaded) if p == secret and k == key] == [key]  # changes
+        if key == "targets":  # contacts are never whitelisted; targets are, unless private
+            assert (key in privacy.public_profile(loaded)) is not secret  # privacy: public profile
+            assert (key in privacy.public_region(region).profiles["1853"]) is not secret
+    assert bool(region.contacts["1853"]) is ("contacts" in private)
+    assert "contacts" not in privacy.public_profile(loaded)
+
+
+def test_dashboard_context_holds_the_public_region(tmp_path):
+    """Every dashboard block reads `Context.region`: it is the public region, problems kept for the data check."""
+    from digireform.dashboard import pages
+
+    data = make_data(tmp_path, "kanskje", evenes_profile=CONTACT_SHAPES["list"])  # an invalid cell: a problem
+    ctx = pages.Context(str(data), AS_OF.isoformat())
+    assert ctx.region.contacts == {} and "contacts" not in ctx.region.profiles["1853"]
+    secret = ctx.region.systems[ctx.region.systems["system_id"] == "EVE-9"]
+    assert len(secret) == 1 and secret[privacy.confidential_fields()].isna().all().all()
+    assert ctx.region.problems == store.load(data).problems and ctx.check.problems == len(ctx.region.problems) > 0

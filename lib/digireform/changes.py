@@ -5,8 +5,9 @@ systems.csv, welfare.csv and kommune.yaml in the working tree with the version i
 (`git show HEAD:./<path>`, run in the data folder, so the data folder may be the
 repository itself or any folder inside one). Rows are named by municipality and
 system_id (welfare rows by category), paired the same way the editors' merge pairs them
-(`sync.match_rows`). Contacts in kommune.yaml are personal data: the summary says that
-they changed, never what they are.
+(`sync.match_rows`). Contacts in kommune.yaml are personal data (data/privacy.yaml
+`private_profile_keys`, read through `privacy`): the summary says that they changed, never
+what they are.
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import store, textio
+from . import privacy, store, textio
 from .errors import DigireformError, display_path
 from .schema import file_spec, load_yaml_text
 from .sync import Row, match_rows, row_label, rows_from_bytes
@@ -24,7 +25,6 @@ from .sync import Row, match_rows, row_label, rows_from_bytes
 PROFILE_LABEL = "kommune.yaml"
 KIND_LABELS = {"systems": "systemer", "welfare": "velferdsteknologi", "profile": "kommuneprofil"}
 ACTION_LABELS = {"added": "Ny", "changed": "Endret", "removed": "Fjernet"}
-PRIVATE_KEYS = ("contacts",)
 
 
 @dataclass
@@ -44,7 +44,7 @@ class Change:
     action: str  # added | changed | removed
     key: str  # system_id, welfare category, or kommune.yaml key
     fields: list[FieldChange] = field(default_factory=list)
-    private: bool = False  # contacts: say that they changed, never show them
+    private: bool = False  # a private kommune.yaml key (privacy.private_profile_keys): say that it changed, never show it
 
 
 # --------------------------------------------------------------------------- git
@@ -145,11 +145,12 @@ def diff_profile(old: dict, new: dict) -> list[tuple[str, str, list[FieldChange]
     from .sync import _yaml_inline
 
     out = []
+    private_keys = set(privacy.private_profile_keys())
     for key in dict.fromkeys([*old, *new]):
         if old.get(key) == new.get(key):
             continue
         action = "added" if key not in old else "removed" if key not in new else "changed"
-        private = key in PRIVATE_KEYS
+        private = key in private_keys
         fields = []
         if not private:
             a, b = _flatten(old.get(key), key), _flatten(new.get(key), key)

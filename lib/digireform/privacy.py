@@ -6,7 +6,9 @@ rule lives in one place. It fails closed: a systems row is public only when its
 holds NA there), an empty cell or a missing column makes the row confidential, and its
 confidential fields (schema.yaml `confidential: true`: cost and contract) are blanked.
 Of kommune.yaml only whitelisted keys are public, and nothing nested that looks like a
-person (data/privacy.yaml).
+person. data/privacy.yaml is the one statement of what in kommune.yaml is private: `store`
+(what the loaded profile holds), `changes` (what the summary only says changed) and the
+public outputs all read it through `private_profile_keys` and `public_profile_keys`.
 """
 from __future__ import annotations
 
@@ -27,6 +29,21 @@ PUBLIC = "no"  # the only value of `confidential` that makes a row public
 
 def _rules() -> dict[str, Any]:
     return package_yaml("privacy.yaml")
+
+
+def private_profile_keys() -> list[str]:
+    """Top-level keys of kommune.yaml that are personal data (data/privacy.yaml `private_profile_keys`).
+
+    `store.load` keeps them out of the profiles, the change summary says only that they
+    changed, and `public_profile` never copies them.
+    """
+    return list(_rules()["private_profile_keys"])
+
+
+def public_profile_keys() -> list[str]:
+    """Top-level keys of kommune.yaml that public outputs may show: the whitelist, less any private key."""
+    private = set(private_profile_keys())
+    return [key for key in _rules()["public_profile_keys"] if key not in private]
 
 
 def confidential_fields(kind: str = "systems") -> list[str]:
@@ -81,7 +98,7 @@ def public_profile(profile: Any, bad_keys: frozenset[str] = frozenset()) -> dict
     if not isinstance(profile, dict):
         return {}
     out = {}
-    for key in _rules()["public_profile_keys"]:
+    for key in public_profile_keys():
         if key in profile and key not in bad_keys:
             value = _scrub(profile[key], frozenset())
             if value is not _DROP:

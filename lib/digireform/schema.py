@@ -154,10 +154,6 @@ WELFARE_CATEGORIES = "welfare_category"
 DIGITALISATION_LEVELS = "digitalisation_level"
 
 
-def private_profile_keys() -> list[str]:
-    return list(_raw()["private_profile_keys"])
-
-
 def orgnr_valid(value: str) -> bool:
     """Norwegian organisation number: 9 digits, mod-11 check digit (weights 3,2,7,6,5,4,3,2)."""
     if not re.fullmatch(r"\d{9}", value):

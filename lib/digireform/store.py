@@ -24,7 +24,7 @@ import pandas as pd
 
 from . import register, textio, values
 from .errors import DigireformError, Problem, ValidationError, display_path, os_reason
-from .privacy import missing_column_problems
+from .privacy import missing_column_problems, private_profile_keys
 from .schema import (
     DIGITALISATION_LEVELS,
     SERVICE_AREAS,
@@ -33,7 +33,6 @@ from .schema import (
     file_spec,
     load_yaml_text,
     orgnr_valid,
-    private_profile_keys,
     yaml_problem,
 )
 
@@ -188,9 +187,8 @@ def load(data_dir: str | os.PathLike | None = None) -> Region:
         profile = _load_profile(folder, number, problems, _child_label(folder_label, PROFILE_FILE))
         if profile is None:
             continue
-        contacts[number] = profile.pop("contacts", None) or []
-        for key in private_profile_keys():
-            profile.pop(key, None)
+        private = {key: profile.pop(key) for key in private_profile_keys() if key in profile}  # data/privacy.yaml
+        contacts[number] = private.get("contacts") or []
         profiles[number] = profile
         rows.append(_municipality_row(number, folder, profile))
         loaded.append((number, folder, folder_label))

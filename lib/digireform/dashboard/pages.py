@@ -68,17 +68,23 @@ def build_page(name: str, ctx: Context) -> dict[str, Any]:
 
 
 class Context:
-    """The region, its public report and the date of the data: one load, shared by every page built from it."""
+    """The public region, its report and the date of the data: one load, shared by every page built from it.
+
+    `region` is `privacy.public_region` of the load (confidential fields blanked, profiles
+    whitelisted, no contacts; the problems kept for the data check), so no block can reach
+    data a public page must not show.
+    """
 
     def __init__(self, data_dir: str, as_of: str):
         from .. import load
+        from ..privacy import public_region
         from ..report import ReportOptions, build_report
         from . import datacheck, site
 
         self.data_dir = Path(data_dir)
         self.as_of = dt.date.fromisoformat(as_of)
         self.options = ReportOptions(as_of=self.as_of)
-        self.region = load(self.data_dir)
+        self.region = public_region(load(self.data_dir))
         self.report = build_report(self.region, self.options)
         self.data_version = site.data_version(self.data_dir)
         self.check = datacheck.check(self.region)
@@ -184,12 +190,10 @@ def _map_block(ctx: Context) -> dict[str, Any]:
 
 
 def _contract_rows(ctx: Context) -> list[dict[str, Any]]:
-    """Public contract ends within the horizon (confidential rows have no contract_end here)."""
-    from ..privacy import public_systems
-
+    """Public contract ends within the horizon (confidential rows have no contract_end in the public region)."""
     years = texts()["horizon_years"]
     end = dt.date(ctx.as_of.year + years, ctx.as_of.month, min(ctx.as_of.day, 28))
-    systems = public_systems(ctx.region.in_use_systems())
+    systems = ctx.region.in_use_systems()
     rows = []
     for r in systems[systems["contract_end"].notna()].itertuples():
         day = r.contract_end.date()
