@@ -343,6 +343,34 @@ def test_datacheck_tells_a_left_out_municipality_from_cell_errors(tmp_path):
     assert datacheck.check(load(bom)).publishable
 
 
+def test_datacheck_goes_by_the_problems_scope_not_their_wording(tmp_path):
+    from digireform.dashboard import datacheck
+    from digireform.errors import Problem
+
+    data = copy_region(tmp_path)
+    evenes = _evenes(data)
+
+    def verdict(*problems: Problem) -> datacheck.DataCheck:
+        region = load(data)
+        region.problems[:] = list(problems)
+        return datacheck.check(region)
+
+    words = "en helt ny formulering"  # no message the store writes
+    for scope, name, what in (("file", "systems.csv", "systems"), ("file", "welfare.csv", "welfare"),
+                              ("file", "kommune.yaml", "kommune"), ("folder", "", "kommune")):
+        held = verdict(Problem(str(evenes / name) if name else str(evenes), None, "x", words, scope=scope))
+        assert not held.publishable, (scope, name)
+        assert [(i["number"], i["name"], i["what"]) for i in held.left_out] == [("1853", "Evenes", what)]
+    held = verdict(Problem(str(data / "municipalities" / "evenes"), None, "y", words, scope="folder"))
+    assert [(i["name"], i["what"]) for i in held.left_out] == [("evenes", "kommune")]
+    # the same messages and fields, scoped to a cell or a row (or in the optional survey.csv): published
+    for scope, name in (("cell", "systems.csv"), ("row", "welfare.csv"), ("cell", "kommune.yaml"),
+                        ("file", "survey.csv")):
+        published = verdict(Problem(str(evenes / name), 3, "(fil)", "filen er tom; " + words, scope=scope))
+        assert published.publishable and published.cell_municipalities == ["Evenes"], (scope, name)
+    assert verdict(Problem(str(evenes), None, "(mappe)", "mappenavnet skal være ...")).publishable
+
+
 def test_a_build_that_would_leave_out_a_municipality_is_held_back(tmp_path):
     data = copy_region(tmp_path / "region")
     (_evenes(data) / "kommune.yaml").write_text("name: [ikke lukket\n", "utf-8")

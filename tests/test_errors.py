@@ -81,3 +81,14 @@ def test_save_folder_that_cannot_be_locked(tmp_path, monkeypatch):
 def test_a_port_in_use_is_said_in_norwegian():
     assert os_reason(OSError(errno.EADDRINUSE, "Address already in use")) == (
         "adressen er allerede i bruk av et annet program")
+
+
+def test_problem_scope_is_keyword_only_not_shown_and_not_compared():
+    cell = Problem("a.csv", 2, "(fil)", "tekst")
+    whole = Problem("a.csv", 2, "(fil)", "tekst", scope="file")
+    assert cell.scope == "cell" and whole.scope == "file"
+    assert cell == whole and str(whole) == "a.csv:2: (fil): tekst"
+    with pytest.raises(TypeError):
+        Problem("a.csv", 2, "(fil)", "tekst", "file")  # type: ignore[misc]
+    with pytest.raises(ValueError, match="scope"):
+        Problem("a.csv", 2, "(fil)", "tekst", scope="fil")  # type: ignore[arg-type]

@@ -46,6 +46,11 @@ def messages(root: Path) -> list[str]:
         os.chdir(old)
 
 
+def scopes(root: Path) -> list[str]:
+    """Each problem's scope (how much it leaves out), in the order of `messages`."""
+    return [p.scope for p in store.validate(root)]
+
+
 SYS = "municipalities/1853-evenes/systems.csv"
 
 
@@ -135,6 +140,7 @@ def test_wrong_number_of_fields(tmp_path):
     """The bad row is named and left out; the file's other rows are still there."""
     make_region(tmp_path, [GOOD_ROW + ",extra", row(system_id="EVE-002")])
     assert messages(tmp_path) == [f"{SYS}:2: (rad): har 20 felt, men overskriften har 19; raden er ikke lest"]
+    assert scopes(tmp_path) == ["row"]
     assert list(store.load(tmp_path).systems["system_id"]) == ["EVE-002"]
 
 
@@ -144,18 +150,21 @@ def test_unknown_and_missing_columns(tmp_path):
     found = messages(tmp_path)
     assert found[0].startswith(f"{SYS}:1: produkt: ukjent kolonne; gyldige kolonner: system_id, product,")
     assert found[1] == f"{SYS}:1: product: kolonnen mangler (påkrevd)"
+    assert set(scopes(tmp_path)) == {"cell"}
 
 
 def test_file_that_is_not_utf8_is_named_with_its_line(tmp_path):
     d = make_region(tmp_path) / "municipalities/1853-evenes"
     (d / "systems.csv").write_bytes((HEADER + "\n" + row(vendor="Leverandør AS") + "\n").encode("cp1252"))
     assert messages(tmp_path) == [f"{SYS}:2: (fil): ugyldig UTF-8 (byte 0xf8); lagre filen som UTF-8"]
+    assert scopes(tmp_path) == ["file"]
 
 
 def test_bom_is_refused(tmp_path):
     d = make_region(tmp_path) / "municipalities/1853-evenes"
     (d / "systems.csv").write_bytes(b"\xef\xbb\xbf" + (HEADER + "\n" + GOOD_ROW + "\n").encode())
     assert messages(tmp_path) == [f"{SYS}:1: (fil): filen starter med BOM; lagre som UTF-8 uten BOM"]
+    assert scopes(tmp_path) == ["cell"]  # every row is still read
 
 
 YAML = "municipalities/1853-evenes/kommune.yaml"
@@ -350,6 +359,7 @@ def test_folder_without_number_is_named(tmp_path):
     (tmp_path / "municipalities" / ".ipynb_checkpoints").mkdir()  # hidden: not a municipality, no word
     assert messages(tmp_path) == ["municipalities/evenes: (mappe): mappenavnet skal være kommunenummer og navn, "
                                   "f.eks. 1853-evenes; mappen er ikke lest"]
+    assert scopes(tmp_path) == ["folder"]
 
 
 def test_two_folders_with_one_number_are_both_refused(tmp_path):
@@ -358,6 +368,7 @@ def test_two_folders_with_one_number_are_both_refused(tmp_path):
     expected = "kommunenummer 1853 har flere mapper (1853-evenes, 1853-evenes-kopi); behold én; ingen av dem er lest"
     assert messages(tmp_path) == [f"municipalities/1853-evenes: (mappe): {expected}",
                                   f"municipalities/1853-evenes-kopi: (mappe): {expected}"]
+    assert scopes(tmp_path) == ["folder", "folder"]
     assert store.load(tmp_path).numbers == []
     with pytest.raises(store.DigireformError, match="Kommune 1853 har flere mapper"):
         store.folder_for(tmp_path, "1853")
@@ -372,6 +383,7 @@ def test_symlinked_folder_is_not_a_municipality(tmp_path):
         "(kopier mappen inn i stedet for å lenke til den); ikke lest"]
     region = store.load(data)
     assert region.numbers == ["1853"]
+    assert [p.scope for p in region.problems] == ["folder"]
 
 
 def test_unreadable_folder_is_an_error_not_skipped(tmp_path, monkeypatch):
@@ -380,6 +392,7 @@ def test_unreadable_folder_is_an_error_not_skipped(tmp_path, monkeypatch):
     monkeypatch.setattr(os, "access", lambda p, mode: not str(p).endswith("1853-evenes") and real_access(p, mode))
     assert messages(tmp_path) == ["municipalities/1853-evenes: (mappe): mappen kan ikke leses (ingen lesetilgang); "
                                   "kommunen er ikke med"]
+    assert scopes(tmp_path) == ["folder"]
 
 
 def test_symlinked_data_file_is_not_read(tmp_path):
@@ -390,6 +403,7 @@ def test_symlinked_data_file_is_not_read(tmp_path):
     assert messages(tmp_path / "data") == [
         "municipalities/1853-evenes/welfare.csv: (fil): er en symbolsk lenke; datafiler må være vanlige filer i "
         "kommunemappen (lenken er ikke fulgt)"]
+    assert scopes(tmp_path / "data") == ["file"]
 
 
 def test_data_file_that_is_a_folder_is_named(tmp_path):
@@ -397,6 +411,7 @@ def test_data_file_that_is_a_folder_is_named(tmp_path):
     (tmp_path / "municipalities" / "1853-evenes" / "welfare.csv").mkdir()
     assert messages(tmp_path) == ["municipalities/1853-evenes/welfare.csv: (fil): filen kan ikke leses "
                                   "(er en mappe, ikke en fil)"]
+    assert scopes(tmp_path) == ["file"]
 
 
 def test_data_file_without_access_is_named_in_norwegian(tmp_path, monkeypatch):
@@ -421,6 +436,30 @@ def test_municipalities_folder_that_cannot_be_listed_is_named_in_norwegian(tmp_p
     monkeypatch.setattr(store.os, "scandir", refuse)
     assert [str(p) for p in store.scan_folders(tmp_path).problems] == [
         f"{tmp_path / 'municipalities'}: (mappe): mappen kan ikke leses (operativsystemet nektet med feilkode 5)"]
+    assert [p.scope for p in store.scan_folders(tmp_path).problems] == ["folder"]
+
+
+@pytest.mark.parametrize(("breakage", "scope"), [
+    ("no kommune.yaml", "file"), ("invalid YAML", "file"), ("kommune.yaml a list", "file"),
+    ("empty systems.csv", "file"), ("quote never closed", "file"), ("no municipalities/", "folder"),
+])
+def test_problems_that_leave_a_whole_file_or_folder_out_say_so(tmp_path, breakage, scope):
+    """`scope` is set where the problem is found (datacheck holds such data back by it)."""
+    d = make_region(tmp_path) / "municipalities/1853-evenes"
+    if breakage == "no kommune.yaml":
+        (d / "kommune.yaml").unlink()
+    elif breakage == "invalid YAML":
+        (d / "kommune.yaml").write_text("name: [ikke lukket\n", "utf-8")
+    elif breakage == "kommune.yaml a list":
+        (d / "kommune.yaml").write_text("- 1853\n", "utf-8")
+    elif breakage == "empty systems.csv":
+        (d / "systems.csv").write_text("\n", "utf-8")
+    elif breakage == "quote never closed":
+        (d / "systems.csv").write_text(HEADER + "\n" + row(notes='"aldri lukket') + "\n", "utf-8")
+    else:
+        (tmp_path / "municipalities").rename(tmp_path / "kommuner")
+    assert len(messages(tmp_path)) == 1
+    assert scopes(tmp_path) == [scope]
 
 
 # --------------------------------------------------------------------------- values at the edges

@@ -44,6 +44,7 @@ def test_quote_never_closed_is_a_problem_on_its_line():
     assert recs.records == [["a", "b"], ["1", "2"]]
     assert recs.problems == [Problem(LABEL, 3, "(fil)", 'et anførselstegn (") åpner en celle som aldri lukkes; '
                                      "resten av filen kan ikke leses")]
+    assert recs.problems[0].scope == "file"
 
 
 def test_text_after_closing_quote_is_a_problem():
@@ -141,12 +142,14 @@ def test_decode_stored_bom_is_reported_but_read():
     problems: list[Problem] = []
     assert textio.decode_stored(b"\xef\xbb\xbfa,b\n", LABEL, problems) == "a,b\n"
     assert problems == [Problem(LABEL, 1, "(fil)", "filen starter med BOM; lagre som UTF-8 uten BOM")]
+    assert problems[0].scope == "cell"  # every row is still read: nothing is left out
 
 
 def test_decode_stored_invalid_utf8_names_the_line():
     problems: list[Problem] = []
     assert textio.decode_stored("a\nLeverandør\n".encode("cp1252"), LABEL, problems) is None
     assert problems == [Problem(LABEL, 2, "(fil)", "ugyldig UTF-8 (byte 0xf8); lagre filen som UTF-8")]
+    assert problems[0].scope == "file"
 
 
 @pytest.mark.parametrize(("data", "text"), [

@@ -1,20 +1,38 @@
 """Problems found in user data, and the one exception type the CLI turns into messages."""
 from __future__ import annotations
 
+import dataclasses
 import errno
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
+
+Scope = Literal["folder", "file", "row", "cell"]
+SCOPES: tuple[Scope, ...] = ("folder", "file", "row", "cell")
 
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """One thing wrong in a data file: rendered as ``FILE:LINE: field: message``."""
+    """One thing wrong in a data file: rendered as ``FILE:LINE: field: message``.
+
+    `scope` says how much of the data the problem keeps out, set where the problem is found
+    (so no reader has to interpret the message): ``"folder"`` a whole municipality folder
+    (or all of them), ``"file"`` a whole data file or the rest of it, ``"row"`` one row,
+    ``"cell"`` at most a cell (also a problem that leaves nothing out, e.g. a BOM: every row
+    is still read). It is keyword-only, not part of the text, and not compared: two problems
+    with the same place and message are equal.
+    """
 
     file: str
     line: int | None
     field: str
     message: str
+    scope: Scope = dataclasses.field(default="cell", kw_only=True, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.scope not in SCOPES:
+            raise ValueError(f"Problem.scope must be one of {SCOPES}, not {self.scope!r}")
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line is not None else self.file

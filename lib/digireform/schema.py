@@ -70,7 +70,7 @@ def yaml_problem(exc: Exception, label: str) -> Problem:
         if what.startswith(start):
             what = norwegian
             break
-    return Problem(label, mark.line + 1 if mark else None, "(fil)", f"ugyldig YAML: {what}")
+    return Problem(label, mark.line + 1 if mark else None, "(fil)", f"ugyldig YAML: {what}", scope="file")
 
 
 @cache

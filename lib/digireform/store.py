@@ -88,7 +88,8 @@ def scan_folders(data_dir: Path) -> FolderScan:
     try:
         entries = sorted(os.scandir(base), key=lambda e: e.name)
     except OSError as exc:
-        return FolderScan([], [Problem(display_path(base), None, _FOLDER, f"mappen kan ikke leses ({os_reason(exc)})")])
+        return FolderScan([], [Problem(display_path(base), None, _FOLDER, f"mappen kan ikke leses ({os_reason(exc)})",
+                                       scope="folder")])
     problems: list[Problem] = []
     by_number: dict[str, list[Path]] = {}
     for entry in entries:
@@ -97,22 +98,23 @@ def scan_folders(data_dir: Path) -> FolderScan:
             continue
         if entry.is_symlink():
             problems.append(Problem(display_path(path), None, _FOLDER, "er en symbolsk lenke; kommunemapper må ligge "
-                                    "i datamappen (kopier mappen inn i stedet for å lenke til den); ikke lest"))
+                                    "i datamappen (kopier mappen inn i stedet for å lenke til den); ikke lest",
+                                    scope="folder"))
         elif entry.is_dir():
             m = FOLDER_RE.match(entry.name)
             if m and not os.access(path, os.R_OK | os.X_OK):
                 problems.append(Problem(display_path(path), None, _FOLDER, "mappen kan ikke leses (ingen lesetilgang); "
-                                        "kommunen er ikke med"))
+                                        "kommunen er ikke med", scope="folder"))
             elif m:
                 by_number.setdefault(m[1], []).append(path)
             else:
                 problems.append(Problem(display_path(path), None, _FOLDER, "mappenavnet skal være kommunenummer og "
-                                        "navn, f.eks. 1853-evenes; mappen er ikke lest"))
+                                        "navn, f.eks. 1853-evenes; mappen er ikke lest", scope="folder"))
     duplicates = {nr: paths for nr, paths in by_number.items() if len(paths) > 1}
     for nr, paths in duplicates.items():
         names = ", ".join(p.name for p in paths)
         problems += [Problem(display_path(p), None, _FOLDER, f"kommunenummer {nr} har flere mapper ({names}); "
-                             "behold én; ingen av dem er lest") for p in paths]
+                             "behold én; ingen av dem er lest", scope="folder") for p in paths]
     folders = [paths[0] for nr, paths in sorted(by_number.items()) if nr not in duplicates]
     return FolderScan(folders, problems, duplicates)
 
@@ -193,7 +195,8 @@ def load(data_dir: str | os.PathLike | None = None) -> Region:
         rows.append(_municipality_row(number, folder, profile))
         loaded.append((number, folder, folder_label))
     if not (root / "municipalities").is_dir():
-        problems.append(Problem(display_path(root), None, "municipalities", "mappen municipalities/ mangler"))
+        problems.append(Problem(display_path(root), None, "municipalities", "mappen municipalities/ mangler",
+                                scope="folder"))
     munis = pd.DataFrame(rows, columns=_MUNI_COLUMNS).set_index("number", drop=False)
     munis.index.name = None
     tables = {}
@@ -276,12 +279,12 @@ def read_bytes(path: Path, problems: list[Problem], label: str | None = None) ->
     label = label or display_path(path)
     if Path(path).is_symlink():
         problems.append(Problem(label, None, "(fil)", "er en symbolsk lenke; datafiler må være vanlige filer i "
-                                "kommunemappen (lenken er ikke fulgt)"))
+                                "kommunemappen (lenken er ikke fulgt)", scope="file"))
         return None
     try:
         return Path(path).read_bytes()
     except OSError as exc:
-        problems.append(Problem(label, None, "(fil)", f"filen kan ikke leses ({os_reason(exc)})"))
+        problems.append(Problem(label, None, "(fil)", f"filen kan ikke leses ({os_reason(exc)})", scope="file"))
         return None
 
 
@@ -360,7 +363,7 @@ def _table_rows(text: str, spec: FileSpec, label: str, problems: list[Problem]) 
     trailing fields are empty.
     """
     if not text.strip():
-        problems.append(Problem(label, 1, "(fil)", "filen er tom; første linje skal være overskriftene"))
+        problems.append(Problem(label, 1, "(fil)", "filen er tom; første linje skal være overskriftene", scope="file"))
         return None
     recs = textio.read_records(text, label)
     problems += recs.problems
@@ -372,7 +375,7 @@ def _table_rows(text: str, spec: FileSpec, label: str, problems: list[Problem]) 
     for cells, line in zip(data, lines, strict=True):
         if len(cells) > width:
             problems.append(Problem(label, line, "(rad)", f"har {len(cells)} felt, men overskriften har {width}; "
-                                    "raden er ikke lest"))
+                                    "raden er ikke lest", scope="row"))
             continue
         if len(cells) < width:
             cells += [""] * (width - len(cells))
@@ -548,7 +551,7 @@ def _load_profile(folder: Path, number: str, problems: list[Problem], label: str
     path = folder / PROFILE_FILE
     label = label or display_path(path)
     if not os.path.lexists(path):
-        problems.append(Problem(label, None, "(fil)", "kommune.yaml mangler"))
+        problems.append(Problem(label, None, "(fil)", "kommune.yaml mangler", scope="file"))
         return None
     text = read_text(path, problems, label)
     if text is None:
@@ -559,7 +562,8 @@ def _load_profile(folder: Path, number: str, problems: list[Problem], label: str
         problems.append(yaml_problem(exc, label))
         return None
     if not isinstance(data, dict):
-        problems.append(Problem(label, 1, "(fil)", "kommune.yaml skal være en tabell med nøkler (number, name, ...)"))
+        problems.append(Problem(label, 1, "(fil)", "kommune.yaml skal være en tabell med nøkler (number, name, ...)",
+                                scope="file"))
         return None
     check_profile(data, number, label, text, problems)
     return data

@@ -263,7 +263,7 @@ def parse_stored(text: str, label: str, problems: list[Problem]) -> pd.DataFrame
     and left out, the file's other rows are kept; line numbers are physical lines.
     """
     if not text.strip():
-        problems.append(Problem(label, 1, "(fil)", "filen er tom; første linje skal være overskriftene"))
+        problems.append(Problem(label, 1, "(fil)", "filen er tom; første linje skal være overskriftene", scope="file"))
         return None
     recs = textio.read_records(text, label)
     problems += recs.problems
@@ -277,7 +277,7 @@ def parse_stored(text: str, label: str, problems: list[Problem]) -> pd.DataFrame
     for cells, line in zip(rows, lines, strict=True):
         if len(cells) > width:
             problems.append(Problem(label, line, "(rad)", f"har {len(cells)} felt, men overskriften har {width}; "
-                                    "raden er ikke lest"))
+                                    "raden er ikke lest", scope="row"))
             continue
         kept.append(cells + [""] * (width - len(cells)))
         kept_lines.append(line)

@@ -58,13 +58,15 @@ def _line_of(data: bytes, offset: int) -> int:
 def decode_stored(data: bytes, label: str, problems: list[Problem]) -> str | None:
     """A stored data file's bytes → text; problems for a BOM (text still read) or bad UTF-8 (None)."""
     if data.startswith(UTF8_BOM):
+        # every row is still read: nothing is left out (scope "cell")
         problems.append(Problem(label, 1, "(fil)", "filen starter med BOM; lagre som UTF-8 uten BOM"))
         data = data[len(UTF8_BOM):]
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         problems.append(Problem(label, _line_of(data, exc.start), "(fil)",
-                                f"ugyldig UTF-8 (byte 0x{data[exc.start]:02x}); lagre filen som UTF-8"))
+                                f"ugyldig UTF-8 (byte 0x{data[exc.start]:02x}); lagre filen som UTF-8",
+                                scope="file"))
         return None
 
 
@@ -127,7 +129,7 @@ def read_records(text: str, label: str, delimiter: str = ",", limit: int | None 
             if limit is not None and len(records) >= limit:
                 break
     except csv.Error as exc:
-        problems.append(Problem(label, start, "(fil)", _csv_message(str(exc))))
+        problems.append(Problem(label, start, "(fil)", _csv_message(str(exc)), scope="file"))  # the rest is unread
     return Records(records, lines, problems)
 
 

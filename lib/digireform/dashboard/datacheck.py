@@ -1,19 +1,21 @@
 """May a new version of the data be published on the dashboards? The rule, in one place.
 
-`check(region)` sorts the problems `store.load` found into two kinds:
+`check(region)` sorts the problems `store.load` found into two kinds, by each problem's
+`scope` (`errors.Problem`: set where the problem is found, so rewording a message cannot
+change what is published):
 
 * **Left out** (fail closed): a problem that takes a whole municipality or a whole data
-  file out of the figures: a folder problem under municipalities/ (symbolic link, bad
-  name, two folders for one number, unreadable), municipalities/ missing, or a file-level
-  problem in kommune.yaml, systems.csv or welfare.csv (missing, unreadable, not UTF-8,
-  invalid YAML, not a table, empty, a quote that is never closed). Totals computed
-  without them look plausible and are wrong, so the server does not publish such a
-  version while it has an earlier one: it keeps serving that one, logs why, and every
-  page says newer data could not be shown. On a first start (no earlier version) the
-  version is published with a warning naming what is left out.
-* **Cells** (today's behaviour): invalid cells, a row with too many fields, a BOM, a
-  problem in survey.csv: the version is published, cells with errors are not counted,
-  and the notice names the municipalities concerned.
+  file out of the figures: a folder problem (scope "folder": under municipalities/ a
+  symbolic link, bad name, two folders for one number, unreadable; municipalities/
+  missing), or a file problem (scope "file") in kommune.yaml, systems.csv or welfare.csv
+  (missing, unreadable, not UTF-8, invalid YAML, not a table, empty, a quote that is never
+  closed). Totals computed without them look plausible and are wrong, so the server does
+  not publish such a version while it has an earlier one: it keeps serving that one, logs
+  why, and every page says newer data could not be shown. On a first start (no earlier
+  version) the version is published with a warning naming what is left out.
+* **Cells** (today's behaviour): invalid cells, a row with too many fields, a BOM (every
+  row is still read: scope "cell"), any problem in survey.csv: the version is published,
+  cells with errors are not counted, and the notice names the municipalities concerned.
 """
 from __future__ import annotations
 
@@ -21,11 +23,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..store import FOLDER_RE
+
 WHOLE_FILES = {"kommune.yaml": "kommune", "systems.csv": "systems", "welfare.csv": "welfare"}
 FILE_WORDS = {"systems": "systemlisten", "welfare": "velferdsteknologien"}
-_FOLDER_RE = re.compile(r"(?:^|[/\\])(\d{4})-([^/\\]+)(?:[/\\]([^/\\]+))?$")
-_FILE_LEVEL = {"(fil)", "(mappe)", "municipalities"}
-_TEXT_STILL_READ = ("filen starter med BOM",)  # file-level, but every row is still read
 
 
 @dataclass
@@ -58,15 +59,38 @@ def municipality_name(region, number: str, folder: str = "") -> str:
 
 
 def _where(region, problem) -> tuple[str, str, str]:
-    """(number, name, file name) of the municipality folder a problem is about ('' when none)."""
-    path = problem.file.rstrip("/\\")
-    m = _FOLDER_RE.search(path)
-    if not m:
+    """(number, name, file name) of the municipality folder a problem is about ('' when none).
+
+    The folder is the file's parent (`<nr>-<slug>/systems.csv`) or, for a folder problem,
+    the path itself; a folder problem elsewhere names its folder, or «alle kommunene» when
+    municipalities/ is missing.
+    """
+    parts = [part for part in re.split(r"[/\\]", problem.file) if part]
+    if len(parts) >= 2 and (m := FOLDER_RE.match(parts[-2])):
+        filename = parts[-1]
+    elif parts and (m := FOLDER_RE.match(parts[-1])):
+        filename = ""
+    else:
         if problem.field == "municipalities":
             return "", "alle kommunene", ""
-        return "", (re.split(r"[/\\]", path)[-1] if problem.field == "(mappe)" else ""), ""
-    number, slug, name = m[1], m[2], m[3] or ""
-    return number, municipality_name(region, number, f"{number}-{slug}"), name
+        return "", (parts[-1] if parts and problem.scope == "folder" else ""), ""
+    number, slug = m[1], m[2]
+    return number, municipality_name(region, number, f"{number}-{slug}"), filename
+
+
+def _left_out(problem, filename: str) -> str | None:
+    """What a problem takes out of the figures ("kommune", "systems", "welfare"), None for cells only.
+
+    By the problem's `scope` (set where it was found), never by its message: a folder problem
+    leaves out the municipality; a file problem leaves out that file when it is one of
+    WHOLE_FILES (kommune.yaml: the municipality); the optional survey.csv, rows and cells
+    are cell errors here.
+    """
+    if problem.scope == "folder":
+        return "kommune"
+    if problem.scope == "file":
+        return WHOLE_FILES.get(filename)
+    return None
 
 
 def check(region) -> DataCheck:
@@ -75,12 +99,8 @@ def check(region) -> DataCheck:
     seen_cells: list[str] = []
     for p in region.problems:
         number, name, filename = _where(region, p)
-        whole = p.field in _FILE_LEVEL and not p.message.startswith(_TEXT_STILL_READ)
-        if whole and p.field == "(fil)" and filename not in WHOLE_FILES:
-            whole = False  # e.g. survey.csv: an optional file, its problems are cell-level here
-        if whole:
-            what = "kommune" if p.field != "(fil)" or WHOLE_FILES.get(filename) == "kommune" \
-                else WHOLE_FILES[filename]
+        what = _left_out(p, filename)
+        if what:
             item = {"number": number, "name": name or "en kommunemappe", "what": what, "reason": str(p)}
             if not any((i["number"], i["name"], i["what"]) == (number, item["name"], what) for i in out.left_out):
                 out.left_out.append(item)
