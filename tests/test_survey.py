@@ -178,3 +178,23 @@ def test_a_folder_given_as_the_export_is_named_as_a_folder(tmp_path):
 
     with pytest.raises(DigireformError, match="er en mappe, ikke en fil"):
         survey.read_export(tmp_path)
+
+
+def test_stored_survey_rows_are_fitted_like_the_stores_files():
+    """parse_stored uses store.fit_rows: same long-row problem, padding and column order."""
+    from digireform import store
+    from digireform.errors import Problem
+
+    header = "respondent,survey,satisfaction_byggesak"  # reordered; the other columns absent
+    text = f"{header}\n1,2025,5\n2,2025,4,9\n3,2025\n"
+    problems: list[Problem] = []
+    rows = survey.parse_stored(text, "s.csv", problems)
+    long_row = Problem("s.csv", 3, "(rad)", "har 4 felt, men overskriften har 3; raden er ikke lest")
+    assert problems == [long_row] and problems[0].scope == "row"
+    assert list(rows["line"]) == [2, 4] and list(rows["survey"]) == ["2025", "2025"]
+    assert list(rows["satisfaction_byggesak"]) == [5, pd.NA]
+    expected: list[Problem] = []
+    fitted = store.fit_rows([["1", "2025", "5"], ["2", "2025", "4", "9"], ["3", "2025"]], [2, 3, 4],
+                            header.split(","), survey.stored_columns(), "s.csv", expected)
+    assert expected == [long_row] and fitted[1] == [2, 4]
+    assert fitted[0][1][:4] == ["2025", "3", "", ""]

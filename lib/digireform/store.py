@@ -358,9 +358,8 @@ def parse_table(text: str, spec: FileSpec, label: str, problems: list[Problem]) 
 def _table_rows(text: str, spec: FileSpec, label: str, problems: list[Problem]) -> tuple[list[list[str]], list[int]] | None:
     """The file's data rows in canonical column order, tidy, with their physical lines.
 
-    A row with more fields than the header is named and left out (its fields cannot be put
-    in columns without guessing); the file's other rows are kept. Short rows: the missing
-    trailing fields are empty.
+    Header problems are named (`_header_positions`); the rows are fitted to the columns by
+    `fit_rows` (a row with too many fields is named and left out, short rows padded).
     """
     if not text.strip():
         problems.append(Problem(label, 1, "(fil)", "filen er tom; første linje skal være overskriftene", scope="file"))
@@ -368,9 +367,28 @@ def _table_rows(text: str, spec: FileSpec, label: str, problems: list[Problem]) 
     recs = textio.read_records(text, label)
     problems += recs.problems
     header = [h.strip() for h in recs.records[0]] if recs.records else []
-    positions = _header_positions(header, spec, label, problems)
+    _header_positions(header, spec, label, problems)
     data, lines = textio.tidy(recs.records[1:], recs.lines[1:], text)
-    width, identity = len(header), header == spec.columns
+    out, kept = fit_rows(data, lines, header, spec.columns, label, problems)
+    problems += missing_column_problems(spec.kind, label, header, len(out))  # privacy fails closed: say so
+    return out, kept
+
+
+def fit_rows(data: list[list[str]], lines: list[int], header: list[str], columns: list[str], label: str,
+             problems: list[Problem]) -> tuple[list[list[str]], list[int]]:
+    """Tidy data rows (`textio.tidy`) → rows in `columns` order, with their lines.
+
+    One rule for every stored CSV file (systems.csv, welfare.csv, survey.csv): a row with
+    more fields than the header is named (scope "row") and left out, since its fields cannot
+    be put in columns without guessing; the other rows are kept. A short row's missing
+    trailing fields are empty, and so is a column the header lacks. A column named twice is
+    read from its first place (the header check names the repetition).
+    """
+    first: dict[str, int] = {}
+    for i, name in enumerate(header):
+        first.setdefault(name, i)
+    positions = [first.get(c) for c in columns]
+    width, identity = len(header), header == list(columns)
     out, kept = [], []
     for cells, line in zip(data, lines, strict=True):
         if len(cells) > width:
@@ -381,12 +399,13 @@ def _table_rows(text: str, spec: FileSpec, label: str, problems: list[Problem]) 
             cells += [""] * (width - len(cells))
         out.append(cells if identity else [cells[i] if i is not None else "" for i in positions])
         kept.append(line)
-    problems += missing_column_problems(spec.kind, label, header, len(out))  # privacy fails closed: say so
     return out, kept
 
 
 def _header_positions(header: list[str], spec: FileSpec, label: str, problems: list[Problem]) -> list[int | None]:
-    """For each canonical column its position in the header (None: absent); header problems appended."""
+    """For each canonical column its position in the header (None: absent); header problems appended.
+
+    The positions are those `fit_rows` uses (the first place of each column)."""
     import difflib
 
     seen: dict[str, int] = {}

@@ -259,8 +259,9 @@ def format_survey(rows: pd.DataFrame) -> str:
 def parse_stored(text: str, label: str, problems: list[Problem]) -> pd.DataFrame | None:
     """A stored survey.csv → typed rows (Int64 scores); problems with FILE:LINE: column.
 
-    Read like the other data files (textio): a row with more fields than the header is named
-    and left out, the file's other rows are kept; line numbers are physical lines.
+    Read like the other data files (textio, `store.fit_rows`): a row with more fields than
+    the header is named and left out, the file's other rows are kept; line numbers are
+    physical lines.
     """
     if not text.strip():
         problems.append(Problem(label, 1, "(fil)", "filen er tom; første linje skal være overskriftene", scope="file"))
@@ -272,17 +273,9 @@ def parse_stored(text: str, label: str, problems: list[Problem]) -> pd.DataFrame
     for c in header:
         if c not in cols:
             problems.append(Problem(label, 1, c, f"ukjent kolonne; gyldige: {', '.join(cols)}"))
-    rows, lines = textio.tidy(recs.records[1:], recs.lines[1:])
-    width, kept, kept_lines = len(header), [], []
-    for cells, line in zip(rows, lines, strict=True):
-        if len(cells) > width:
-            problems.append(Problem(label, line, "(rad)", f"har {len(cells)} felt, men overskriften har {width}; "
-                                    "raden er ikke lest", scope="row"))
-            continue
-        kept.append(cells + [""] * (width - len(cells)))
-        kept_lines.append(line)
-    position = {c: header.index(c) for c in cols if c in header}
-    raw = pd.DataFrame({c: [r[position[c]] if c in position else "" for r in kept] for c in cols}, dtype=object)
+    rows, lines = textio.tidy(recs.records[1:], recs.lines[1:], text)
+    kept, kept_lines = store.fit_rows(rows, lines, header, cols, label, problems)
+    raw = pd.DataFrame({c: [r[i] for r in kept] for i, c in enumerate(cols)}, dtype=object)
     out = pd.DataFrame({"survey": raw["survey"], "line": pd.Series(kept_lines, dtype="int64")})
     for i, v in raw["survey"].items():
         if not v:
