@@ -137,7 +137,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     from .store import load_valid
 
     region = load_valid(args.data, "Rapporten")
-    sys.stdout.write(to_json(build_report(region, report_options(args))) + "\n")
+    # two writes, not `document + "\n"`: that would copy the whole (national: tens of MB) text
+    sys.stdout.write(to_json(build_report(region, report_options(args))))
+    sys.stdout.write("\n")
     return 0
 
 
