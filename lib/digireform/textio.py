@@ -153,7 +153,7 @@ def tidy(records: list[list[str]], lines: list[int], text: str | None = None) ->
     out, kept = [], []
     for record, line in zip(records, lines, strict=True):
         if strip:
-            record = [c.strip() for c in record]
+            record = list(map(str.strip, record))  # the cells are str (csv.reader): C-level calls
         if any(record):
             out.append(record)
             kept.append(line)
