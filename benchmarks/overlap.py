@@ -23,10 +23,10 @@ sys.path.insert(0, str(Path(__file__).parent))
 from synthetic import make_national_dataset  # noqa: E402
 
 import digireform  # noqa: E402
-from digireform import exit_windows as ew  # noqa: E402
-from digireform import network, overlap  # noqa: E402
-from digireform.catalogue import canonical_products, load_catalogue  # noqa: E402
-from digireform.privacy import public_systems  # noqa: E402
+from digireform.analysis import exit_windows as ew  # noqa: E402
+from digireform.analysis import network, overlap  # noqa: E402
+from digireform.analysis.catalogue import canonical_products, load_catalogue  # noqa: E402
+from digireform.model.privacy import public_systems  # noqa: E402
 from digireform.report import ReportOptions  # noqa: E402
 
 AS_OF = dt.date(2026, 11, 23)

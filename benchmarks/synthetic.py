@@ -12,8 +12,8 @@ import datetime as dt
 import random
 from pathlib import Path
 
-from digireform import register
-from digireform.schema import code_list, file_spec
+from digireform.model import register
+from digireform.model.schema import code_list, file_spec
 
 # (product, vendor, service area, function) — names common in Norwegian municipalities.
 PRODUCTS = [

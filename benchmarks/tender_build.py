@@ -18,8 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from digireform import register
-from digireform.schema import SERVICE_AREAS, WELFARE_CATEGORIES, code_list
+from digireform.model import register
+from digireform.model.schema import SERVICE_AREAS, WELFARE_CATEGORIES, code_list
 from digireform.tender.requirements import categories
 
 N_REQUIREMENTS = 300
@@ -102,7 +102,7 @@ def main() -> None:
     from docx import Document
     from openpyxl import Workbook
 
-    from digireform.store import load
+    from digireform.io.store import load
     from digireform.tender.build import build_tender
 
     with tempfile.TemporaryDirectory() as tmp:

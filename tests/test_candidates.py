@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from digireform.candidates import estimated_value, joint_candidates
+from digireform.analysis.candidates import estimated_value, joint_candidates
 
 ON = dt.date(2025, 6, 1)  # inside the validity of every threshold in data/thresholds.yaml
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from digireform.catalogue import (
+from digireform.analysis.catalogue import (
     Catalogue,
     CatalogueEntry,
     canonical_products,
@@ -14,7 +14,7 @@ from digireform.catalogue import (
     normalise,
     not_in_catalogue,
 )
-from digireform.errors import ValidationError
+from digireform.model.errors import ValidationError
 
 
 @pytest.fixture(scope="module")

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from digireform import changes, cli
-from digireform.errors import DigireformError
+from digireform import cli
+from digireform.analysis import changes
+from digireform.model.errors import DigireformError
 
 from .regionfiles import HEADER, WELFARE_HEADER
 

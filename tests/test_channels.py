@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 import digireform
-from digireform import channels
+from digireform.analysis import channels
 
 CHANNELS = """channels:
   - {year: 2024, source: telling, personal_visits: 100, phone_in: 500, phone_out: 50, web_visits: 3000,

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from digireform.dashboard import common, pages, render, site
+from digireform.io.store import load
 from digireform.report import ReportOptions, build_report
-from digireform.store import load
 from tests.browser.planted import copy_region
 
 NUMBERS = ["1806", "1851", "1853", "5512", "5516"]
@@ -264,7 +264,7 @@ def test_a_built_version_holds_five_pages_and_the_documents(region, tmp_path):
 def test_a_build_loads_the_data_once_and_dates_pages_and_documents_alike(region, tmp_path, monkeypatch):
     """One load and one Context for the five pages and every tender's documents; all of them
     dated by Oslo's date (here one day after the server's, as just after midnight in Norway)."""
-    from digireform import store
+    from digireform.io import store
     from digireform.tender import build as tender_build
 
     loads, real_load = [], store.load
@@ -345,7 +345,7 @@ def test_datacheck_tells_a_left_out_municipality_from_cell_errors(tmp_path):
 
 def test_datacheck_goes_by_the_problems_scope_not_their_wording(tmp_path):
     from digireform.dashboard import datacheck
-    from digireform.errors import Problem
+    from digireform.model.errors import Problem
 
     data = copy_region(tmp_path)
     evenes = _evenes(data)

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import yaml
 
-from digireform import cli, store, sync
-from digireform.editor import ProfileEditor, TableEditor, editors
+from digireform import cli, sync
+from digireform.io import store
+from digireform.notebook import ProfileEditor, TableEditor, editors
 
 from .regionfiles import HEADER, WELFARE_HEADER
 

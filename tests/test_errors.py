@@ -6,8 +6,8 @@ import errno
 import pytest
 
 from digireform import sync
-from digireform.errors import DigireformError, Problem, os_reason
-from digireform.tender.yamlio import load_with_lines
+from digireform.io.yamlio import load_with_lines
+from digireform.model.errors import DigireformError, Problem, os_reason
 
 
 @pytest.mark.parametrize(("code", "english", "norwegian"), [

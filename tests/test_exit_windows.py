@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from dateutil.relativedelta import relativedelta
 
-from digireform.exit_windows import (
+from digireform.analysis.exit_windows import (
     add_months,
     contract_dates,
     find_windows,

@@ -7,11 +7,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from digireform import inventory_import as imp
 from digireform.cli import main
-from digireform.errors import DigireformError, ValidationError
-from digireform.inventory_template import CODES_SHEET, DATA_SHEET, HELP_SHEET, build_template, write_template
-from digireform.schema import code_list, file_spec, orgnr_valid
+from digireform.ingest import inventory as imp
+from digireform.ingest.template import CODES_SHEET, DATA_SHEET, HELP_SHEET, build_template, write_template
+from digireform.model.errors import DigireformError, ValidationError
+from digireform.model.schema import code_list, file_spec, orgnr_valid
 
 SPEC = file_spec("systems")
 COLUMNS = SPEC.columns

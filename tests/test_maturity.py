@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 import digireform
-from digireform import maturity
+from digireform.analysis import maturity
 from digireform.report import ReportOptions, build_report
 
 

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 import digireform
-from digireform import cli, network, overlap
-from digireform.catalogue import canonical_products, load_catalogue
+from digireform import cli
+from digireform.analysis import network, overlap
+from digireform.analysis.catalogue import canonical_products, load_catalogue
 from digireform.report import ReportOptions, build_report, to_json
 
 HEADER = ("system_id,product,vendor,vendor_orgnr,service_area,function,hosting,lifecycle,users,annual_cost_nok,"

@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from digireform import cli, population, store
-from digireform.errors import DigireformError
+from digireform import cli
+from digireform.ingest import population
+from digireform.io import store
+from digireform.model.errors import DigireformError
 
 FIXTURE = Path(__file__).parent / "fixtures" / "ssb-07459-sample.json"
 

@@ -19,7 +19,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from digireform import privacy, store
+from digireform.io import store
+from digireform.model import privacy
 from digireform.report import ReportOptions, build_report, to_json
 from digireform.tender.build import build_tender
 from tests.regionfiles import HEADER
@@ -344,7 +345,7 @@ def test_store_changes_and_public_outputs_take_one_list_of_private_keys(tmp_path
     """data/privacy.yaml `private_profile_keys` is the one rule: change it and all three follow."""
     import yaml
 
-    from digireform import changes
+    from digireform.analysis import changes
 
     rules = {**privacy._rules(), "private_profile_keys": private}
     monkeypatch.setattr(privacy, "_rules", lambda: rules)

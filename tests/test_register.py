@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from digireform import register
+from digireform.model import register
 
 
 def test_all_357_municipalities():

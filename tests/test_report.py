@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from digireform import store
+from digireform.io import store
 from digireform.report import ReportOptions, base_report, build_report, completeness, to_json
 
 from .test_store import make_region, row

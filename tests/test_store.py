@@ -7,8 +7,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from digireform import store
-from digireform.errors import ValidationError
+from digireform.io import store
+from digireform.model.errors import ValidationError
 
 HEADER = (
     "system_id,product,vendor,vendor_orgnr,service_area,function,hosting,lifecycle,users,annual_cost_nok,"

@@ -9,8 +9,9 @@ import pandas as pd
 import pytest
 
 import digireform
-from digireform import cli, survey
-from digireform.errors import ValidationError
+from digireform import cli
+from digireform.ingest import survey
+from digireform.model.errors import ValidationError
 from digireform.report import ReportOptions, build_report
 
 FIX = Path(__file__).parent / "fixtures" / "survey"
@@ -174,7 +175,7 @@ def test_refused_import_leaves_the_stored_file_and_no_temp(tmp_path):
 
 
 def test_a_folder_given_as_the_export_is_named_as_a_folder(tmp_path):
-    from digireform.errors import DigireformError
+    from digireform.model.errors import DigireformError
 
     with pytest.raises(DigireformError, match="er en mappe, ikke en fil"):
         survey.read_export(tmp_path)
@@ -182,8 +183,8 @@ def test_a_folder_given_as_the_export_is_named_as_a_folder(tmp_path):
 
 def test_stored_survey_rows_are_fitted_like_the_stores_files():
     """parse_stored uses store.fit_rows: same long-row problem, padding and column order."""
-    from digireform import store
-    from digireform.errors import Problem
+    from digireform.io import store
+    from digireform.model.errors import Problem
 
     header = "respondent,survey,satisfaction_byggesak"  # reordered; the other columns absent
     text = f"{header}\n1,2025,5\n2,2025,4,9\n3,2025\n"

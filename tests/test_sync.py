@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from digireform import sync
-from digireform.errors import DigireformError, Problem, ValidationError
+from digireform.model.errors import DigireformError, Problem, ValidationError
 
 from .regionfiles import HEADER, WELFARE_HEADER
 

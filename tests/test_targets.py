@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from digireform import targets
+from digireform.analysis import targets
 
 D = dt.date
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from digireform.errors import ValidationError
+from digireform.model.errors import ValidationError
 from digireform.tender.definition import load_tender
 from digireform.tender.requirements import load_library
 from tests.test_tender_support import make_region, tender_yaml, write_tender

@@ -4,9 +4,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from digireform import store, sync, textio
-from digireform.errors import DigireformError, Problem
-from digireform.schema import file_spec
+from digireform import sync
+from digireform.io import store, textio
+from digireform.model.errors import DigireformError, Problem
+from digireform.model.schema import file_spec
 
 SPEC = file_spec("systems")
 HEADER = ",".join(SPEC.columns)
@@ -202,7 +203,7 @@ SURVEY_HEADER = ",".join(["survey", "respondent", "channel_preference", "satisfa
 
 
 def test_survey_row_with_one_field_too_many_is_named_others_kept():
-    from digireform import survey
+    from digireform.ingest import survey
 
     text = SURVEY_HEADER + "\n2025,1,phone,5,,,,,\n2025,2,email,4,,,,,,9\n2025,3,,x,,,,,\n"
     problems: list[Problem] = []
@@ -214,7 +215,7 @@ def test_survey_row_with_one_field_too_many_is_named_others_kept():
 
 
 def test_survey_export_semicolon_with_commas_in_questions(tmp_path):
-    from digireform import survey
+    from digireform.ingest import survey
 
     src = tmp_path / "eksport.csv"
     src.write_bytes(("Tid;Hvor fornøyd er du med byggesak, plan og oppmåling?;Hvilken kanal, om noen, foretrekker du?\n"
@@ -227,8 +228,8 @@ def test_survey_export_semicolon_with_commas_in_questions(tmp_path):
 
 
 def test_survey_export_bad_answer_is_named_on_its_physical_line(tmp_path):
-    from digireform import survey
-    from digireform.errors import ValidationError
+    from digireform.ingest import survey
+    from digireform.model.errors import ValidationError
 
     src = tmp_path / "eksport.csv"
     src.write_text('Hvor fornøyd er du med byggesaken?;Merknad\n5;"to\nlinjer"\nkanskje;\n', encoding="utf-8")
@@ -239,7 +240,7 @@ def test_survey_export_bad_answer_is_named_on_its_physical_line(tmp_path):
 
 def test_table_form_names_problems_of_its_own_row_after_a_multiline_note(tmp_path):
     """Row 1's note spans two lines, so row 2 starts on line 4: the form of row 2 shows its own problem."""
-    from digireform.editor import TableEditor
+    from digireform.notebook import TableEditor
 
     from .test_store import make_region, row
 

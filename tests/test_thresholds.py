@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from digireform.thresholds import classify
+from digireform.model.thresholds import classify
 
 DAY = dt.date(2025, 6, 1)
 

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from digireform import values
-from digireform.values import Refused
+from digireform.model import values
+from digireform.model.values import Refused
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -158,7 +158,7 @@ def test_stored_number(value, text):
     ("31.02.2026", "date", ("31.02.2026", "«31.02.2026» er ikke en gyldig kalenderdato")),
 ])
 def test_form_value(typed, ftype, result):
-    from digireform.editor.common import form_value
+    from digireform.notebook.common import form_value
 
     assert form_value(typed, ftype) == result
 
@@ -173,14 +173,14 @@ def test_form_value(typed, ftype, result):
     ("", "number", None),
 ])
 def test_to_yaml_value_keeps_refused_text(typed, ftype, expected):
-    from digireform.editor.common import to_yaml_value
+    from digireform.notebook.common import to_yaml_value
 
     assert to_yaml_value(typed, ftype) == expected
 
 
 def test_table_form_refuses_ambiguous_cost(tmp_path):
     """The form shows why «30.000» is refused and saves nothing (the store alone would read 30)."""
-    from digireform.editor import TableEditor
+    from digireform.notebook import TableEditor
 
     from .test_store import make_region
 

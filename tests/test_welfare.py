@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 import digireform
-from digireform import welfare
+from digireform.analysis import welfare
 from digireform.report import ReportOptions, build_report
 
 HEADER = ("category,status,product,vendor,units_in_use,units_needed,target_year,priority,"

@@ -5,8 +5,9 @@ import datetime as dt
 from pathlib import Path
 
 import digireform
-from digireform import report, worklist
-from digireform.schema import file_spec
+from digireform import report
+from digireform.analysis import worklist
+from digireform.model.schema import file_spec
 
 FULL = {
     "vendor": "Lev AS", "service_area": "felles", "function": "F", "hosting": "saas", "lifecycle": "operational",
@@ -31,7 +32,7 @@ def write_region(tmp_path: Path, munis: dict[str, list[dict]]) -> Path:
     return tmp_path
 
 
-def fixture(tmp_path: Path) -> digireform.store.Region:
+def fixture(tmp_path: Path) -> digireform.io.store.Region:
     evenes = [
         row("A", annual_cost_nok="6000", users="10", dpa=""),
         row("B", annual_cost_nok="4000", users="10", hosting="", dpa=""),

@@ -19,8 +19,10 @@ from pathlib import Path
 
 import pytest
 
-from digireform import inventory_import, population, store, survey, sync
-from digireform.errors import DigireformError, ValidationError
+from digireform import sync
+from digireform.ingest import inventory, population, survey
+from digireform.io import store
+from digireform.model.errors import DigireformError, ValidationError
 
 from .regionfiles import HEADER
 from .test_sync import _run, system
@@ -342,7 +344,7 @@ def _population_importer(data: str, start, files: list[str], result) -> None:
 def _inventory_importer(data: str, start, files: list[str], result) -> None:
     start.wait()
     for f in files:
-        inventory_import.import_inventory(f, "1853", data)
+        inventory.import_inventory(f, "1853", data)
     result.put(("inventory", len(files), []))
 
 
@@ -447,7 +449,7 @@ def _run_mixed(data: Path, jobs: list) -> list:
 
 
 def test_editors_show_a_refused_lock_as_a_message(tmp_path, monkeypatch):
-    from digireform.editor import ProfileEditor, TableEditor
+    from digireform.notebook import ProfileEditor, TableEditor
 
     data = region(tmp_path)
     before = {n: (folder_of(data) / n).read_bytes() for n in names(data)}
@@ -530,14 +532,14 @@ def test_refused_inventory_import_leaves_no_lock_or_temp_file(tmp_path):
     bad = tmp_path / "import.csv"
     bad.write_text(HEADER + system("C", "Gamma", users="mange"), encoding="utf-8")
     with pytest.raises(ValidationError):
-        inventory_import.import_inventory(bad, "1853", data)
+        inventory.import_inventory(bad, "1853", data)
     assert names(data) == ["kommune.yaml", "systems.csv"]
     assert (folder_of(data) / "systems.csv").read_bytes() == before
 
 
 def test_a_kommune_yaml_that_cannot_be_parsed_refuses_the_save_in_norwegian(tmp_path):
     """The parser's own English never reaches the form: the line and a Norwegian reason do."""
-    from digireform.errors import ValidationError
+    from digireform.model.errors import ValidationError
 
     path = tmp_path / "kommune.yaml"
     with pytest.raises(ValidationError) as err:

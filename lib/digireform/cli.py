@@ -19,13 +19,13 @@ from collections.abc import Sequence
 HANDLERS = {
     "validate": "digireform.cli:cmd_validate",
     "report": "digireform.cli:cmd_report",
-    "import-inventory": "digireform.inventory_import:cli_import",
-    "inventory-template": "digireform.inventory_import:cli_template",
-    "overlap": "digireform.overlap:cli_overlap",
-    "import-population": "digireform.population:cli_import_population",
-    "import-survey": "digireform.survey:cli_import_survey",
+    "import-inventory": "digireform.ingest.inventory:cli_import",
+    "inventory-template": "digireform.ingest.inventory:cli_template",
+    "overlap": "digireform.analysis.overlap:cli_overlap",
+    "import-population": "digireform.ingest.population:cli_import_population",
+    "import-survey": "digireform.ingest.survey:cli_import_survey",
     "tender build": "digireform.tender.build:cli_build",
-    "changes": "digireform.changes:cli_changes",
+    "changes": "digireform.analysis.changes:cli_changes",
     "dashboards": "digireform.dashboard.serve:cli_serve",
 }
 
@@ -106,8 +106,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from . import formatting
-    from .store import load
+    from digireform.io.store import load
+    from digireform.model import formatting
 
     region = load(args.data)
     for problem in region.problems:
@@ -124,7 +124,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def report_options(args: argparse.Namespace):
-    from .report import ReportOptions
+    from digireform.report import ReportOptions
 
     return ReportOptions(
         as_of=args.as_of or dt.date.today(), k=args.k,
@@ -133,8 +133,8 @@ def report_options(args: argparse.Namespace):
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from .report import build_report, to_json
-    from .store import load_valid
+    from digireform.io.store import load_valid
+    from digireform.report import build_report, to_json
 
     region = load_valid(args.data, "Rapporten")
     # two writes, not `document + "\n"`: that would copy the whole (national: tens of MB) text
@@ -161,7 +161,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command in NO_GC_COMMANDS and argv is None:  # only as a process, not when called from Python
         gc.disable()
         atexit.register(gc.freeze)
-    from .errors import DigireformError
+    from digireform.model.errors import DigireformError
 
     try:
         return int(_handler(command)(args) or 0)
@@ -186,7 +186,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _os_error_message(exc: OSError) -> str:
     """«FILE: (fil): reason» for an operating-system error; the reason in Norwegian (errors.os_reason)."""
-    from .errors import display_path, os_reason
+    from digireform.model.errors import display_path, os_reason
 
     reason = os_reason(exc)
     if exc.filename is None:

@@ -18,18 +18,24 @@ from typing import Any
 
 import pandas as pd
 
-from . import formatting
-from .privacy import is_confidential, is_public, not_marked_count, public_region, public_systems
-from .schema import file_spec
-from .store import Region
+from digireform.io.store import Region
+from digireform.model import formatting
+from digireform.model.privacy import (
+    is_confidential,
+    is_public,
+    not_marked_count,
+    public_region,
+    public_systems,
+)
+from digireform.model.schema import file_spec
 
 # Modules that add sections; a module not (yet) present is skipped.
 SECTIONS = [
-    "digireform.overlap",
-    "digireform.welfare",
-    "digireform.maturity",
-    "digireform.survey",
-    "digireform.worklist",
+    "digireform.analysis.overlap",
+    "digireform.analysis.welfare",
+    "digireform.analysis.maturity",
+    "digireform.ingest.survey",
+    "digireform.analysis.worklist",
 ]
 
 

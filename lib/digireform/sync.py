@@ -56,9 +56,9 @@ from typing import Any, Literal
 import pandas as pd
 import yaml
 
-from . import store, textio
-from .errors import DigireformError, Problem, ValidationError, display_path, os_reason
-from .schema import file_spec, load_yaml_text, yaml_problem
+from digireform.io import store, textio
+from digireform.model.errors import DigireformError, Problem, ValidationError, display_path, os_reason
+from digireform.model.schema import file_spec, load_yaml_text, yaml_problem
 
 Row = dict[str, str]
 Prefer = Literal["ours", "theirs"] | None
@@ -985,7 +985,7 @@ def _check_tender_text(path: Path, text: str, known_numbers: set[str] | None) ->
     import dataclasses
     import tempfile
 
-    from .tender.definition import load_tender
+    from digireform.tender.definition import load_tender
 
     with tempfile.TemporaryDirectory(prefix="digireform-") as tmp:
         copy = Path(tmp) / path.name

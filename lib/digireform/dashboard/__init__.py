@@ -8,7 +8,7 @@ from __future__ import annotations
 
 def show(name: str) -> None:
     """Display dashboard `name` (see pages.PAGE_NAMES) in the running notebook."""
-    from .common import show as _show
+    from digireform.dashboard.common import show as _show
 
     _show(name)
 

@@ -17,8 +17,8 @@ import sys
 from collections.abc import Iterable
 from typing import Any
 
-from .. import formatting
-from ..formatting import NBSP
+from digireform.model import formatting
+from digireform.model.formatting import NBSP
 
 ALL = "alle"
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
@@ -135,7 +135,7 @@ HELD_BACK_SLOT = "<!--dr-held-back-->"  # the server puts «Nyere data har feil 
 
 def data_notices(page: dict[str, Any]) -> str:
     """What is wrong with the data, in words for councillors (the rule is in `datacheck`)."""
-    from . import datacheck
+    from digireform.dashboard import datacheck
 
     check = page.get("data_check") or {"cell_problems": page.get("problems", 0), "left_out": [],
                                        "cell_municipalities": []}
@@ -149,7 +149,7 @@ def data_notices(page: dict[str, Any]) -> str:
 
 def held_back_notice(version: dict[str, Any] | None) -> str:
     """The notice shown on every page while newer data with errors is held back."""
-    from . import datacheck
+    from digireform.dashboard import datacheck
 
     return notice(datacheck.held_back_text(version_words(version)), "alert")
 
@@ -238,7 +238,7 @@ def show(name: str, selection: str = ALL) -> None:
     from IPython.display import HTML, display
 
     try:
-        from . import pages
+        from digireform.dashboard import pages
 
         for bundle in notebook_outputs(pages.page_data(name), selection):
             display(bundle, raw=True)

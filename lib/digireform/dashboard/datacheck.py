@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..store import FOLDER_RE
+from digireform.io.store import FOLDER_RE
 
 WHOLE_FILES = {"kommune.yaml": "kommune", "systems.csv": "systems", "welfare.csv": "welfare"}
 FILE_WORDS = {"systems": "systemlisten", "welfare": "velferdsteknologien"}
@@ -52,7 +52,7 @@ def municipality_name(region, number: str, folder: str = "") -> str:
     """The municipality's name: from the data, else the national register, else the folder name."""
     if number and number in region.municipalities.index:
         return region.name(number)
-    from .. import register
+    from digireform.model import register
 
     reg = register.get(number) if number else None
     return reg.name_no if reg else (folder or number or "en kommunemappe")

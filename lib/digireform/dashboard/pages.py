@@ -17,7 +17,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
-from . import common as c
+from digireform.dashboard import common as c
 
 PAGE_NAMES = ("oversikt", "overlapp", "velferdsteknologi", "digital-modenhet", "anbud")
 DOCS_ENV = "DIGIREFORM_DASHBOARD_DOCS"  # folder with the tender documents built for this version
@@ -39,8 +39,8 @@ def texts() -> dict[str, Any]:
 def page_data(name: str, data_dir: str | os.PathLike | None = None, as_of: dt.date | None = None) -> dict[str, Any]:
     """The page `name` computed in this process (a notebook's `show`): the data are loaded once
     per data version and date (`context`), so a long-running kernel sees edits."""
-    from ..store import resolve_data_dir
-    from . import site
+    from digireform.dashboard import site
+    from digireform.io.store import resolve_data_dir
 
     if name not in PAGE_NAMES:
         raise ValueError(f"unknown dashboard {name!r}")
@@ -76,10 +76,10 @@ class Context:
     """
 
     def __init__(self, data_dir: str, as_of: str):
-        from .. import load
-        from ..privacy import public_region
-        from ..report import ReportOptions, build_report
-        from . import datacheck, site
+        from digireform import load
+        from digireform.dashboard import datacheck, site
+        from digireform.model.privacy import public_region
+        from digireform.report import ReportOptions, build_report
 
         self.data_dir = Path(data_dir)
         self.as_of = dt.date.fromisoformat(as_of)
@@ -140,7 +140,7 @@ def _missing(section_title: str) -> dict[str, Any]:
 
 
 def _oversikt(ctx: Context, page: dict[str, Any]) -> None:
-    from ..register import BORDERS_CREDIT
+    from digireform.model.register import BORDERS_CREDIT
 
     page["blocks"].append(_html({sel: c.kpi_cards(_overview_kpis(ctx, sel)) for sel in _selections(ctx)}))
     page["blocks"].append(_map_block(ctx))
@@ -173,8 +173,8 @@ def _overview_kpis(ctx: Context, sel: str) -> list[dict[str, Any]]:
 
 
 def _map_block(ctx: Context) -> dict[str, Any]:
-    from .. import register
-    from . import figures
+    from digireform.dashboard import figures
+    from digireform.model import register
 
     geo = figures.light_geojson(register.borders_for(ctx.numbers))
     measures = []
@@ -204,7 +204,7 @@ def _contract_rows(ctx: Context) -> list[dict[str, Any]]:
 
 
 def _contract_block(ctx: Context) -> dict[str, Any]:
-    from . import figures
+    from digireform.dashboard import figures
 
     rows = _contract_rows(ctx)
     years = texts()["horizon_years"]
@@ -283,7 +283,7 @@ def _harmonisation_table(ctx: Context, overlap: dict, sel: str) -> str:
 
 
 def _network_block(ctx: Context, overlap: dict) -> dict[str, Any]:
-    from . import figures
+    from digireform.dashboard import figures
 
     shared_count: dict[tuple[str, str], int] = {}
     for p in overlap["shared_products"]:
@@ -302,7 +302,7 @@ def _network_block(ctx: Context, overlap: dict) -> dict[str, Any]:
 
 
 def _windows_block(ctx: Context, overlap: dict) -> dict[str, Any]:
-    from . import figures
+    from digireform.dashboard import figures
 
     years = overlap["settings"]["horizon_years"]
     variants, counts = {}, {}
@@ -336,7 +336,7 @@ def _window_bar(ctx: Context, w: dict[str, Any]) -> dict[str, Any]:
 
 
 def _velferd(ctx: Context, page: dict[str, Any]) -> None:
-    from ..schema import WELFARE_CATEGORIES, code_list
+    from digireform.model.schema import WELFARE_CATEGORIES, code_list
 
     if not any("welfare" in m for m in ctx.report["municipalities"].values()):
         page["blocks"].append(_missing("Velferdsteknologi"))
@@ -367,7 +367,7 @@ def _welfare_kpis(ctx: Context, sel: str) -> list[dict[str, Any]]:
 
 
 def _welfare_bars(ctx: Context, cats: dict[str, str]) -> dict[str, Any]:
-    from . import figures
+    from digireform.dashboard import figures
 
     variants = {}
     for sel in _selections(ctx):
@@ -422,7 +422,7 @@ def _modenhet(ctx: Context, page: dict[str, Any]) -> None:
 
 
 def _levels() -> dict[str, str]:
-    from ..schema import DIGITALISATION_LEVELS, code_list
+    from digireform.model.schema import DIGITALISATION_LEVELS, code_list
 
     return code_list(DIGITALISATION_LEVELS)
 
@@ -463,8 +463,8 @@ def _maturity_kpis(ctx: Context, sel: str) -> list[dict[str, Any]]:
 
 
 def _heatmap_block(ctx: Context) -> dict[str, Any]:
-    from ..schema import SERVICE_AREAS, code_list
-    from . import figures
+    from digireform.dashboard import figures
+    from digireform.model.schema import SERVICE_AREAS, code_list
 
     areas = code_list(SERVICE_AREAS)
     levels = _levels()
@@ -547,9 +547,9 @@ def _tender_summary(ctx: Context, path: Path) -> dict[str, Any]:
     participants are shown, even when the participants' data have errors (then the
     figures that need the data, and the documents, are left out with one calm sentence).
     """
-    from ..errors import DigireformError
-    from ..tender.build import prepare
-    from ..tender.definition import load_tender
+    from digireform.model.errors import DigireformError
+    from digireform.tender.build import prepare
+    from digireform.tender.definition import load_tender
 
     try:
         tender = load_tender(path)  # the file itself, not checked against the data folder
@@ -579,13 +579,13 @@ def _tender_summary(ctx: Context, path: Path) -> dict[str, Any]:
 
 def _any_name(ctx: Context, nr: str | None) -> str:
     """A municipality's name even when its data are left out (the register's name then)."""
-    from .datacheck import municipality_name
+    from digireform.dashboard.datacheck import municipality_name
 
     return municipality_name(ctx.region, nr) if nr else ""
 
 
 def _scope_labels(tender) -> list[str]:
-    from ..schema import SERVICE_AREAS, WELFARE_CATEGORIES, label
+    from digireform.model.schema import SERVICE_AREAS, WELFARE_CATEGORIES, label
 
     return ([label(SERVICE_AREAS, s) for s in tender.service_areas]
             + [label(WELFARE_CATEGORIES, w) for w in tender.welfare_categories])

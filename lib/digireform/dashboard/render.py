@@ -15,7 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from . import common as c
+from digireform.dashboard import common as c
 
 STATIC_PREFIX = "/static/"
 STATIC_DIR = Path(__file__).with_name("static")
@@ -163,7 +163,7 @@ def landing_page(versions: dict[str, str] | None = None, version: dict[str, Any]
 
 
 def _texts() -> dict[str, Any]:
-    from .pages import texts
+    from digireform.dashboard.pages import texts
 
     return texts()
 

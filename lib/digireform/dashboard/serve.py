@@ -39,9 +39,9 @@ from typing import Any
 import tornado.httpserver
 import tornado.web
 
-from ..errors import DigireformError, os_reason
-from ..store import resolve_data_dir
-from . import datacheck, render, site
+from digireform.dashboard import datacheck, render, site
+from digireform.io.store import resolve_data_dir
+from digireform.model.errors import DigireformError, os_reason
 
 HOST = "127.0.0.1"
 POLL_SECONDS = 10.0

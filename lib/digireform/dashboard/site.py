@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 if TYPE_CHECKING:  # pragma: no cover
-    from . import pages
+    from digireform.dashboard import pages
 
 DATA_TREES = ("municipalities", "procurement", "catalogue")
 OSLO = ZoneInfo("Europe/Oslo")
@@ -133,9 +133,9 @@ def build(data_dir: Path, out: Path, fp: str, hold_back: bool = False) -> dict[s
     from the same data folder read once; the fingerprint `fp` was taken before reading,
     so a change made meanwhile shows up as a new fingerprint at the next poll.
     """
-    from ..errors import DigireformError
-    from ..store import municipality_folders
-    from . import pages, render
+    from digireform.dashboard import pages, render
+    from digireform.io.store import municipality_folders
+    from digireform.model.errors import DigireformError
 
     if not municipality_folders(data_dir):
         raise DigireformError(f"{data_dir / 'municipalities'}: fant ingen kommunemapper; dashbordene bygges ikke.")
@@ -178,8 +178,8 @@ def build_documents(ctx: pages.Context, out: Path) -> list[str]:
     From the pages' region and date (`ctx`): no second load of the data, and the documents
     are dated in Oslo time like the pages, not by the server's clock.
     """
-    from ..errors import DigireformError
-    from ..tender.build import build_tender, prepare
+    from digireform.model.errors import DigireformError
+    from digireform.tender.build import build_tender, prepare
 
     warnings = []
     folder = ctx.data_dir / "procurement" / "tenders"
@@ -201,8 +201,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--hold-back", action="store_true",
                         help="bygg ikke når hele kommuner eller datafiler mangler (serveren har en tidligere versjon)")
     args = parser.parse_args(argv)
-    from ..errors import DigireformError
-    from . import datacheck
+    from digireform.dashboard import datacheck
+    from digireform.model.errors import DigireformError
 
     try:
         meta = build(Path(args.data), Path(args.out), args.fingerprint, hold_back=args.hold_back)
@@ -228,7 +228,7 @@ def read_meta(folder: Path) -> dict[str, Any]:
 def with_notice(version: SiteVersion, notice_html: str) -> SiteVersion:
     """The same version with `notice_html` in every page's notice slot and on the landing page
     (compressed once, here)."""
-    from .common import HELD_BACK_SLOT
+    from digireform.dashboard.common import HELD_BACK_SLOT
 
     slot = HELD_BACK_SLOT.encode()
     pages_html = {name: Resource.make(res.body.replace(slot, slot + notice_html.encode("utf-8"), 1),
@@ -239,7 +239,7 @@ def with_notice(version: SiteVersion, notice_html: str) -> SiteVersion:
 def landing_resource(version: SiteVersion, notice_html: str = "") -> Resource:
     """«/» for this version: its data version, the «Eksempeldata» badge, `notice_html` and,
     when the data left something out (a first start), which municipality or file."""
-    from . import datacheck, render
+    from digireform.dashboard import datacheck, render
 
     notice = notice_html
     if version.check.get("left_out"):

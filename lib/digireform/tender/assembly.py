@@ -17,14 +17,14 @@ from typing import Any
 
 import pandas as pd
 
-from .. import formatting
-from ..errors import Problem, ValidationError
-from ..privacy import is_confidential, public_region, public_systems
-from ..schema import SERVICE_AREAS, WELFARE_CATEGORIES, code_list, label, normalise_token
-from ..store import Region
-from ..thresholds import ThresholdResult, classify
-from .definition import AwardCriterion, TenderDefinition, defaults
-from .requirements import Library, Requirement
+from digireform.io.store import Region
+from digireform.model import formatting
+from digireform.model.errors import Problem, ValidationError
+from digireform.model.privacy import is_confidential, public_region, public_systems
+from digireform.model.schema import SERVICE_AREAS, WELFARE_CATEGORIES, code_list, label, normalise_token
+from digireform.model.thresholds import ThresholdResult, classify
+from digireform.tender.definition import AwardCriterion, TenderDefinition, defaults
+from digireform.tender.requirements import Library, Requirement
 
 SYSTEM_COLUMNS = [
     "municipality", "name", "system_id", "product", "product_canonical", "vendor", "service_area",
@@ -171,7 +171,7 @@ def _participants(region: Region, tender: TenderDefinition) -> pd.DataFrame:
 
 def _canonical(region: Region, systems: pd.DataFrame) -> pd.DataFrame:
     """Systems with `product_canonical` and `cpv` from the product catalogue."""
-    from ..catalogue import canonical_products, load_catalogue
+    from digireform.analysis.catalogue import canonical_products, load_catalogue
 
     return canonical_products(systems, load_catalogue(region.data_dir))
 
@@ -187,7 +187,7 @@ def systems_to_replace(region: Region, tender: TenderDefinition) -> pd.DataFrame
     rows = in_use[in_use["municipality"].isin(tender.participants) & in_use["lifecycle"].isin(lifecycles)]
     if tender.products:
         rows = _canonical(region, rows)
-        from ..catalogue import load_catalogue
+        from digireform.analysis.catalogue import load_catalogue
 
         catalogue = load_catalogue(region.data_dir)
         wanted = set()
@@ -237,7 +237,7 @@ def welfare_needs(region: Region, tender: TenderDefinition) -> pd.DataFrame:
 
 def _joint_volumes(region: Region, tender: TenderDefinition) -> pd.DataFrame:
     """Units needed per category and target year over all participants (welfare module)."""
-    from ..welfare import joint_volumes
+    from digireform.analysis.welfare import joint_volumes
 
     w = region.welfare[region.welfare["category"].isin(tender.welfare_categories)]
     return joint_volumes(w, municipalities=tender.participants)

@@ -15,11 +15,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import DigireformError, ValidationError, display_path, os_reason
-from ..store import Region, atomic_write_with, load, resolve_data_dir
-from .assembly import Assembly, assemble, nok
-from .definition import defaults, load_tender
-from .requirements import load_library
+from digireform.io.store import Region, atomic_write_with, load, resolve_data_dir
+from digireform.model.errors import DigireformError, ValidationError, display_path, os_reason
+from digireform.tender.assembly import Assembly, assemble, nok
+from digireform.tender.definition import defaults, load_tender
+from digireform.tender.requirements import load_library
 
 OUT_DIR = Path("procurement") / "out"
 TENDERS_DIR = Path("procurement") / "tenders"
@@ -80,10 +80,10 @@ def build_tender(tender_path: str | os.PathLike, data_dir: str | os.PathLike | N
     out = Path(out_dir) if out_dir else resolve_data_dir(data_dir) / OUT_DIR / a.tender.slug
     docs = defaults()["documents"]
     check_out_dir(out, [docs[k]["file"] for k in ("docx", "xlsx", "md", "ocds")])
-    from .exports.docx import write_docx
-    from .exports.md import render_markdown
-    from .exports.ocds import render_ocds, validated_package
-    from .exports.xlsx import write_xlsx
+    from digireform.tender.exports.docx import write_docx
+    from digireform.tender.exports.md import render_markdown
+    from digireform.tender.exports.ocds import render_ocds, validated_package
+    from digireform.tender.exports.xlsx import write_xlsx
 
     package = validated_package(a)  # before anything is written
     _make_dir(out)

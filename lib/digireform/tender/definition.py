@@ -62,10 +62,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .. import register
-from ..errors import Problem, ValidationError, display_path
-from ..schema import SERVICE_AREAS, WELFARE_CATEGORIES, code_list, package_yaml
-from .yamlio import InvalidDate, LineDict, load_with_lines
+from digireform.io.yamlio import InvalidDate, LineDict, load_with_lines
+from digireform.model import register
+from digireform.model.errors import Problem, ValidationError, display_path
+from digireform.model.schema import SERVICE_AREAS, WELFARE_CATEGORIES, code_list, package_yaml
 
 TOP_KEYS = (
     "title", "reference", "description", "rationale", "status", "host", "participants", "language", "scope",

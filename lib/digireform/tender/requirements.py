@@ -13,9 +13,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ..errors import Problem, ValidationError, display_path
-from ..schema import SERVICE_AREAS, WELFARE_CATEGORIES, code_list, package_yaml
-from .yamlio import LineDict, load_with_lines
+from digireform.io.yamlio import LineDict, load_with_lines
+from digireform.model.errors import Problem, ValidationError, display_path
+from digireform.model.schema import SERVICE_AREAS, WELFARE_CATEGORIES, code_list, package_yaml
 
 KINDS = {"skal": "SKAL", "bor": "BØR"}
 ALL = "all"

@@ -13,9 +13,9 @@ from typing import Any
 
 import pandas as pd
 
-from ...schema import SERVICE_AREAS, WELFARE_CATEGORIES, code_list, label
-from ..assembly import Assembly, nok
-from ..definition import defaults
+from digireform.model.schema import SERVICE_AREAS, WELFARE_CATEGORIES, code_list, label
+from digireform.tender.assembly import Assembly, nok
+from digireform.tender.definition import defaults
 
 MONTHS = ("januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september", "oktober",
           "november", "desember")

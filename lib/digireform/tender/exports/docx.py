@@ -19,8 +19,8 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
 
-from ..assembly import Assembly
-from .content import blocks, clean, toc_entries
+from digireform.tender.assembly import Assembly
+from digireform.tender.exports.content import blocks, clean, toc_entries
 
 HEADER_FILL = "D9E2F3"
 ACCENT = RGBColor(0x1F, 0x3A, 0x5F)

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 
-from ..assembly import Assembly
-from .content import blocks, toc_entries
+from digireform.tender.assembly import Assembly
+from digireform.tender.exports.content import blocks, toc_entries
 
 _INLINE = re.compile(r"([\\`*_\[\]#|~])")  # characters with inline meaning in GFM
 _LINE_START = re.compile(r"^([+\-=])|^(\d{1,9})([.)])(?=\s|$)")  # list items, rules, «1. » lists

@@ -17,16 +17,16 @@ from importlib import resources
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from ...errors import DigireformError
-from ..assembly import Assembly, item_cpv
-from ..definition import defaults
+from digireform.model.errors import DigireformError
+from digireform.tender.assembly import Assembly, item_cpv
+from digireform.tender.definition import defaults
 
 RELEASE_URI = "https://standard.open-contracting.org/schema/1__1__5/release-schema.json"
 DEADLINE_HOUR = 12  # tender deadlines at noon, local time
 
 
 def _schema(name: str) -> dict:
-    return json.loads(resources.files("digireform").joinpath("data", "ocds", name).read_text("utf-8"))
+    return json.loads(resources.files("digireform.model").joinpath("data", "ocds", name).read_text("utf-8"))
 
 
 @cache
@@ -162,7 +162,7 @@ def _items(a: Assembly) -> list[dict[str, Any]]:
     lot_of = {c: lot.id for lot in t.lots for c in (*lot.welfare_categories, *lot.service_areas)}
     items = []
     needed = a.welfare.groupby("category")["needed"].sum(min_count=1) if len(a.welfare) else {}
-    from ...schema import WELFARE_CATEGORIES, label
+    from digireform.model.schema import WELFARE_CATEGORIES, label
 
     for i, cat in enumerate(t.welfare_categories, start=1):
         cpv = item_cpv(cat)

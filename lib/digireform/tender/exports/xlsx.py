@@ -14,8 +14,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from ..assembly import Assembly
-from .content import clean, norwegian_date
+from digireform.tender.assembly import Assembly
+from digireform.tender.exports.content import clean, norwegian_date
 
 HEADERS = ["ID", "Kategori", "Krav", "Type", "Vekt", "Leverandørens svar", "Beskrivelse", "Henvisning til Bilag 2"]
 WIDTHS = [10, 24, 70, 8, 7, 20, 50, 22]

@@ -1,0 +1,198 @@
+"""Municipality–product graph, how alike the partners' portfolios are, and who clusters.
+
+Similarity is a weighted Jaccard index over products,
+``J(a, b) = Σ_p min(w_a,p, w_b,p) / Σ_p max(w_a,p, w_b,p)``, where ``w_m,p`` is product
+p's *share* of municipality m's users (``overlap.yaml``: ``similarity.weight``; also
+``annual_cost_nok``, or ``none`` for the plain Jaccard index over product sets). Shares,
+not raw counts, so that Narvik (ten times Evenes' size) is not "less similar" to Evenes
+merely for being larger. Rows with an unknown weight count 0 and are reported.
+
+Communities are found with Louvain modularity on the similarity graph (fixed seed, so
+the same data gives the same groups).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from digireform.model.schema import package_yaml
+
+WEIGHT_LABELS = {
+    "users": "andel av kommunens brukere",
+    "annual_cost_nok": "andel av kommunens årlige kostnad",
+    "none": "produktene telles likt (vanlig Jaccard)",
+}
+
+
+def settings() -> dict[str, Any]:
+    return package_yaml("overlap.yaml")["similarity"]
+
+
+def weight_matrix(canon: pd.DataFrame, weight: str | None = None) -> pd.DataFrame:
+    """Municipality × product weights (shares per municipality; 0/1 for weight `none`)."""
+    weight = weight or settings()["weight"]
+    if weight == "none":
+        values = pd.Series(1.0, index=canon.index)
+    else:
+        values = pd.to_numeric(canon[weight], errors="coerce").astype("float64").fillna(0.0)
+    df = pd.DataFrame({"m": canon["municipality"].astype(str), "p": canon["product_canonical"].astype(str), "w": values})
+    mat = df.pivot_table(index="m", columns="p", values="w", aggfunc="sum", fill_value=0.0)
+    if weight == "none":
+        return (mat > 0).astype("float64")
+    totals = mat.sum(axis=1).replace(0.0, np.nan)
+    return mat.div(totals, axis=0).fillna(0.0)
+
+
+def weighted_jaccard(weights: pd.DataFrame) -> pd.DataFrame:
+    """Pairwise Σmin/Σmax between rows; 1 on the diagonal, 0 when both rows are empty."""
+    w = weights.to_numpy(dtype="float64")
+    n = len(w)
+    sim = np.zeros((n, n))
+    for i in range(n):
+        mins = np.minimum(w[i], w[i:]).sum(axis=1)
+        maxs = np.maximum(w[i], w[i:]).sum(axis=1)
+        row = np.divide(mins, maxs, out=np.zeros_like(mins), where=maxs > 0)
+        sim[i, i:] = row
+        sim[i:, i] = row
+    np.fill_diagonal(sim, 1.0)
+    return pd.DataFrame(sim, index=weights.index, columns=weights.index)
+
+
+def similarity(canon: pd.DataFrame, weight: str | None = None) -> pd.DataFrame:
+    """Weighted Jaccard similarity between municipalities (see the module docstring)."""
+    return weighted_jaccard(weight_matrix(canon, weight))
+
+
+def missing_weights(canon: pd.DataFrame, weight: str | None = None) -> int:
+    """Rows whose weight is unknown (counted as 0 in the similarity)."""
+    weight = weight or settings()["weight"]
+    return 0 if weight == "none" else int(canon[weight].isna().sum())
+
+
+def similarity_pairs(sim: pd.DataFrame, limit: int | None = None) -> list[dict[str, Any]]:
+    """Pairs a < b with similarity > 0, highest first."""
+    names = np.asarray([str(x) for x in sim.index])
+    values = sim.to_numpy()
+    i, j = np.triu_indices(len(names), k=1)
+    v = values[i, j]
+    keep = v > 0
+    i, j, v = i[keep], j[keep], v[keep]
+    order = np.lexsort((names[j], names[i], -v))  # highest first, then by names
+    if limit is not None:
+        order = order[:limit]
+    return [{"a": str(names[i[k]]), "b": str(names[j[k]]), "jaccard": round(float(v[k]), 4)} for k in order]
+
+
+def communities(sim: pd.DataFrame, min_similarity: float | None = None, seed: int | None = None,
+                neighbours: int | None = None) -> list[list[str]]:
+    """Louvain communities of the similarity graph; largest first, members sorted.
+
+    Each municipality keeps edges to its `neighbours` most similar partners (at least
+    `min_similarity`): in a national data set every pair shares something, and the
+    complete graph would make Louvain slow without changing which partners group together.
+    """
+    cfg = settings()
+    min_similarity = cfg["community_min_similarity"] if min_similarity is None else min_similarity
+    seed = cfg["community_seed"] if seed is None else seed
+    neighbours = cfg["community_neighbours"] if neighbours is None else neighbours
+    values = sim.to_numpy(dtype="float64").copy()
+    np.fill_diagonal(values, -1.0)
+    n = len(values)
+    keep = np.zeros_like(values, dtype=bool)
+    if n > 1:
+        m = min(neighbours, n - 1)
+        top = np.argpartition(-values, m - 1, axis=1)[:, :m]
+        keep[np.repeat(np.arange(n), m), top.ravel()] = True
+    keep = (keep | keep.T) & (values >= min_similarity)
+    iu = np.triu_indices(n, k=1)
+    mask = keep[iu]
+    names = np.asarray(sim.index)
+    g = nx.Graph()
+    g.add_nodes_from(names)
+    g.add_weighted_edges_from(zip(names[iu[0][mask]], names[iu[1][mask]], values[iu][mask], strict=True))
+    found = nx.community.louvain_communities(g, weight="weight", seed=seed) if g.number_of_edges() else [
+        {x} for x in g.nodes
+    ]
+    groups = [sorted(map(str, c)) for c in found]
+    return sorted(groups, key=lambda c: (-len(c), c[0]))
+
+
+def bipartite_graph(canon: pd.DataFrame, names: dict[str, str] | None = None) -> nx.Graph:
+    """Municipality nodes ``k:<nr>`` and product nodes ``p:<product>``; edges carry users and cost."""
+    g = nx.Graph()
+    names = names or {}
+    agg = canon.groupby(["municipality", "product_canonical"], sort=True, observed=True).agg(
+        users=("users", lambda s: s.sum(min_count=1)),
+        cost=("annual_cost_nok", lambda s: s.sum(min_count=1)),
+        systems=("system_id", lambda s: sorted(map(str, s))),
+    ).reset_index()
+    for nr in sorted(agg["municipality"].unique()):
+        g.add_node(f"k:{nr}", bipartite=0, kind="municipality", number=nr, label=names.get(nr, nr))
+    for product in sorted(agg["product_canonical"].unique()):
+        g.add_node(f"p:{product}", bipartite=1, kind="product", label=product)
+    for r in agg.itertuples(index=False):
+        g.add_edge(f"k:{r.municipality}", f"p:{r.product_canonical}",
+                   users=None if pd.isna(r.users) else int(r.users),
+                   annual_cost_nok=None if pd.isna(r.cost) else float(r.cost), systems=r.systems)
+    return g
+
+
+def graph_figure(graph: nx.Graph, groups: list[list[str]] | None = None, min_partners: int = 2,
+                 title: str = "Kommuner og felles produkter"):
+    """Plotly figure of the bipartite graph; products used by fewer than `min_partners` are hidden."""
+    import plotly.graph_objects as go
+
+    keep = [n for n, d in graph.nodes(data=True) if d["kind"] == "municipality" or graph.degree(n) >= min_partners]
+    g = graph.subgraph(keep)
+    pos = nx.spring_layout(g, seed=0, k=1.2 / max(np.sqrt(max(len(g), 1)), 1)) if len(g) else {}
+    from plotly.colors import qualitative
+
+    palette = qualitative.Set2
+    community_of = {nr: i for i, c in enumerate(groups or []) for nr in c}
+    edge_x: list[float | None] = []
+    edge_y: list[float | None] = []
+    for a, b in g.edges:
+        edge_x += [pos[a][0], pos[b][0], None]
+        edge_y += [pos[a][1], pos[b][1], None]
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=edge_x, y=edge_y, mode="lines", line={"width": 0.6, "color": "#b0b0b0"},
+                             hoverinfo="skip", showlegend=False))
+    munis = [n for n in g if g.nodes[n]["kind"] == "municipality"]
+    prods = [n for n in g if g.nodes[n]["kind"] == "product"]
+    fig.add_trace(go.Scatter(
+        x=[pos[n][0] for n in prods], y=[pos[n][1] for n in prods], mode="markers+text",
+        text=[g.nodes[n]["label"] for n in prods], textposition="top center", textfont={"size": 9},
+        marker={"size": [6 + 3 * g.degree(n) for n in prods], "color": "#9ecae1", "line": {"width": 0.5}},
+        hovertext=[f"{g.nodes[n]['label']}: {g.degree(n)} kommuner" for n in prods], hoverinfo="text",
+        name="Produkt",
+    ))
+    fig.add_trace(go.Scatter(
+        x=[pos[n][0] for n in munis], y=[pos[n][1] for n in munis], mode="markers+text",
+        text=[g.nodes[n]["label"] for n in munis], textposition="bottom center",
+        marker={"size": 18, "symbol": "square",
+                "color": [palette[community_of.get(g.nodes[n]["number"], 0) % len(palette)] for n in munis]},
+        hovertext=[f"{g.nodes[n]['label']} ({g.nodes[n]['number']}): {g.degree(n)} produkter" for n in munis],
+        hoverinfo="text", name="Kommune",
+    ))
+    fig.update_layout(title=title, xaxis={"visible": False}, yaxis={"visible": False},
+                      plot_bgcolor="white", height=600, margin={"l": 10, "r": 10, "t": 40, "b": 10},
+                      legend={"orientation": "h"})
+    return fig
+
+
+def similarity_figure(sim: pd.DataFrame, names: dict[str, str] | None = None, weight: str | None = None):
+    """Heat map of the municipality similarity (weighted Jaccard)."""
+    import plotly.graph_objects as go
+
+    names = names or {}
+    labels = [names.get(nr, nr) for nr in sim.index]
+    weight = weight or settings()["weight"]
+    fig = go.Figure(go.Heatmap(z=sim.to_numpy().round(2), x=labels, y=labels, zmin=0, zmax=1,
+                               colorscale="Blues", text=sim.to_numpy().round(2), texttemplate="%{text}",
+                               hovertemplate="%{y} – %{x}: %{z}<extra></extra>"))
+    fig.update_layout(title=f"Likhet mellom kommunene (vektet Jaccard, {WEIGHT_LABELS.get(weight, weight)})",
+                      height=450, margin={"l": 10, "r": 10, "t": 50, "b": 10})
+    return fig

@@ -1,0 +1,11 @@
+"""The data model: what the files mean, independent of where they are read from.
+
+Field specifications and code lists (`schema`, from `data/schema.yaml`), the register of
+municipalities and counties (`register`), EEA thresholds (`thresholds`), the one typed-value
+parser (`values`), the one number and money formatter (`formatting`), problems and errors
+(`errors`) and the rule for what is confidential (`privacy`). `data/` holds the dated code
+lists, catalogues and rules these read.
+
+May import: the standard library, pandas, yaml, and other `digireform.model` modules.
+Nothing here reads a municipality's folder or writes a file.
+"""

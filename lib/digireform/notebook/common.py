@@ -1,0 +1,186 @@
+"""Pieces shared by the editors: value normalising, labels, municipality choice, conflict view.
+
+Widgets hold text; the rules of what is valid live in `store` (one place), so the
+editors turn what a person typed into the stored form (ISO dates, `.` decimals, no
+thousands separators) with `values` — the parser the importer uses — and let validation
+say what is still wrong. What `values` refuses (an ambiguous «30.000», «31.02.2026») is
+kept as typed and `form_problems` gives the reason, so the form never stores a guess.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import html
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import ipywidgets as w
+
+from digireform.io import store, textio
+from digireform.model import values
+from digireform.model.errors import Problem
+from digireform.model.schema import load_yaml_text
+from digireform.sync import Conflict
+
+
+@cache
+def form_labels() -> dict[str, Any]:
+    """Norwegian labels of the profile editor (editor/forms.yaml)."""
+    return load_yaml_text(resources.files("digireform.notebook").joinpath("forms.yaml").read_text("utf-8"))
+
+
+def form_value(value: Any, ftype: str) -> tuple[str, str | None]:
+    """What a person typed → (stored text, None), or (the text as typed, why it is refused).
+
+    Numbers, integers and dates go through `values` (31.12.26 → 2026-12-31, 1 250,5 → 1250.5,
+    kr 12 000,- → 12000); other types are only stripped (codes come from drop-downs).
+    """
+    text = "" if value is None else str(value).strip()
+    if not text or ftype not in ("int", "number", "date"):
+        return text, None
+    try:
+        if ftype == "number":  # the digits as typed («12 500,50» → 12500.50), not re-rounded
+            return format(values.parse_number(text), "f"), None
+        return values.to_stored_text(text, ftype), None
+    except values.Refused as exc:
+        return text, exc.message
+
+
+def normalise_text(value: Any, ftype: str) -> str:
+    """What a person typed → the stored text form (31.12.2026 → 2026-12-31, 1 250,5 → 1250.5)."""
+    return form_value(value, ftype)[0]
+
+
+def form_problems(typed: dict[str, Any], types: dict[str, str]) -> dict[str, str]:
+    """Field → why what was typed there is refused (ambiguous or not a number/date); {} when fine."""
+    out = {}
+    for key, value in typed.items():
+        message = form_value(value, types.get(key, "text"))[1]
+        if message:
+            out[key] = message
+    return out
+
+
+def to_yaml_value(value: Any, ftype: str) -> Any:
+    """Widget text → the kommune.yaml value (int, float, date, text); None when empty.
+
+    Text that `values` refuses (an ambiguous «30.000») or cannot be converted is kept as
+    typed, so validation names it; `form_problems` gives the reason.
+    """
+    text, refused = form_value(value, ftype)
+    if text == "":
+        return None
+    if refused:
+        return text
+    try:
+        if ftype == "int":
+            return int(text)
+        if ftype == "number":
+            f = float(text)
+            return int(f) if f.is_integer() and "." not in text else f
+        if ftype == "date":
+            return dt.date.fromisoformat(text)
+    except ValueError:
+        return text
+    return text
+
+
+def from_yaml_value(value: Any) -> str:
+    """kommune.yaml value → widget text."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def municipality_options(data_dir: Path) -> list[tuple[str, str]]:
+    """(«1853 Evenes», "1853") for every municipality folder, names from kommune.yaml."""
+    out = []
+    for folder in store.municipality_folders(data_dir):
+        nr = folder.name[:4]
+        try:
+            text = textio.decode_stored((folder / store.PROFILE_FILE).read_bytes(), "", [])
+            name = (load_yaml_text(text or "") or {}).get("name") or nr
+        except Exception:  # unreadable profile: show the number; validation reports the file
+            name = folder.name
+        out.append((f"{nr} {name}", nr))
+    return out
+
+
+def esc(value: Any) -> str:
+    return html.escape("" if value is None else str(value))
+
+
+def problems_html(problems: list[Problem], title: str = "") -> str:
+    """A short red list of problems (FILE:LINE: field: message)."""
+    if not problems:
+        return ""
+    items = "".join(f"<li>{esc(p)}</li>" for p in problems)
+    head = f"<b>{esc(title)}</b>" if title else ""
+    return f'<div style="color:#a00">{head}<ul>{items}</ul></div>'
+
+
+def message_html(text: str, kind: str = "ok") -> str:
+    color = {"ok": "#060", "error": "#a00", "info": "#333"}[kind]
+    return f'<div style="color:{color}">{esc(text).replace(chr(10), "<br>")}</div>'
+
+
+def conflicts_html(conflicts: list[Conflict], labels: dict[str, str] | None = None) -> str:
+    """Each conflicting row as a table: field | original | your change | saved by someone else."""
+    labels = labels or {}
+    parts = [
+        "<div style='border:2px solid #c60;padding:6px'><b>Ikke lagret: en annen har endret det samme "
+        "siden du åpnet det.</b> Sammenlign og velg hvilken versjon som skal gjelde.</div>"
+    ]
+    for c in conflicts:
+        note = (" (du slettet raden)" if c.ours_deleted else " (den andre slettet raden)" if c.theirs_deleted else "")
+        rows = "".join(
+            f"<tr><td>{esc(labels.get(d.field, d.field))}</td><td>{esc(d.base) or '<i>tom</i>'}</td>"
+            f"<td><b>{esc(d.ours) or '<i>tom</i>'}</b></td><td><b>{esc(d.theirs) or '<i>tom</i>'}</b></td></tr>"
+            for d in c.fields
+        )
+        parts.append(
+            f"<p><b>{esc(c.key)}</b>{esc(note)}</p><table><tr><th>Felt</th><th>Opprinnelig</th>"
+            f"<th>Din endring</th><th>Lagret av en annen</th></tr>{rows}</table>"
+        )
+    return "".join(parts)
+
+
+class ConflictPanel:
+    """Shows a refused save and lets the person choose: my version, or the other one."""
+
+    def __init__(self, on_choice):
+        self.html = w.HTML()
+        self.mine = w.Button(description="Bruk min versjon", button_style="warning", icon="check")
+        self.theirs = w.Button(description="Behold den andres", icon="undo")
+        self.mine.on_click(lambda _: on_choice("ours"))
+        self.theirs.on_click(lambda _: on_choice("theirs"))
+        self.box = w.VBox([self.html, w.HBox([self.mine, self.theirs])], layout=w.Layout(display="none"))
+
+    def show(self, conflicts: list[Conflict], labels: dict[str, str] | None = None) -> None:
+        self.html.value = conflicts_html(conflicts, labels)
+        self.box.layout.display = "flex"
+
+    def hide(self) -> None:
+        self.html.value = ""
+        self.box.layout.display = "none"
+
+
+class EditorBase:
+    """What every editor shares: a municipality drop-down and notebook display of `widget()`."""
+
+    municipality: w.Dropdown
+
+    def widget(self) -> w.Widget:  # pragma: no cover - each editor lays itself out
+        raise NotImplementedError
+
+    def _ipython_display_(self) -> None:  # pragma: no cover - notebook only
+        from IPython.display import display
+
+        display(self.widget())
+
+    @property
+    def number(self) -> str:
+        return self.municipality.value

@@ -1,0 +1,302 @@
+"""Form editor for a municipality's systems.csv or welfare.csv (ipywidgets).
+
+Pick a municipality, pick a row (or «Ny rad»), edit it in a form whose code-list fields
+are drop-downs with Norwegian labels, and save. Every change re-validates the would-be
+file with `store.validate_table_text` (the same rules as `digireform validate`) and shows
+the messages beside the fields, before anything is saved. Saving goes through
+`sync.save_rows`: merged with what others saved meanwhile, refused (with both versions
+shown) when someone changed the same row, written atomically.
+
+Everything is plain Python state, so tests set widget values and press buttons with
+``button.click()``, without a browser.
+"""
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import ipywidgets as w
+import pandas as pd
+
+from digireform import sync
+from digireform.io import store
+from digireform.model.errors import DigireformError, Problem, ValidationError
+from digireform.model.schema import Field, code_list, file_spec, label
+from digireform.notebook.common import (
+    ConflictPanel,
+    EditorBase,
+    esc,
+    form_problems,
+    message_html,
+    municipality_options,
+    normalise_text,
+    problems_html,
+)
+
+_PLACEHOLDERS = {"date": "ÅÅÅÅ-MM-DD", "int": "heltall", "number": "tall", "id_list": "ID-er skilt med ;"}
+
+
+def _catalogue(data_dir) -> Any:
+    """The product catalogue, or None when it cannot be read (the form still works without it)."""
+    try:
+        from digireform.analysis.catalogue import load_catalogue
+
+        return load_catalogue(data_dir)
+    except (ImportError, DigireformError):
+        return None
+
+
+class TableEditor(EditorBase):
+    """Add, edit and delete rows of one table (`systems` or `welfare`) of one municipality."""
+
+    def __init__(self, data_dir: str | os.PathLike | None = None, kind: str = "systems", number: str | None = None):
+        self.data_dir = store.resolve_data_dir(data_dir)
+        self.kind = kind
+        self.spec = file_spec(kind)
+        self.catalogue = _catalogue(self.data_dir) if kind == "systems" else None
+        options = municipality_options(self.data_dir)
+        if not options:
+            raise DigireformError(f"Fant ingen kommunemapper under {self.data_dir / 'municipalities'}.")
+        self.municipality = w.Dropdown(description="Kommune", options=options, value=number or options[0][1])
+        self.rows = w.Select(description="Rad", rows=10, layout=w.Layout(width="95%"))
+        self.fields: dict[str, w.Widget] = {f.key: self._widget(f) for f in self.spec.fields}
+        self.messages: dict[str, w.HTML] = {f.key: w.HTML() for f in self.spec.fields}
+        self.new_button = w.Button(description="Ny rad", icon="plus")
+        self.save_button = w.Button(description="Lagre", button_style="primary", icon="save")
+        self.delete_button = w.Button(description="Slett rad", button_style="danger", icon="trash")
+        self.reload_button = w.Button(description="Last inn på nytt", icon="refresh")
+        self.status = w.HTML()
+        self.table = w.HTML()
+        self.conflict = ConflictPanel(self._resolve)
+        self.snapshot: sync.TableSnapshot | None = None
+        self.selected: int | None = None
+        self._pending: list[sync.Row] | None = None
+        self._pending_select: int | None = None
+        self._filling = False
+        self.municipality.observe(lambda _: self.load(), names="value")
+        self.rows.observe(self._on_select, names="value")
+        for f in self.spec.fields:
+            self.fields[f.key].observe(self._on_edit, names="value")
+        self.new_button.on_click(lambda _: self.new())
+        self.save_button.on_click(lambda _: self.save())
+        self.delete_button.on_click(lambda _: self.delete())
+        self.reload_button.on_click(lambda _: self.load())
+        self.load()
+
+    # ------------------------------------------------------------------ widgets
+
+    def _widget(self, f: Field) -> w.Widget:
+        text = f.header + (" *" if f.required else "")
+        style, layout = {"description_width": "200px"}, w.Layout(width="520px")
+        if f.type == "code":
+            unknown = "(velg)" if f.required else "(ukjent)"
+            opts = [(unknown, ""), *((lab, code) for code, lab in code_list(f.codes).items())]
+            return w.Dropdown(description=text, options=opts, value="", style=style, layout=layout)
+        if f.key in ("product", "vendor") and self.catalogue is not None:
+            names = self.catalogue.names() if f.key == "product" else sorted({e.vendor for e in self.catalogue.entries if e.vendor})
+            return w.Combobox(description=text, options=names, ensure_option=False, style=style, layout=layout)
+        if f.key == "notes":
+            return w.Textarea(description=text, style=style, layout=layout)
+        return w.Text(description=text, placeholder=_PLACEHOLDERS.get(f.type, ""), style=style, layout=layout)
+
+    def _set(self, key: str, value: str) -> None:
+        widget = self.fields[key]
+        if isinstance(widget, w.Dropdown) and value not in [v for _, v in widget.options]:
+            widget.options = [*widget.options, (f"«{value}» (ugyldig kode)", value)]
+        widget.value = value
+
+    def widget(self) -> w.Widget:
+        """The whole editor as one widget, for display in a notebook."""
+        form = w.VBox([w.VBox([self.fields[f.key], self.messages[f.key]]) for f in self.spec.fields])
+        buttons = w.HBox([self.new_button, self.save_button, self.delete_button, self.reload_button])
+        return w.VBox([self.municipality, self.table, self.rows, buttons, self.status, self.conflict.box, form])
+
+    # ------------------------------------------------------------------ state
+
+    def load(self) -> None:
+        """(Re)read the file from disk; the form is cleared."""
+        self.snapshot = sync.load_table(self.data_dir, self.number, self.kind)
+        self.conflict.hide()
+        self._refresh_rows()
+        self.new()
+        if self.snapshot.problems:
+            self.status.value = problems_html(self.snapshot.problems, "Filen har feil som må rettes:")
+        else:
+            self.status.value = ""
+
+    def _refresh_rows(self) -> None:
+        rows = self.snapshot.rows
+        self._filling = True
+        self.rows.options = [(f"{i + 1}. {self._row_title(r)}", i) for i, r in enumerate(rows)]
+        self.rows.value = None
+        self._filling = False
+        self.table.value = self.table_html()
+
+    def _row_title(self, row: sync.Row) -> str:
+        if self.kind == "systems":
+            return f"{row['system_id']} – {row['product']}"
+        cat = label("welfare_category", row["category"]) if row["category"] else "(uten kategori)"
+        status = label("welfare_status", row["status"]) if row["status"] else ""
+        return " – ".join(x for x in (cat, status, row.get("product")) if x)
+
+    def table_html(self) -> str:
+        """The inventory as an HTML table with Norwegian headers and labels."""
+        rows = self.snapshot.rows if self.snapshot else []
+        if not rows:
+            return "<i>Ingen rader ennå.</i>"
+        frame = pd.DataFrame(rows, columns=self.spec.columns)
+        for f in self.spec.fields:
+            if f.type == "code":
+                frame[f.key] = [label(f.codes, v) if v else "" for v in frame[f.key]]
+        frame.columns = [f.header for f in self.spec.fields]
+        return ("<div style='max-height:320px;overflow:auto'>" + frame.to_html(index=False, escape=True, border=0)
+                + "</div>")
+
+    def _on_select(self, change) -> None:
+        if self._filling or change["new"] is None:
+            return
+        self.select(change["new"])
+
+    def select(self, index: int) -> None:
+        """Fill the form with row `index` of the loaded file."""
+        self.selected = index
+        self._fill(self.snapshot.rows[index])
+        self.status.value = ""
+
+    def new(self) -> None:
+        """Empty form for a new row."""
+        self.selected = None
+        self._filling = True
+        self.rows.value = None
+        self._filling = False
+        self._fill({c: "" for c in self.spec.columns})
+
+    def _fill(self, row: sync.Row) -> None:
+        self._filling = True
+        for key in self.spec.columns:
+            self._set(key, row.get(key) or "")
+        self._filling = False
+        self.check()
+
+    def form_row(self) -> sync.Row:
+        """The form's values in stored form."""
+        return {f.key: normalise_text(self.fields[f.key].value, f.type) for f in self.spec.fields}
+
+    def would_be(self) -> tuple[list[sync.Row], int]:
+        """The rows as they would be saved, and the index of the form's row in them."""
+        rows = [dict(r) for r in self.snapshot.rows]
+        if self.selected is None:
+            rows.append(self.form_row())
+            return rows, len(rows) - 1
+        rows[self.selected] = self.form_row()
+        return rows, self.selected
+
+    # ------------------------------------------------------------------ validation
+
+    def _on_edit(self, change) -> None:
+        if self._filling:
+            return
+        if change["owner"] is self.fields.get("product"):
+            self._fill_from_catalogue(change["new"])
+        self.check()
+
+    def _fill_from_catalogue(self, product: str) -> None:
+        """Picking a catalogue product fills empty vendor, service area and function."""
+        entry = self.catalogue.get(product) if self.catalogue is not None else None
+        if entry is None:
+            return
+        for key, value in (("vendor", entry.vendor), ("service_area", entry.service_area), ("function", entry.function)):
+            if value and not self.fields[key].value:
+                self._filling = True
+                self._set(key, value)
+                self._filling = False
+
+    def check(self) -> dict[str, list[str]]:
+        """Validate the would-be file; show and return the messages for the form's row by field."""
+        rows, index = self.would_be()
+        blank = not any(self.form_row().values())
+        problems = [] if blank else self._row_problems(rows, index)
+        by_field: dict[str, list[str]] = {}
+        for p in problems:
+            by_field.setdefault(p.field, []).append(p.message)
+        typed = {f.key: self.fields[f.key].value for f in self.spec.fields}
+        for key, message in form_problems(typed, {f.key: f.type for f in self.spec.fields}).items():
+            by_field[key] = [message]  # e.g. an ambiguous «30.000»: the reason, not a guess stored
+        for key, box in self.messages.items():
+            msgs = by_field.get(key, [])
+            box.value = "".join(f'<div style="color:#a00;margin-left:205px">{esc(m)}</div>' for m in msgs)
+        return by_field
+
+    def _row_problems(self, rows: list[sync.Row], index: int) -> list[Problem]:
+        label_ = str(self.snapshot.path)
+        text = sync.rows_to_text(rows, self.kind)
+        _, problems = store.validate_table_text(text, self.kind, self.number, label_)
+        at_line = sync.row_at_line(text)  # physical lines: a multi-line note moves the rows after it
+        return [p for p in problems if at_line.get(p.line) == index]
+
+    # ------------------------------------------------------------------ saving
+
+    def save(self, prefer: sync.Prefer = None) -> bool:
+        """Validate and save the form's row; True when written."""
+        if not any(self.form_row().values()):
+            self.status.value = message_html("Skjemaet er tomt; ingenting å lagre.", "info")
+            return False
+        if self.check():
+            self.status.value = message_html("Ikke lagret: rett feltene som er merket med rødt.", "error")
+            return False
+        rows, index = self.would_be()
+        return self._write(rows, prefer, select=index)
+
+    def delete(self) -> bool:
+        """Delete the selected row (saved at once)."""
+        if self.selected is None:
+            self.status.value = message_html("Velg raden som skal slettes.", "info")
+            return False
+        rows = [dict(r) for i, r in enumerate(self.snapshot.rows) if i != self.selected]
+        return self._write(rows, None, select=None)
+
+    def _write(self, rows: list[sync.Row], prefer: sync.Prefer, select: int | None) -> bool:
+        snap = self.snapshot
+        key_row = rows[select] if select is not None else None
+        try:
+            result = sync.save_rows(self.data_dir, self.number, self.kind, snap.rows, rows, snap.fingerprint, prefer)
+        except sync.ConflictError as exc:
+            self._pending = rows
+            self._pending_select = select
+            self.conflict.show(exc.conflicts, {f.key: f.header for f in self.spec.fields})
+            self.status.value = message_html("Ikke lagret: konflikt med en annens endring (se under).", "error")
+            return False
+        except ValidationError as exc:
+            self.status.value = problems_html(exc.problems, exc.message)
+            return False
+        except DigireformError as exc:  # e.g. the file changed under the save, or the folder cannot be locked
+            self.status.value = message_html(str(exc), "error")
+            return False
+        self.conflict.hide()
+        self._pending = None
+        self.snapshot = result.snapshot
+        self._refresh_rows()
+        new_index = self._find(key_row)
+        if new_index is None:
+            self.new()
+        else:
+            self._filling = True
+            self.rows.value = new_index
+            self._filling = False
+            self.select(new_index)
+        self.status.value = message_html(result.message, "ok")
+        return True
+
+    def _find(self, row: sync.Row | None) -> int | None:
+        if row is None:
+            return None
+        for i, r in enumerate(self.snapshot.rows):
+            if r == row:
+                return i
+        return None
+
+    def _resolve(self, prefer: str) -> None:
+        """The person chose after seeing a conflict: save again preferring that version."""
+        if self._pending is None:
+            return
+        self._write(self._pending, prefer, self._pending_select)  # type: ignore[arg-type]

@@ -1,0 +1,59 @@
+"""Read-only tables for the inventory notebook (Norwegian headers and labels).
+
+Internal to the project group: these show everything in the inventory, confidential
+cells included, so they are for notebooks/01-inventar.ipynb, never for dashboards.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from digireform.io.store import Region
+from digireform.model.errors import DigireformError
+from digireform.model.schema import file_spec, label
+from digireform.report import completeness
+
+
+def problems_table(region: Region) -> pd.DataFrame:
+    """Validation problems as a table (Fil, Linje, Felt, Melding); empty when the data is valid."""
+    return pd.DataFrame(
+        [{"Fil": p.file, "Linje": p.line, "Felt": p.field, "Melding": p.message} for p in region.problems],
+        columns=["Fil", "Linje", "Felt", "Melding"],
+    ).astype({"Linje": "Int64"})
+
+
+def completeness_table(region: Region) -> pd.DataFrame:
+    """Per municipality: systems in use and the share of completeness fields filled (%)."""
+    in_use = region.in_use_systems()
+    rows = []
+    for nr in region.numbers:
+        mine = in_use[in_use["municipality"] == nr]
+        share = completeness(mine)
+        rows.append({"Kommune": f"{nr} {region.name(nr)}", "Systemer i bruk": len(mine),
+                     "Kompletthet (%)": None if share is None else round(share * 100, 1)})
+    return pd.DataFrame(rows, columns=["Kommune", "Systemer i bruk", "Kompletthet (%)"])
+
+
+def inventory_table(region: Region, number: str, kind: str = "systems") -> pd.DataFrame:
+    """One municipality's systems or welfare rows with Norwegian headers and code labels."""
+    spec = file_spec(kind)
+    frame = region.systems if kind == "systems" else region.welfare
+    mine = frame[frame["municipality"] == number]
+    out = pd.DataFrame(index=mine.index)
+    for f in spec.fields:
+        col = mine[f.key]
+        if f.type == "code":
+            col = col.map(lambda v, c=f.codes: None if pd.isna(v) else label(c, v)).astype(object)
+        elif f.type == "date":
+            col = col.dt.strftime("%Y-%m-%d")
+        out[f.header] = col
+    return out.reset_index(drop=True)
+
+
+def change_summary(data_dir=None) -> str:
+    """The git change summary, or the reason it cannot be made (no repository)."""
+    from digireform.analysis.changes import summary
+
+    try:
+        return summary(data_dir)
+    except DigireformError as exc:
+        return str(exc)
