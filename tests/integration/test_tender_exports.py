@@ -10,7 +10,7 @@ import pytest
 from docx import Document
 
 from digireform.tender.build import build_tender
-from tests.test_tender_support import (
+from tests.support.tender import (
     SECRET_CONTACT,
     SECRET_COST,
     SECRET_EMAIL,

@@ -11,8 +11,7 @@ import yaml
 from digireform import cli, sync
 from digireform.io import store
 from digireform.notebook import ProfileEditor, TableEditor, editors
-
-from .regionfiles import HEADER, WELFARE_HEADER
+from tests.support.regionfiles import HEADER, WELFARE_HEADER
 
 PROFILE = (
     'number: "1853"\nname: Evenes\nexample_data: true\n'
@@ -227,7 +226,7 @@ def test_profile_conflict_shown_to_second_saver(tmp_path):
 
 
 def test_added_system_appears_in_report_json(tmp_path, capsys):
-    repo = Path(__file__).resolve().parents[1]
+    repo = Path(__file__).resolve().parents[2]
     shutil.copytree(repo / "municipalities", tmp_path / "municipalities")
     tabs = editors(tmp_path, "1853")
     ed = tabs.editors[0]

@@ -9,7 +9,7 @@ import pytest
 from digireform.model.errors import ValidationError
 from digireform.tender.definition import load_tender
 from digireform.tender.requirements import load_library
-from tests.test_tender_support import make_region, tender_yaml, write_tender
+from tests.support.tender import make_region, tender_yaml, write_tender
 
 
 def _library(tmp_path: Path, text: str) -> Path:

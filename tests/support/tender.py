@@ -1,4 +1,4 @@
-"""Small data folders for the tender tests (imported by tests/test_tender_*.py; no tests here).
+"""Small data folders for the tender tests (imported by tests/unit/test_tender_*.py and tests/integration/test_tender_*.py; no tests here).
 
 Two municipalities: Evenes (1853, Bokmål, with orgnr) and Bjerkreim (1114, Nynorsk, no
 orgnr). Evenes has a confidential system whose cost (7 654 321) must never appear in

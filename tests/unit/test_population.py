@@ -12,7 +12,7 @@ from digireform.ingest import population
 from digireform.io import store
 from digireform.model.errors import DigireformError
 
-FIXTURE = Path(__file__).parent / "fixtures" / "ssb-07459-sample.json"
+FIXTURE = Path(__file__).parents[1] / "fixtures" / "ssb-07459-sample.json"
 
 
 def sample() -> dict:
@@ -121,7 +121,7 @@ def test_no_matching_municipality_is_an_error(tmp_path, capsys):
 
 # --------------------------------------------------------------------------- round-trip, dry run, limits
 
-EXAMPLE = Path(__file__).parent.parent / "municipalities" / "1853-evenes" / "kommune.yaml"
+EXAMPLE = Path(__file__).parents[2] / "municipalities" / "1853-evenes" / "kommune.yaml"
 
 
 def _evenes_copy(root: Path) -> Path:

@@ -181,8 +181,7 @@ def test_to_yaml_value_keeps_refused_text(typed, ftype, expected):
 def test_table_form_refuses_ambiguous_cost(tmp_path):
     """The form shows why «30.000» is refused and saves nothing (the store alone would read 30)."""
     from digireform.notebook import TableEditor
-
-    from .test_store import make_region
+    from tests.unit.test_store import make_region
 
     data = make_region(tmp_path)
     path = data / "municipalities/1853-evenes/systems.csv"

@@ -14,7 +14,7 @@ from digireform.ingest import survey
 from digireform.model.errors import ValidationError
 from digireform.report import ReportOptions, build_report
 
-FIX = Path(__file__).parent / "fixtures" / "survey"
+FIX = Path(__file__).parents[1] / "fixtures" / "survey"
 
 
 def folder(root: Path) -> Path:

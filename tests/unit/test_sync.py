@@ -8,8 +8,7 @@ import pytest
 
 from digireform import sync
 from digireform.model.errors import DigireformError, Problem, ValidationError
-
-from .regionfiles import HEADER, WELFARE_HEADER
+from tests.support.regionfiles import HEADER, WELFARE_HEADER
 
 
 def system(sid: str, product: str, users: str = "10", cost: str = "1000") -> str:

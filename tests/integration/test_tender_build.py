@@ -16,7 +16,7 @@ import pytest
 from docx import Document
 
 from digireform.tender.exports.md import escape
-from tests.test_tender_support import EVENES_SYSTEMS, SYSTEMS_HEADER, make_region, tender_yaml, write_tender
+from tests.support.tender import EVENES_SYSTEMS, SYSTEMS_HEADER, make_region, tender_yaml, write_tender
 
 AS_OF = "2026-11-23"
 

@@ -9,8 +9,7 @@ import pytest
 from digireform import cli
 from digireform.analysis import changes
 from digireform.model.errors import DigireformError
-
-from .regionfiles import HEADER, WELFARE_HEADER
+from tests.support.regionfiles import HEADER, WELFARE_HEADER
 
 PROFILE = (
     'number: "1853"\nname: Evenes\npopulation: {year: 2025, total: 1400}\n'

@@ -5,8 +5,7 @@ import datetime as dt
 
 from digireform.io import store
 from digireform.report import ReportOptions, base_report, build_report, completeness, to_json
-
-from .test_store import make_region, row
+from tests.unit.test_store import make_region, row
 
 OPTS = ReportOptions(as_of=dt.date(2026, 11, 23))
 

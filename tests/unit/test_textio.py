@@ -241,8 +241,7 @@ def test_survey_export_bad_answer_is_named_on_its_physical_line(tmp_path):
 def test_table_form_names_problems_of_its_own_row_after_a_multiline_note(tmp_path):
     """Row 1's note spans two lines, so row 2 starts on line 4: the form of row 2 shows its own problem."""
     from digireform.notebook import TableEditor
-
-    from .test_store import make_region, row
+    from tests.unit.test_store import make_region, row
 
     data = make_region(tmp_path, [row(notes='"to\nlinjer"'), row(system_id="EVE-002")])
     ed = TableEditor(data, "systems")
@@ -254,7 +253,7 @@ def test_table_form_names_problems_of_its_own_row_after_a_multiline_note(tmp_pat
 
 
 def test_editor_snapshot_does_not_follow_a_symlink(tmp_path):
-    from .test_store import make_region
+    from tests.unit.test_store import make_region
 
     secret = tmp_path / "passwd"
     secret.write_text("root:x:0:0\n", encoding="utf-8")

@@ -23,15 +23,14 @@ from digireform import sync
 from digireform.ingest import inventory, population, survey
 from digireform.io import store
 from digireform.model.errors import DigireformError, ValidationError
+from tests.support.regionfiles import HEADER
+from tests.unit.test_sync import _run, system
 
-from .regionfiles import HEADER
-from .test_sync import _run, system
-
-ROOT = Path(__file__).parent.parent
+ROOT = Path(__file__).parents[2]
 EVENES = ROOT / "municipalities" / "1853-evenes" / "kommune.yaml"
 TENDER = ROOT / "procurement" / "tenders" / "velferdsteknologi-2027.yaml"
-SSB = Path(__file__).parent / "fixtures" / "ssb-07459-sample.json"
-SURVEY = Path(__file__).parent / "fixtures" / "survey" / "forms-eksport.csv"
+SSB = Path(__file__).parents[1] / "fixtures" / "ssb-07459-sample.json"
+SURVEY = Path(__file__).parents[1] / "fixtures" / "survey" / "forms-eksport.csv"
 
 
 def region(tmp_path: Path) -> Path:

@@ -9,7 +9,7 @@ from digireform import load
 from digireform.tender.assembly import assemble, award_warnings
 from digireform.tender.definition import AwardCriterion, load_tender
 from digireform.tender.requirements import load_library
-from tests.test_tender_support import make_region, tender_yaml, write_tender
+from tests.support.tender import make_region, tender_yaml, write_tender
 
 AS_OF = dt.date(2026, 11, 23)
 

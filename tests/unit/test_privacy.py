@@ -23,8 +23,8 @@ from digireform.io import store
 from digireform.model import privacy
 from digireform.report import ReportOptions, build_report, to_json
 from digireform.tender.build import build_tender
-from tests.regionfiles import HEADER
-from tests.test_tender_support import REQUIREMENTS, tender_yaml, write_tender
+from tests.support.regionfiles import HEADER
+from tests.support.tender import REQUIREMENTS, tender_yaml, write_tender
 
 AS_OF = dt.date(2026, 11, 23)
 OPTS = ReportOptions(as_of=AS_OF)
