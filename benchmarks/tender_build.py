@@ -102,8 +102,8 @@ def main() -> None:
     from docx import Document
     from openpyxl import Workbook
 
-    from digireform.io.store import load
     from digireform.tender.build import build_tender
+    from digireform.validate.region import load
 
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)

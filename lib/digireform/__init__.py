@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:  # pragma: no cover
-    from digireform.io.store import Region
+    from digireform.model.region import Region
 
 
 def load(data_dir: Any = None) -> Region:
     """Load and validate the region in `data_dir` (default: the shipped example region)."""
-    from digireform.io.store import load as _load
+    from digireform.validate.region import load as _load
 
     return _load(data_dir)
 

@@ -106,8 +106,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from digireform.io.store import load
     from digireform.model import formatting
+    from digireform.validate.region import load
 
     region = load(args.data)
     for problem in region.problems:
@@ -133,8 +133,8 @@ def report_options(args: argparse.Namespace):
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from digireform.io.store import load_valid
     from digireform.report import build_report, to_json
+    from digireform.validate.region import load_valid
 
     region = load_valid(args.data, "Rapporten")
     # two writes, not `document + "\n"`: that would copy the whole (national: tens of MB) text

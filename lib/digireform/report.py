@@ -18,7 +18,6 @@ from typing import Any
 
 import pandas as pd
 
-from digireform.io.store import Region
 from digireform.model import formatting
 from digireform.model.privacy import (
     is_confidential,
@@ -27,6 +26,7 @@ from digireform.model.privacy import (
     public_region,
     public_systems,
 )
+from digireform.model.region import Region
 from digireform.model.schema import file_spec
 
 # Modules that add sections; a module not (yet) present is skipped.
@@ -34,7 +34,7 @@ SECTIONS = [
     "digireform.analysis.overlap",
     "digireform.analysis.welfare",
     "digireform.analysis.maturity",
-    "digireform.ingest.survey",
+    "digireform.analysis.survey",
     "digireform.analysis.worklist",
 ]
 

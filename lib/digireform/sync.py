@@ -46,6 +46,7 @@ import hashlib
 import io
 import os
 import re
+import tempfile
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -56,9 +57,15 @@ from typing import Any, Literal
 import pandas as pd
 import yaml
 
-from digireform.io import store, textio
+from digireform.io import textio
+from digireform.io.atomic import atomic_write_bytes
+from digireform.io.paths import folder_for, resolve_data_dir
+from digireform.io.tables import format_table, leading_comments, parse_table, read_bytes
 from digireform.model.errors import DigireformError, Problem, ValidationError, display_path, os_reason
+from digireform.model.region import PROFILE_FILE
 from digireform.model.schema import file_spec, load_yaml_text, yaml_problem
+from digireform.validate.profile import check_profile
+from digireform.validate.tables import validate_table_text
 
 Row = dict[str, str]
 Prefer = Literal["ours", "theirs"] | None
@@ -153,14 +160,14 @@ class TableSnapshot:
 
 
 def table_path(data_dir: str | os.PathLike | None, number: str, kind: str) -> Path:
-    folder = store.folder_for(store.resolve_data_dir(data_dir), number)
+    folder = folder_for(resolve_data_dir(data_dir), number)
     return folder / file_spec(kind).filename
 
 
 def rows_from_bytes(data: bytes | None, path: Path, kind: str) -> tuple[list[Row], list[Problem]]:
     """A stored table's bytes → rows of tidy strings and the problems found reading them.
 
-    The same reading as `store.load` (textio decoding, CSV reader and tidy step), so the
+    The same reading as `load` (textio decoding, CSV reader and tidy step), so the
     editors, the saves and the change list see exactly the rows validation sees. A missing
     or empty file is an empty table.
     """
@@ -169,7 +176,7 @@ def rows_from_bytes(data: bytes | None, path: Path, kind: str) -> tuple[list[Row
         return [], problems
     label = display_path(path)
     text = textio.decode_stored(data, label, problems)
-    raw = None if text is None else store.parse_table(text, file_spec(kind), label, problems)
+    raw = None if text is None else parse_table(text, file_spec(kind), label, problems)
     if raw is None:
         return [], problems
     cols = file_spec(kind).columns
@@ -180,7 +187,7 @@ def load_table(data_dir: str | os.PathLike | None, number: str, kind: str) -> Ta
     """Read one table and remember its fingerprint, for a later `save_rows`."""
     path = table_path(data_dir, number, kind)
     problems: list[Problem] = []
-    data = store.read_bytes(path, problems) if os.path.lexists(path) else None  # a symlink is named, not followed
+    data = read_bytes(path, problems) if os.path.lexists(path) else None  # a symlink is named, not followed
     rows, more = rows_from_bytes(data, path, kind)
     return TableSnapshot(path, number, kind, rows, fingerprint_bytes(data), problems + more)
 
@@ -323,7 +330,7 @@ Render = Callable[[bytes | None], "str | None"]
 
 
 def temp_pattern(path: Path) -> re.Pattern[str]:
-    """Names of our temp files for `path` (store.atomic_write_with: «.<name>.XXXXXXXX.tmp»)."""
+    """Names of our temp files for `path` (atomic_write_with: «.<name>.XXXXXXXX.tmp»)."""
     return re.compile(rf"^\.{re.escape(Path(path).name)}\.[a-z0-9_]{{8}}\.tmp$")
 
 
@@ -385,7 +392,7 @@ def write_files(jobs: list[tuple[Path, Render]], expected: dict[Path, str] | Non
                 result[path] = current
                 continue
             new = text.encode("utf-8")
-            store.atomic_write_bytes(path, new, before_replace=lambda p=path, c=current: _unchanged(p, c))
+            atomic_write_bytes(path, new, before_replace=lambda p=path, c=current: _unchanged(p, c))
             result[path] = fingerprint_bytes(new)
     return result
 
@@ -585,11 +592,11 @@ def blocking_problems(
     records' physical start lines (a note over several lines moves the rows after it).
     """
     text = rows_to_text(rows, kind)
-    _, problems = store.validate_table_text(text, kind, number, label)
+    _, problems = validate_table_text(text, kind, number, label)
     if not problems:
         return [], []
     before_text = rows_to_text(before, kind)
-    _, old = store.validate_table_text(before_text, kind, number, label)
+    _, old = validate_table_text(before_text, kind, number, label)
     old_rows, new_rows = row_at_line(before_text), row_at_line(text)
     old_by_row: dict[str, set[tuple[str, str]]] = {}
     for p in old:
@@ -679,6 +686,24 @@ def _as_rows(rows: list[Row] | pd.DataFrame, kind: str) -> list[Row]:
     return [{c: _cell(r.get(c)) for c in columns} for r in rows]
 
 
+def save_table(data_dir: str | os.PathLike | None, number: str, kind: str, rows: pd.DataFrame,
+               expected_fingerprint: str | None = None) -> Path:
+    """Validate and write a municipality's systems.csv or welfare.csv (whole file, typed rows).
+
+    Through the one save path (`write_file`: locked, atomic). `expected_fingerprint`
+    is what the caller's rows were based on: a file changed since is refused. Raises
+    ValidationError (and leaves the file untouched) when the rows do not validate.
+    """
+    folder = folder_for(resolve_data_dir(data_dir), number)
+    path = folder / file_spec(kind).filename
+    text = format_table(rows, kind)
+    _, problems = validate_table_text(text, kind, number, display_path(path))
+    if problems:
+        raise ValidationError(f"Lagret ikke {display_path(path)}: dataene har feil.", problems)
+    write_file(path, lambda _current: text, expected_fingerprint)
+    return path
+
+
 # --------------------------------------------------------------------------- kommune.yaml
 
 
@@ -693,7 +718,7 @@ class ProfileSnapshot:
 
 
 def profile_path(data_dir: str | os.PathLike | None, number: str) -> Path:
-    return store.folder_for(store.resolve_data_dir(data_dir), number) / store.PROFILE_FILE
+    return folder_for(resolve_data_dir(data_dir), number) / PROFILE_FILE
 
 
 def load_profile(data_dir: str | os.PathLike | None, number: str) -> ProfileSnapshot:
@@ -801,7 +826,7 @@ def render_profile(path: Path, number: str, data: bytes | None, profile: dict) -
     """The kommune.yaml text holding `profile`, laid over the current text; ValidationError if invalid."""
     text = yaml_roundtrip(stored_text(path, data), profile)
     problems: list[Problem] = []
-    store.check_profile(load_yaml_text(text), number, display_path(path), text, problems)
+    check_profile(load_yaml_text(text), number, display_path(path), text, problems)
     if problems:
         raise ValidationError(f"Lagret ikke {display_path(path)}: dataene har feil.", problems)
     return text
@@ -930,7 +955,7 @@ def _same_scalar(old: Any, new: Any) -> bool:
 def _plain_yaml(text: str, data: dict) -> str:
     import yaml
 
-    return store.leading_comments(text) + yaml.safe_dump(data, allow_unicode=True, sort_keys=False,
+    return leading_comments(text) + yaml.safe_dump(data, allow_unicode=True, sort_keys=False,
                                                           default_flow_style=False)
 
 
@@ -983,7 +1008,6 @@ def save_tender(path: str | os.PathLike, base: dict, edited: dict, base_fingerpr
 def _check_tender_text(path: Path, text: str, known_numbers: set[str] | None) -> None:
     """Validate the would-be tender file; problems name the real file (the text is checked in a temp copy)."""
     import dataclasses
-    import tempfile
 
     from digireform.tender.definition import load_tender
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from digireform.io.store import repository_root
+from digireform.io.paths import repository_root
 
 EXE = [sys.executable, "-m", "digireform.cli"]
 

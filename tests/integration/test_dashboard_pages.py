@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from digireform.dashboard import common, pages, render, site
-from digireform.io.store import load
 from digireform.report import ReportOptions, build_report
+from digireform.validate.region import load
 from tests.browser.planted import copy_region
 
 NUMBERS = ["1806", "1851", "1853", "5512", "5516"]
@@ -264,16 +264,16 @@ def test_a_built_version_holds_five_pages_and_the_documents(region, tmp_path):
 def test_a_build_loads_the_data_once_and_dates_pages_and_documents_alike(region, tmp_path, monkeypatch):
     """One load and one Context for the five pages and every tender's documents; all of them
     dated by Oslo's date (here one day after the server's, as just after midnight in Norway)."""
-    from digireform.io import store
     from digireform.tender import build as tender_build
+    from digireform.validate import region as region_module
 
-    loads, real_load = [], store.load
+    loads, real_load = [], region_module.load
 
     def counting_load(*args, **kwargs):
         loads.append(args)
         return real_load(*args, **kwargs)
 
-    monkeypatch.setattr(store, "load", counting_load)
+    monkeypatch.setattr(region_module, "load", counting_load)
     monkeypatch.setattr(tender_build, "load", counting_load)
     contexts, real_context = [], pages.Context.__init__
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from digireform.io.store import repository_root
+from digireform.io.paths import repository_root
 
 
 def test_ruff_finds_nothing():

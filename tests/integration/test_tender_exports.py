@@ -98,7 +98,7 @@ def _validator():
     from referencing import Registry, Resource
     from referencing.jsonschema import DRAFT4
 
-    from digireform.io.store import repository_root
+    from digireform.io.paths import repository_root
 
     base = repository_root() / "lib" / "digireform" / "model" / "data" / "ocds"
     release = json.loads((base / "release-schema.json").read_text("utf-8"))

@@ -9,8 +9,8 @@ from pathlib import Path
 import yaml
 
 from digireform import cli, sync
-from digireform.io import store
 from digireform.notebook import ProfileEditor, TableEditor, editors
+from digireform.validate.region import load
 from tests.support.regionfiles import HEADER, WELFARE_HEADER
 
 PROFILE = (
@@ -63,7 +63,7 @@ def test_add_row_through_form(tmp_path):
     assert [r["system_id"] for r in rows] == ["A", "B", "C"]
     assert (rows[2]["users"], rows[2]["annual_cost_nok"], rows[2]["contract_end"]) == ("1200", "12500.50", "2027-12-31")
     assert "Lagret" in ed.status.value and ed.selected == 2
-    assert store.load(data).problems == []
+    assert load(data).problems == []
 
 
 def test_bad_value_refused_with_message_file_unchanged(tmp_path):

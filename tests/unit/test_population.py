@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from digireform import cli
+from digireform import cli, sync
 from digireform.ingest import population
-from digireform.io import store
 from digireform.model.errors import DigireformError
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "ssb-07459-sample.json"
@@ -89,7 +88,7 @@ def test_cli_import_updates_only_municipalities_in_folder(tmp_path, capsys):
     _region(tmp_path)
     narvik_before = (tmp_path / "municipalities/1806-narvik/kommune.yaml").read_text("utf-8")
     assert cli.main(["import-population", str(FIXTURE), "--data", str(tmp_path)]) == 0
-    prof = store.read_profile(tmp_path, "1853")
+    prof = sync.load_profile(tmp_path, "1853").data
     assert prof["population"] == {
         "year": 2025, "source": "SSB tabell 07459, folkemengde 1.1.2025 (oppdatert 2025-02-20)",
         "total": 318, "age_bands": {"0-17": 54, "18-66": 147, "67-79": 39, "80+": 78},

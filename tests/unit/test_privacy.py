@@ -19,10 +19,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from digireform.io import store
+from digireform.io.paths import repository_root
 from digireform.model import privacy
 from digireform.report import ReportOptions, build_report, to_json
 from digireform.tender.build import build_tender
+from digireform.validate.region import load, validate
 from tests.support.regionfiles import HEADER
 from tests.support.tender import REQUIREMENTS, tender_yaml, write_tender
 
@@ -131,15 +132,15 @@ def test_raw_spellings_are_not_public():
 
 @pytest.mark.parametrize("cell", VARIANTS)
 def test_report_built_from_loaded_data_hides_the_row(tmp_path, cell):
-    """The dashboards build the report from `store.load`, problems or not."""
-    region = store.load(make_data(tmp_path, cell))
+    """The dashboards build the report from `load`, problems or not."""
+    region = load(make_data(tmp_path, cell))
     check_public_report(build_report(region, OPTS))
 
 
 @pytest.mark.parametrize("header", ["confidental", "Unntatt offentlighet"])
 def test_report_on_a_header_typo_hides_every_row_of_that_file(tmp_path, header):
     root = make_data(tmp_path, "no", header=HEADER.replace("confidential", header))
-    region = store.load(root)
+    region = load(root)
     rep = build_report(region, OPTS)
     # Neither file has a `confidential` column: all 3 + 2 rows are hidden, so every public cost is 0.
     assert rep["municipalities"]["1853"]["annual_cost_nok"] == 0
@@ -152,7 +153,7 @@ def test_report_on_a_header_typo_hides_every_row_of_that_file(tmp_path, header):
 def test_validate_names_the_header_typo_and_the_missing_column(tmp_path):
     make_data(tmp_path, "no", header=HEADER.replace("confidential", "confidental"))
     label = str(tmp_path / "municipalities/1853-evenes/systems.csv")
-    found = [str(p) for p in store.validate(tmp_path) if p.file == label]
+    found = [str(p) for p in validate(tmp_path) if p.file == label]
     assert len(found) == 2
     assert found[0].startswith(f"{label}:1: confidental: ukjent kolonne; gyldige kolonner: ")
     assert (f"{label}:1: confidential: kolonnen mangler; alle radene behandles som unntatt offentlighet "
@@ -163,11 +164,11 @@ def test_validate_names_the_header_typo_and_the_missing_column(tmp_path):
 def test_no_missing_column_message_for_a_file_without_rows(tmp_path):
     make_data(tmp_path, "no")
     (tmp_path / "municipalities/1851-lodingen/systems.csv").write_text("system_id,product,service_area,lifecycle\n", "utf-8")
-    assert not [p for p in store.validate(tmp_path) if p.field == "confidential"]
+    assert not [p for p in validate(tmp_path) if p.field == "confidential"]
 
 
 def test_empty_cell_is_valid_but_hidden_and_counted_in_a_warning(tmp_path):
-    region = store.load(make_data(tmp_path, ""))
+    region = load(make_data(tmp_path, ""))
     assert region.problems == []
     rep = build_report(region, OPTS)
     check_public_report(rep)
@@ -181,7 +182,7 @@ def test_completeness_counts_public_rows_only(tmp_path):
     rows = [*EVENES_PUBLIC, secret_row("yes")]
     rows[1] = rows[1].replace(",Acos AS,", ",,")  # EVE-2 misses vendor: 1 of 10 completeness fields
     (root / "municipalities/1853-evenes/systems.csv").write_text(HEADER + "\n".join(rows) + "\n", "utf-8")
-    rep = build_report(store.load(root), OPTS)
+    rep = build_report(load(root), OPTS)
     assert rep["municipalities"]["1853"]["completeness"] == round(19 / 20, 4)  # public rows EVE-1, EVE-2
 
 
@@ -237,7 +238,7 @@ def test_tender_documents_never_hold_the_secret(tmp_path, cell):
     r = subprocess.run([sys.executable, "-m", "digireform.cli", "tender", "build", str(path), "--data", str(root),
                         "--out", str(out), "--as-of", AS_OF.isoformat()], capture_output=True, text=True, timeout=300)
     assert_no_secret(r.stdout + r.stderr, "tender build")
-    if store.load(root).problems:  # invalid participant data: refused with a message, nothing written
+    if load(root).problems:  # invalid participant data: refused with a message, nothing written
         assert r.returncode == 1 and "Dataene til deltakerne har feil" in r.stderr
         assert "systems.csv:" in r.stderr and not out.exists()
         return
@@ -286,7 +287,7 @@ CONTACT_SHAPES = {
 
 @pytest.mark.parametrize("shape", list(CONTACT_SHAPES))
 def test_contacts_never_reach_the_report(tmp_path, shape):
-    region = store.load(make_data(tmp_path, "yes", evenes_profile=CONTACT_SHAPES[shape]))
+    region = load(make_data(tmp_path, "yes", evenes_profile=CONTACT_SHAPES[shape]))
     text = to_json(build_report(region, OPTS))
     for secret in (PERSON, EMAIL, PHONE, "hemmelig"):
         assert secret not in text
@@ -307,7 +308,7 @@ def test_public_profile_whitelists_keys_and_drops_persons(shape):
 
 
 def test_public_region_keeps_public_figures():
-    region = store.load(store.repository_root())
+    region = load(repository_root())
     public = privacy.public_region(region)
     assert public.contacts == {} and set(public.profiles) == set(region.profiles)
     nr = "1853"
@@ -322,8 +323,8 @@ def test_public_region_keeps_public_figures():
     ('targets: "flere digitale tjenester"\n', "targets"),
 ])
 def test_profile_key_with_a_problem_is_left_out_and_the_report_still_builds(tmp_path, extra, dropped):
-    """The dashboards build from `store.load` with problems: a wrongly shaped key must not stop them."""
-    region = store.load(make_data(tmp_path, "yes", evenes_profile=extra))
+    """The dashboards build from `load` with problems: a wrongly shaped key must not stop them."""
+    region = load(make_data(tmp_path, "yes", evenes_profile=extra))
     assert any(p.field.split(".")[0] == dropped for p in region.problems)
     assert dropped not in privacy.public_region(region).profiles["1853"]
     rep = build_report(region, OPTS)
@@ -350,7 +351,7 @@ def test_store_changes_and_public_outputs_take_one_list_of_private_keys(tmp_path
     rules = {**privacy._rules(), "private_profile_keys": private}
     monkeypatch.setattr(privacy, "_rules", lambda: rules)
     text = TARGET + CONTACT_SHAPES["list"]
-    region = store.load(make_data(tmp_path, "no", evenes_profile=text))
+    region = load(make_data(tmp_path, "no", evenes_profile=text))
     assert region.problems == []  # targets valid: nothing is left out for a problem instead
     loaded = yaml.safe_load('number: "1853"\nname: Evenes\n' + text)
     for key in ("targets", "contacts"):
@@ -373,4 +374,4 @@ def test_dashboard_context_holds_the_public_region(tmp_path):
     assert ctx.region.contacts == {} and "contacts" not in ctx.region.profiles["1853"]
     secret = ctx.region.systems[ctx.region.systems["system_id"] == "EVE-9"]
     assert len(secret) == 1 and secret[privacy.confidential_fields()].isna().all().all()
-    assert ctx.region.problems == store.load(data).problems and ctx.check.problems == len(ctx.region.problems) > 0
+    assert ctx.region.problems == load(data).problems and ctx.check.problems == len(ctx.region.problems) > 0

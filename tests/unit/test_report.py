@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from digireform.io import store
 from digireform.report import ReportOptions, base_report, build_report, completeness, to_json
+from digireform.validate.region import load
 from tests.unit.test_store import make_region, row
 
 OPTS = ReportOptions(as_of=dt.date(2026, 11, 23))
@@ -17,7 +17,7 @@ def fixture(tmp_path):
         row(system_id="C", annual_cost_nok="7000", lifecycle="retired"),  # not in use
         row(system_id="D", annual_cost_nok="", vendor="", dpa=""),  # 2 of 10 completeness fields empty
     ]
-    return store.load(make_region(tmp_path, rows))
+    return load(make_region(tmp_path, rows))
 
 
 def test_counts_costs_and_completeness(tmp_path):

@@ -7,8 +7,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from digireform.io import store
-from digireform.model.errors import ValidationError
+from digireform import sync
+from digireform.io import paths
+from digireform.io.atomic import atomic_write_text
+from digireform.io.paths import folder_for, scan_folders
+from digireform.model.errors import DigireformError, ValidationError
+from digireform.sync import save_table
+from digireform.validate.region import load, validate
 
 HEADER = (
     "system_id,product,vendor,vendor_orgnr,service_area,function,hosting,lifecycle,users,annual_cost_nok,"
@@ -41,14 +46,14 @@ def messages(root: Path) -> list[str]:
     old = os.getcwd()
     os.chdir(root)
     try:
-        return [str(p) for p in store.validate(root)]
+        return [str(p) for p in validate(root)]
     finally:
         os.chdir(old)
 
 
 def scopes(root: Path) -> list[str]:
     """Each problem's scope (how much it leaves out), in the order of `messages`."""
-    return [p.scope for p in store.validate(root)]
+    return [p.scope for p in validate(root)]
 
 
 SYS = "municipalities/1853-evenes/systems.csv"
@@ -130,7 +135,7 @@ def test_line_numbers_count_blank_lines(tmp_path):
 
 def test_quoted_fields_and_stray_spaces(tmp_path):
     rows = [row(notes='"Merknad, med komma"', hosting=" saas ")]
-    region = store.load(make_region(tmp_path, rows))
+    region = load(make_region(tmp_path, rows))
     assert region.problems == []
     assert region.systems.loc[0, "notes"] == "Merknad, med komma"
     assert region.systems.loc[0, "hosting"] == "saas"
@@ -141,7 +146,7 @@ def test_wrong_number_of_fields(tmp_path):
     make_region(tmp_path, [GOOD_ROW + ",extra", row(system_id="EVE-002")])
     assert messages(tmp_path) == [f"{SYS}:2: (rad): har 20 felt, men overskriften har 19; raden er ikke lest"]
     assert scopes(tmp_path) == ["row"]
-    assert list(store.load(tmp_path).systems["system_id"]) == ["EVE-002"]
+    assert list(load(tmp_path).systems["system_id"]) == ["EVE-002"]
 
 
 def test_unknown_and_missing_columns(tmp_path):
@@ -227,7 +232,7 @@ def test_welfare_rules(tmp_path):
 
 
 def test_load_gives_typed_frames(tmp_path):
-    region = store.load(make_region(tmp_path))
+    region = load(make_region(tmp_path))
     s = region.systems
     assert s.loc[0, "contract_end"] == pd.Timestamp("2027-06-30")
     assert str(s["users"].dtype) == "Int64" and s.loc[0, "users"] == 40
@@ -242,7 +247,7 @@ def test_load_gives_typed_frames(tmp_path):
 
 def test_contacts_are_kept_apart_from_profiles(tmp_path):
     profile = PROFILE + "contacts:\n  - {role: IKT, name: Kari Hemmelig, email: kari@example.no}\n"
-    region = store.load(make_region(tmp_path, profile=profile))
+    region = load(make_region(tmp_path, profile=profile))
     assert "contacts" not in region.profiles["1853"]
     assert region.contacts["1853"][0]["name"] == "Kari Hemmelig"
 
@@ -250,7 +255,7 @@ def test_contacts_are_kept_apart_from_profiles(tmp_path):
 def test_validate_writes_nothing(tmp_path):
     root = make_region(tmp_path, [row(users="x")])
     before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
-    store.validate(root)
+    validate(root)
     after = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
     assert before == after
 
@@ -259,8 +264,8 @@ def test_save_round_trip_is_byte_identical(tmp_path):
     root = make_region(tmp_path, [GOOD_ROW, row(system_id="EVE-002", annual_cost_nok="1250000.5", users="")])
     path = root / "municipalities/1853-evenes/systems.csv"
     original = path.read_bytes()
-    region = store.load(root)
-    store.save_table(root, "1853", "systems", region.systems)
+    region = load(root)
+    save_table(root, "1853", "systems", region.systems)
     assert path.read_bytes() == original
 
 
@@ -268,11 +273,11 @@ def test_refused_save_changes_nothing(tmp_path):
     root = make_region(tmp_path)
     path = root / "municipalities/1853-evenes/systems.csv"
     original = path.read_bytes()
-    rows = store.load(root).systems.copy()
+    rows = load(root).systems.copy()
     rows["satisfaction"] = rows["satisfaction"].astype(object)
     rows.loc[0, "satisfaction"] = 9
     with pytest.raises(ValidationError) as exc:
-        store.save_table(root, "1853", "systems", rows)
+        save_table(root, "1853", "systems", rows)
     assert "satisfaction: «9» er for stort (høyst 5)" in str(exc.value)
     assert path.read_bytes() == original
     assert not list(path.parent.glob(".*.tmp"))
@@ -287,7 +292,7 @@ def test_atomic_write_failing_midway_leaves_old_file(tmp_path, monkeypatch):
 
     monkeypatch.setattr(os, "fsync", boom)
     with pytest.raises(OSError):
-        store.atomic_write_text(path, "new content that never lands\n")
+        atomic_write_text(path, "new content that never lands\n")
     assert path.read_text("utf-8") == "old\n"
     assert [p.name for p in tmp_path.iterdir()] == ["f.csv"]
 
@@ -295,12 +300,12 @@ def test_atomic_write_failing_midway_leaves_old_file(tmp_path, monkeypatch):
 def test_atomic_write_replaces_whole_file(tmp_path):
     path = tmp_path / "f.csv"
     path.write_text("old\n", encoding="utf-8")
-    store.atomic_write_text(path, "new\n")
+    atomic_write_text(path, "new\n")
     assert path.read_text("utf-8") == "new\n"
 
 
 def test_shipped_example_region_is_valid():
-    region = store.load()
+    region = load()
     assert region.problems == []
     assert set(region.numbers) == {"1853", "1806", "5512", "5516", "1851"}
     counts = region.systems.groupby("municipality").size()
@@ -315,12 +320,13 @@ def test_shipped_example_region_is_valid():
 
 def test_save_profile_keeps_the_leading_comment(tmp_path):
     root = make_region(tmp_path, profile="# EKSEMPELDATA: oppdiktet\n" + PROFILE)
-    profile = store.read_profile(root, "1853")
+    profile = sync.load_profile(root, "1853").data
     profile["population"] = {"year": 2025, "source": "SSB", "total": 1330}
-    path = store.save_profile(root, "1853", profile)
+    path = sync.profile_path(root, "1853")
+    sync.write_profile(path, "1853", profile)
     text = path.read_text("utf-8")
     assert text.startswith("# EKSEMPELDATA: oppdiktet\n")
-    assert store.load(root).profiles["1853"]["population"]["total"] == 1330
+    assert load(root).profiles["1853"]["population"]["total"] == 1330
 
 
 def test_survey_file_problems_are_validation_problems(tmp_path):
@@ -331,14 +337,14 @@ def test_survey_file_problems_are_validation_problems(tmp_path):
 
 
 def test_stray_spaces_without_quoting_are_stripped(tmp_path):
-    region = store.load(make_region(tmp_path, [row(hosting=" saas", users="40 ")]))
+    region = load(make_region(tmp_path, [row(hosting=" saas", users="40 ")]))
     assert region.problems == []
     assert (region.systems.loc[0, "hosting"], region.systems.loc[0, "users"]) == ("saas", 40)
 
 
 def test_short_rows_leave_trailing_fields_empty(tmp_path):
     make_region(tmp_path, ["EVE-001,Visma Enterprise,Visma,,okonomi_personal,Lønn,saas,operational"])
-    region = store.load(tmp_path)
+    region = load(tmp_path)
     assert region.problems == []
     assert region.systems.loc[0, "users"] is pd.NA
 
@@ -369,9 +375,9 @@ def test_two_folders_with_one_number_are_both_refused(tmp_path):
     assert messages(tmp_path) == [f"municipalities/1853-evenes: (mappe): {expected}",
                                   f"municipalities/1853-evenes-kopi: (mappe): {expected}"]
     assert scopes(tmp_path) == ["folder", "folder"]
-    assert store.load(tmp_path).numbers == []
-    with pytest.raises(store.DigireformError, match="Kommune 1853 har flere mapper"):
-        store.folder_for(tmp_path, "1853")
+    assert load(tmp_path).numbers == []
+    with pytest.raises(DigireformError, match="Kommune 1853 har flere mapper"):
+        folder_for(tmp_path, "1853")
 
 
 def test_symlinked_folder_is_not_a_municipality(tmp_path):
@@ -381,7 +387,7 @@ def test_symlinked_folder_is_not_a_municipality(tmp_path):
     assert messages(data) == [
         "municipalities/1806-narvik: (mappe): er en symbolsk lenke; kommunemapper må ligge i datamappen "
         "(kopier mappen inn i stedet for å lenke til den); ikke lest"]
-    region = store.load(data)
+    region = load(data)
     assert region.numbers == ["1853"]
     assert [p.scope for p in region.problems] == ["folder"]
 
@@ -433,10 +439,10 @@ def test_municipalities_folder_that_cannot_be_listed_is_named_in_norwegian(tmp_p
     def refuse(path):
         raise OSError(5, "Input/output error", str(path))
 
-    monkeypatch.setattr(store.os, "scandir", refuse)
-    assert [str(p) for p in store.scan_folders(tmp_path).problems] == [
+    monkeypatch.setattr(paths.os, "scandir", refuse)
+    assert [str(p) for p in scan_folders(tmp_path).problems] == [
         f"{tmp_path / 'municipalities'}: (mappe): mappen kan ikke leses (operativsystemet nektet med feilkode 5)"]
-    assert [p.scope for p in store.scan_folders(tmp_path).problems] == ["folder"]
+    assert [p.scope for p in scan_folders(tmp_path).problems] == ["folder"]
 
 
 @pytest.mark.parametrize(("breakage", "scope"), [
@@ -468,12 +474,12 @@ def test_problems_that_leave_a_whole_file_or_folder_out_say_so(tmp_path, breakag
 def test_twenty_digit_user_count_is_a_message_not_a_crash(tmp_path):
     make_region(tmp_path, [row(users="12345678901234567890"), row(system_id="EVE-002", users="123456789012345")])
     assert messages(tmp_path) == [f"{SYS}:2: users: «12345678901234567890» er for stort (høyst 15 sifre)"]
-    assert list(store.load(tmp_path).systems["users"].astype(object)) == [pd.NA, 123456789012345]
+    assert list(load(tmp_path).systems["users"].astype(object)) == [pd.NA, 123456789012345]
 
 
 def test_stored_decimal_with_three_digits_is_a_decimal(tmp_path):
     """Stored files use `.` as the decimal point: «30.000» there is thirty, nothing ambiguous."""
-    region = store.load(make_region(tmp_path, [row(annual_cost_nok="30.000")]))
+    region = load(make_region(tmp_path, [row(annual_cost_nok="30.000")]))
     assert region.problems == [] and region.systems.loc[0, "annual_cost_nok"] == 30.0
 
 
@@ -481,7 +487,7 @@ def test_norwegian_yes_in_stored_file_stays_an_error(tmp_path):
     """Only codes are valid in stored files: «Ja» is named, and the row is not public (NA)."""
     make_region(tmp_path, [row(confidential="Ja")])
     assert messages(tmp_path) == [f"{SYS}:2: confidential: «Ja» er ikke en gyldig kode; gyldige: yes, no"]
-    assert pd.isna(store.load(tmp_path).systems.loc[0, "confidential"])
+    assert pd.isna(load(tmp_path).systems.loc[0, "confidential"])
 
 
 def test_header_typo_confidential_is_named_with_a_hint(tmp_path):
@@ -501,7 +507,7 @@ def test_blank_row_and_nbsp_are_tidied_on_every_file(tmp_path):
     """No quotes anywhere: a non-breaking space and a `,,,` row give no problem (as with quotes)."""
     blank = "," * (len(HEADER.split(",")) - 1)
     rows = [row(hosting="saas\u00a0"), blank, row(system_id="EVE-002")]
-    region = store.load(make_region(tmp_path, rows))
+    region = load(make_region(tmp_path, rows))
     assert region.problems == []
     assert list(region.systems["line"]) == [2, 4]
 
@@ -549,10 +555,10 @@ def test_symlinked_profile_and_survey_are_not_read(tmp_path):
     assert messages(tmp_path / "data")[0] == (
         "municipalities/1853-evenes/kommune.yaml: (fil): er en symbolsk lenke; datafiler må være vanlige filer i "
         "kommunemappen (lenken er ikke fulgt)")
-    assert store.load(tmp_path / "data").numbers == []
+    assert load(tmp_path / "data").numbers == []
 
 
 def test_bom_file_is_named_but_its_rows_are_still_shown(tmp_path):
     d = make_region(tmp_path) / "municipalities/1853-evenes"
     (d / "systems.csv").write_bytes(b"\xef\xbb\xbf" + (HEADER + "\n" + GOOD_ROW + "\n").encode())
-    assert list(store.load(tmp_path).systems["system_id"]) == ["EVE-001"]
+    assert list(load(tmp_path).systems["system_id"]) == ["EVE-001"]

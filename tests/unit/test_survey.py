@@ -10,9 +10,13 @@ import pytest
 
 import digireform
 from digireform import cli
+from digireform.analysis.survey import summarise
 from digireform.ingest import survey
+from digireform.io.tables import fit_rows
 from digireform.model.errors import ValidationError
 from digireform.report import ReportOptions, build_report
+from digireform.validate.region import validate
+from digireform.validate.survey import parse_stored, stored_columns
 
 FIX = Path(__file__).parents[1] / "fixtures" / "survey"
 
@@ -53,7 +57,7 @@ def test_columns_are_recognised_and_personal_data_dropped():
 
 def test_summary_minimum_five_responses():
     rows, _ = survey.normalise_export(FIX / "forms-eksport.csv")
-    s = survey.summarise(rows)
+    s = summarise(rows)
     # byggesak: 5, 4, 2, 5, 4 («Vet ikke» not counted) → mean 4.0, 4 of 5 satisfied
     assert s["satisfaction"]["byggesak"] == {"n": 5, "mean": 4.0, "share_satisfied": 0.8}
     # nettsider: 4, 2, 1 → three answers: withheld
@@ -62,14 +66,14 @@ def test_summary_minimum_five_responses():
     assert s["channel_preference"]["shares"]["phone"] == 0.4
     assert s["channel_preference"]["n"] == 5
     # with a stricter minimum the channel question is withheld too
-    assert survey.summarise(rows, min_responses=6)["channel_preference"] == {"n": 5, "suppressed": True}
+    assert summarise(rows, min_responses=6)["channel_preference"] == {"n": 5, "suppressed": True}
 
 
 def test_boundary_four_is_withheld_five_is_shown():
-    base = pd.DataFrame({c: [None] * 5 for c in survey.stored_columns()}, dtype=object)
+    base = pd.DataFrame({c: [None] * 5 for c in stored_columns()}, dtype=object)
     base["satisfaction_kultur"] = [1, 2, 3, 4, 5]
-    assert survey.summarise(base)["satisfaction"]["kultur"]["mean"] == 3.0
-    assert survey.summarise(base.iloc[:4])["satisfaction"]["kultur"] == {"n": 4, "suppressed": True}
+    assert summarise(base)["satisfaction"]["kultur"]["mean"] == 3.0
+    assert summarise(base.iloc[:4])["satisfaction"]["kultur"] == {"n": 4, "suppressed": True}
 
 
 def test_bad_answer_names_file_line_and_column():
@@ -105,9 +109,9 @@ def test_report_section_and_stored_file_problems(tmp_path):
     s = rep["municipalities"]["1853"]["survey"]
     assert s["survey"] == "2025" and s["respondents"] == 6
     assert s["satisfaction"]["nettsider"]["suppressed"] is True
-    (f / "survey.csv").write_text(survey.stored_columns().__str__().strip("[]").replace("'", "").replace(" ", "")
+    (f / "survey.csv").write_text(stored_columns().__str__().strip("[]").replace("'", "").replace(" ", "")
                                   + "\n2025,1,phone,7,,,,,\n", encoding="utf-8")
-    problems = survey.validate_files(tmp_path)
+    problems = validate(tmp_path)  # survey.csv problems are validation problems
     assert [str(p).split(": ", 1)[1] for p in problems] == ["satisfaction_byggesak: «7» er ikke et tall 1–5"]
 
 
@@ -182,20 +186,19 @@ def test_a_folder_given_as_the_export_is_named_as_a_folder(tmp_path):
 
 
 def test_stored_survey_rows_are_fitted_like_the_stores_files():
-    """parse_stored uses store.fit_rows: same long-row problem, padding and column order."""
-    from digireform.io import store
+    """parse_stored uses fit_rows: same long-row problem, padding and column order."""
     from digireform.model.errors import Problem
 
     header = "respondent,survey,satisfaction_byggesak"  # reordered; the other columns absent
     text = f"{header}\n1,2025,5\n2,2025,4,9\n3,2025\n"
     problems: list[Problem] = []
-    rows = survey.parse_stored(text, "s.csv", problems)
+    rows = parse_stored(text, "s.csv", problems)
     long_row = Problem("s.csv", 3, "(rad)", "har 4 felt, men overskriften har 3; raden er ikke lest")
     assert problems == [long_row] and problems[0].scope == "row"
     assert list(rows["line"]) == [2, 4] and list(rows["survey"]) == ["2025", "2025"]
     assert list(rows["satisfaction_byggesak"]) == [5, pd.NA]
     expected: list[Problem] = []
-    fitted = store.fit_rows([["1", "2025", "5"], ["2", "2025", "4", "9"], ["3", "2025"]], [2, 3, 4],
-                            header.split(","), survey.stored_columns(), "s.csv", expected)
+    fitted = fit_rows([["1", "2025", "5"], ["2", "2025", "4", "9"], ["3", "2025"]], [2, 3, 4],
+                            header.split(","), stored_columns(), "s.csv", expected)
     assert expected == [long_row] and fitted[1] == [2, 4]
     assert fitted[0][1][:4] == ["2025", "3", "", ""]

@@ -5,9 +5,12 @@ import pandas as pd
 import pytest
 
 from digireform import sync
-from digireform.io import store, textio
+from digireform.io import textio
+from digireform.io.tables import parse_tables
 from digireform.model.errors import DigireformError, Problem
 from digireform.model.schema import file_spec
+from digireform.validate.survey import parse_stored
+from digireform.validate.tables import check_tables
 
 SPEC = file_spec("systems")
 HEADER = ",".join(SPEC.columns)
@@ -97,8 +100,8 @@ def _table(rows: list[list[str]], write, blank_lines: bool) -> str:
 
 def _read(text: str) -> tuple[pd.DataFrame, list[Problem]]:
     problems: list[Problem] = []
-    raw = store.parse_tables([("1853", LABEL, text)], SPEC, problems)
-    typed = store.check_tables(raw, SPEC, problems)
+    raw = parse_tables([("1853", LABEL, text)], SPEC, problems)
+    typed = check_tables(raw, SPEC, problems)
     return typed, problems
 
 
@@ -203,11 +206,10 @@ SURVEY_HEADER = ",".join(["survey", "respondent", "channel_preference", "satisfa
 
 
 def test_survey_row_with_one_field_too_many_is_named_others_kept():
-    from digireform.ingest import survey
 
     text = SURVEY_HEADER + "\n2025,1,phone,5,,,,,\n2025,2,email,4,,,,,,9\n2025,3,,x,,,,,\n"
     problems: list[Problem] = []
-    rows = survey.parse_stored(text, "s.csv", problems)
+    rows = parse_stored(text, "s.csv", problems)
     assert problems == [Problem("s.csv", 3, "(rad)", "har 10 felt, men overskriften har 9; raden er ikke lest"),
                         Problem("s.csv", 4, "satisfaction_byggesak", "«x» er ikke et tall 1–5")]
     assert list(rows["line"]) == [2, 4]

@@ -32,7 +32,7 @@ def write_region(tmp_path: Path, munis: dict[str, list[dict]]) -> Path:
     return tmp_path
 
 
-def fixture(tmp_path: Path) -> digireform.io.store.Region:
+def fixture(tmp_path: Path) -> digireform.model.region.Region:
     evenes = [
         row("A", annual_cost_nok="6000", users="10", dpa=""),
         row("B", annual_cost_nok="4000", users="10", hosting="", dpa=""),

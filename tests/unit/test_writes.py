@@ -21,8 +21,10 @@ import pytest
 
 from digireform import sync
 from digireform.ingest import inventory, population, survey
-from digireform.io import store
 from digireform.model.errors import DigireformError, ValidationError
+from digireform.model.schema import load_yaml_text
+from digireform.sync import save_table
+from digireform.validate.region import load
 from tests.support.regionfiles import HEADER
 from tests.unit.test_sync import _run, system
 
@@ -173,11 +175,11 @@ def test_stale_plan_is_refused_and_changes_nothing(tmp_path):
     data = region(tmp_path)
     path = folder_of(data) / "systems.csv"
     seen = sync.fingerprint(path)
-    typed = store.load(data).systems
+    typed = load(data).systems
     path.write_text(path.read_text("utf-8") + system("C", "Gamma"), encoding="utf-8")  # someone else
     after = path.read_bytes()
     with pytest.raises(sync.ChangedOnDiskError, match="endret av et annet program"):
-        store.save_table(data, "1853", "systems", typed, expected_fingerprint=seen)
+        save_table(data, "1853", "systems", typed, expected_fingerprint=seen)
     assert path.read_bytes() == after
 
 
@@ -246,7 +248,7 @@ def test_profile_form_save_keeps_comments_and_layout(tmp_path):
 def test_roundtrip_of_an_odd_file_falls_back_to_a_plain_correct_file():
     text = "# topp\nname: A\nname: B\n"  # a repeated key: ruamel refuses it, PyYAML keeps the last
     out = sync.yaml_roundtrip(text, {"name": "C", "number": "1853"})
-    assert out.startswith("# topp\n") and store.load_yaml_text(out) == {"name": "C", "number": "1853"}
+    assert out.startswith("# topp\n") and load_yaml_text(out) == {"name": "C", "number": "1853"}
 
 
 def _tender_copy(tmp_path: Path) -> Path:
@@ -398,7 +400,7 @@ def test_race_import_population_against_profile_and_table_forms(tmp_path):
     out = _run_mixed(data, [(_population_importer, (files,)), (_profile_form, ("P", 10)), (_table_form, ("T", 10))])
     _check_forms(out, data)
     expected = population.age_bands_07459(population.read_jsonstat(files[-1]))["1853"]
-    pop = store.read_profile(data, "1853")["population"]
+    pop = sync.load_profile(data, "1853").data["population"]
     assert (pop["total"], pop["age_bands"]) == (expected["total"], expected["age_bands"])
     comments = [line for line in EVENES.read_text("utf-8").splitlines() if "#" in line]
     assert all(line in (folder_of(data) / "kommune.yaml").read_text("utf-8") for line in comments)

@@ -165,7 +165,7 @@ def load_catalogue(data_dir: str | Path | None = None) -> Catalogue:
     sources = ["lib/digireform/model/data/products.yaml"]
     if data_dir is None:
         return Catalogue(list(base), sources)
-    from digireform.io.store import resolve_data_dir
+    from digireform.io.paths import resolve_data_dir
 
     path = resolve_data_dir(data_dir) / settings()["extension_file"]
     if not path.is_file():

@@ -17,9 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from digireform.io import store, textio
+from digireform.io import textio
+from digireform.io.paths import municipality_folders, resolve_data_dir
 from digireform.model import privacy
 from digireform.model.errors import DigireformError, display_path
+from digireform.model.region import FOLDER_RE, PROFILE_FILE
 from digireform.model.schema import file_spec, load_yaml_text
 from digireform.sync import Row, match_rows, row_label, rows_from_bytes
 
@@ -84,11 +86,11 @@ def _head_files(data_dir: Path) -> list[str]:
 
 def _folders(data_dir: Path, has_head: bool) -> dict[str, str]:
     """Municipality number → folder path relative to the data folder (now or in HEAD)."""
-    folders = {p.name[:4]: f"municipalities/{p.name}" for p in store.municipality_folders(data_dir)}
+    folders = {p.name[:4]: f"municipalities/{p.name}" for p in municipality_folders(data_dir)}
     if has_head:
         for rel in _head_files(data_dir):
             parts = rel.split("/")
-            if len(parts) >= 3 and store.FOLDER_RE.match(parts[1]):
+            if len(parts) >= 3 and FOLDER_RE.match(parts[1]):
                 folders.setdefault(parts[1][:4], f"municipalities/{parts[1]}")
     return dict(sorted(folders.items()))
 
@@ -163,12 +165,12 @@ def diff_profile(old: dict, new: dict) -> list[tuple[str, str, list[FieldChange]
 
 def changes(data_dir: str | Path | None = None) -> list[Change]:
     """Every change in municipalities/ since HEAD, ordered by municipality, file, row."""
-    root = store.resolve_data_dir(data_dir)
+    root = resolve_data_dir(data_dir)
     has_head = _head_exists(root)
     result: list[Change] = []
     for nr, rel in _folders(root, has_head).items():
-        old_prof_bytes = _head_bytes(root, f"{rel}/{store.PROFILE_FILE}") if has_head else None
-        new_prof_bytes = _now_bytes(root, f"{rel}/{store.PROFILE_FILE}")
+        old_prof_bytes = _head_bytes(root, f"{rel}/{PROFILE_FILE}") if has_head else None
+        new_prof_bytes = _now_bytes(root, f"{rel}/{PROFILE_FILE}")
         old_prof, new_prof = _profile(old_prof_bytes), _profile(new_prof_bytes)
         name = str(new_prof.get("name") or old_prof.get("name") or nr)
         for action, key, fields, private in diff_profile(old_prof, new_prof):
@@ -226,7 +228,7 @@ def format_changes(items: list[Change], has_head: bool = True) -> str:
 
 def summary(data_dir: str | Path | None = None) -> str:
     """The Norwegian change summary of a data folder."""
-    root = store.resolve_data_dir(data_dir)
+    root = resolve_data_dir(data_dir)
     return format_changes(changes(root), has_head=_head_exists(root))
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from digireform.io.store import CHANNEL_FIELDS, Region
+from digireform.model.region import CHANNEL_FIELDS, Region
 from digireform.model.schema import package_yaml
 
 DERIVED = ["contacts", "contacts_per_inhabitant", "web_visits_per_inhabitant",

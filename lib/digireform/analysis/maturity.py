@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 
 from digireform.analysis import channels, targets
-from digireform.io.store import Region
+from digireform.model.region import Region
 from digireform.model.schema import DIGITALISATION_LEVELS, SERVICE_AREAS, code_list, package_yaml
 
 

@@ -399,8 +399,8 @@ def summary_text(result: OverlapResult, names: dict[str, str]) -> str:
 def cli_overlap(args: argparse.Namespace) -> int:
     """`digireform overlap`: the summary of the public report's overlap section."""
     from digireform.cli import report_options
-    from digireform.io.store import load_valid
     from digireform.model.privacy import public_systems
+    from digireform.validate.region import load_valid
 
     region = load_valid(args.data, "Overlappen")
     options = report_options(args)

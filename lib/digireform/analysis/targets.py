@@ -18,7 +18,7 @@ from typing import Any
 import pandas as pd
 
 from digireform.analysis import channels
-from digireform.io.store import Region
+from digireform.model.region import Region
 from digireform.model.schema import package_yaml
 
 EPS = 1e-9

@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 
 from digireform.analysis.exit_windows import shift_months
-from digireform.io.store import Region
+from digireform.model.region import Region
 from digireform.model.schema import WELFARE_CATEGORIES, code_list, label, package_yaml
 
 NEEDS_COLUMNS = [

@@ -22,8 +22,8 @@ from typing import Any
 
 import pandas as pd
 
-from digireform.io.store import Region
 from digireform.model.privacy import confidential_fields, is_confidential, public_systems
+from digireform.model.region import Region
 from digireform.model.schema import file_spec
 from digireform.report import ReportOptions, completeness_fields
 

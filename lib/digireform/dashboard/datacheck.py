@@ -1,6 +1,6 @@
 """May a new version of the data be published on the dashboards? The rule, in one place.
 
-`check(region)` sorts the problems `store.load` found into two kinds, by each problem's
+`check(region)` sorts the problems `validate.region.load` found into two kinds, by each problem's
 `scope` (`errors.Problem`: set where the problem is found, so rewording a message cannot
 change what is published):
 
@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from digireform.io.store import FOLDER_RE
+from digireform.model.region import FOLDER_RE
 
 WHOLE_FILES = {"kommune.yaml": "kommune", "systems.csv": "systems", "welfare.csv": "welfare"}
 FILE_WORDS = {"systems": "systemlisten", "welfare": "velferdsteknologien"}

@@ -40,7 +40,7 @@ def page_data(name: str, data_dir: str | os.PathLike | None = None, as_of: dt.da
     """The page `name` computed in this process (a notebook's `show`): the data are loaded once
     per data version and date (`context`), so a long-running kernel sees edits."""
     from digireform.dashboard import site
-    from digireform.io.store import resolve_data_dir
+    from digireform.io.paths import resolve_data_dir
 
     if name not in PAGE_NAMES:
         raise ValueError(f"unknown dashboard {name!r}")

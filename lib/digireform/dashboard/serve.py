@@ -40,7 +40,7 @@ import tornado.httpserver
 import tornado.web
 
 from digireform.dashboard import datacheck, render, site
-from digireform.io.store import resolve_data_dir
+from digireform.io.paths import resolve_data_dir
 from digireform.model.errors import DigireformError, os_reason
 
 HOST = "127.0.0.1"

@@ -134,7 +134,7 @@ def build(data_dir: Path, out: Path, fp: str, hold_back: bool = False) -> dict[s
     so a change made meanwhile shows up as a new fingerprint at the next poll.
     """
     from digireform.dashboard import pages, render
-    from digireform.io.store import municipality_folders
+    from digireform.io.paths import municipality_folders
     from digireform.model.errors import DigireformError
 
     if not municipality_folders(data_dir):

@@ -56,10 +56,14 @@ from typing import Any
 
 import pandas as pd
 
-from digireform.io import store, textio
+from digireform.io import textio
+from digireform.io.paths import folder_for, resolve_data_dir
+from digireform.io.tables import parse_table, read_text
 from digireform.model import formatting, register, values
 from digireform.model.errors import DigireformError, Problem, ValidationError, display_path
 from digireform.model.schema import Field, FileSpec, code_list, file_spec, normalise_token, package_yaml
+from digireform.sync import save_table
+from digireform.validate.tables import check_tables
 
 KIND = "systems"
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
@@ -584,8 +588,8 @@ def _stored_rows(path: Path, spec: FileSpec, replace: bool) -> pd.DataFrame:
     if not path.exists():
         return empty
     problems: list[Problem] = []
-    text = store.read_text(path, problems)
-    raw = None if text is None or not text.strip() else store.parse_table(text, spec, display_path(path), problems)
+    text = read_text(path, problems)
+    raw = None if text is None or not text.strip() else parse_table(text, spec, display_path(path), problems)
     if raw is None or problems:
         if replace or (text is not None and not text.strip()):
             return empty
@@ -615,7 +619,7 @@ def plan_import(data_dir: Path, number: str, table: ImportedTable, replace: bool
     """
     spec = file_spec(KIND)
     key = spec.key or "system_id"
-    path = store.folder_for(data_dir, number) / spec.filename
+    path = folder_for(data_dir, number) / spec.filename
     stored = _stored_rows(path, spec, replace)
     for f in spec.fields:
         stored[f.key] = [_canonical(v, f) for v in stored[f.key]]
@@ -654,7 +658,7 @@ def plan_import(data_dir: Path, number: str, table: ImportedTable, replace: bool
     ], ignore_index=True).astype({c: object for c in spec.columns})
     raw["municipality"] = number
     check_problems: list[Problem] = []
-    typed = store.check_tables(raw, spec, check_problems)
+    typed = check_tables(raw, spec, check_problems)
     problems = table.problems + _import_problems(check_problems, table, spec, added)
     if problems:
         problems.sort(key=lambda p: (p.file != table.label, p.file, p.line or 0))
@@ -721,9 +725,9 @@ def import_inventory(path: str | Path, municipality: str, data_dir: Any = None,
 
     Nothing is written when anything is wrong (ValidationError) or when nothing changed.
     """
-    root = store.resolve_data_dir(data_dir)
+    root = resolve_data_dir(data_dir)
     number = resolve_municipality(municipality)
-    target = store.folder_for(root, number) / file_spec(KIND).filename  # clear error before reading
+    target = folder_for(root, number) / file_spec(KIND).filename  # clear error before reading
     table = read_inventory(path)
     if dry_run:
         return ImportResult(plan_import(root, number, table, replace=replace), table.label, False, True, table.notes)
@@ -733,7 +737,7 @@ def import_inventory(path: str | Path, municipality: str, data_dir: Any = None,
         seen = fingerprint(target)  # the plan's base: a file changed by a program that does not lock is refused
         plan = plan_import(root, number, table, replace=replace)
         if plan.has_changes:
-            store.save_table(root, number, KIND, plan.rows, expected_fingerprint=seen)
+            save_table(root, number, KIND, plan.rows, expected_fingerprint=seen)
     return ImportResult(plan, table.label, plan.has_changes, False, table.notes)
 
 

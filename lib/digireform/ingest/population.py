@@ -2,7 +2,7 @@
 
 `digireform import-population FILE` reads a file saved from SSB's API (nothing is
 downloaded here), sums single years of age into the four bands of kommune.yaml
-(0-17, 18-66, 67-79, 80+; store.AGE_BANDS) and writes them, with year and source, into
+(0-17, 18-66, 67-79, 80+; AGE_BANDS) and writes them, with year and source, into
 each municipality's kommune.yaml that exists in the data folder. All profiles are
 locked and validated before the first one is written, so a bad file changes nothing; the
 write is `sync.write_files` (atomic, fingerprint-checked) and a round-trip, so only the
@@ -26,9 +26,11 @@ from typing import Any
 import pandas as pd
 
 from digireform import sync
-from digireform.io import store, textio
+from digireform.io import textio
+from digireform.io.paths import resolve_data_dir, scan_folders
 from digireform.model import formatting
 from digireform.model.errors import DigireformError, Problem, ValidationError, display_path
+from digireform.model.region import AGE_BANDS
 from digireform.model.schema import package_yaml
 
 TABLE = "07459"
@@ -178,9 +180,9 @@ def _shown(v: Any) -> str:
 
 
 def _band_bounds() -> list[tuple[str, int, int | None]]:
-    """(band, first age, last age or None for open-ended) from store.AGE_BANDS, e.g. "67-79"."""
+    """(band, first age, last age or None for open-ended) from AGE_BANDS, e.g. "67-79"."""
     out = []
-    for band in store.AGE_BANDS:
+    for band in AGE_BANDS:
         lo, _, hi = band.rstrip("+").partition("-")
         out.append((band, int(lo), int(hi) if hi else None))
     return out
@@ -233,7 +235,7 @@ def age_bands_07459(data: dict, label: str = "07459", year: str | None = None) -
             ages_missing = ", ".join(sorted(missing["Alder"].unique())[:5])
             raise DigireformError(f"{label}: Region {number}, år {years[-1]}: tall mangler for alder {ages_missing}.")
         sums = chosen.groupby("band")["value"].sum()
-        bands = {b: int(round(float(sums.get(b, 0)))) for b in store.AGE_BANDS}
+        bands = {b: int(round(float(sums.get(b, 0)))) for b in AGE_BANDS}
         out[str(number)] = {
             "year": int(years[-1]), "total": sum(bands.values()), "age_bands": bands,
             "region_label": region_labels.get(str(part["Region"].iloc[0]), str(number)),
@@ -359,13 +361,13 @@ def import_population(path: str | Path, data_dir: Any = None, dry_run: bool = Fa
     All profiles are locked, re-read and validated before anything is written; only the
     `population` key changes, and the rest of each file (comments included) stays as it is.
     """
-    root = store.resolve_data_dir(data_dir)
+    root = resolve_data_dir(data_dir)
     label = display_path(path)
     data = read_jsonstat(path)
     figures = age_bands_07459(data, label)
     if not figures:
         raise DigireformError(f"{label}: filen har ingen kommunetall (Region med firesifret kommunenummer).")
-    scan = store.scan_folders(root)
+    scan = scan_folders(root)
     doubled = [n for n in sorted(figures) if n in scan.duplicates]
     if doubled:  # not «uten mappe»: which of the folders holds the truth is not ours to guess
         raise DigireformError(f"Importerte ikke folketall fra {label}: " + "; ".join(

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import io
 import re
 from pathlib import Path
 from typing import Any
@@ -20,30 +19,20 @@ from typing import Any
 import pandas as pd
 
 from digireform import sync
-from digireform.io import store, textio
-from digireform.io.store import Region
+from digireform.io import textio
+from digireform.io.paths import resolve_data_dir
 from digireform.model.errors import DigireformError, Problem, ValidationError, display_path
-from digireform.model.schema import normalise_token, package_yaml
-
-FILENAME = "survey.csv"
-PREFIX = "satisfaction_"
-
-
-def settings() -> dict[str, Any]:
-    return package_yaml("survey.yaml")
-
-
-def services() -> dict[str, dict]:
-    return settings()["services"]
-
-
-def channel_codes() -> dict[str, dict]:
-    return settings()["channels"]
-
-
-def stored_columns() -> list[str]:
-    return ["survey", "respondent", "channel_preference", *(PREFIX + s for s in services())]
-
+from digireform.model.schema import normalise_token
+from digireform.validate.survey import (
+    PREFIX,
+    channel_codes,
+    format_survey,
+    parse_stored,
+    services,
+    settings,
+    stored_columns,
+    survey_path,
+)
 
 # --------------------------------------------------------------------------- answers
 
@@ -247,85 +236,10 @@ def _short(text: str, limit: int = 40) -> str:
 # --------------------------------------------------------------------------- stored file
 
 
-def format_survey(rows: pd.DataFrame) -> str:
-    buf = io.StringIO()
-    out = rows.reindex(columns=stored_columns())
-    out = out.astype(object).where(out.notna(), "")
-    for c in out.columns:
-        out[c] = [str(int(v)) if isinstance(v, float) and v.is_integer() else str(v) for v in out[c]]
-    out.to_csv(buf, index=False, lineterminator="\n")
-    return buf.getvalue()
-
-
-def parse_stored(text: str, label: str, problems: list[Problem]) -> pd.DataFrame | None:
-    """A stored survey.csv → typed rows (Int64 scores); problems with FILE:LINE: column.
-
-    Read like the other data files (textio, `store.fit_rows`): a row with more fields than
-    the header is named and left out, the file's other rows are kept; line numbers are
-    physical lines.
-    """
-    if not text.strip():
-        problems.append(Problem(label, 1, "(fil)", "filen er tom; første linje skal være overskriftene", scope="file"))
-        return None
-    recs = textio.read_records(text, label)
-    problems += recs.problems
-    header = [h.strip() for h in recs.records[0]] if recs.records else []
-    cols = stored_columns()
-    for c in header:
-        if c not in cols:
-            problems.append(Problem(label, 1, c, f"ukjent kolonne; gyldige: {', '.join(cols)}"))
-    rows, lines = textio.tidy(recs.records[1:], recs.lines[1:], text)
-    kept, kept_lines = store.fit_rows(rows, lines, header, cols, label, problems)
-    raw = pd.DataFrame({c: [r[i] for r in kept] for i, c in enumerate(cols)}, dtype=object)
-    out = pd.DataFrame({"survey": raw["survey"], "line": pd.Series(kept_lines, dtype="int64")})
-    for i, v in raw["survey"].items():
-        if not v:
-            problems.append(Problem(label, kept_lines[i], "survey", "mangler (påkrevd felt)"))
-    codes = set(channel_codes())
-    for i, v in raw["channel_preference"].items():
-        if v and v not in codes:
-            problems.append(Problem(label, kept_lines[i], "channel_preference",
-                                    f"«{v}» er ikke en gyldig kanal; gyldige: {', '.join(codes)}"))
-    out["channel_preference"] = raw["channel_preference"].where(raw["channel_preference"].isin(codes), None).astype(object)
-    for c in cols[3:]:
-        ok = raw[c].isin(["1", "2", "3", "4", "5"])
-        for i in raw.index[~ok & (raw[c] != "")]:
-            problems.append(Problem(label, kept_lines[int(i)], c, f"«{raw.at[i, c]}» er ikke et tall 1–5"))
-        out[c] = pd.to_numeric(raw[c].where(ok), errors="coerce").astype("Int64")
-    return out
-
-
-def survey_path(data_dir: Path, number: str) -> Path:
-    return store.folder_for(data_dir, number) / FILENAME
-
-
-def load_responses(region: Region) -> tuple[pd.DataFrame, list[Problem]]:
-    """All stored survey answers of the region (column `municipality` added) and problems."""
-    frames, problems = [], []
-    for nr in region.numbers:
-        path = Path(region.municipalities.at[nr, "folder"]) / FILENAME
-        if not path.exists():
-            continue
-        text = store.read_text(path, problems)
-        if text is None:
-            continue
-        df = parse_stored(text, display_path(path), problems)
-        if df is not None:
-            frames.append(df.assign(municipality=nr))
-    if not frames:
-        return pd.DataFrame(columns=["municipality", "survey", "line", *stored_columns()[2:]]), problems
-    return pd.concat(frames, ignore_index=True), problems
-
-
-def validate_files(data_dir: Any = None) -> list[Problem]:
-    """Problems in every municipality's survey.csv (for `digireform validate`)."""
-    return load_responses(store.load(data_dir))[1]
-
-
 def import_survey(path: str | Path, municipality: str, data_dir: Any = None,
                   today: dt.date | None = None) -> tuple[Path, pd.DataFrame, list[str]]:
     """Normalise an export and store it, replacing earlier answers of the same survey (year)."""
-    root = store.resolve_data_dir(data_dir)
+    root = resolve_data_dir(data_dir)
     number = str(municipality).strip()
     if not re.fullmatch(r"\d{4}", number):
         raise DigireformError(f"«{municipality}» er ikke et firesifret kommunenummer.")
@@ -372,63 +286,3 @@ def cli_import_survey(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------- results
 
 
-def summarise(responses: pd.DataFrame, min_responses: int | None = None) -> dict[str, Any]:
-    """Results of one survey of one municipality; anything under `min_responses` answers is withheld.
-
-    Satisfaction per service: n, mean (1–5), share_satisfied (answers ≥ satisfied_from).
-    Channel preference: n and each channel's share. A withheld result keeps its `n` and
-    says `suppressed: true`, so readers see that there were too few answers.
-    """
-    s = settings()
-    minimum = s["min_responses"] if min_responses is None else min_responses
-    out: dict[str, Any] = {"respondents": int(len(responses)), "min_responses": minimum, "satisfaction": {}}
-    for svc in services():
-        col = responses[PREFIX + svc].dropna().astype(float)
-        n = int(len(col))
-        if n == 0:
-            continue
-        if n < minimum:
-            out["satisfaction"][svc] = {"n": n, "suppressed": True}
-        else:
-            out["satisfaction"][svc] = {
-                "n": n, "mean": round(float(col.mean()), 2),
-                "share_satisfied": round(float((col >= s["satisfied_from"]).mean()), 4),
-            }
-    pref = responses["channel_preference"].dropna()
-    if len(pref) < minimum:
-        out["channel_preference"] = {"n": int(len(pref)), "suppressed": True}
-    else:
-        counts = pref.value_counts()
-        out["channel_preference"] = {
-            "n": int(len(pref)),
-            "shares": {c: round(float(counts.get(c, 0)) / len(pref), 4) for c in channel_codes()},
-        }
-    return out
-
-
-def report_section(region: Region, report: dict, options) -> None:
-    """Add `survey` (latest survey) per municipality that has one; file problems become warnings."""
-    responses, problems = load_responses(region)
-    for p in problems:
-        report["warnings"].append(str(p))
-    for nr, part in responses.groupby("municipality"):
-        latest = sorted(part["survey"].unique())[-1]
-        report["municipalities"][nr]["survey"] = {"survey": latest, **summarise(part[part["survey"] == latest])}
-
-
-def results_table(region: Region) -> pd.DataFrame:
-    """Latest survey per municipality as a Norwegian table; withheld cells say «for få svar»."""
-    responses, _ = load_responses(region)
-    rows = []
-    for nr, part in responses.groupby("municipality"):
-        latest = sorted(part["survey"].unique())[-1]
-        summary = summarise(part[part["survey"] == latest])
-        for svc, res in summary["satisfaction"].items():
-            rows.append({
-                "Kommune": region.name(nr), "Undersøkelse": latest, "Tjeneste": services()[svc]["label"],
-                "Svar": res["n"],
-                "Snitt (1–5)": "for få svar" if res.get("suppressed") else f"{res['mean']:.2f}".replace(".", ","),
-                "Andel fornøyd": "for få svar" if res.get("suppressed")
-                else f"{res['share_satisfied'] * 100:.0f} %",
-            })
-    return pd.DataFrame(rows, columns=["Kommune", "Undersøkelse", "Tjeneste", "Svar", "Snitt (1–5)", "Andel fornøyd"])

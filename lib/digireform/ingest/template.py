@@ -17,7 +17,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from digireform.io.store import atomic_write_with
+from digireform.io.atomic import atomic_write_with
 from digireform.model.errors import DigireformError, display_path
 from digireform.model.schema import Field, FileSpec, code_list, file_spec, package_yaml
 

@@ -1,6 +1,7 @@
-"""Reading and writing files: text decoding and strict CSV (`textio`), YAML with line numbers
-(`yamlio`), the region's folders and their loading and checking (`store`).
+"""Reading and writing files, and nothing more: where the data is (`paths`), text decoding and
+strict CSV with physical line numbers (`textio`), YAML with line numbers (`yamlio`), the CSV
+tables as text (`tables`) and atomic writes (`atomic`).
 
-May import: `digireform.model` and other `digireform.io` modules. Knows nothing about
-analyses, tenders or user interfaces.
+May import: `digireform.model` and other `digireform.io` modules. Checking values is
+`digireform.validate`'s; locking and merging a save is `digireform.sync`'s.
 """

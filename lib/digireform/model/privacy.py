@@ -2,7 +2,7 @@
 
 Dashboards, reports and tender exports take their rows through these functions, so the
 rule lives in one place. It fails closed: a systems row is public only when its
-`confidential` cell is a valid «no». An invalid cell (the typed frame from `store.load`
+`confidential` cell is a valid «no». An invalid cell (the typed frame from `validate.region.load`
 holds NA there), an empty cell or a missing column makes the row confidential, and its
 confidential fields (schema.yaml `confidential: true`: cost and contract) are blanked.
 Of kommune.yaml only whitelisted keys are public, and nothing nested that looks like a
@@ -22,7 +22,7 @@ from digireform.model.errors import Problem
 from digireform.model.schema import file_spec, package_yaml
 
 if TYPE_CHECKING:
-    from digireform.io.store import Region
+    from digireform.model.region import Region
 
 PUBLIC = "no"  # the only value of `confidential` that makes a row public
 
@@ -34,7 +34,7 @@ def _rules() -> dict[str, Any]:
 def private_profile_keys() -> list[str]:
     """Top-level keys of kommune.yaml that are personal data (data/privacy.yaml `private_profile_keys`).
 
-    `store.load` keeps them out of the profiles, the change summary says only that they
+    `validate.region.load` keeps them out of the profiles, the change summary says only that they
     changed, and `public_profile` never copies them.
     """
     return list(_rules()["private_profile_keys"])

@@ -17,9 +17,11 @@ from typing import Any
 
 import ipywidgets as w
 
-from digireform.io import store, textio
+from digireform.io import textio
+from digireform.io.paths import municipality_folders
 from digireform.model import values
 from digireform.model.errors import Problem
+from digireform.model.region import PROFILE_FILE
 from digireform.model.schema import load_yaml_text
 from digireform.sync import Conflict
 
@@ -98,10 +100,10 @@ def from_yaml_value(value: Any) -> str:
 def municipality_options(data_dir: Path) -> list[tuple[str, str]]:
     """(«1853 Evenes», "1853") for every municipality folder, names from kommune.yaml."""
     out = []
-    for folder in store.municipality_folders(data_dir):
+    for folder in municipality_folders(data_dir):
         nr = folder.name[:4]
         try:
-            text = textio.decode_stored((folder / store.PROFILE_FILE).read_bytes(), "", [])
+            text = textio.decode_stored((folder / PROFILE_FILE).read_bytes(), "", [])
             name = (load_yaml_text(text or "") or {}).get("name") or nr
         except Exception:  # unreadable profile: show the number; validation reports the file
             name = folder.name

@@ -3,7 +3,7 @@
 The editor keeps a *model* (a copy of the file as loaded) and every widget writes its
 value into the model when changed, so parts nobody touched stay exactly as loaded and
 the key-by-key merge in `sync.save_profile` only sees real edits. Validation is
-`store.check_profile` (the rules of `digireform validate`), run on every change.
+`check_profile` (the rules of `digireform validate`), run on every change.
 Contacts are the project group's own data: edited here, never shown anywhere else.
 """
 from __future__ import annotations
@@ -18,8 +18,9 @@ import ipywidgets as w
 import yaml
 
 from digireform import sync
-from digireform.io import store
+from digireform.io.paths import resolve_data_dir
 from digireform.model.errors import DigireformError, Problem, ValidationError, display_path
+from digireform.model.region import AGE_BANDS, CHANNEL_FIELDS
 from digireform.model.schema import DIGITALISATION_LEVELS, SERVICE_AREAS, code_list, package_yaml
 from digireform.notebook.common import (
     ConflictPanel,
@@ -32,6 +33,7 @@ from digireform.notebook.common import (
     problems_html,
     to_yaml_value,
 )
+from digireform.validate.profile import check_profile
 
 _STYLE = {"description_width": "200px"}
 _LAYOUT = w.Layout(width="520px")
@@ -144,14 +146,14 @@ class ProfileEditor(EditorBase):
     """Edit one municipality's kommune.yaml and save it safely (see module docstring)."""
 
     def __init__(self, data_dir: str | os.PathLike | None = None, number: str | None = None):
-        self.data_dir = store.resolve_data_dir(data_dir)
+        self.data_dir = resolve_data_dir(data_dir)
         labels = form_labels()
         options = municipality_options(self.data_dir)
         if not options:
             raise DigireformError(f"Fant ingen kommunemapper under {self.data_dir / 'municipalities'}.")
         self.municipality = w.Dropdown(description="Kommune", options=options, value=number or options[0][1])
         self.population = {k: _text(v) for k, v in labels["population"].items()}
-        self.age_bands = {b: _text(labels["age_band_label"].format(band=b)) for b in store.AGE_BANDS}
+        self.age_bands = {b: _text(labels["age_band_label"].format(band=b)) for b in AGE_BANDS}
         self.population_messages = w.HTML()
         levels = [(lab, code) for code, lab in code_list(DIGITALISATION_LEVELS).items()]
         self.digitalisation = {
@@ -187,7 +189,7 @@ class ProfileEditor(EditorBase):
     def _channel_fields(labels: dict) -> list[FieldSpec]:
         names = package_yaml("channels.yaml")["labels"]
         return [("year", labels["channels"]["year"], "int", None), ("source", labels["channels"]["source"], "text", None),
-                *((k, names.get(k, k), "int", None) for k in store.CHANNEL_FIELDS)]
+                *((k, names.get(k, k), "int", None) for k in CHANNEL_FIELDS)]
 
     @staticmethod
     def _target_fields(labels: dict) -> list[FieldSpec]:
@@ -289,7 +291,7 @@ class ProfileEditor(EditorBase):
         text = yaml.safe_dump(self.model, allow_unicode=True, sort_keys=False)
         problems: list[Problem] = []
         label = display_path(self.snapshot.path)
-        store.check_profile(self.model, self.number, label, text, problems)
+        check_profile(self.model, self.number, label, text, problems)
         self._name_refused(problems, label)
         sections = {"population": self.population_messages, "digitalisation": self.digitalisation_messages,
                     "channels": self.channels.messages, "targets": self.targets.messages,

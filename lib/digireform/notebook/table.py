@@ -2,7 +2,7 @@
 
 Pick a municipality, pick a row (or «Ny rad»), edit it in a form whose code-list fields
 are drop-downs with Norwegian labels, and save. Every change re-validates the would-be
-file with `store.validate_table_text` (the same rules as `digireform validate`) and shows
+file with `validate_table_text` (the same rules as `digireform validate`) and shows
 the messages beside the fields, before anything is saved. Saving goes through
 `sync.save_rows`: merged with what others saved meanwhile, refused (with both versions
 shown) when someone changed the same row, written atomically.
@@ -19,7 +19,7 @@ import ipywidgets as w
 import pandas as pd
 
 from digireform import sync
-from digireform.io import store
+from digireform.io.paths import resolve_data_dir
 from digireform.model.errors import DigireformError, Problem, ValidationError
 from digireform.model.schema import Field, code_list, file_spec, label
 from digireform.notebook.common import (
@@ -32,6 +32,7 @@ from digireform.notebook.common import (
     normalise_text,
     problems_html,
 )
+from digireform.validate.tables import validate_table_text
 
 _PLACEHOLDERS = {"date": "ÅÅÅÅ-MM-DD", "int": "heltall", "number": "tall", "id_list": "ID-er skilt med ;"}
 
@@ -50,7 +51,7 @@ class TableEditor(EditorBase):
     """Add, edit and delete rows of one table (`systems` or `welfare`) of one municipality."""
 
     def __init__(self, data_dir: str | os.PathLike | None = None, kind: str = "systems", number: str | None = None):
-        self.data_dir = store.resolve_data_dir(data_dir)
+        self.data_dir = resolve_data_dir(data_dir)
         self.kind = kind
         self.spec = file_spec(kind)
         self.catalogue = _catalogue(self.data_dir) if kind == "systems" else None
@@ -230,7 +231,7 @@ class TableEditor(EditorBase):
     def _row_problems(self, rows: list[sync.Row], index: int) -> list[Problem]:
         label_ = str(self.snapshot.path)
         text = sync.rows_to_text(rows, self.kind)
-        _, problems = store.validate_table_text(text, self.kind, self.number, label_)
+        _, problems = validate_table_text(text, self.kind, self.number, label_)
         at_line = sync.row_at_line(text)  # physical lines: a multi-line note moves the rows after it
         return [p for p in problems if at_line.get(p.line) == index]
 

@@ -14,10 +14,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from digireform.io.store import Region, load, resolve_data_dir
+from digireform.io.paths import resolve_data_dir
 from digireform.model.errors import DigireformError, display_path
+from digireform.model.region import Region
 from digireform.tender.assembly import Assembly, assemble, nok
 from digireform.tender.build import TENDERS_DIR, BuildResult, build_tender, prepare
+from digireform.validate.region import load
 
 
 def tender_files(data_dir=None) -> list[Path]:

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from digireform.io.store import Region
 from digireform.model.errors import DigireformError
+from digireform.model.region import Region
 from digireform.model.schema import file_spec, label
 from digireform.report import completeness
 

@@ -17,10 +17,10 @@ from typing import Any
 
 import pandas as pd
 
-from digireform.io.store import Region
 from digireform.model import formatting
 from digireform.model.errors import Problem, ValidationError
 from digireform.model.privacy import is_confidential, public_region, public_systems
+from digireform.model.region import Region
 from digireform.model.schema import SERVICE_AREAS, WELFARE_CATEGORIES, code_list, label, normalise_token
 from digireform.model.thresholds import ThresholdResult, classify
 from digireform.tender.definition import AwardCriterion, TenderDefinition, defaults

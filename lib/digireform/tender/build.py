@@ -15,11 +15,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from digireform.io.store import Region, atomic_write_with, load, resolve_data_dir
+from digireform.io.atomic import atomic_write_with
+from digireform.io.paths import resolve_data_dir
 from digireform.model.errors import DigireformError, ValidationError, display_path, os_reason
+from digireform.model.region import Region
 from digireform.tender.assembly import Assembly, assemble, nok
 from digireform.tender.definition import defaults, load_tender
 from digireform.tender.requirements import load_library
+from digireform.validate.region import load
 
 OUT_DIR = Path("procurement") / "out"
 TENDERS_DIR = Path("procurement") / "tenders"
