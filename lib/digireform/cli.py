@@ -1,4 +1,4 @@
-"""The `digireform` command line (DESIGN.md, "Command line").
+"""The `digireform` command line (README.md, "Command line").
 
 Start-up is kept light: argparse only; each command imports what it needs. Every
 command is `handler(args) -> exit status`. Bad input becomes a Norwegian message on

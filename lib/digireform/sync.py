@@ -9,7 +9,7 @@ rows (ours) and what is on disk now (theirs), so nobody's work is silently lost:
   `ConflictError` shows the row field by field (original, ours, theirs) in Norwegian;
   the caller may then save again with ``prefer="ours"`` or ``"theirs"``.
 
-Row identity. systems.csv rows are identified by ``system_id`` (unique, see DESIGN.md).
+Row identity. systems.csv rows are identified by ``system_id`` (unique, see docs/data-model.md).
 welfare.csv has no id column, so rows are paired in two steps: identical rows pair up
 first; the remaining rows pair by ``category`` in file order. A status change
 (``planned`` → ``in_use``) therefore stays "the same row", and a row whose category

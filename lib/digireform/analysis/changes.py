@@ -1,6 +1,6 @@
 """What changed in the data since the last git commit, in Norwegian, for the weekly meeting.
 
-Git is the history of the data (DESIGN.md). This module compares every municipality's
+Git is the history of the data (docs/data-model.md). This module compares every municipality's
 systems.csv, welfare.csv and kommune.yaml in the working tree with the version in HEAD
 (`git show HEAD:./<path>`, run in the data folder, so the data folder may be the
 repository itself or any folder inside one). Rows are named by municipality and

@@ -205,7 +205,7 @@ def _float(v: Any) -> float | None:
 
 def report_section(region: Region, report: dict, options) -> None:
     """Add `welfare`, `welfare_response_service`, `welfare_contracts_ending` per municipality
-    and `welfare_joint` for the region (DESIGN.md / issue 4)."""
+    and `welfare_joint` for the region (docs/data-model.md, welfare.csv)."""
     needs = needs_table(region)
     per_muni = report["municipalities"]
     for nr in region.numbers:

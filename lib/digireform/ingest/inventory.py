@@ -1,7 +1,7 @@
 """Import a municipality's ICT inventory from an Excel (.xlsx) or CSV export.
 
 The project group keeps its inventory in whatever spreadsheet it already has; this module
-turns such a sheet into the stored ``systems.csv`` (DESIGN.md, "Data"). It accepts what
+turns such a sheet into the stored ``systems.csv`` (docs/data-model.md). It accepts what
 Norwegian Excel produces: ``;`` or ``,`` (or tab) delimiters, UTF-8 (with or without BOM),
 UTF-16 or Windows-1252 (`textio`), ``1 250 000,50`` numbers and ``31.12.2026`` dates
 (`values`: an ambiguous ``30.000`` or ``12,500`` is refused, never guessed), headers in any

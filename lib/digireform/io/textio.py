@@ -5,7 +5,7 @@ line numbers) whoever reads them — the store, the editors' snapshots, the chan
 importers. Rules:
 
 * Decoding. Stored data files (systems.csv, welfare.csv, survey.csv, kommune.yaml) are UTF-8
-  without BOM (DESIGN.md). A BOM is reported as a problem on line 1 but the text is still
+  without BOM (docs/data-model.md). A BOM is reported as a problem on line 1 but the text is still
   read, so the other rows stay visible; bytes that are not UTF-8 are reported with their line
   and the file is not read (guessing an encoding could change the data). Imports (Excel and
   survey exports) may be UTF-8 with or without BOM, UTF-16 with BOM, else Windows-1252;

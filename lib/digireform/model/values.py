@@ -12,7 +12,7 @@ stored-file patterns below, by the store. Rules:
   meaning; it is never guessed. After a space grouping (`1 250,500`) the mark is a decimal.
   Dates: `31.12.2026`, `31.12.26` (20yy), `31/12/2026`, `2026-12-31` (a time of day 00:00 is
   allowed); Excel day numbers from cells that lost their date format.
-* Stored files (DESIGN.md) use `.` as decimal point and no thousands separators, dates
+* Stored files (docs/data-model.md) use `.` as decimal point and no thousands separators, dates
   `YYYY-MM-DD`, codes only. There `12.5` and `30.000` are decimals: nothing is ambiguous, and
   nothing but these spellings is valid (STORED_* patterns, checked by the store).
 

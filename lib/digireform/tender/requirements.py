@@ -1,6 +1,6 @@
 """The requirement library: procurement/requirements/*.yaml, loaded and validated.
 
-Each file is a YAML list of requirements (DESIGN.md, "Procurement"). The library is
+Each file is a YAML list of requirements (docs/data-model.md, "Procurement files"). The library is
 checked as a whole because ids must be unique across files; every problem names the
 file and the line of the offending key, so a procurement officer editing YAML by hand
 can find it. Categories come from data/requirement_categories.yaml.
