@@ -62,7 +62,7 @@ def _load_profile_yaml(text: str) -> Any:
 
 
 def check_profile(data: dict, folder_number: str, label: str, text: str, problems: list[Problem]) -> None:
-    """Check the shape of kommune.yaml (DESIGN.md) and append problems with YAML line numbers."""
+    """Check the shape of kommune.yaml (docs/data-model.md) and append problems with YAML line numbers."""
 
     def add(path: tuple, field_name: str, message: str) -> None:
         problems.append(Problem(label, _yaml_line(text, path), field_name, message))
