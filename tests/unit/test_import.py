@@ -9,6 +9,8 @@ import pytest
 
 from digireform.cli import main
 from digireform.ingest import inventory as imp
+from digireform.ingest.cells import convert_cell
+from digireform.ingest.columns import _compact, match_header
 from digireform.ingest.template import CODES_SHEET, DATA_SHEET, HELP_SHEET, build_template, write_template
 from digireform.model.errors import DigireformError, ValidationError
 from digireform.model.schema import code_list, file_spec, orgnr_valid
@@ -88,7 +90,7 @@ def write_xlsx(path: Path, rows: list[list], extra_sheet: bool = False) -> Path:
     ("system_id", 101, "101"),
 ])
 def test_convert_cell(key, value, stored):
-    assert imp.convert_cell(value, SPEC.by_key[key]) == (stored, None)
+    assert convert_cell(value, SPEC.by_key[key]) == (stored, None)
 
 
 @pytest.mark.parametrize(("key", "value", "fragment"), [
@@ -100,7 +102,7 @@ def test_convert_cell(key, value, stored):
     ("contract_end", "snart", "er ikke en dato"),
 ])
 def test_convert_cell_problems(key, value, fragment):
-    text, message = imp.convert_cell(value, SPEC.by_key[key])
+    text, message = convert_cell(value, SPEC.by_key[key])
     assert text == "" and fragment in message
 
 
@@ -110,7 +112,7 @@ def test_header_spellings_are_unambiguous():
     for f in SPEC.fields:
         for s in (f.key, f.header, *f.header_aliases):
             assert exact.setdefault(imp.normalise_token(s), f.key) == f.key, s
-            assert compact.setdefault(imp._compact(s), f.key) == f.key, s
+            assert compact.setdefault(_compact(s), f.key) == f.key, s
 
 
 @pytest.mark.parametrize(("header", "key"), [
@@ -122,7 +124,7 @@ def test_header_spellings_are_unambiguous():
     ("Lisensmodell", None),
 ])
 def test_match_header(header, key):
-    f = imp.match_header(header, SPEC)
+    f = match_header(header, SPEC)
     assert (f.key if f else None) == key
 
 
@@ -683,7 +685,7 @@ def test_merged_cells_in_a_number_or_date_column_are_refused(tmp_path, header, f
     wb.save(path)
     with pytest.raises(ValidationError) as err:
         imp.import_inventory(path, "1853", data)
-    head = SPEC.by_key[imp.match_header(header, SPEC).key].header
+    head = SPEC.by_key[match_header(header, SPEC).key].header
     assert [str(p) for p in err.value.problems] == [f"{path}:2: B2:B3 ({head}): {message}"]
     assert systems_file(data).read_bytes() == before
 

@@ -45,9 +45,7 @@ Rules (documented here because users rely on them):
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
@@ -56,7 +54,9 @@ from typing import Any
 
 import pandas as pd
 
-from digireform.io import textio
+from digireform.ingest.cells import convert_cell
+from digireform.ingest.columns import field_label, find_header_row, is_blank, map_columns
+from digireform.ingest.sheets import SheetRows, read_rows
 from digireform.io.paths import folder_for, resolve_data_dir
 from digireform.io.tables import parse_table, read_text
 from digireform.model import formatting, register, values
@@ -66,9 +66,6 @@ from digireform.sync import save_table
 from digireform.validate.tables import check_tables
 
 KIND = "systems"
-EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
-TEXT_SUFFIXES = {".csv", ".txt", ".tsv"}
-HEADER_SCAN_ROWS = 15  # title rows above the header that we are willing to skip
 EMPTY = "(tom)"
 KEPT_SHOWN = 10  # stored rows not in the import: how many the summary names
 
@@ -76,316 +73,13 @@ KEPT_SHOWN = 10  # stored rows not in the import: how many the summary names
 # --------------------------------------------------------------------------- cell values
 
 
-def convert_cell(value: Any, f: Field) -> tuple[str, str | None]:
-    """One imported cell → (stored string, problem message or None).
-
-    `value` is whatever the reader produced: str from CSV; str, int, float, bool,
-    datetime or None from Excel. On a problem the string is "" (and the caller reports).
-    Numbers, dates and codes go through `values`, the parser the forms use too.
-    """
-    if value is None:
-        return "", None
-    if isinstance(value, str):
-        value = value.strip()
-        if value == "":
-            return "", None
-    converter = _CONVERTERS[f.type]
-    return converter(value, f)
-
-
-def _to_text(value: Any, f: Field) -> tuple[str, str | None]:
-    if isinstance(value, bool):
-        return ("Ja" if value else "Nei"), None
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, dt.datetime):
-        value = value.date() if value.time() == dt.time() else value
-    if isinstance(value, dt.date):
-        value = value.isoformat()
-    return re.sub(r"\s*[\r\n]+\s*", " ", str(value)).strip(), None
-
-
-def _to_value(value: Any, f: Field) -> tuple[str, str | None]:
-    """int, number and date cells: `values.to_stored_text`, its refusal as the message."""
-    if isinstance(value, bool) or (f.type != "date" and isinstance(value, dt.date | dt.datetime | dt.time)):
-        return "", f"{values.quoted(value)} er ikke et tall"
-    if isinstance(value, dt.time):
-        return "", f"{values.quoted(value)} er ikke en dato (skriv f.eks. 31.12.2026)"
-    try:
-        return values.to_stored_text(value, f.type), None
-    except values.Refused as exc:
-        return "", exc.message
-
-
-def _to_code(value: Any, f: Field) -> tuple[str, str | None]:
-    assert f.codes is not None
-    if isinstance(value, bool) and "yes" in code_list(f.codes):
-        return ("yes" if value else "no"), None
-    try:
-        return values.parse_code(_to_text(value, f)[0], f.codes), None
-    except values.Refused as exc:
-        return "", exc.message
-
-
-def _to_orgnr(value: Any, f: Field) -> tuple[str, str | None]:
-    text = _to_text(value, f)[0]
-    compact = re.sub(r"[\s.\u00a0]", "", text)
-    compact = re.sub(r"^NO(?=\d)|(?<=\d)MVA$", "", compact, flags=re.IGNORECASE)
-    return compact, None  # the mod-11 check is store's, with its message
-
-
-def _to_id_list(value: Any, f: Field) -> tuple[str, str | None]:
-    text = _to_text(value, f)[0]
-    ids = [p.strip() for p in re.split(r"[;,\n]", text)]
-    return ";".join(dict.fromkeys(i for i in ids if i)), None
-
-
-_CONVERTERS = {
-    "text": _to_text,
-    "int": _to_value,
-    "number": _to_value,
-    "date": _to_value,
-    "code": _to_code,
-    "orgnr": _to_orgnr,
-    "id_list": _to_id_list,
-}
-
-
 # --------------------------------------------------------------------------- reading files
 
 
-@dataclass
-class SheetRows:
-    """The raw cells of a file: (sheet row number, cell values) for every row."""
-
-    label: str
-    rows: list[tuple[int, list[Any]]]
-    excel: bool
-    merged: list[Any] = field(default_factory=list)  # openpyxl CellRange of merged cells (.xlsx)
-    formulas: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, column index) → formula
     # without a cached value (.xlsx written by a program that does not compute, e.g. openpyxl)
 
 
-def read_csv_rows(path: Path) -> SheetRows:
-    """A CSV/text export as rows of strings, numbered by the line each record starts on."""
-    label = display_path(path)
-    text = textio.decode_import(path.read_bytes(), label)
-    recs = textio.read_records(text, label, textio.detect_delimiter(text, label))
-    if recs.problems:
-        p = recs.problems[0]
-        raise DigireformError(f"{label}:{p.line}: kan ikke leses som CSV: {p.message}.")
-    return SheetRows(label, list(zip(recs.lines, recs.records, strict=True)), excel=False)
-
-
-def read_xlsx_rows(path: Path) -> SheetRows:
-    """The first sheet of an .xlsx as rows of cell values (numbers, dates, text), with its merges.
-
-    Read in full (not read-only) mode: only that mode knows the merged cells.
-    """
-    import zipfile
-
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        wb = load_workbook(path, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
-        raise DigireformError(
-            f"{display_path(path)}: kan ikke leses som Excel-fil (.xlsx): {exc}. "
-            "Lagre den på nytt fra Excel som «Excel-arbeidsbok (.xlsx)» eller som CSV."
-        ) from exc
-    try:
-        ws = wb.worksheets[0]
-        rows = [(i, list(r)) for i, r in enumerate(ws.iter_rows(min_row=1, values_only=True), start=1)]
-        merged = list(ws.merged_cells.ranges)
-    finally:
-        wb.close()
-    formulas = _uncached_formulas(path, rows) if _has_formulas(path) else {}
-    return SheetRows(f"{display_path(path)}", rows, excel=True, merged=merged, formulas=formulas)
-
-
-_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
-
-
-def _has_formulas(path: Path) -> bool:
-    """Does any worksheet of the file hold a formula? A scan of the XML, so that the second
-    reading below (openpyxl gives either formulas or cached values, never both) is only
-    done for files that have formulas at all."""
-    import zipfile
-
-    with zipfile.ZipFile(path) as z:
-        return any(_FORMULA_TAG.search(z.read(n)) for n in z.namelist()
-                   if n.startswith("xl/worksheets/") and n.endswith(".xml"))
-
-
-def _uncached_formulas(path: Path, rows: list[tuple[int, list[Any]]]) -> dict[tuple[int, int], str]:
-    """(row, column index) → formula of the cells that are empty as cached values but hold a formula.
-
-    Excel saves each formula's value; a file written by a program that does not compute has
-    none, and reading it as empty would silently lose the value. The sheet's XML is read
-    because openpyxl cannot tell the two kinds of empty: a formula whose saved value is empty
-    text (t="str", Excel's =IF(…;"";…)) is a real empty cell.
-    """
-    from openpyxl import load_workbook
-    from openpyxl.xml.functions import iterparse  # defusedxml's when installed, as openpyxl reads
-
-    empty = {(r, j) for r, cells in rows for j, c in enumerate(cells) if c is None}
-    if not empty:
-        return {}
-    wb = load_workbook(path, read_only=True)
-    out: dict[tuple[int, int], str] = {}
-    shared: dict[str, str] = {}  # a shared formula's text, written only in its first cell
-    try:
-        with wb.worksheets[0]._get_source() as source:  # the first worksheet's XML, as openpyxl opens it
-            for _, el in iterparse(source):
-                if _local(el.tag) != "row":
-                    continue
-                for cell in el:
-                    if (found := _uncached_formula(cell, shared)) and (pos := _cell_pos(cell)) in empty:
-                        out[pos] = found
-                el.clear()
-    finally:
-        wb.close()
-    return out
-
-
-def _local(tag: str) -> str:
-    return tag.rpartition("}")[2]
-
-
-def _cell_pos(cell: Any) -> tuple[int, int] | None:
-    from openpyxl.utils.cell import coordinate_to_tuple
-
-    ref = cell.get("r")
-    if not ref:
-        return None
-    row, col = coordinate_to_tuple(ref)
-    return row, col - 1
-
-
-def _uncached_formula(cell: Any, shared: dict[str, str]) -> str | None:
-    """«=formula» of a `<c>` element holding a formula without a saved value, else None."""
-    parts = {_local(x.tag): x for x in cell}
-    formula = parts.get("f")
-    if formula is None:
-        return None
-    si = formula.get("si")
-    if si is not None and formula.text:
-        shared[si] = formula.text
-    text = formula.text or shared.get(si or "", "")
-    cached = parts["v"].text if "v" in parts else None
-    return None if cached or cell.get("t") == "str" else f"={text}"
-
-
-def read_rows(path: str | Path) -> SheetRows:
-    """Dispatch on the file suffix; DigireformError for missing or unsupported files."""
-    p = Path(path)
-    textio.check_import_file(p)
-    suffix = p.suffix.lower()
-    if suffix in EXCEL_SUFFIXES:
-        return read_xlsx_rows(p)
-    if suffix in TEXT_SUFFIXES:
-        return read_csv_rows(p)
-    raise DigireformError(
-        f"{display_path(p)}: filtypen «{p.suffix or '(ingen)'}» støttes ikke; "
-        "lagre systemlisten som .xlsx (Excel-arbeidsbok) eller .csv."
-    )
-
-
 # --------------------------------------------------------------------------- headers
-
-
-def _compact(text: str) -> str:
-    """Header spelling with punctuation and spaces removed («Org. nr» = «org.nr» = «orgnr»)."""
-    return re.sub(r"[\W_]+", "", normalise_token(text))
-
-
-@cache
-def header_index(kind: str) -> tuple[dict[str, Field], dict[str, Field]]:
-    """Accepted header spellings → field: exact (normalised) and compact forms."""
-    spec = file_spec(kind)
-    exact: dict[str, Field] = {}
-    compact: dict[str, Field] = {}
-    for f in spec.fields:
-        for spelling in (f.key, f.header, *f.header_aliases):
-            exact.setdefault(normalise_token(spelling), f)
-            compact.setdefault(_compact(spelling), f)
-    return exact, compact
-
-
-def match_header(text: str, spec: FileSpec) -> Field | None:
-    """The field a header cell names, or None."""
-    exact, compact = header_index(spec.kind)
-    return exact.get(normalise_token(text)) or compact.get(_compact(text))
-
-
-def _is_blank(cells: Iterable[Any]) -> bool:
-    return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
-
-
-def find_header_row(sheet: SheetRows, spec: FileSpec) -> int:
-    """Index (into sheet.rows) of the header: first row naming ≥ 2 known columns, else first non-blank."""
-    first_nonblank = None
-    for i, (_, cells) in enumerate(sheet.rows[:HEADER_SCAN_ROWS]):
-        if _is_blank(cells):
-            continue
-        if first_nonblank is None:
-            first_nonblank = i
-        known = sum(1 for c in cells if c is not None and match_header(str(c), spec))
-        if known >= 2:
-            return i
-    if first_nonblank is None:
-        raise DigireformError(f"{sheet.label}: fila er tom; første rad skal være kolonneoverskriftene.")
-    return first_nonblank
-
-
-def _column_name(index: int, excel: bool) -> str:
-    if excel:
-        from openpyxl.utils import get_column_letter
-
-        return f"kolonne {get_column_letter(index + 1)}"
-    return f"kolonne {index + 1}"
-
-
-def field_label(f: Field) -> str:
-    """How messages name a field: the Norwegian header and the key."""
-    return f"{f.header} ({f.key})"
-
-
-def map_columns(sheet: SheetRows, header_pos: int, spec: FileSpec) -> dict[int, Field]:
-    """Column index → field; ValidationError naming every unknown, duplicate or unnamed column."""
-    row_no, cells = sheet.rows[header_pos]
-    problems: list[Problem] = []
-    mapping: dict[int, Field] = {}
-    seen: dict[str, tuple[int, str]] = {}
-    width = max((len(c) for _, c in sheet.rows[header_pos:]), default=0)
-    for i in range(width):
-        head = cells[i] if i < len(cells) else None
-        col = _column_name(i, sheet.excel)
-        if head is None or not str(head).strip():
-            has_data = any(i < len(r) and not _is_blank([r[i]]) for _, r in sheet.rows[header_pos + 1:])
-            if has_data:
-                problems.append(Problem(sheet.label, row_no, col, "kolonnen har data, men ingen overskrift"))
-            continue
-        f = match_header(str(head), spec)
-        if f is None:
-            accepted = ", ".join(f"«{x.header}»" for x in spec.fields)
-            problems.append(Problem(sheet.label, row_no, f"«{str(head).strip()}» ({col})",
-                                    f"ukjent kolonneoverskrift; gyldige overskrifter: {accepted}"))
-            continue
-        if f.key in seen:
-            other_col, other_head = seen[f.key]
-            problems.append(Problem(sheet.label, row_no, f"«{str(head).strip()}» ({col})",
-                                    f"samme felt som «{other_head}» ({other_col}): {field_label(f)}"))
-            continue
-        seen[f.key] = (col, str(head).strip())
-        mapping[i] = f
-    if spec.key and spec.key not in seen:
-        problems.append(Problem(sheet.label, row_no, field_label(spec.by_key[spec.key]),
-                                "kolonnen mangler; den trengs for å kjenne igjen systemene"))
-    if problems:
-        raise ValidationError(f"Importerte ikke {sheet.label}: kolonneoverskriftene har feil.", problems)
-    return mapping
 
 
 # --------------------------------------------------------------------------- imported table
@@ -418,7 +112,7 @@ def read_inventory(path: str | Path, kind: str = KIND) -> ImportedTable:
     totals: list[str] = []  # notes on skipped totals rows
     formula_rows = {r for r, _ in sheet.formulas}  # cells empty as values but not empty
     for row_no, cells in sheet.rows[header_pos + 1:]:
-        if _is_blank(cells) and row_no not in formula_rows:
+        if is_blank(cells) and row_no not in formula_rows:
             blank_rows.append(row_no)
             continue
         if (note := _totals_note(sheet, row_no, cells, mapping, key_col)) is not None:
@@ -485,7 +179,7 @@ def _totals_note(sheet: SheetRows, row_no: int, cells: list[Any], mapping: dict[
     for c in cells:
         if isinstance(c, str) and normalise_token(c).rstrip(":").strip() in words:
             return f"Hoppet over rad {row_no}: summeringsrad («{c.strip()}»), ikke et system."
-    filled = [i for i, c in enumerate(cells) if not _is_blank([c]) or (row_no, i) in sheet.formulas]
+    filled = [i for i, c in enumerate(cells) if not is_blank([c]) or (row_no, i) in sheet.formulas]
     if filled and all(i in mapping and mapping[i].type in NUMBER_TYPES
                       and _number_like(cells[i], sheet.formulas.get((row_no, i))) for i in filled):
         headers = ", ".join(mapping[i].header for i in filled)
