@@ -66,7 +66,8 @@ def test_column_table_matches_schema_yaml(tables, kind):
     assert [k for k in want_keys if k not in got_keys] == [], f"schema.yaml {kind} fields not documented"
     assert [k for k in got_keys if k not in want_keys] == [], f"documented {kind} fields schema.yaml lacks"
     assert got_keys == want_keys, "columns in another order than schema.yaml (the stored order)"
-    assert without_meaning(rows) == expected
+    for got, want in zip(without_meaning(rows), expected, strict=True):
+        assert got == want, f"docs/data-model.md, {table.name} {want['column']}: the row differs from schema.yaml"
     assert all(r["meaning"] for r in rows), f"a {kind} column without a meaning"
 
 
@@ -97,7 +98,11 @@ def test_every_code_list_is_documented_with_its_codes_labels_and_aliases(tables)
     documented = by_name(tables, doc.CODES)
     assert set(documented) == set(doc.code_lists()), "code-list tables vs schema.yaml `code_lists` + survey.yaml"
     for name, table in documented.items():
-        assert table.records() == doc.expected_codes(name), f"code list `{name}` differs from the data"
+        got = {r["code"]: r for r in table.records()}
+        want = {r["code"]: r for r in doc.expected_codes(name)}
+        assert list(got) == list(want), f"code list `{name}`: codes (in order) differ from the data"
+        for code, row in want.items():
+            assert got[code] == row, f"code list `{name}` {code}: label or aliases differ from the data"
 
 
 def test_every_code_list_a_column_names_exists(tables):
