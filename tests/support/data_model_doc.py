@@ -27,6 +27,7 @@ PROFILE = ("key", "type", "required", "public", "meaning")
 CHANNELS = ("key", "norwegian label", "meaning")
 METRICS = ("metric", "norwegian label", "unit", "direction", "source")
 DATA_FILES = ("file", "what it holds", "source and date")
+KEYS = ("key", "required", "meaning")  # a YAML file's keys (the requirement library)
 
 SURVEY_CHANNELS = "survey.channels"  # the survey.yaml code lists, named so in the document
 SURVEY_SERVICES = "survey.services"

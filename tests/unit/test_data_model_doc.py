@@ -137,6 +137,29 @@ def test_channel_keys_and_target_metrics_match_their_data_files(tables):
     assert metrics.records() == doc.expected_metrics()
 
 
+def test_kommune_yaml_shapes_match_the_profile_check(tables):
+    """Age bands and channel keys as the kommune.yaml check accepts them."""
+    from digireform.model.region import AGE_BANDS, CHANNEL_FIELDS
+
+    [table] = [t for t in doc.tables_of(tables, doc.PROFILE) if t.name == "kommune.yaml"]
+    bands = {doc.unquote(r["key"]): r for r in table.records()}["population.age_bands"]["meaning"]
+    assert [b for b in re.findall(r"`([^`]+)`", bands) if re.match(r"\d", b)] == list(AGE_BANDS)
+    [channels] = [t for t in doc.tables_of(tables, doc.CHANNELS) if t.name == "channels"]
+    assert [doc.unquote(r["key"]) for r in channels.records()] == list(CHANNEL_FIELDS)
+
+
+# --------------------------------------------------------------------------- procurement
+
+
+def test_requirement_keys_match_the_library_reader(tables):
+    from digireform.tender.requirements import KEYS, REQUIRED
+
+    [table] = [t for t in doc.tables_of(tables, doc.KEYS) if t.name == "procurement/requirements/*.yaml"]
+    rows = {doc.unquote(r["key"]): r["required"] for r in table.records()}
+    assert list(rows) == list(KEYS)
+    assert [k for k, v in rows.items() if v == "yes"] == list(REQUIRED)
+
+
 # --------------------------------------------------------------------------- confidentiality
 
 
