@@ -1,4 +1,5 @@
-"""Small data folders for the tender tests (imported by tests/unit/test_tender_*.py and tests/integration/test_tender_*.py; no tests here).
+"""Small data folders for the tender tests (imported by tests/unit/test_tender_*.py and
+tests/integration/test_tender_*.py; no tests here), built with tests/support/regionfiles.py.
 
 Two municipalities: Evenes (1853, Bokmål, with orgnr) and Bjerkreim (1114, Nynorsk, no
 orgnr). Evenes has a confidential system whose cost (7 654 321) must never appear in
@@ -9,15 +10,13 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+from tests.support.regionfiles import header, profile_yaml, write_region
+
 SECRET_COST = "7654321"
 SECRET_CONTACT = "Hemmelig Kontaktperson"
 SECRET_EMAIL = "hemmelig@example.no"
 
-SYSTEMS_HEADER = ("system_id,product,vendor,vendor_orgnr,service_area,function,hosting,lifecycle,users,"
-                  "annual_cost_nok,contract_end,notice_months,contract_type,personal_data,dpa,integrations,"
-                  "satisfaction,confidential,notes\n")
-WELFARE_HEADER = ("category,status,product,vendor,units_in_use,units_needed,target_year,priority,"
-                  "response_service,annual_cost_nok,contract_end,notice_months,notes\n")
+SYSTEMS_HEADER = header("systems") + "\n"  # from the schema
 
 EVENES_SYSTEMS = [
     "EVE-1,Visma Flyt Skole,Visma,,skole_oppvekst,Elevadministrasjon,saas,operational,40,100000,2027-07-31,6,SSA-L,ordinary,yes,,4,no,",
@@ -80,30 +79,20 @@ REQUIREMENTS = """\
 
 
 def kommune_yaml(number: str, name: str, orgnr: str | None = None, contact: bool = False) -> str:
-    lines = [f'number: "{number}"', f"name: {name}", "example_data: true"]
-    if orgnr:
-        lines.append(f'orgnr: "{orgnr}"')
-    if contact:
-        lines += ["contacts:", f'  - {{role: IKT, name: "{SECRET_CONTACT}", email: "{SECRET_EMAIL}", phone: "+47 99 99 99 99"}}']
-    return "\n".join(lines) + "\n"
+    contacts = [{"role": "IKT", "name": SECRET_CONTACT, "email": SECRET_EMAIL, "phone": "+47 99 99 99 99"}]
+    return profile_yaml(number, name, orgnr=orgnr, contacts=contacts if contact else None)
 
 
 def make_region(root: Path) -> Path:
     """A data folder with two municipalities and a six-requirement library."""
-    for number, slug, name, orgnr, systems, welfare, contact in (
-        ("1853", "evenes", "Evenes", "964965137", EVENES_SYSTEMS, EVENES_WELFARE, False),
-        ("1114", "bjerkreim", "Bjerkreim", None, BJERKREIM_SYSTEMS, BJERKREIM_WELFARE, True),
-    ):
-        folder = root / "municipalities" / f"{number}-{slug}"
-        folder.mkdir(parents=True)
-        (folder / "kommune.yaml").write_text(kommune_yaml(number, name, orgnr, contact), "utf-8")
-        (folder / "systems.csv").write_text(SYSTEMS_HEADER + "\n".join(systems) + "\n", "utf-8")
-        (folder / "welfare.csv").write_text(WELFARE_HEADER + "\n".join(welfare) + "\n", "utf-8")
-    req = root / "procurement" / "requirements"
-    req.mkdir(parents=True)
-    (req / "krav.yaml").write_text(REQUIREMENTS, "utf-8")
-    (root / "procurement" / "tenders").mkdir()
-    return root
+    return write_region(
+        root,
+        municipalities={"1853": kommune_yaml("1853", "Evenes", "964965137"),
+                        "1114": kommune_yaml("1114", "Bjerkreim", None, contact=True)},
+        systems={"1853": EVENES_SYSTEMS, "1114": BJERKREIM_SYSTEMS},
+        welfare={"1853": EVENES_WELFARE, "1114": BJERKREIM_WELFARE},
+        procurement={"requirements/krav.yaml": REQUIREMENTS},
+    )
 
 
 def tender_yaml(**overrides: str) -> str:
