@@ -15,6 +15,8 @@ import os
 import sys
 from collections.abc import Sequence
 
+from digireform.model.rules import HORIZON_YEARS
+
 # command → "module:function"; the module is imported only when the command runs.
 HANDLERS = {
     "validate": "digireform.cli:cmd_validate",
@@ -45,7 +47,8 @@ def _add_analysis_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--as-of", type=_date, metavar="DATO", help="beregn som om i dag var DATO (ÅÅÅÅ-MM-DD)")
     p.add_argument("--k", type=int, default=2, help="minste antall partnere i et felles exit-vindu (standard 2)")
     p.add_argument("--tolerance-months", type=int, default=12, help="toleranse i måneder mellom partnernes frigjøring (standard 12)")
-    p.add_argument("--horizon-years", type=int, default=5, help="hvor mange år fram vi ser (standard 5)")
+    p.add_argument("--horizon-years", type=int, default=HORIZON_YEARS,
+                   help=f"hvor mange år fram vi ser (standard {HORIZON_YEARS})")
 
 
 def build_parser() -> argparse.ArgumentParser:

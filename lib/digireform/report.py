@@ -27,6 +27,7 @@ from digireform.model.privacy import (
     public_systems,
 )
 from digireform.model.region import Region
+from digireform.model.rules import HORIZON_YEARS
 from digireform.model.schema import file_spec
 
 # Modules that add sections; a module not (yet) present is skipped.
@@ -46,7 +47,7 @@ class ReportOptions:
     as_of: dt.date = field(default_factory=dt.date.today)
     k: int = 2  # partners that must be free together for a joint exit window
     tolerance_months: int = 12
-    horizon_years: int = 5
+    horizon_years: int = HORIZON_YEARS
     period_years: int = 4
     option_years: int = 2
 

@@ -62,3 +62,20 @@ def test_lower_is_better_metric():
     assert r["expected"] == round(14 - 4 * 731 / 1461, 6) and r["status"] == "i rute"
     late = targets.evaluate(t, [(D(2023, 12, 31), 14.0), (D(2025, 12, 31), 12.0)], D(2026, 1, 1))
     assert late["status"] == "bak"
+
+
+def test_the_report_keeps_the_code_and_the_dashboard_counts_by_it(monkeypatch):
+    """Rewording «nådd» in target_metrics.yaml must not change how many targets count as reached."""
+    from types import SimpleNamespace
+
+    from digireform.dashboard import pages
+
+    made = [targets.evaluate(target(current=c, current_date=D(2027, 12, 31)), [], D(2028, 1, 1))  # deadline passed
+            for c in (0.8, 0.7, 0.2)]
+    assert [t["status_code"] for t in made] == [targets.REACHED, targets.REACHED, targets.BEHIND]
+    assert targets.status_words()[targets.REACHED] == "nådd"
+    report = {"municipalities": {"1851": {"targets": [{"status_code": t["status_code"], "status": "x"} for t in made]}}}
+    ctx = SimpleNamespace(numbers=["1851"], report=report)
+    monkeypatch.setattr(targets, "status_words", lambda: {targets.REACHED: "oppnådd"})
+    kpi = next(k for k in pages._maturity_kpis(ctx, "1851") if k["key"] == "targets")
+    assert (kpi["value"], kpi["note"]) == (3, "2 oppnådd")

@@ -49,7 +49,9 @@ def test_gap_and_coverage_per_1000_aged_80_plus(region):
     assert alarm["coverage_basis"] == "80+"
     # Lødingen has no age bands: falls back to the total population and says so
     lod = t.loc[("1851", "trygghetsalarm")]
-    assert lod["gap"] == -5
+    # 60 in use, 55 needed: nothing left to get, five units more than needed
+    assert (lod["gap"], lod["surplus"]) == (0, 5)
+    assert alarm["surplus"] == 0
     assert lod["per_1000_80plus"] == 30.0  # 60 / 2000 * 1000
     assert lod["coverage_basis"] == "total"
     # a response centre is one service, not a unit per user: no coverage
@@ -68,6 +70,8 @@ def test_joint_volumes_for_any_set_of_partners(region):
     assert both.loc[("trygghetsalarm", 2027), "units"] == 60 + 55
     assert both.loc[("trygghetsalarm", 2027), "in_use"] == 50 + 60
     assert both.loc[("trygghetsalarm", 2027), "municipalities"] == 2
+    # Evenes's gap 10 plus Lødingen's 0: Lødingen's surplus of 5 does not cover Evenes's need
+    assert both.loc[("trygghetsalarm", 2027), "gap"] == 10
     assert both.loc[("digitalt_tilsyn", 2027), "units"] == 15
     assert both.loc[("digitalt_tilsyn", 2028), "units"] == 8
     # the row without target year cannot be placed in time
@@ -82,6 +86,9 @@ def test_response_service_and_contracts_ending(region):
     assert welfare.response_services(region) == {"1851": "private", "1853": "intermunicipal"}
     ending = welfare.contracts_ending(region, dt.date(2026, 1, 1), horizon_years=5)
     assert list(ending["municipality"]) == ["1851", "1853"]  # 2031-12-31 is beyond five years
+    # 31 December + five years is 31 December, so that contract is inside a horizon counted from the 31st
+    late = welfare.contracts_ending(region, dt.date(2026, 12, 31), horizon_years=5)
+    assert "2031-12-31" in {d.date().isoformat() for d in late["contract_end"]}
     assert ending["notice_by"].iloc[1].date() == dt.date(2026, 12, 30)  # 2027-06-30 minus 6 months
 
 
@@ -90,6 +97,8 @@ def test_report_section_keys(region):
     w = rep["municipalities"]["1853"]["welfare"]["trygghetsalarm"]
     assert (w["in_use"], w["needed"], w["gap"], w["per_1000_80plus"]) == (50, 60, 10, 625.0)
     assert isinstance(w["in_use"], int)
+    lod = rep["municipalities"]["1851"]["welfare"]["trygghetsalarm"]
+    assert (lod["gap"], lod["surplus"]) == (0, 5)
     assert rep["municipalities"]["1851"]["welfare"]["trygghetsalarm"]["coverage_basis"] == "total"
     assert rep["region"]["welfare_joint"]["trygghetsalarm"] == {"2027": 115}
     assert any("80+ mangler" in w for w in rep["warnings"])

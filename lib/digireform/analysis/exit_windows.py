@@ -1,7 +1,7 @@
 """When can partners leave their contracts, and when can several of them leave together?
 
 Per system: the notice deadline is ``contract_end − notice_months`` calendar months with
-the day kept and clamped to the month's last day (``dateutil.relativedelta`` semantics:
+the day kept and clamped to the month's last day (`digireform.model.dates`:
 2027-05-31 − 3 months = 2027-02-28), reported even when it has passed. A passed deadline
 is flagged ``running_on_notice``: the contract is then assumed to continue until notice
 given today runs out, so the earliest date the municipality is free («ledig fra», the
@@ -20,18 +20,16 @@ the last member is free; members free earlier must bridge until then.
 from __future__ import annotations
 
 import bisect
-import calendar
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from dateutil.relativedelta import relativedelta
 from pandas.api.types import infer_dtype
 
+from digireform.model.dates import add_months, add_years, shift_months
 from digireform.model.privacy import is_confidential
 from digireform.model.schema import package_yaml
 
@@ -48,25 +46,7 @@ def settings() -> dict[str, Any]:
 
 def notice_deadline(contract_end: dt.date, notice_months: int) -> dt.date:
     """Last day to give notice: contract_end minus notice_months (day clamped to month end)."""
-    return contract_end - relativedelta(months=int(notice_months))
-
-
-def shift_months(dates: pd.Series, months: pd.Series | int) -> pd.Series:
-    """Vectorised ``date + relativedelta(months=n)`` (n may be negative); NaT where unknown."""
-    dates = pd.to_datetime(pd.Series(dates)).astype("datetime64[ns]")
-    if np.isscalar(months):
-        months = pd.Series(months, index=dates.index)
-    n = pd.to_numeric(pd.Series(months, index=dates.index), errors="coerce").astype("Float64")
-    ok = dates.notna() & n.notna()
-    out = pd.Series(pd.NaT, index=dates.index, dtype="datetime64[ns]")
-    if not ok.any():
-        return out
-    d = dates[ok]
-    total = d.dt.year.to_numpy() * 12 + d.dt.month.to_numpy() - 1 + n[ok].to_numpy(dtype="int64")
-    first = pd.to_datetime(pd.DataFrame({"year": total // 12, "month": total % 12 + 1, "day": 1}))
-    day = np.minimum(d.dt.day.to_numpy(), first.dt.days_in_month.to_numpy())
-    out[ok] = (first + pd.to_timedelta(day - 1, unit="D")).to_numpy()
-    return out
+    return add_months(contract_end, -int(notice_months))
 
 
 def month_start_on_or_after(day: dt.date) -> dt.date:
@@ -201,16 +181,6 @@ class Window:
     free_from: dict[str, dt.date] = field(default_factory=dict)
 
 
-@lru_cache(maxsize=8192)
-def add_months(day: dt.date, months: int) -> dt.date:
-    """``day + relativedelta(months=months)`` without the object overhead (hot in window search;
-    cached because contract dates repeat a lot across municipalities)."""
-    total = day.year * 12 + day.month - 1 + months
-    year, month = divmod(total, 12)
-    month += 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def _spans(dates: list[dt.date], k: int, tolerance_months: int) -> Iterator[tuple[int, int]]:
     """(first, last) index of each maximal run of ≥ k sorted dates within the tolerance.
 
@@ -329,4 +299,5 @@ class _Members:
 
 
 def horizon_end(as_of: dt.date, horizon_years: int) -> dt.date:
-    return as_of + relativedelta(years=horizon_years)
+    """The last day looked at: `as_of` plus the horizon (29 February → 28 February)."""
+    return add_years(as_of, horizon_years)

@@ -108,8 +108,8 @@ def report_section(region: Region, report: dict, options) -> None:
         m["channels"] = None if part is None else channels.latest_summary(part, nr)
         part = target_rows.get(nr)
         m["targets"] = [] if part is None else [
-            {"id": r["id"], "text": r["text"], "metric": r["metric"], "status": r["status"],
-             "reason": r["reason"]} for r in part.to_dict("records")
+            {"id": r["id"], "text": r["text"], "metric": r["metric"], "status_code": r["status_code"],
+             "status": r["status"], "reason": r["reason"]} for r in part.to_dict("records")
         ]
     comp = national_comparison(region)
     report["region"]["digitalisation_national"] = {

@@ -5,6 +5,7 @@ from typing import Any
 
 import pandas as pd
 
+from digireform.model import formatting
 from digireform.model.region import Region
 from digireform.validate.survey import PREFIX, channel_codes, load_responses, services, settings
 
@@ -64,8 +65,7 @@ def results_table(region: Region) -> pd.DataFrame:
             rows.append({
                 "Kommune": region.name(nr), "Undersøkelse": latest, "Tjeneste": services()[svc]["label"],
                 "Svar": res["n"],
-                "Snitt (1–5)": "for få svar" if res.get("suppressed") else f"{res['mean']:.2f}".replace(".", ","),
-                "Andel fornøyd": "for få svar" if res.get("suppressed")
-                else f"{res['share_satisfied'] * 100:.0f} %",
+                "Snitt (1–5)": "for få svar" if res.get("suppressed") else formatting.number(res["mean"], 2),
+                "Andel fornøyd": "for få svar" if res.get("suppressed") else formatting.percent(res["share_satisfied"]),
             })
     return pd.DataFrame(rows, columns=["Kommune", "Undersøkelse", "Tjeneste", "Svar", "Snitt (1–5)", "Andel fornøyd"])

@@ -18,6 +18,7 @@ from typing import Any
 import pandas as pd
 
 from digireform.analysis import channels
+from digireform.model import formatting
 from digireform.model.region import Region
 from digireform.model.schema import package_yaml
 
@@ -28,17 +29,26 @@ def metrics() -> dict[str, dict]:
     return package_yaml("target_metrics.yaml")["metrics"]
 
 
+REACHED, ON_TRACK, BEHIND, UNKNOWN = "reached", "on_track", "behind", "unknown"
+
+
 def status_words() -> dict[str, str]:
+    """Status code → the Norwegian word shown (data/target_metrics.yaml `statuses`).
+
+    Count and compare by code (`status_code` in the report); the words are for people and
+    may be reworded.
+    """
     return package_yaml("target_metrics.yaml")["statuses"]
 
 
 def fmt(value: float, unit: str) -> str:
-    """Norwegian display: shares as per cent, counts as integers, decimal comma."""
+    """A metric's value in the reason text: shares as per cent with one decimal («58,0 %»),
+    counts whole («12»), other numbers with two decimals («3,25»), by `formatting`."""
     if unit == "share":
-        return f"{value * 100:.1f} %".replace(".", ",")
+        return formatting.percent(value, 1)
     if unit == "count":
-        return f"{value:.0f}"
-    return f"{value:.2f}".replace(".", ",")
+        return formatting.number(value, 0)
+    return formatting.number(value, 2)
 
 
 def channel_measurements(table: pd.DataFrame, nr: str, metric: str) -> list[tuple[dt.date, float]]:
@@ -60,7 +70,7 @@ def evaluate(target: dict, measurements: list[tuple[dt.date, float]], as_of: dt.
     words = status_words()
     if not isinstance(target.get("target"), int | float) or isinstance(target.get("target"), bool):
         return {"id": target.get("id"), "text": target.get("text"), "metric": target.get("metric"),
-                "status_code": "unknown", "status": words["unknown"], "reason": "Målverdien (target) mangler."}
+                "status_code": UNKNOWN, "status": words[UNKNOWN], "reason": "Målverdien (target) mangler."}
     goal, deadline = float(target["target"]), _as_date(target.get("deadline"))
     current, current_date = target.get("current"), _as_date(target.get("current_date"))
     if current is None and measurements:
@@ -76,15 +86,15 @@ def evaluate(target: dict, measurements: list[tuple[dt.date, float]], as_of: dt.
         return {**out, "status_code": code, "status": words[code], "reason": reason}
 
     if current is None:
-        return done("unknown", f"Ingen måling av «{spec['label']}» ennå.")
+        return done(UNKNOWN, f"Ingen måling av «{spec['label']}» ennå.")
     cur = float(current)
     when = f" ({current_date.isoformat()})" if current_date else ""
     if sign * (cur - goal) >= -EPS:
-        return done("reached", f"{fmt(cur, unit)}{when} når målet {fmt(goal, unit)}.")
+        return done(REACHED, f"{fmt(cur, unit)}{when} når målet {fmt(goal, unit)}.")
     if deadline and as_of > deadline:
-        return done("behind", f"Fristen {deadline.isoformat()} er passert; {fmt(cur, unit)}{when} er under målet {fmt(goal, unit)}.")
+        return done(BEHIND, f"Fristen {deadline.isoformat()} er passert; {fmt(cur, unit)}{when} er under målet {fmt(goal, unit)}.")
     if baseline is None or baseline_date is None or current_date is None or deadline is None:
-        return done("unknown", f"{fmt(cur, unit)}{when} mot målet {fmt(goal, unit)}, men uten utgangspunkt (baseline) "
+        return done(UNKNOWN, f"{fmt(cur, unit)}{when} mot målet {fmt(goal, unit)}, men uten utgangspunkt (baseline) "
                                "kan framdriften ikke vurderes.")
     span = (deadline - baseline_date).days
     frac = min(max((current_date - baseline_date).days / span, 0.0), 1.0) if span > 0 else 1.0
@@ -93,8 +103,8 @@ def evaluate(target: dict, measurements: list[tuple[dt.date, float]], as_of: dt.
     line = (f"{fmt(cur, unit)}{when}; rett linje fra {fmt(float(baseline), unit)} ({baseline_date.isoformat()}) "
             f"til {fmt(goal, unit)} ({deadline.isoformat()}) gir {fmt(expected, unit)} nå")
     if sign * (cur - expected) >= -EPS:
-        return done("on_track", line + ".")
-    return done("behind", line + "; ligger under.")
+        return done(ON_TRACK, line + ".")
+    return done(BEHIND, line + "; ligger under.")
 
 
 def targets_table(region: Region, as_of: dt.date) -> pd.DataFrame:

@@ -2,8 +2,8 @@
 
 Small municipalities cannot buy welfare technology alone; the joint volume is what
 makes a tender worth answering. This module turns each partner's welfare.csv into
-per-category figures (units in use, units needed by the target year, the gap, coverage
-per 1,000 inhabitants aged 80+) and sums volumes for any set of partners. Settings
+per-category figures (units in use, units needed by the target year, the gap and the
+surplus as `model.rules` defines them, coverage per 1,000 inhabitants aged 80+) and sums volumes for any set of partners. Settings
 live in data/welfare.yaml.
 """
 from __future__ import annotations
@@ -14,13 +14,14 @@ from typing import Any
 
 import pandas as pd
 
-from digireform.analysis.exit_windows import shift_months
+from digireform.model.dates import add_years, shift_months
 from digireform.model.region import Region
+from digireform.model.rules import HORIZON_YEARS, welfare_gap, welfare_surplus
 from digireform.model.schema import WELFARE_CATEGORIES, code_list, label, package_yaml
 
 NEEDS_COLUMNS = [
     "municipality", "name", "category", "category_label", "status", "in_use", "needed", "gap",
-    "target_year", "priority", "response_service", "coverage_population", "coverage_basis",
+    "surplus", "target_year", "priority", "response_service", "coverage_population", "coverage_basis",
     "per_1000_80plus",
 ]
 
@@ -93,15 +94,17 @@ def _joined_statuses(df: pd.DataFrame, keys: list[str]) -> dict[tuple, str]:
 
 
 def needs_table(region: Region) -> pd.DataFrame:
-    """Per municipality and category: in use, needed, gap and coverage per 1,000 aged 80+.
+    """Per municipality and category: in use, needed, gap, surplus and coverage per 1,000 aged 80+.
 
-    gap = needed − in use (negative when a municipality plans fewer units than it has).
+    gap and surplus by `rules.welfare_gap` / `rules.welfare_surplus`: a municipality that
+    plans fewer units than it has has a surplus and no gap.
     Coverage is `None` for categories listed in welfare.yaml `coverage_excluded`.
     """
     if region.welfare.empty:
         return pd.DataFrame(columns=NEEDS_COLUMNS)
     agg = _aggregate(region.welfare).merge(coverage_population(region), on="municipality", how="left")
-    agg["gap"] = agg["needed"] - agg["in_use"]
+    agg["gap"] = welfare_gap(agg["needed"], agg["in_use"])
+    agg["surplus"] = welfare_surplus(agg["needed"], agg["in_use"])
     excluded = set(settings().get("coverage_excluded") or {})
     per = settings()["coverage_per"]
     agg["per_1000_80plus"] = [
@@ -120,8 +123,9 @@ def joint_volumes(welfare: pd.DataFrame, municipalities: Iterable[str] | None = 
     """Joint volume per category and target year for a set of partners (the tender's input).
 
     `units` is the sum of `units_needed` (the total each partner needs by its target
-    year) over rows with that target year; `in_use` and `gap` are summed the same way and
-    `municipalities` counts the partners contributing. Rows without a target year are
+    year) over rows with that target year; `in_use` is summed the same way, `gap` is the sum
+    of each partner's own gap (`rules.welfare_gap`: one partner's surplus does not cover
+    another's need) and `municipalities` counts the partners contributing. Rows without a target year are
     left out (they cannot be placed in time); `unplaced_rows` in the result's attrs says
     how many.
     """
@@ -134,13 +138,15 @@ def joint_volumes(welfare: pd.DataFrame, municipalities: Iterable[str] | None = 
     if placed.empty:
         out = pd.DataFrame(columns=cols)
     else:
-        grouped = placed.assign(year=placed["target_year"].astype(int)).groupby(["category", "year"])
-        out = grouped.agg(
-            units=("units_needed", "sum"),
-            in_use=("units_in_use", lambda s: s.sum(min_count=0)),
+        per_partner = placed.assign(year=placed["target_year"].astype(int)).groupby(
+            ["category", "year", "municipality"]).agg(
+            units=("units_needed", "sum"), in_use=("units_in_use", lambda s: s.sum(min_count=0)),
+        ).reset_index()
+        per_partner["gap"] = welfare_gap(per_partner["units"], per_partner["in_use"])
+        out = per_partner.groupby(["category", "year"]).agg(
+            units=("units", "sum"), in_use=("in_use", "sum"), gap=("gap", "sum"),
             municipalities=("municipality", "nunique"),
         ).reset_index()
-        out["gap"] = out["units"] - out["in_use"]
         order = {c: i for i, c in enumerate(code_list(WELFARE_CATEGORIES))}
         out = out.assign(_o=out["category"].map(order)).sort_values(["_o", "year"]).drop(columns="_o")
         out = out[cols].reset_index(drop=True)
@@ -172,7 +178,7 @@ def _most_common_service(rows: pd.DataFrame) -> pd.Series:
     return best.set_index("municipality")["response_service"]
 
 
-def contracts_ending(region: Region, as_of: dt.date, horizon_years: int = 5) -> pd.DataFrame:
+def contracts_ending(region: Region, as_of: dt.date, horizon_years: int = HORIZON_YEARS) -> pd.DataFrame:
     """Welfare contracts ending between `as_of` and `as_of` + horizon, soonest first.
 
     `notice_by` is the last day to give notice (end − notice months), the date that
@@ -180,7 +186,7 @@ def contracts_ending(region: Region, as_of: dt.date, horizon_years: int = 5) -> 
     """
     w = region.welfare
     start = pd.Timestamp(as_of)
-    end = start + pd.DateOffset(years=horizon_years)
+    end = pd.Timestamp(add_years(as_of, horizon_years))
     rows = w[w["contract_end"].notna() & (w["contract_end"] >= start) & (w["contract_end"] <= end)]
     out = pd.DataFrame({
         "municipality": rows["municipality"],
@@ -214,6 +220,7 @@ def report_section(region: Region, report: dict, options) -> None:
     for row in needs.itertuples(index=False):  # one pass: thousands of rows on a national data set
         per_muni[row.municipality]["welfare"][row.category] = {
             "in_use": _int(row.in_use), "needed": _int(row.needed), "gap": _int(row.gap),
+            "surplus": _int(row.surplus),
             "target_year": _int(row.target_year), "per_1000_80plus": _float(row.per_1000_80plus),
             "coverage_basis": None if pd.isna(row.per_1000_80plus) else row.coverage_basis,
         }

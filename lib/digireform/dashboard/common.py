@@ -35,7 +35,7 @@ def esc(value: Any) -> str:
 
 def fmt_int(value: Any) -> str:
     """12345 → «12 345» (non-breaking thousands separator); None → «–»."""
-    return formatting.number(None if value is None else round(float(value)), 0, NBSP)
+    return formatting.number(value, 0, NBSP)
 
 
 def fmt_number(value: Any, decimals: int = 0) -> str:

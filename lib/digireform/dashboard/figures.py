@@ -12,6 +12,8 @@ import datetime as dt
 import json
 from typing import Any
 
+from digireform.model.dates import add_years
+
 FONT = {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "size": 13, "color": "#1f2933"}
 PALETTE = ["#1f5f8b", "#d9822b", "#2f8f5b", "#8e44ad", "#c0392b", "#16a2b8", "#7f8c8d", "#b7950b"]
 CONFIG = {"displayModeBar": False, "responsive": True, "displaylogo": False}
@@ -117,6 +119,12 @@ def choropleth(geojson: dict, numbers: list[str], names: list[str], measures: li
     return _finish([trace], layout)
 
 
+def _years_axis(as_of: dt.date, years: int) -> dict[str, Any]:
+    """A date axis from `as_of` to the end of the horizon (`dates.add_years`, as the report counts it)."""
+    end = add_years(as_of, years)
+    return _axis(type="date", range=[as_of.isoformat(), end.isoformat()], tickformat="%Y", dtick="M12")
+
+
 def contract_timeline(rows: list[dict[str, Any]], as_of: dt.date, years: int, height: int = 360) -> dict[str, Any]:
     """Contract ends on a time axis, one row per municipality (rows: municipality, product, date)."""
     munis = sorted({r["municipality"] for r in rows})
@@ -131,10 +139,9 @@ def contract_timeline(rows: list[dict[str, Any]], as_of: dt.date, years: int, he
                        "line": {"color": "white", "width": 1}},
             "hovertemplate": "<b>%{text}</b><br>%{y}: avtalen utløper %{customdata}<extra></extra>",
         })
-    end = dt.date(as_of.year + years, as_of.month, min(as_of.day, 28))
     layout = _layout(
         max(height, 90 + 48 * len(munis)),
-        xaxis=_axis(type="date", range=[as_of.isoformat(), end.isoformat()], tickformat="%Y", dtick="M12"),
+        xaxis=_years_axis(as_of, years),
         yaxis=_axis(type="category", categoryorder="array", categoryarray=list(reversed(munis))),
     )
     return _finish(data, layout)
@@ -154,10 +161,9 @@ def windows_timeline(windows: list[dict[str, Any]], as_of: dt.date, years: int, 
         "marker": {"color": PALETTE[0]},
         "hovertemplate": "%{y}<br>%{customdata}<extra></extra>",
     }]
-    end = dt.date(as_of.year + years, as_of.month, min(as_of.day, 28))
     layout = _layout(
         max(height, 90 + 46 * len(windows)),
-        xaxis=_axis(type="date", range=[as_of.isoformat(), end.isoformat()], tickformat="%Y", dtick="M12"),
+        xaxis=_years_axis(as_of, years),
         yaxis=_axis(type="category", autorange="reversed", tickfont={**FONT, "size": 12}),
     )
     return _finish(data, layout)

@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from digireform.dashboard import common as c
+from digireform.model import formatting
+from digireform.model.dates import add_years
 
 PAGE_NAMES = ("oversikt", "overlapp", "velferdsteknologi", "digital-modenhet", "anbud")
 DOCS_ENV = "DIGIREFORM_DASHBOARD_DOCS"  # folder with the tender documents built for this version
@@ -132,6 +134,11 @@ def _involves(item_numbers: list[str], sel: str) -> bool:
     return sel == c.ALL or sel in item_numbers
 
 
+def _horizon(ctx: Context) -> str:
+    """«fem år»: the report's horizon (`rules.HORIZON_YEARS` unless the options say otherwise), in words."""
+    return formatting.years(ctx.options.horizon_years)
+
+
 def _missing(section_title: str) -> dict[str, Any]:
     return _html({"*": c.section(section_title, c.notice(texts()["missing_section"], "warning"))})
 
@@ -168,7 +175,8 @@ def _overview_kpis(ctx: Context, sel: str) -> list[dict[str, Any]]:
          "text": c.fmt_int(len(shared)) if overlap else "–", "note": "brukt av minst to partnere"},
         {"key": "next_exit_window", "label": "Neste felles exit-vindu",
          "value": window["proposed_start"] if window else None,
-         "text": c.fmt_date(window["proposed_start"]) if window else "Ingen innen fem år", "note": window_note},
+         "text": c.fmt_date(window["proposed_start"]) if window else f"Ingen innen {_horizon(ctx)}",
+         "note": window_note},
     ]
 
 
@@ -191,8 +199,7 @@ def _map_block(ctx: Context) -> dict[str, Any]:
 
 def _contract_rows(ctx: Context) -> list[dict[str, Any]]:
     """Public contract ends within the horizon (confidential rows have no contract_end in the public region)."""
-    years = texts()["horizon_years"]
-    end = dt.date(ctx.as_of.year + years, ctx.as_of.month, min(ctx.as_of.day, 28))
+    end = add_years(ctx.as_of, ctx.options.horizon_years)
     systems = ctx.region.in_use_systems()
     rows = []
     for r in systems[systems["contract_end"].notna()].itertuples():
@@ -207,12 +214,12 @@ def _contract_block(ctx: Context) -> dict[str, Any]:
     from digireform.dashboard import figures
 
     rows = _contract_rows(ctx)
-    years = texts()["horizon_years"]
+    years = ctx.options.horizon_years
     variants = {}
     for sel in _selections(ctx):
         mine = [r for r in rows if _involves([r["nr"]], sel)]
         variants[sel] = figures.contract_timeline(mine, ctx.as_of, years) if mine else None
-    return _figure(f"Avtaler som utløper de neste {years} årene", variants,
+    return _figure(f"Avtaler som utløper innen {_horizon(ctx)}", variants,
                    note="Hvert punkt er ett system. Avtaler unntatt offentlighet er ikke med.",
                    empty="Ingen kjente avtaler utløper i perioden.")
 
@@ -254,7 +261,7 @@ def _overlap_kpis(ctx: Context, overlap: dict, sel: str) -> list[dict[str, Any]]
         {"key": "harmonisation_candidates", "label": "Kandidater for harmonisering", "value": len(harm),
          "text": c.fmt_int(len(harm)), "note": "samme funksjon, ulike produkter"},
         {"key": "exit_windows", "label": "Felles exit-vinduer", "value": len(wins), "text": c.fmt_int(len(wins)),
-         "note": "innen fem år"},
+         "note": f"innen {_horizon(ctx)}"},
         {"key": "next_exit_window", "label": "Neste felles exit-vindu",
          "value": first["proposed_start"] if first else None,
          "text": c.fmt_date(first["proposed_start"]) if first else "–",
@@ -304,7 +311,7 @@ def _network_block(ctx: Context, overlap: dict) -> dict[str, Any]:
 def _windows_block(ctx: Context, overlap: dict) -> dict[str, Any]:
     from digireform.dashboard import figures
 
-    years = overlap["settings"]["horizon_years"]
+    years = ctx.options.horizon_years
     variants, counts = {}, {}
     for sel in _selections(ctx):
         mine = [w for w in overlap["exit_windows"] if _involves(w["municipalities"], sel)]
@@ -360,9 +367,10 @@ def _welfare_kpis(ctx: Context, sel: str) -> list[dict[str, Any]]:
     return [
         {"key": "welfare_in_use", "label": "Enheter i bruk", "value": in_use, "text": c.fmt_int(in_use)},
         {"key": "welfare_needed", "label": "Behov innen målåret", "value": needed, "text": c.fmt_int(needed)},
-        {"key": "welfare_gap", "label": "Mangler", "value": gap, "text": c.fmt_int(gap), "note": "behov minus i bruk"},
+        {"key": "welfare_gap", "label": "Mangler", "value": gap, "text": c.fmt_int(gap),
+         "note": "behov som ikke er dekket; overskudd i én kommune dekker ikke en annens behov"},
         {"key": "welfare_contracts_ending", "label": "Avtaler som løper ut", "value": ending,
-         "text": c.fmt_int(ending), "note": "innen fem år"},
+         "text": c.fmt_int(ending), "note": f"innen {_horizon(ctx)}"},
     ]
 
 
@@ -441,15 +449,17 @@ def _weighted(ctx: Context, nrs: list[str], key: str) -> float | None:
 
 
 def _maturity_kpis(ctx: Context, sel: str) -> list[dict[str, Any]]:
+    from digireform.analysis.targets import REACHED, status_words
+
     nrs = _members(ctx, sel)
     share = _digital_share(ctx, nrs)
     targets = [t for nr in nrs for t in ctx.report["municipalities"][nr].get("targets") or []]
-    reached = sum(t.get("status") in ("nådd", "reached", "achieved") for t in targets)
+    reached = sum(t.get("status_code") == REACHED for t in targets)  # by code: the words may be reworded
     items = [
         {"key": "digital_areas_share", "label": "Tjenesteområder helt eller mest digitale", "value": share,
          "text": c.fmt_percent(share)},
         {"key": "targets", "label": "Mål i strategiene", "value": len(targets), "text": c.fmt_int(len(targets)),
-         "note": f"{reached} nådd" if targets else ""},
+         "note": f"{reached} {status_words()[REACHED]}" if targets else ""},
     ]
     if sel != c.ALL:
         ch = ctx.report["municipalities"][sel].get("channels") or {}

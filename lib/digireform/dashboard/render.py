@@ -16,12 +16,15 @@ from pathlib import Path
 from typing import Any
 
 from digireform.dashboard import common as c
+from digireform.model.formatting import years
+from digireform.model.rules import HORIZON_YEARS
 
 STATIC_PREFIX = "/static/"
 STATIC_DIR = Path(__file__).with_name("static")
 SITE_TITLE = "Digital kommunereform"
 DASHBOARDS = (
-    ("oversikt", "Oversikt", "Kart over partnerkommunene, nøkkeltall og avtaler som løper ut de neste fem årene."),
+    ("oversikt", "Oversikt",
+     f"Kart over partnerkommunene, nøkkeltall og avtaler som løper ut innen {years(HORIZON_YEARS)}."),
     ("overlapp", "Overlapp", "Felles produkter, kandidater for harmonisering og felles exit-vinduer."),
     ("velferdsteknologi", "Velferdsteknologi",
      "I bruk og behov per kategori og kommune, dekning per 1 000 innbyggere over 80 år."),

@@ -41,6 +41,7 @@ import tornado.web
 
 from digireform.dashboard import datacheck, render, site
 from digireform.io.paths import resolve_data_dir
+from digireform.model import formatting
 from digireform.model.errors import DigireformError, os_reason
 
 HOST = "127.0.0.1"
@@ -456,4 +457,4 @@ def wait_ready(port: int, proc: subprocess.Popen | None = None, timeout: float =
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             pass
         time.sleep(0.3)
-    raise TimeoutError(f"dashbordene svarte ikke på {url} innen {timeout:.0f} s")
+    raise TimeoutError(f"dashbordene svarte ikke på {url} innen {formatting.number(timeout)} s")

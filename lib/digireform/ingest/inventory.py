@@ -442,8 +442,8 @@ def show_value(value: str, f: Field) -> str:
     try:
         if f.type == "number":
             x = float(value)
-            text = formatting.number(x, 0 if x.is_integer() else 2)
-            return f"{text} kr" if f.key.endswith("_nok") else text
+            decimals = 0 if x.is_integer() else 2
+            return formatting.nok(x, decimals=decimals) if f.key.endswith("_nok") else formatting.number(x, decimals)
         if f.type == "int":
             return formatting.number(int(value))
         if f.type == "date":

@@ -18,6 +18,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from digireform.io.atomic import atomic_write_with
+from digireform.model import formatting
 from digireform.model.errors import DigireformError, display_path
 from digireform.model.schema import Field, FileSpec, code_list, file_spec, package_yaml
 
@@ -52,7 +53,13 @@ def _allowed_text(f: Field) -> str:
 
 
 def _num(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else str(x).replace(".", ",")
+    """A limit as the help text shows it: «2000», «0,5» (no thousands separator: years are limits too)."""
+    return formatting.decimal(x, max_decimals=6, sep="")
+
+
+def _formula_number(x: float | None, default: str) -> str:
+    """A limit in an Excel validation formula: decimal point, no separators."""
+    return default if x is None else (str(int(x)) if float(x).is_integer() else repr(float(x)))
 
 
 def _write_codes_sheet(wb: Workbook, spec: FileSpec) -> dict[str, str]:
@@ -81,9 +88,7 @@ def _validation_for(f: Field, ranges: dict[str, str]) -> DataValidation | None:
                               error="Velg en verdi fra listen.", **common)
     if f.type in ("int", "number"):
         kind = "whole" if f.type == "int" else "decimal"
-        low = _num(f.min) if f.min is not None else "-1E+307"
-        high = _num(f.max) if f.max is not None else "1E+307"
-        low, high = low.replace(",", "."), high.replace(",", ".")
+        low, high = _formula_number(f.min, "-1E+307"), _formula_number(f.max, "1E+307")
         return DataValidation(type=kind, operator="between", formula1=low, formula2=high,
                               error=f"Skriv {_type_text(f.type).lower()} ({_allowed_text(f) or 'tall'}).",
                               **common)

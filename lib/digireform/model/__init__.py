@@ -3,7 +3,9 @@
 Field specifications and code lists (`schema`, from `data/schema.yaml`), the register of
 municipalities and counties (`register`), EEA thresholds (`thresholds`), the one typed-value
 parser (`values`), the one number and money formatter (`formatting`), problems and errors
-(`errors`) and the rule for what is confidential (`privacy`). `data/` holds the dated code
+(`errors`), the rule for what is confidential (`privacy`), the domain rules every view
+shares (`rules`: welfare gap and surplus, the planning horizon) and calendar arithmetic
+(`dates`: a date plus months or years). `data/` holds the dated code
 lists, catalogues and rules these read.
 
 May import: the standard library, pandas, yaml, and other `digireform.model` modules.

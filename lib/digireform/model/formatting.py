@@ -26,9 +26,21 @@ def number(x: Any, decimals: int = 0, sep: str = " ") -> str:
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", sep)
 
 
-def nok(x: Any, sep: str = " ") -> str:
-    """Whole kroner: «1 250 000 kr»."""
-    return MISSING if is_missing(x) else f"{number(x, 0, sep)}{sep}kr"
+def decimal(x: Any, max_decimals: int = 2, sep: str = " ") -> str:
+    """0.5 → «0,5», 45000 → «45 000», 2.25 → «2,25»: at most `max_decimals`, trailing zeros dropped.
+
+    For numbers a person typed (limits, stored cells), where «0,50» would claim a
+    precision nobody wrote.
+    """
+    if is_missing(x):
+        return MISSING
+    text = number(x, max_decimals, sep)
+    return text.rstrip("0").rstrip(",") if "," in text else text
+
+
+def nok(x: Any, sep: str = " ", decimals: int = 0) -> str:
+    """Kroner: «1 250 000 kr» (whole kroner unless `decimals` says otherwise: «45 000,50 kr»)."""
+    return MISSING if is_missing(x) else f"{number(x, decimals, sep)}{sep}kr"
 
 
 def nok_short(x: Any, sep: str = " ") -> str:
@@ -52,8 +64,13 @@ def percent(share: Any, decimals: int = 0, sep: str = " ") -> str:
     return MISSING if is_missing(share) else f"{number(float(share) * 100, decimals, sep)}{sep}%"
 
 
+def percent_value(x: Any, sep: str = " ") -> str:
+    """A number that is already in per cent (an award weight of 12.5) → «12,5 %»."""
+    return MISSING if is_missing(x) else f"{decimal(x, 2, sep)}{sep}%"
+
+
 def date_no(iso: Any) -> str:
-    """2026-11-23 (or a date) → «23.11.2026»."""
+    """2026-11-23 (or a date, or a timestamp) → «23.11.2026»."""
     if is_missing(iso) or not iso:
         return MISSING
     y, m, d = str(iso)[:10].split("-")
@@ -63,3 +80,12 @@ def date_no(iso: Any) -> str:
 def count(n: int, singular: str, plural: str) -> str:
     """«1 kommune», «2 kommuner», «1 200 systemer»: the number by `number`, the noun in the right form."""
     return f"{number(n)} {singular if n == 1 else plural}"
+
+
+NUMBER_WORDS = ("null", "ett", "to", "tre", "fire", "fem", "seks", "sju", "åtte", "ni", "ti", "elleve", "tolv")
+
+
+def years(n: int) -> str:
+    """«ett år», «fem år», «tolv år», «15 år»: up to twelve in words, as Norwegian text writes them."""
+    n = int(n)
+    return f"{NUMBER_WORDS[n] if 0 <= n < len(NUMBER_WORDS) else number(n)} år"

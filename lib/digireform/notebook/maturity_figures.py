@@ -5,6 +5,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from digireform.analysis import channels
+from digireform.model import formatting
 from digireform.model.schema import DIGITALISATION_LEVELS, code_list
 
 # Colours from paper (red) to digital (green); index = level score 0..3.
@@ -52,14 +53,14 @@ def channel_figure(table: pd.DataFrame, year: int) -> go.Figure:
 
 
 def channel_display(table: pd.DataFrame, year: int) -> pd.DataFrame:
-    """Key channel figures for one year with Norwegian headers (rates as per cent)."""
+    """Key channel figures for one year with Norwegian headers, formatted («3,25», «58,0 %», «1 200»)."""
     part = table[table["year"] == year]
     return pd.DataFrame({
         "Kommune": part["name"],
-        "Henvendelser per innbygger": part["contacts_per_inhabitant"].round(2),
-        "Fullføringsgrad selvbetjening (%)": (part["selfservice_completion_rate"] * 100).round(1),
-        "Digital andel utgående post (%)": (part["digital_post_share"] * 100).round(1),
-        "Brev ut": part["letters_out"],
+        "Henvendelser per innbygger": [formatting.number(v, 2) for v in part["contacts_per_inhabitant"]],
+        "Fullføringsgrad selvbetjening": [formatting.percent(v, 1) for v in part["selfservice_completion_rate"]],
+        "Digital andel utgående post": [formatting.percent(v, 1) for v in part["digital_post_share"]],
+        "Brev ut": [formatting.number(v) for v in part["letters_out"]],
     }).reset_index(drop=True)
 
 

@@ -15,9 +15,10 @@ from pathlib import Path
 import pandas as pd
 
 from digireform.io.paths import resolve_data_dir
+from digireform.model import formatting
 from digireform.model.errors import DigireformError, display_path
 from digireform.model.region import Region
-from digireform.tender.assembly import Assembly, assemble, nok
+from digireform.tender.assembly import Assembly, assemble
 from digireform.tender.build import TENDERS_DIR, BuildResult, build_tender, prepare
 from digireform.validate.region import load
 
@@ -50,7 +51,7 @@ def summary_frame(a: Assembly) -> pd.DataFrame:
         ("Vertskommune", a.host_name),
         ("Deltakere", ", ".join(a.names.values())),
         ("Krav", f"{len(a.requirements)} ({sum(s.requirement.kind == 'skal' for s in a.requirements)} SKAL)"),
-        ("Anslått verdi", nok(a.estimated_value_nok).replace("\u00a0", " ")),
+        ("Anslått verdi", formatting.nok(a.estimated_value_nok)),
         ("Grunnlag", a.value_basis),
         ("Prosedyre", f"{a.threshold.procedure['part']}: {a.threshold.procedure['label']}"),
         ("Språk", a.language_note),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from digireform.model import formatting
 from digireform.model.errors import DigireformError
 from digireform.model.region import Region
 from digireform.model.schema import file_spec, label
@@ -22,15 +23,15 @@ def problems_table(region: Region) -> pd.DataFrame:
 
 
 def completeness_table(region: Region) -> pd.DataFrame:
-    """Per municipality: systems in use and the share of completeness fields filled (%)."""
+    """Per municipality: systems in use and the share of completeness fields filled («87,5 %», «–» without systems)."""
     in_use = region.in_use_systems()
     rows = []
     for nr in region.numbers:
         mine = in_use[in_use["municipality"] == nr]
         share = completeness(mine)
         rows.append({"Kommune": f"{nr} {region.name(nr)}", "Systemer i bruk": len(mine),
-                     "Kompletthet (%)": None if share is None else round(share * 100, 1)})
-    return pd.DataFrame(rows, columns=["Kommune", "Systemer i bruk", "Kompletthet (%)"])
+                     "Kompletthet": formatting.percent(share, 1)})
+    return pd.DataFrame(rows, columns=["Kommune", "Systemer i bruk", "Kompletthet"])
 
 
 def inventory_table(region: Region, number: str, kind: str = "systems") -> pd.DataFrame:

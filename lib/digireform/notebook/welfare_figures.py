@@ -4,6 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from digireform.model import formatting
 from digireform.model.schema import WELFARE_CATEGORIES, label
 
 
@@ -42,15 +43,16 @@ def joint_volume_figure(joint: pd.DataFrame) -> go.Figure:
 
 
 def needs_display(needs: pd.DataFrame) -> pd.DataFrame:
-    """The needs table with Norwegian headers and labels, for showing."""
+    """The needs table with Norwegian headers and labels, for showing (gap and surplus by `rules`)."""
     out = needs.assign(
         response_service=[label("response_service", c) if isinstance(c, str) else "" for c in needs["response_service"]],
         coverage_basis=needs["coverage_basis"].map({"80+": "80 år+", "total": "alle innbyggere"}),
+        per_1000_80plus=[formatting.number(v, 1) for v in needs["per_1000_80plus"]],
     )
-    return out[["name", "category_label", "in_use", "needed", "gap", "target_year", "per_1000_80plus",
+    return out[["name", "category_label", "in_use", "needed", "gap", "surplus", "target_year", "per_1000_80plus",
                 "coverage_basis", "response_service"]].rename(columns={
         "name": "Kommune", "category_label": "Kategori", "in_use": "I bruk", "needed": "Behov",
-        "gap": "Gap", "target_year": "Målår", "per_1000_80plus": "Per 1000 (80+)",
+        "gap": "Gap", "surplus": "Overskudd", "target_year": "Målår", "per_1000_80plus": "Per 1000 (80+)",
         "coverage_basis": "Dekning regnet mot", "response_service": "Responstjeneste",
     })
 

@@ -21,6 +21,7 @@ from digireform.model import formatting
 from digireform.model.errors import Problem, ValidationError
 from digireform.model.privacy import is_confidential, public_region, public_systems
 from digireform.model.region import Region
+from digireform.model.rules import welfare_gap
 from digireform.model.schema import SERVICE_AREAS, WELFARE_CATEGORIES, code_list, label, normalise_token
 from digireform.model.thresholds import ThresholdResult, classify
 from digireform.tender.definition import AwardCriterion, TenderDefinition, defaults
@@ -211,7 +212,11 @@ def systems_to_replace(region: Region, tender: TenderDefinition) -> pd.DataFrame
 
 
 def welfare_needs(region: Region, tender: TenderDefinition) -> pd.DataFrame:
-    """Per participant × scope welfare category: units in use, needed by the target year, gap."""
+    """Per participant × scope welfare category: units in use, needed by the target year, gap.
+
+    The gap is `rules.welfare_gap`, as in the report: what is still to be bought, never
+    below zero.
+    """
     cols = ["municipality", "name", "category", "in_use", "needed", "gap", "target_year", "annual_cost_nok"]
     w = region.welfare
     w = w[w["municipality"].isin(tender.participants) & w["category"].isin(tender.welfare_categories)]
@@ -225,7 +230,7 @@ def welfare_needs(region: Region, tender: TenderDefinition) -> pd.DataFrame:
         target_year=("target_year", "max"), annual_cost_nok=("_cost", lambda s: s.sum(min_count=0)),
     ).reset_index()
     g["needed"] = g["needed"].fillna(g["in_use"])
-    g["gap"] = (g["needed"] - g["in_use"]).clip(lower=0)
+    g["gap"] = welfare_gap(g["needed"], g["in_use"])
     g["name"] = g["municipality"].map(region.name)
     order_m = {n: i for i, n in enumerate(tender.participants)}
     order_c = {c: i for i, c in enumerate(code_list(WELFARE_CATEGORIES))}
@@ -370,8 +375,8 @@ def award_warnings(criteria: list[AwardCriterion]) -> list[str]:
     weight = sum(a.weight for a in climate)
     if weight >= minimum or any(a.reason for a in climate):
         return []
-    what = f"vektes {weight:g} %" if climate else "er ikke et tildelingskriterium"
-    return [f"Klima- og miljøhensyn {what}, under {minimum:g} %, uten begrunnelse. {cfg['climate_rule']}. "
+    what = f"vektes {formatting.percent_value(weight)}" if climate else "er ikke et tildelingskriterium"
+    return [f"Klima- og miljøhensyn {what}, under {formatting.percent_value(minimum)}, uten begrunnelse. {cfg['climate_rule']}. "
             "Oppgi begrunnelsen i award_criteria (reason) eller øk vekten."]
 
 

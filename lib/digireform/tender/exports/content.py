@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from digireform.model import formatting
 from digireform.model.schema import SERVICE_AREAS, WELFARE_CATEGORIES, code_list, label
 from digireform.tender.assembly import Assembly, nok
 from digireform.tender.definition import defaults
@@ -39,14 +40,12 @@ def norwegian_date(day: Any) -> str:
 
 def short_date(day: Any) -> str:
     """«31.03.2028» for tables; «–» for missing."""
-    return "–" if day is None or pd.isna(day) else pd.Timestamp(day).strftime("%d.%m.%Y")
+    return formatting.date_no(day)
 
 
 def count(x: Any) -> str:
-    """Integer with a non-breaking thin space as thousands separator; «–» when unknown."""
-    if x is None or pd.isna(x):
-        return "–"
-    return f"{int(x):,}".replace(",", "\u00a0")
+    """A whole number with non-breaking thousands separators («1 200»); «–» when unknown."""
+    return formatting.number(x, 0, formatting.NBSP)
 
 
 def year(x: Any) -> str:
@@ -54,7 +53,8 @@ def year(x: Any) -> str:
 
 
 def weight_text(w: float | None) -> str:
-    return "" if w is None else f"{w:g}"
+    """A requirement's weight as shown: «5», «2,5»; empty when it has none."""
+    return "" if w is None else formatting.decimal(w)
 
 
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -267,7 +267,7 @@ def requirement_blocks(a: Assembly) -> list[tuple]:
 
 def _award(a: Assembly) -> list[tuple]:
     cfg = defaults()
-    rows = [[c.label, f"{c.weight:g} %", " ".join(x for x in (c.description, c.reason and f"Begrunnelse: {c.reason}") if x)]
+    rows = [[c.label, formatting.percent_value(c.weight), " ".join(x for x in (c.description, c.reason and f"Begrunnelse: {c.reason}") if x)]
             for c in a.tender.award_criteria]
     out: list[tuple] = [
         ("heading", 1, "Tildelingskriterier"),

@@ -17,6 +17,7 @@ from importlib import resources
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from digireform.model import formatting
 from digireform.model.errors import DigireformError
 from digireform.tender.assembly import Assembly, item_cpv
 from digireform.tender.definition import defaults
@@ -136,7 +137,7 @@ def _tender(a: Assembly, base: str, tz: str, cfg: dict, published: str) -> dict[
         "procurementMethodDetails": f"{a.threshold.procedure['part']}: {a.threshold.procedure['label']}",
         "mainProcurementCategory": cfg["contract_types"][t.contract_type]["ocds_category"],
         "awardCriteria": "ratedCriteria",
-        "awardCriteriaDetails": "; ".join(f"{c.label}: {c.weight:g} %" for c in t.award_criteria),
+        "awardCriteriaDetails": "; ".join(f"{c.label}: {formatting.percent_value(c.weight)}" for c in t.award_criteria),
         "submissionMethod": ["electronicSubmission"],
         "tenderPeriod": {"startDate": when(t.date, tz),
                          "endDate": when(t.timeline["tender_deadline"], tz, DEADLINE_HOUR)},
