@@ -12,12 +12,11 @@ what they are.
 from __future__ import annotations
 
 import argparse
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from digireform.io import textio
+from digireform.io import git, textio
 from digireform.io.paths import municipality_folders, resolve_data_dir
 from digireform.model import privacy
 from digireform.model.errors import DigireformError, display_path
@@ -53,32 +52,16 @@ class Change:
 # --------------------------------------------------------------------------- git
 
 
-def _git(cwd: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
-    try:
-        return subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False)
-    except FileNotFoundError as exc:
-        raise DigireformError("Fant ikke programmet git; endringsoversikten trenger git.") from exc
-
-
 def _head_exists(data_dir: Path) -> bool:
-    inside = _git(data_dir, "rev-parse", "--is-inside-work-tree")
-    if inside.returncode != 0 or inside.stdout.strip() != b"true":
+    """Is there a commit to compare with? Says in Norwegian why not when there is no repository."""
+    if not git.installed():
+        raise DigireformError("Fant ikke programmet git; endringsoversikten trenger git.")
+    if not git.is_repo(data_dir):
         raise DigireformError(
             f"Datamappen {display_path(data_dir)} ligger ikke i et git-depot, så det finnes ingen "
             "forrige versjon å sammenligne med. Opprett et med «git init» og gjør en commit."
         )
-    return _git(data_dir, "rev-parse", "--verify", "-q", "HEAD").returncode == 0
-
-
-def _head_bytes(data_dir: Path, rel: str) -> bytes | None:
-    """The file as committed in HEAD (path relative to the data folder); None if not there."""
-    out = _git(data_dir, "show", f"HEAD:./{rel}")
-    return out.stdout if out.returncode == 0 else None
-
-
-def _head_files(data_dir: Path) -> list[str]:
-    out = _git(data_dir, "ls-tree", "-r", "--name-only", "HEAD", "--", "municipalities")
-    return out.stdout.decode("utf-8", "replace").splitlines() if out.returncode == 0 else []
+    return git.head(data_dir) is not None
 
 
 # --------------------------------------------------------------------------- comparing
@@ -88,7 +71,7 @@ def _folders(data_dir: Path, has_head: bool) -> dict[str, str]:
     """Municipality number → folder path relative to the data folder (now or in HEAD)."""
     folders = {p.name[:4]: f"municipalities/{p.name}" for p in municipality_folders(data_dir)}
     if has_head:
-        for rel in _head_files(data_dir):
+        for rel in git.files_at_head(data_dir, "municipalities"):
             parts = rel.split("/")
             if len(parts) >= 3 and FOLDER_RE.match(parts[1]):
                 folders.setdefault(parts[1][:4], f"municipalities/{parts[1]}")
@@ -169,7 +152,7 @@ def changes(data_dir: str | Path | None = None) -> list[Change]:
     has_head = _head_exists(root)
     result: list[Change] = []
     for nr, rel in _folders(root, has_head).items():
-        old_prof_bytes = _head_bytes(root, f"{rel}/{PROFILE_FILE}") if has_head else None
+        old_prof_bytes = git.file_at_head(root, f"{rel}/{PROFILE_FILE}") if has_head else None
         new_prof_bytes = _now_bytes(root, f"{rel}/{PROFILE_FILE}")
         old_prof, new_prof = _profile(old_prof_bytes), _profile(new_prof_bytes)
         name = str(new_prof.get("name") or old_prof.get("name") or nr)
@@ -177,7 +160,7 @@ def changes(data_dir: str | Path | None = None) -> list[Change]:
             result.append(Change(nr, name, "profile", action, key, fields, private))
         for kind in ("systems", "welfare"):
             frel = f"{rel}/{file_spec(kind).filename}"
-            old_bytes = _head_bytes(root, frel) if has_head else None
+            old_bytes = git.file_at_head(root, frel) if has_head else None
             new_bytes = _now_bytes(root, frel)
             if old_bytes == new_bytes:
                 continue

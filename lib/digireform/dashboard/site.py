@@ -21,18 +21,20 @@ import json
 import mimetypes
 import os
 import re
-import subprocess
 import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from digireform.io import git
+
 if TYPE_CHECKING:  # pragma: no cover
     from digireform.dashboard import pages
 
 DATA_TREES = ("municipalities", "procurement", "catalogue")
 OSLO = ZoneInfo("Europe/Oslo")
+POLL_GIT_TIMEOUT = 10  # seconds: the server polls the fingerprint and must not hang on git
 SKIPPED_DIRS = {"out", "__pycache__"}
 DOCS_DIR = "dokumenter"
 PAGES_DIR = "pages"
@@ -63,15 +65,6 @@ def data_files(data_dir: Path) -> list[Path]:
     return sorted(files)
 
 
-def _git(data_dir: Path, *args: str) -> str | None:
-    """Output of a git command in the data folder, or None when it is not a repository."""
-    try:
-        out = subprocess.run(["git", "-C", str(data_dir), *args], capture_output=True, text=True, timeout=10)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return out.stdout.strip() if out.returncode == 0 else None
-
-
 def local_now() -> dt.datetime:
     """Now in Norway (the server may run in UTC): every time and date a page shows is Oslo time."""
     return dt.datetime.now(OSLO)
@@ -84,7 +77,7 @@ def local_today() -> dt.date:
 def fingerprint(data_dir: Path, today: dt.date | None = None) -> str:
     """Changes when any data file, the git HEAD or the date changes."""
     h = hashlib.sha256(f"{data_dir}|{(today or local_today()).isoformat()}".encode())
-    h.update(f"head|{_git(data_dir, 'rev-parse', 'HEAD') or ''}".encode())
+    h.update(f"head|{git.head(data_dir, timeout=POLL_GIT_TIMEOUT) or ''}".encode())
     for p in data_files(data_dir):
         try:
             st = p.lstat()
@@ -105,12 +98,11 @@ def data_version(data_dir: Path) -> dict[str, Any]:
     products*.yaml, relative to the data folder, and «dirty» means uncommitted changes
     under those paths only. Dates and times are Oslo time (`OSLO`), not the server's zone.
     """
-    head = _git(data_dir, "log", "-1", "--format=%h|%ct", "--", *DATA_PATHSPECS)
-    if head and "|" in head:
-        short, stamp = head.split("|", 1)
-        status = _git(data_dir, "status", "--porcelain", "--", *DATA_PATHSPECS)
-        date = dt.datetime.fromtimestamp(int(stamp), OSLO).date().isoformat()
-        return {"kind": "git", "hash": short, "date": date, "dirty": bool(status)}
+    last = git.last_commit(data_dir, DATA_PATHSPECS)
+    if last:
+        short, stamp = last
+        date = dt.datetime.fromtimestamp(stamp, OSLO).date().isoformat()
+        return {"kind": "git", "hash": short, "date": date, "dirty": git.has_uncommitted(data_dir, DATA_PATHSPECS)}
     times = []
     for p in data_files(data_dir):
         try:
