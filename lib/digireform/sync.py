@@ -61,6 +61,7 @@ from digireform.io import textio
 from digireform.io.atomic import atomic_write_bytes
 from digireform.io.paths import folder_for, resolve_data_dir
 from digireform.io.tables import format_table, leading_comments, parse_table, read_bytes
+from digireform.io.yamlio import inline_yaml
 from digireform.model.errors import DigireformError, Problem, ValidationError, display_path, os_reason
 from digireform.model.region import PROFILE_FILE
 from digireform.model.schema import file_spec, load_yaml_text, yaml_problem
@@ -745,16 +746,8 @@ def merge_profile(base: dict, ours: dict, theirs: dict, prefer: Prefer = None) -
             else:
                 merged.pop(key, None)
         elif prefer != "theirs":
-            conflicts.append(Conflict(key, (FieldDiff(key, _yaml_inline(b), _yaml_inline(o), _yaml_inline(t)),)))
+            conflicts.append(Conflict(key, (FieldDiff(key, inline_yaml(b), inline_yaml(o), inline_yaml(t)),)))
     return merged, conflicts
-
-
-def _yaml_inline(value: Any) -> str | None:
-    import yaml
-
-    if value is None:
-        return None
-    return yaml.safe_dump(value, allow_unicode=True, default_flow_style=True, sort_keys=False, width=10_000).strip().removesuffix("...").strip()
 
 
 def save_profile(

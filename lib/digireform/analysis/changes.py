@@ -18,6 +18,7 @@ from typing import Any
 
 from digireform.io import git, textio
 from digireform.io.paths import municipality_folders, resolve_data_dir
+from digireform.io.yamlio import inline_yaml
 from digireform.model import privacy
 from digireform.model.errors import DigireformError, display_path
 from digireform.model.region import FOLDER_RE, PROFILE_FILE
@@ -128,8 +129,6 @@ def _flatten(value: Any, prefix: str) -> dict[str, Any]:
 
 def diff_profile(old: dict, new: dict) -> list[tuple[str, str, list[FieldChange], bool]]:
     """(action, key, changes, private) per top-level key of kommune.yaml; changes by dotted path."""
-    from digireform.sync import _yaml_inline
-
     out = []
     private_keys = set(privacy.private_profile_keys())
     for key in dict.fromkeys([*old, *new]):
@@ -140,7 +139,7 @@ def diff_profile(old: dict, new: dict) -> list[tuple[str, str, list[FieldChange]
         fields = []
         if not private:
             a, b = _flatten(old.get(key), key), _flatten(new.get(key), key)
-            fields = [FieldChange(p, _yaml_inline(a.get(p)), _yaml_inline(b.get(p)))
+            fields = [FieldChange(p, inline_yaml(a.get(p)), inline_yaml(b.get(p)))
                       for p in dict.fromkeys([*a, *b]) if a.get(p) != b.get(p)]
         out.append((action, key, fields, private))
     return out

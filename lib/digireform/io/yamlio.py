@@ -93,3 +93,15 @@ def line_of(obj: Any, key: str | None = None) -> int | None:
     if isinstance(obj, LineDict):
         return obj.line_of(key) if key else obj.line
     return None
+
+
+def inline_yaml(value: Any) -> str | None:
+    """One value as YAML on one line («{total: 1200, year: 2025}», «[a, b]», «12»); None for None.
+
+    How the change list and the save conflicts show a kommune.yaml value: the notation the
+    file itself uses, so a person can find it there.
+    """
+    if value is None:
+        return None
+    text = yaml.safe_dump(value, allow_unicode=True, default_flow_style=True, sort_keys=False, width=10_000)
+    return text.strip().removesuffix("...").strip()
