@@ -154,6 +154,12 @@ def test_the_data_version_in_words():
     assert common.version_text({"kind": "files", "time": "2026-12-01T09:41:07"}) == \
         "Data: filer endret 01.12.2026 kl. 09:41"
     assert common.version_text(None) == "Data: ukjent versjon"
+    # the same wording inside a sentence («tallene er fra …»), without the heading's «Data:»
+    assert common.version_text({"kind": "git", "hash": "abc1234", "date": "2026-11-30", "dirty": True},
+                               in_sentence=True) == "versjon abc1234 fra 30.11.2026"
+    assert common.version_text({"kind": "files", "time": "2026-12-01T09:41:07"}, in_sentence=True) == \
+        "dataene slik de var 01.12.2026 kl. 09:41"
+    assert common.version_text(None, in_sentence=True) == "en tidligere versjon"
 
 
 def test_status_and_error_pages_are_norwegian_and_refresh_without_js():

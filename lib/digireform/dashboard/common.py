@@ -151,18 +151,7 @@ def held_back_notice(version: dict[str, Any] | None) -> str:
     """The notice shown on every page while newer data with errors is held back."""
     from digireform.dashboard import datacheck
 
-    return notice(datacheck.held_back_text(version_words(version)), "alert")
-
-
-def version_words(version: dict[str, Any] | None) -> str:
-    """«versjon 1a2b3c4 fra 01.12.2026» or «dataene slik de var 01.12.2026 kl. 09:41»."""
-    if not version:
-        return "en tidligere versjon"
-    if version.get("kind") == "git":
-        return f"versjon {version['hash']} fra {fmt_date(version.get('date'))}"
-    stamp = str(version.get("time", ""))
-    clock = f" kl. {stamp[11:16]}" if len(stamp) >= 16 else ""
-    return f"dataene slik de var {fmt_date(stamp[:10])}{clock}"
+    return notice(datacheck.held_back_text(version_text(version, in_sentence=True)), "alert")
 
 
 def version_id(version: dict[str, Any] | None) -> str:
@@ -174,16 +163,23 @@ def version_id(version: dict[str, Any] | None) -> str:
     return str(version.get("time", ""))
 
 
-def version_text(version: dict[str, Any] | None) -> str:
-    """«Data: versjon 1a2b3c4 fra 01.12.2026» (git), or «Data: filer endret 01.12.2026 kl. 09:41»."""
+def version_text(version: dict[str, Any] | None, in_sentence: bool = False) -> str:
+    """Which data a page shows, in words: the one wording for the page header and the notices.
+
+    As a heading: «Data: versjon 1a2b3c4 fra 01.12.2026» (git; «(endret etter siste commit)»
+    when dirty), «Data: filer endret 01.12.2026 kl. 09:41» (file times), «Data: ukjent versjon».
+    `in_sentence` (after «tallene er fra»): «versjon 1a2b3c4 fra 01.12.2026», «dataene slik de
+    var 01.12.2026 kl. 09:41», «en tidligere versjon».
+    """
     if not version:
-        return "Data: ukjent versjon"
+        return "en tidligere versjon" if in_sentence else "Data: ukjent versjon"
     if version.get("kind") == "git":
+        which = f"versjon {version['hash']} fra {fmt_date(version.get('date'))}"
         dirty = " (endret etter siste commit)" if version.get("dirty") else ""
-        return f"Data: versjon {version['hash']} fra {fmt_date(version.get('date'))}{dirty}"
+        return which if in_sentence else f"Data: {which}{dirty}"
     stamp = str(version.get("time", ""))
-    clock = f" kl. {stamp[11:16]}" if len(stamp) >= 16 else ""
-    return f"Data: filer endret {fmt_date(stamp[:10])}{clock}"
+    when = fmt_date(stamp[:10]) + (f" kl. {stamp[11:16]}" if len(stamp) >= 16 else "")
+    return f"dataene slik de var {when}" if in_sentence else f"Data: filer endret {when}"
 
 
 def view(selection: str, body: str, active: bool) -> str:

@@ -312,7 +312,7 @@ def hold_back(state: State, meta: dict[str, Any]) -> None:
     state.current = site.with_notice(published, notice)
     log.error("Nyere data vises ikke fordi hele kommuner eller datafiler mangler (%s); "
               "dashbordene viser fortsatt %s.", datacheck.log_text(meta["check"]["left_out"]),
-              render.c.version_words(published.data_version))
+              render.c.version_text(published.data_version, in_sentence=True))
 
 
 async def _build_child(state: State, out: Path, fp: str, hold_back: bool = False) -> bool:
