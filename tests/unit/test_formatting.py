@@ -69,3 +69,20 @@ def test_former_hand_rolled_formatters_now_agree_with_formatting():
     cost = file_spec("systems").by_key["annual_cost_nok"]
     assert show_value("45000", cost) == "45 000 kr"
     assert show_value("45000.5", cost) == "45 000,50 kr"
+
+
+def test_long_dates_for_documents():
+    import datetime as dt
+
+    assert f.date_long(dt.date(2027, 1, 15)) == "15. januar 2027"
+    assert f.date_long(pd.Timestamp("2026-12-01")) == "1. desember 2026"
+    assert f.date_long(None) == "–"
+
+
+def test_a_yaml_value_on_one_line():
+    from digireform.io.yamlio import inline_yaml
+
+    assert inline_yaml({"total": 1200, "year": 2025}) == "{total: 1200, year: 2025}"
+    assert inline_yaml(["Bodø", "Narvik"]) == "[Bodø, Narvik]"
+    assert inline_yaml(12) == "12"
+    assert inline_yaml(None) is None

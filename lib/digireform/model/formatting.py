@@ -77,6 +77,18 @@ def date_no(iso: Any) -> str:
     return f"{d}.{m}.{y}"
 
 
+MONTHS = ("januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september", "oktober",
+          "november", "desember")
+
+
+def date_long(day: Any) -> str:
+    """2027-01-15 (or a date, or a timestamp) → «15. januar 2027», as documents write dates."""
+    if is_missing(day) or not day:
+        return MISSING
+    y, m, d = (int(part) for part in str(day)[:10].split("-"))
+    return f"{d}. {MONTHS[m - 1]} {y}"
+
+
 def count(n: int, singular: str, plural: str) -> str:
     """«1 kommune», «2 kommuner», «1 200 systemer»: the number by `number`, the noun in the right form."""
     return f"{number(n)} {singular if n == 1 else plural}"

@@ -7,7 +7,6 @@ systems frame has confidential fields blanked and contacts are never part of an 
 """
 from __future__ import annotations
 
-import datetime as dt
 import re
 from typing import Any
 
@@ -18,8 +17,6 @@ from digireform.model.schema import SERVICE_AREAS, WELFARE_CATEGORIES, code_list
 from digireform.tender.assembly import Assembly, nok
 from digireform.tender.definition import defaults
 
-MONTHS = ("januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september", "oktober",
-          "november", "desember")
 TIMELINE_LABELS = {
     "publication": "Kunngjøring",
     "questions_deadline": "Frist for spørsmål",
@@ -28,14 +25,6 @@ TIMELINE_LABELS = {
 }
 REQ_HEADERS = ["ID", "Krav", "SKAL/BØR", "Vekt", "Referanse"]
 REQ_WIDTHS = [2.4, 7.9, 1.5, 1.2, 4.0]
-
-
-def norwegian_date(day: Any) -> str:
-    """«15. januar 2027»; «–» for missing."""
-    if day is None or pd.isna(day):
-        return "–"
-    day = pd.Timestamp(day).date() if not isinstance(day, dt.date) else day
-    return f"{day.day}. {MONTHS[day.month - 1]} {day.year}"
 
 
 def short_date(day: Any) -> str:
@@ -126,7 +115,7 @@ def title_info(a: Assembly) -> dict[str, Any]:
         "host": f"Vertskommune: {a.host_name} kommune",
         "participants": "Deltakende kommuner: " + ", ".join(f"{names[n]} ({n})" for n in t.participants),
         "reference": f"Saksnummer: {t.reference}" if t.reference else "",
-        "date": f"Dato: {norwegian_date(a.as_of)}",
+        "date": f"Dato: {formatting.date_long(a.as_of)}",
         "example": "EKSEMPELDATA – fiktive kommunedata, ikke til bruk i en reell konkurranse" if a.example_data else "",
     }
 
@@ -231,7 +220,7 @@ def _scope(a: Assembly) -> list[tuple]:
         ("heading", 2, "Avtale og varighet"),
         ("bullets", [
             f"Avtaletype: {ctype}",
-            f"Varighet: {t.years} år fra {norwegian_date(t.contract_start)}, med opsjon på forlengelse i "
+            f"Varighet: {t.years} år fra {formatting.date_long(t.contract_start)}, med opsjon på forlengelse i "
             f"inntil {t.option_years} år (samlet inntil {t.years + t.option_years} år)",
             f"Hovedkode (CPV): {a.cpv['code']}{' ' + a.cpv['label'] if a.cpv.get('label') else ''}",
         ]),
@@ -281,8 +270,8 @@ def _award(a: Assembly) -> list[tuple]:
 
 def _timeline(a: Assembly) -> list[tuple]:
     t = a.tender
-    rows = [[TIMELINE_LABELS[k], norwegian_date(v)] for k, v in t.timeline.items()]
-    rows.append(["Kontraktsstart", norwegian_date(t.contract_start)])
+    rows = [[TIMELINE_LABELS[k], formatting.date_long(v)] for k, v in t.timeline.items()]
+    rows.append(["Kontraktsstart", formatting.date_long(t.contract_start)])
     return [("heading", 1, "Tidsplan"), ("table", ["Milepæl", "Dato"], rows, [8.0, 6.0])]
 
 

@@ -14,8 +14,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from digireform.model import formatting
 from digireform.tender.assembly import Assembly
-from digireform.tender.exports.content import clean, norwegian_date
+from digireform.tender.exports.content import clean
 
 HEADERS = ["ID", "Kategori", "Krav", "Type", "Vekt", "Leverandørens svar", "Beskrivelse", "Henvisning til Bilag 2"]
 WIDTHS = [10, 24, 70, 8, 7, 20, 50, 22]
@@ -104,7 +105,7 @@ def _about(ws, a: Assembly) -> None:
         ("Vertskommune", f"{a.host_name} kommune"),
         ("Deltakere", ", ".join(names[n] for n in t.participants)),
         ("Saksnummer", t.reference or "–"),
-        ("Tilbudsfrist", norwegian_date(t.timeline.get("tender_deadline"))),
+        ("Tilbudsfrist", formatting.date_long(t.timeline.get("tender_deadline"))),
         ("Antall krav", f"{len(a.requirements)}"),
         ("Slik fyller du ut", "Svar på hvert krav i kolonne F (Oppfylt, Delvis oppfylt, Ikke oppfylt), beskriv "
                               "hvordan kravet oppfylles i kolonne G, og vis til kapittel/side i Bilag 2 i kolonne H. "
