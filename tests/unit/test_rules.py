@@ -13,7 +13,8 @@ from digireform import load
 from digireform.model.dates import add_months, add_years, shift_months
 from digireform.model.rules import HORIZON_YEARS, welfare_gap, welfare_surplus
 from digireform.report import ReportOptions, build_report
-from tests.support.tender import WELFARE_HEADER, make_region, tender_yaml, write_tender
+from tests.support.regionfiles import header
+from tests.support.tender import make_region, tender_yaml, write_tender
 
 D = dt.date
 
@@ -44,7 +45,7 @@ def test_gap_and_surplus_element_by_element_over_series():
 def test_report_and_tender_give_a_surplus_municipality_the_same_gap(tmp_path):
     root = make_region(tmp_path)
     (root / "municipalities" / "1114-bjerkreim" / "welfare.csv").write_text(
-        WELFARE_HEADER + "trygghetsalarm,in_use,Careium,Careium,30,25,2027,1,own,100000,2027-06-30,6,\n", "utf-8")
+        header("welfare") + "\ntrygghetsalarm,in_use,Careium,Careium,30,25,2027,1,own,100000,2027-06-30,6,\n", "utf-8")
     region = load(root)
     report = build_report(region, ReportOptions(as_of=D(2026, 11, 23)))
     alarm = report["municipalities"]["1114"]["welfare"]["trygghetsalarm"]
