@@ -98,9 +98,9 @@ def _validator():
     from referencing import Registry, Resource
     from referencing.jsonschema import DRAFT4
 
-    from digireform.io.paths import repository_root
+    from digireform.model.resources import data_file
 
-    base = repository_root() / "lib" / "digireform" / "model" / "data" / "ocds"
+    base = data_file("ocds")
     release = json.loads((base / "release-schema.json").read_text("utf-8"))
     package = json.loads((base / "release-package-schema.json").read_text("utf-8"))
     registry = Registry().with_resource(release["id"], Resource.from_contents(release, default_specification=DRAFT4))

@@ -180,9 +180,9 @@ def load_catalogue(data_dir: str | Path | None = None) -> Catalogue:
 
 @cache
 def _package_entries() -> tuple[CatalogueEntry, ...]:
-    from importlib import resources
+    from digireform.model.resources import read_data_text
 
-    text = resources.files("digireform.model").joinpath("data", "products.yaml").read_text("utf-8")
+    text = read_data_text("products.yaml")
     problems: list[Problem] = []
     entries = parse_entries(text, "lib/digireform/model/data/products.yaml", problems)
     if problems:  # a broken package file is a bug, but still say where

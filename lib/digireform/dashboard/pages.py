@@ -31,8 +31,9 @@ def texts() -> dict[str, Any]:
     """The dashboards' texts and settings (data/dashboards.yaml)."""
     import yaml
 
-    path = Path(__file__).with_name("data") / "dashboards.yaml"
-    return yaml.safe_load(path.read_text("utf-8"))
+    from digireform.model.resources import package_file
+
+    return yaml.safe_load(package_file("digireform.dashboard", "data", "dashboards.yaml").read_text("utf-8"))
 
 
 # --------------------------------------------------------------------------- pages

@@ -12,15 +12,16 @@ from __future__ import annotations
 import hashlib
 import json
 from functools import cache
-from pathlib import Path
+from importlib.resources.abc import Traversable
 from typing import Any
 
 from digireform.dashboard import common as c
 from digireform.model.formatting import years
+from digireform.model.resources import package_file, package_tree
 from digireform.model.rules import HORIZON_YEARS
 
 STATIC_PREFIX = "/static/"
-STATIC_DIR = Path(__file__).with_name("static")
+STATIC_DIR = package_file("digireform.dashboard", "static")
 SITE_TITLE = "Digital kommunereform"
 DASHBOARDS = (
     ("oversikt", "Oversikt",
@@ -35,12 +36,13 @@ DASHBOARDS = (
 
 
 @cache
-def static_files() -> dict[str, Path]:
-    """Every static file by its URL name: our CSS/JS/icon, the local base map, plotly.js from plotly."""
-    import plotly
+def static_files() -> dict[str, Traversable]:
+    """Every static file by its URL name: our CSS/JS/icon, the local base map, plotly.js from plotly.
 
-    files = {p.relative_to(STATIC_DIR).as_posix(): p for p in sorted(STATIC_DIR.rglob("*")) if p.is_file()}
-    files["plotly.min.js"] = Path(plotly.__file__).with_name("package_data") / "plotly.min.js"
+    Read from the installed packages (ours and plotly's), so an install from a wheel serves them too.
+    """
+    files = package_tree("digireform.dashboard", "static")
+    files["plotly.min.js"] = package_file("plotly", "package_data", "plotly.min.js")
     return files
 
 

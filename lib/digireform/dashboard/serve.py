@@ -33,7 +33,7 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import tornado.httpserver
@@ -127,7 +127,7 @@ def load_static() -> dict[str, site.Resource]:
     """The static files in memory, compressed once."""
     out = {}
     for name, path in render.static_files().items():
-        ctype = site.CONTENT_TYPES.get(path.suffix, "application/octet-stream")
+        ctype = site.CONTENT_TYPES.get(PurePosixPath(name).suffix, "application/octet-stream")
         out[name] = site.Resource.make(path.read_bytes(), ctype)
     return out
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any
 
+from digireform.model.resources import read_data_text
 from digireform.model.schema import normalise_token
 
 BORDERS_CREDIT = "Kommunegrenser: © Kartverket (CC BY 4.0), via robhop/fylker-og-kommuner"
@@ -39,7 +39,7 @@ class Municipality:
 
 
 def _read(name: str) -> Any:
-    return json.loads(resources.files("digireform.model").joinpath("data", name).read_text("utf-8"))
+    return json.loads(read_data_text(name))
 
 
 @cache

@@ -4,12 +4,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from typing import Any
 
 import yaml
 
 from digireform.model.errors import Problem
+from digireform.model.resources import read_data_text
 
 try:
     _Loader = yaml.CSafeLoader
@@ -76,7 +76,7 @@ def yaml_problem(exc: Exception, label: str) -> Problem:
 @cache
 def package_yaml(name: str) -> Any:
     """A YAML data file shipped in the package (data/<name>)."""
-    return load_yaml_text(resources.files("digireform.model").joinpath("data", name).read_text("utf-8"))
+    return load_yaml_text(read_data_text(name))
 
 
 @dataclass(frozen=True)

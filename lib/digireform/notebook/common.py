@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +21,7 @@ from digireform.io.paths import municipality_folders
 from digireform.model import values
 from digireform.model.errors import Problem
 from digireform.model.region import PROFILE_FILE
+from digireform.model.resources import package_file
 from digireform.model.schema import load_yaml_text
 from digireform.sync import Conflict
 
@@ -29,7 +29,7 @@ from digireform.sync import Conflict
 @cache
 def form_labels() -> dict[str, Any]:
     """Norwegian labels of the profile editor (editor/forms.yaml)."""
-    return load_yaml_text(resources.files("digireform.notebook").joinpath("forms.yaml").read_text("utf-8"))
+    return load_yaml_text(package_file("digireform.notebook", "forms.yaml").read_text("utf-8"))
 
 
 def form_value(value: Any, ftype: str) -> tuple[str, str | None]:

@@ -13,12 +13,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 from functools import cache
-from importlib import resources
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from digireform.model import formatting
 from digireform.model.errors import DigireformError
+from digireform.model.resources import read_data_text
 from digireform.tender.assembly import Assembly, item_cpv
 from digireform.tender.definition import defaults
 
@@ -27,7 +27,7 @@ DEADLINE_HOUR = 12  # tender deadlines at noon, local time
 
 
 def _schema(name: str) -> dict:
-    return json.loads(resources.files("digireform.model").joinpath("data", "ocds", name).read_text("utf-8"))
+    return json.loads(read_data_text("ocds", name))
 
 
 @cache
