@@ -40,7 +40,8 @@ def _date(text: str) -> dt.date:
 
 
 def _add_data(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--data", metavar="DIR", help="mappe med municipalities/ og procurement/ (standard: eksempelregionen)")
+    p.add_argument("--data", metavar="DIR", help="mappe med municipalities/ og procurement/ (standard: $DIGIREFORM_DATA, "
+                   "ellers denne mappen om den har municipalities/, ellers eksempelregionen i kildekoden)")
 
 
 def _add_analysis_options(p: argparse.ArgumentParser) -> None:

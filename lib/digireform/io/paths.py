@@ -6,7 +6,9 @@ drop a municipality from every output.
 from __future__ import annotations
 
 import os
+import tomllib
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from digireform.model.errors import DigireformError, Problem, display_path, os_reason
@@ -15,14 +17,71 @@ from digireform.model.region import FOLDER_RE
 _FOLDER = "(mappe)"
 
 
+DATA_ENV = "DIGIREFORM_DATA"
+PROJECT_NAME = "digireform"
+NO_DATA_DIR = ("Fant ingen datamappe: bruk --data MAPPE eller sett DIGIREFORM_DATA til en mappe med "
+               "municipalities/ og procurement/, eller kjør kommandoen fra en slik mappe.")
+
+
+@cache
+def checkout_root() -> Path | None:
+    """The source checkout this package is imported from, or None when it is installed.
+
+    A checkout is recognised by what it holds, not by its distance from this module
+    (`parents[N]` names some unrelated folder once the package sits in site-packages):
+    walking up from this file, the first folder whose pyproject.toml names the project
+    «digireform» and that holds municipalities/ (the shipped example region). The walk stops
+    at site-packages: an installed copy belongs to no checkout, even when its venv happens to
+    live inside one (.venv/lib/python3.x/site-packages), so a wheel never reads a checkout's data.
+    """
+    return find_checkout(Path(__file__).resolve())
+
+
+def find_checkout(start: Path) -> Path | None:
+    """The first folder above `start` that is a digireform checkout; None at site-packages (see `checkout_root`)."""
+    for folder in start.parents:
+        if folder.name in ("site-packages", "dist-packages"):
+            return None
+        if _names_project(folder / "pyproject.toml") and (folder / "municipalities").is_dir():
+            return folder
+    return None
+
+
+def _names_project(pyproject: Path) -> bool:
+    try:
+        return tomllib.loads(pyproject.read_text("utf-8")).get("project", {}).get("name") == PROJECT_NAME
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return False
+
+
 def repository_root() -> Path:
-    """The checkout this package was installed from (holds the shipped example region)."""
-    return Path(__file__).resolve().parents[3]
+    """The checkout (see `checkout_root`); DigireformError when the package is installed from a wheel."""
+    root = checkout_root()
+    if root is None:
+        raise DigireformError(NO_DATA_DIR)
+    return root
+
+
+def default_data_dir() -> Path:
+    """The data folder when neither --data nor $DIGIREFORM_DATA names one.
+
+    The current folder when it holds municipalities/ (the folder you stand in is the one you
+    mean, installed or not); else, in a checkout, the shipped example region, so `make
+    dashboards` and the notebooks (run from notebooks/) work unchanged; else, installed from
+    a wheel, there is no example region to fall back on: a Norwegian DigireformError.
+    """
+    here = Path.cwd()
+    if (here / "municipalities").is_dir():
+        return here
+    root = checkout_root()
+    if root is None:
+        raise DigireformError(NO_DATA_DIR)
+    return root
 
 
 def resolve_data_dir(data_dir: str | os.PathLike | None = None) -> Path:
-    """--data DIR, else $DIGIREFORM_DATA, else the repository (the shipped example region)."""
-    chosen = data_dir or os.environ.get("DIGIREFORM_DATA") or repository_root()
+    """--data DIR, else $DIGIREFORM_DATA, else `default_data_dir()`; the folder must exist."""
+    chosen = data_dir or os.environ.get(DATA_ENV) or default_data_dir()
     path = Path(chosen).expanduser().resolve()
     if not path.is_dir():
         raise DigireformError(f"Datamappen {display_path(path)} finnes ikke.")
