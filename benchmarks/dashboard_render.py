@@ -27,6 +27,7 @@ import math
 import os
 import socket
 import statistics
+import sys
 import tempfile
 import threading
 import time
@@ -149,7 +150,8 @@ def stats(samples: list[float]) -> dict:
 
 
 def measure(data: str | None, rounds: int) -> dict:
-    from digireform.dashboard import serve
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository, for tests.support
+    from tests.support import server as serve
 
     exe = "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
     port = free_port()

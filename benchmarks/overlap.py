@@ -26,8 +26,8 @@ import digireform  # noqa: E402
 from digireform.analysis import exit_windows as ew  # noqa: E402
 from digireform.analysis import network, overlap  # noqa: E402
 from digireform.analysis.catalogue import canonical_products, load_catalogue  # noqa: E402
+from digireform.analysis.options import ReportOptions  # noqa: E402
 from digireform.model.privacy import public_systems  # noqa: E402
-from digireform.report import ReportOptions  # noqa: E402
 
 AS_OF = dt.date(2026, 11, 23)
 TARGET_S = 2.0

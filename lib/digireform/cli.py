@@ -10,26 +10,11 @@ import argparse
 import atexit
 import datetime as dt
 import gc
-import importlib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from digireform.model.rules import HORIZON_YEARS
-
-# command → "module:function"; the module is imported only when the command runs.
-HANDLERS = {
-    "validate": "digireform.cli:cmd_validate",
-    "report": "digireform.cli:cmd_report",
-    "import-inventory": "digireform.ingest.inventory:cli_import",
-    "inventory-template": "digireform.ingest.inventory:cli_template",
-    "overlap": "digireform.analysis.overlap:cli_overlap",
-    "import-population": "digireform.ingest.population:cli_import_population",
-    "import-survey": "digireform.ingest.survey:cli_import_survey",
-    "tender build": "digireform.tender.build:cli_build",
-    "changes": "digireform.analysis.changes:cli_changes",
-    "dashboards": "digireform.dashboard.serve:cli_serve",
-}
 
 
 def _date(text: str) -> dt.date:
@@ -109,7 +94,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# --------------------------------------------------------------------------- commands
+# One handler per command, `handler(args) -> exit status`. Each imports what it needs when
+# it runs, so `digireform --help` and the light commands start without pandas or plotly.
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
+    """`digireform validate [--data DIR]`: every problem on stdout, exit 1 when there is one."""
     from digireform.model import formatting
     from digireform.validate.region import load
 
@@ -128,7 +119,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def report_options(args: argparse.Namespace):
-    from digireform.report import ReportOptions
+    """The analysis options of `report` and `overlap` from their command-line arguments."""
+    from digireform.analysis.options import ReportOptions
 
     return ReportOptions(
         as_of=args.as_of or dt.date.today(), k=args.k,
@@ -137,6 +129,7 @@ def report_options(args: argparse.Namespace):
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    """`digireform report --json`: the public report on stdout."""
     from digireform.report import build_report, to_json
     from digireform.validate.region import load_valid
 
@@ -147,9 +140,127 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
-def _handler(command: str):
-    module, func = HANDLERS[command].split(":")
-    return getattr(importlib.import_module(module), func)
+def cmd_import_inventory(args: argparse.Namespace) -> int:
+    """`digireform import-inventory FILE --municipality NR [--data DIR] [--dry-run] [--replace]`."""
+    from digireform.ingest.inventory import format_summary, import_inventory
+
+    result = import_inventory(args.file, args.municipality, args.data,
+                              dry_run=args.dry_run, replace=args.replace)
+    print(format_summary(result))
+    return 0
+
+
+def cmd_inventory_template(args: argparse.Namespace) -> int:
+    """`digireform inventory-template OUT.xlsx`: the Excel template for the systems list."""
+    from digireform.ingest.template import write_template
+    from digireform.model.errors import display_path
+
+    path = write_template(args.out)
+    print(f"Skrev malen {display_path(path)}.")
+    return 0
+
+
+def cmd_overlap(args: argparse.Namespace) -> int:
+    """`digireform overlap`: the summary of the public report's overlap section."""
+    from digireform.analysis.catalogue import load_catalogue
+    from digireform.analysis.overlap import analyse, summary_text
+    from digireform.model.privacy import public_systems
+    from digireform.validate.region import load_valid
+
+    region = load_valid(args.data, "Overlappen")
+    result = analyse(public_systems(region.in_use_systems()), load_catalogue(region.data_dir), report_options(args),
+                     region_size=len(region.municipalities))
+    print(summary_text(result, {nr: region.name(nr) for nr in region.numbers}))
+    return 0
+
+
+def cmd_import_population(args: argparse.Namespace) -> int:
+    """`digireform import-population FILE [--data DIR] [--dry-run]`."""
+    from digireform.ingest.population import format_result, import_population, municipalities
+    from digireform.model.errors import DigireformError, display_path
+
+    result = import_population(args.file, args.data, dry_run=getattr(args, "dry_run", False))
+    if not result.changes:
+        raise DigireformError(
+            f"Ingen av kommunene i {display_path(args.file)} har en mappe i datamappen "
+            f"(kommuner i filen: {', '.join(result.skipped)})."
+        )
+    print(format_result(result, display_path(args.file)))
+    for warning in result.warnings:
+        print(warning, file=sys.stderr)
+    if result.skipped:
+        print(f"Hoppet over {municipalities(len(result.skipped))} uten mappe: {', '.join(result.skipped)}.",
+              file=sys.stderr)
+    return 0
+
+
+def cmd_import_survey(args: argparse.Namespace) -> int:
+    """`digireform import-survey FILE --municipality NR [--data DIR]`."""
+    from digireform.ingest.survey import import_survey
+    from digireform.model.errors import display_path
+
+    target, rows, notes = import_survey(args.file, args.municipality, args.data)
+    for note in notes:
+        print(note)
+    print(f"Lagret {len(rows)} svar (undersøkelse {rows['survey'].iloc[0]}) i {display_path(target)}.")
+    return 0
+
+
+def cmd_tender_build(args: argparse.Namespace) -> int:
+    """`digireform tender build ANBUD.yaml [--data DIR] [--out DIR] [--as-of DATO]`."""
+    from digireform.tender.build import build_tender, summary
+
+    result = build_tender(args.tender, data_dir=args.data, out_dir=args.out, as_of=getattr(args, "as_of", None))
+    for w in result.warnings:
+        print(f"Advarsel: {w}", file=sys.stderr)
+    print(summary(result))
+    return 0
+
+
+def cmd_changes(args: argparse.Namespace) -> int:
+    """`digireform changes [--data DIR]`: what changed in the data since the last commit."""
+    from digireform.analysis.changes import summary
+
+    print(summary(args.data))
+    return 0
+
+
+def cmd_dashboards(args: argparse.Namespace) -> int:
+    """`digireform dashboards [--port N] [--data DIR] [--allow-host NAME]`: serve until Ctrl-C."""
+    import asyncio
+    import logging
+
+    from digireform.dashboard import serve
+    from digireform.io.paths import resolve_data_dir
+
+    data_dir = resolve_data_dir(args.data)
+    serve.check_port(args.port)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S",
+                        stream=sys.stderr)
+    logging.getLogger("tornado.access").setLevel(logging.WARNING)
+    print(f"Dashbordene: http://{serve.HOST}:{args.port}/  (data: {data_dir}; Ctrl-C stopper)",
+          file=sys.stderr, flush=True)
+    asyncio.run(serve.run(args.port, data_dir, list(getattr(args, "allow_host", None) or []),
+                          float(getattr(args, "poll", None) or serve.POLL_SECONDS)))
+    return 0
+
+
+HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "validate": cmd_validate,
+    "report": cmd_report,
+    "import-inventory": cmd_import_inventory,
+    "inventory-template": cmd_inventory_template,
+    "overlap": cmd_overlap,
+    "import-population": cmd_import_population,
+    "import-survey": cmd_import_survey,
+    "tender build": cmd_tender_build,
+    "changes": cmd_changes,
+    "dashboards": cmd_dashboards,
+}
+
+
+def _handler(command: str) -> Callable[[argparse.Namespace], int]:
+    return HANDLERS[command]
 
 
 # Short-lived commands that build large result structures: the cyclic garbage collector only

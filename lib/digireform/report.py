@@ -10,14 +10,14 @@ completeness is computed over public rows only, so it says nothing about hidden 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
-import importlib.util
 import math
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
 
+from digireform.analysis import maturity, overlap, survey, welfare, worklist
+from digireform.analysis.options import ReportOptions
 from digireform.model import formatting
 from digireform.model.privacy import (
     is_confidential,
@@ -27,33 +27,18 @@ from digireform.model.privacy import (
     public_systems,
 )
 from digireform.model.region import Region
-from digireform.model.rules import HORIZON_YEARS
-from digireform.model.schema import file_spec
+from digireform.model.schema import completeness_fields
 
-# Modules that add sections; a module not (yet) present is skipped.
-SECTIONS = [
-    "digireform.analysis.overlap",
-    "digireform.analysis.welfare",
-    "digireform.analysis.maturity",
-    "digireform.analysis.survey",
-    "digireform.analysis.worklist",
-]
+Section = Callable[[Region, dict[str, Any], ReportOptions], None]
 
-
-@dataclass(frozen=True)
-class ReportOptions:
-    """Knobs shared by the report, the CLI and the notebooks."""
-
-    as_of: dt.date = field(default_factory=dt.date.today)
-    k: int = 2  # partners that must be free together for a joint exit window
-    tolerance_months: int = 12
-    horizon_years: int = HORIZON_YEARS
-    period_years: int = 4
-    option_years: int = 2
-
-
-def completeness_fields() -> list[str]:
-    return [f.key for f in file_spec("systems").fields if f.completeness]
+# The sections after the base one, in the order they are added (later ones may read earlier ones).
+SECTIONS: tuple[Section, ...] = (
+    overlap.report_section,
+    welfare.report_section,
+    maturity.report_section,
+    survey.report_section,
+    worklist.report_section,
+)
 
 
 def completeness(systems: pd.DataFrame) -> float | None:
@@ -125,12 +110,8 @@ def build_report(region: Region, options: ReportOptions | None = None) -> dict[s
     options = options or ReportOptions()
     region = public_region(region)  # every section sees public data only
     report = base_report(region, options)
-    for name in SECTIONS:
-        if importlib.util.find_spec(name) is None:
-            continue
-        module = importlib.import_module(name)
-        if hasattr(module, "report_section"):
-            module.report_section(region, report, options)
+    for section in SECTIONS:
+        section(region, report, options)
     return report
 
 

@@ -14,6 +14,8 @@ import shutil
 import zipfile
 from pathlib import Path
 
+from tests.support import server
+
 REPO = Path(__file__).resolve().parents[2]
 NBSP = "\u00a0"
 CONTRACT_END = "2029-02-27"  # no such date in the example data
@@ -114,21 +116,17 @@ class Serving:
         self.proc = None
 
     def __enter__(self) -> Serving:
-        from digireform.dashboard import serve
-
-        self.proc = serve.start(self.port, data=self.data, log_file=self.log, poll=self.poll,
+        self.proc = server.start(self.port, data=self.data, log_file=self.log, poll=self.poll,
                                 allow_hosts=self.allow_hosts)
         try:
-            serve.wait_ready(self.port, self.proc, timeout=180)
+            server.wait_ready(self.port, self.proc, timeout=180)
         except Exception as exc:
-            serve.stop(self.proc)
+            server.stop(self.proc)
             raise RuntimeError(f"dashbordene startet ikke:\n{self.log.read_text()[-3000:]}") from exc
         return self
 
     def __exit__(self, *exc: object) -> None:
-        from digireform.dashboard import serve
-
-        serve.stop(self.proc)
+        server.stop(self.proc)
 
 
 def plant_valid_secret(data: Path) -> None:

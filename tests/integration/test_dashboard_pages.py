@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from digireform.dashboard import common, pages, render, site
-from digireform.report import ReportOptions, build_report
+from digireform.analysis.options import ReportOptions
+from digireform.dashboard import common, dataversion, inline, pages, render, site
+from digireform.report import build_report
 from digireform.validate.region import load
 from tests.browser.planted import copy_region
 
@@ -171,11 +172,11 @@ def test_status_and_error_pages_are_norwegian_and_refresh_without_js():
 
 
 def test_notebook_outputs_hold_html_and_plotly_for_one_selection():
-    bundles = common.notebook_outputs(tiny_page(), "alle")
+    bundles = inline.notebook_outputs(tiny_page(), "alle")
     assert [sorted(b) for b in bundles] == [["text/html"], ["application/vnd.plotly.v1+json", "text/plain"],
                                             ["text/html"]]
     assert 'data-kpi="systems"' in bundles[0]["text/html"]
-    evenes = common.notebook_outputs(tiny_page(), "1853")
+    evenes = inline.notebook_outputs(tiny_page(), "1853")
     assert "Ingen avtaler." in evenes[1]["text/html"] and "&lt;/script&gt;" in evenes[0]["text/html"]
 
 
@@ -197,14 +198,14 @@ def test_data_version_from_git_and_from_file_times(tmp_path):
     csv.write_text("system_id\n", "utf-8")
     stamp = dt.datetime(2026, 11, 2, 7, 5, tzinfo=dt.UTC).timestamp()  # 08:05 in Oslo (CET)
     os.utime(csv, (stamp, stamp))
-    assert site.data_version(data) == {"kind": "files", "time": "2026-11-02T08:05:00"}
+    assert dataversion.data_version(data) == {"kind": "files", "time": "2026-11-02T08:05:00"}
     git(data, "init", "-q")
     git(data, "add", ".")
     git(data, "commit", "-qm", "data")
     short = git(data, "rev-parse", "--short", "HEAD")
-    assert site.data_version(data) == {"kind": "git", "hash": short, "date": "2026-11-30", "dirty": False}
+    assert dataversion.data_version(data) == {"kind": "git", "hash": short, "date": "2026-11-30", "dirty": False}
     csv.write_text("system_id\nEVE-1\n", "utf-8")
-    assert site.data_version(data)["dirty"] is True
+    assert dataversion.data_version(data)["dirty"] is True
 
 
 def test_data_version_is_the_last_commit_that_touched_the_data(tmp_path):
@@ -224,9 +225,9 @@ def test_data_version_is_the_last_commit_that_touched_the_data(tmp_path):
     (repo / "code.py").write_text("x = 2\n", "utf-8")  # uncommitted code change
     (data / "procurement" / "out").mkdir(parents=True)
     (data / "procurement" / "out" / "x.md").write_text("bygget", "utf-8")
-    assert site.data_version(data) == {"kind": "git", "hash": data_commit, "date": "2026-12-01", "dirty": False}
+    assert dataversion.data_version(data) == {"kind": "git", "hash": data_commit, "date": "2026-12-01", "dirty": False}
     (data / "municipalities" / "1853-evenes" / "systems.csv").write_text("system_id\nEVE-1\n", "utf-8")
-    assert site.data_version(data)["dirty"] is True
+    assert dataversion.data_version(data)["dirty"] is True
 
 
 def _commit(repo: Path, message: str, date: str) -> str:
@@ -238,19 +239,19 @@ def _commit(repo: Path, message: str, date: str) -> str:
 
 def test_fingerprint_follows_data_files_and_head_but_not_built_output(tmp_path):
     data = copy_region(tmp_path / "region")
-    first = site.fingerprint(data, TODAY)
+    first = dataversion.fingerprint(data, TODAY)
     (data / "procurement" / "out").mkdir(exist_ok=True)
     (data / "procurement" / "out" / "x.md").write_text("bygget", "utf-8")
-    assert site.fingerprint(data, TODAY) == first
-    assert site.fingerprint(data, TODAY + dt.timedelta(days=1)) != first
+    assert dataversion.fingerprint(data, TODAY) == first
+    assert dataversion.fingerprint(data, TODAY + dt.timedelta(days=1)) != first
     profile = next((data / "municipalities").glob("1853-*")) / "kommune.yaml"
     profile.write_text(profile.read_text("utf-8") + "\n", "utf-8")
-    second = site.fingerprint(data, TODAY)
+    second = dataversion.fingerprint(data, TODAY)
     assert second != first
     git(data, "init", "-q")
     git(data, "add", ".")
     git(data, "commit", "-qm", "data")
-    assert site.fingerprint(data, TODAY) != second
+    assert dataversion.fingerprint(data, TODAY) != second
 
 
 def test_a_built_version_holds_five_pages_and_the_documents(region, tmp_path):

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from digireform.dashboard import render, serve, site
+from digireform.dashboard import dataversion, render, serve, site
 from tests.browser.planted import (
     REPO,
     Serving,
@@ -26,6 +26,7 @@ from tests.browser.planted import (
     plant_valid_secret,
     texts_of,
 )
+from tests.support import server as server_process
 
 pytestmark = pytest.mark.slow
 PAGES = [slug for slug, _, _ in render.DASHBOARDS]
@@ -208,7 +209,7 @@ def test_no_secret_in_the_served_documents(valid_server):
             assert "python-docx" not in core and "2013" not in core
             assert "<dc:creator>Narvik kommune</dc:creator>" in core
             assert re.search(r"<dc:title>Felles [^<]+</dc:title>", core)
-            today = site.local_today().isoformat()
+            today = dataversion.local_today().isoformat()
             assert f">{today}T00:00:00Z</dcterms:created>" in core and f">{today}T00:00:00Z</dcterms:modified>" in core
     assert len(names) == 8  # two tenders' kravmatrise.xlsx no longer download under one name
     _, _, page = request(valid_server, render.page_url("anbud"))
@@ -295,9 +296,9 @@ def test_port_in_use_is_a_norwegian_message_and_exit_1(server):
 
 
 def test_wait_ready_reports_a_server_that_stopped(tmp_path):
-    proc = serve.start(1, data=tmp_path / "finnes-ikke", log_file=tmp_path / "log")
+    proc = server_process.start(1, data=tmp_path / "finnes-ikke", log_file=tmp_path / "log")
     with pytest.raises(RuntimeError):
-        serve.wait_ready(1, proc, timeout=60)
+        server_process.wait_ready(1, proc, timeout=60)
     assert proc.wait(10) == 1
 
 

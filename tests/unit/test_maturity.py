@@ -8,7 +8,8 @@ import pandas as pd
 
 import digireform
 from digireform.analysis import maturity
-from digireform.report import ReportOptions, build_report
+from digireform.analysis.options import ReportOptions
+from digireform.report import build_report
 
 
 def make(root: Path, number: str, name: str, body: str) -> None:

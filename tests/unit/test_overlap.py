@@ -12,7 +12,8 @@ import digireform
 from digireform import cli
 from digireform.analysis import network, overlap
 from digireform.analysis.catalogue import canonical_products, load_catalogue
-from digireform.report import ReportOptions, build_report, to_json
+from digireform.analysis.options import ReportOptions
+from digireform.report import build_report, to_json
 
 HEADER = ("system_id,product,vendor,vendor_orgnr,service_area,function,hosting,lifecycle,users,annual_cost_nok,"
           "contract_end,notice_months,contract_type,personal_data,dpa,integrations,satisfaction,confidential,notes\n")
@@ -189,7 +190,7 @@ def test_filters_by_service_area_and_municipality(region):
 
 def test_cli_prints_norwegian_summary(region, capsys):
     args = argparse.Namespace(data=str(region.data_dir), as_of=AS_OF, k=2, tolerance_months=12, horizon_years=5)
-    assert overlap.cli_overlap(args) == 0
+    assert cli.cmd_overlap(args) == 0
     out = capsys.readouterr().out
     assert "Felles produkter (brukt av minst to kommuner): 3" in out
     assert "Gerica: Narvik, Evenes ledige 2028-01-01–2028-07-01, felles oppstart 2028-07-01" in out

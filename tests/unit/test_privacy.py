@@ -19,9 +19,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from digireform.analysis.options import ReportOptions
 from digireform.io.paths import repository_root
 from digireform.model import privacy
-from digireform.report import ReportOptions, build_report, to_json
+from digireform.report import build_report, to_json
 from digireform.tender.build import build_tender
 from digireform.validate.region import load, validate
 from tests.support.regionfiles import HEADER

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from digireform.report import ReportOptions, base_report, build_report, completeness, to_json
+from digireform.analysis.options import ReportOptions
+from digireform.report import base_report, build_report, completeness, to_json
 from digireform.validate.region import load
 from tests.unit.test_store import make_region, row
 

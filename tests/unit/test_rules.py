@@ -10,9 +10,10 @@ import pytest
 from dateutil.relativedelta import relativedelta
 
 from digireform import load
+from digireform.analysis.options import ReportOptions
 from digireform.model.dates import add_months, add_years, shift_months
 from digireform.model.rules import HORIZON_YEARS, welfare_gap, welfare_surplus
-from digireform.report import ReportOptions, build_report
+from digireform.report import build_report
 from tests.support.regionfiles import header
 from tests.support.tender import make_region, tender_yaml, write_tender
 

@@ -10,11 +10,12 @@ import pytest
 
 import digireform
 from digireform import cli
+from digireform.analysis.options import ReportOptions
 from digireform.analysis.survey import summarise
 from digireform.ingest import survey
 from digireform.io.tables import fit_rows
 from digireform.model.errors import ValidationError
-from digireform.report import ReportOptions, build_report
+from digireform.report import build_report
 from digireform.validate.region import validate
 from digireform.validate.survey import parse_stored, stored_columns
 

@@ -9,7 +9,8 @@ import pytest
 
 import digireform
 from digireform.analysis import welfare
-from digireform.report import ReportOptions, build_report
+from digireform.analysis.options import ReportOptions
+from digireform.report import build_report
 
 HEADER = ("category,status,product,vendor,units_in_use,units_needed,target_year,priority,"
           "response_service,annual_cost_nok,contract_end,notice_months,notes\n")

@@ -7,7 +7,9 @@ from pathlib import Path
 import digireform
 from digireform import report
 from digireform.analysis import worklist
+from digireform.analysis.options import ReportOptions
 from digireform.model.schema import file_spec
+from digireform.notebook import views
 
 FULL = {
     "vendor": "Lev AS", "service_area": "felles", "function": "F", "hosting": "saas", "lifecycle": "operational",
@@ -71,7 +73,7 @@ def test_internal_view_uses_confidential_values(tmp_path):
 
 def test_report_section_every_municipality(tmp_path):
     region = fixture(tmp_path)
-    options = report.ReportOptions(as_of=dt.date(2026, 11, 23))
+    options = ReportOptions(as_of=dt.date(2026, 11, 23))
     rep = report.base_report(region, options)
     worklist.report_section(region, rep, options)
     assert rep["municipalities"]["1806"]["worklist"] == []
@@ -81,7 +83,7 @@ def test_report_section_every_municipality(tmp_path):
 
 def test_table_has_norwegian_columns(tmp_path):
     items = worklist.region_worklists(fixture(tmp_path))["1853"]
-    table = worklist.worklist_table(items)
+    table = views.worklist_table(items)
     assert list(table.columns) == ["System-ID", "System", "Mangler", "Antall", "Vekt (påvirkning)"]
     assert table.iloc[0]["Mangler"] == "Driftsform, Databehandleravtale"
 

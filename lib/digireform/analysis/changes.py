@@ -11,7 +11,6 @@ what they are.
 """
 from __future__ import annotations
 
-import argparse
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -212,9 +211,3 @@ def summary(data_dir: str | Path | None = None) -> str:
     """The Norwegian change summary of a data folder."""
     root = resolve_data_dir(data_dir)
     return format_changes(changes(root), has_head=_head_exists(root))
-
-
-def cli_changes(args: argparse.Namespace) -> int:
-    """`digireform changes [--data DIR]`."""
-    print(summary(args.data))
-    return 0

@@ -15,7 +15,6 @@ Every figure is traceable: lists carry the municipalities and system IDs behind 
 """
 from __future__ import annotations
 
-import argparse
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,9 +25,9 @@ from digireform.analysis import exit_windows as ew
 from digireform.analysis import network
 from digireform.analysis.candidates import joint_candidates
 from digireform.analysis.catalogue import Catalogue, canonical_products, load_catalogue, not_in_catalogue
+from digireform.analysis.options import ReportOptions
 from digireform.model.formatting import nok, nok_per_year
 from digireform.model.schema import label
-from digireform.report import ReportOptions
 
 # --------------------------------------------------------------------------- building blocks
 
@@ -335,7 +334,7 @@ def _data_warnings(result: OverlapResult) -> list[str]:
     return out
 
 
-# --------------------------------------------------------------------------- report and CLI
+# --------------------------------------------------------------------------- report and summary
 
 
 def report_section(region, report: dict[str, Any], options: ReportOptions) -> None:
@@ -355,7 +354,8 @@ def report_section(region, report: dict[str, Any], options: ReportOptions) -> No
     report["warnings"] += [w for w in result.warnings if w not in report["warnings"]]
 
 
-def _names(result_nrs: list[str], names: dict[str, str]) -> str:
+def names_text(result_nrs: list[str], names: dict[str, str]) -> str:
+    """Municipality numbers as their names, comma-separated (a number without a name stays)."""
     return ", ".join(names.get(nr, nr) for nr in result_nrs)
 
 
@@ -366,16 +366,16 @@ def summary_text(result: OverlapResult, names: dict[str, str]) -> str:
              f"horisont {o.horizon_years} år)", ""]
     lines.append(f"Felles produkter (brukt av minst to kommuner): {len(result.shared_products)}")
     for s in result.shared_products:
-        lines.append(f"  {s['product']}: {_names(s['municipalities'], names)}; {nok_per_year(s['annual_cost_nok'], s['cost_complete'])}")
+        lines.append(f"  {s['product']}: {names_text(s['municipalities'], names)}; {nok_per_year(s['annual_cost_nok'], s['cost_complete'])}")
     lines += ["", f"Harmoniseringskandidater (samme oppgave, ulike produkter): {len(result.harmonisation_candidates)}"]
     for h in result.harmonisation_candidates:
-        prods = "; ".join(f"{p} ({_names(m, names)})" for p, m in h["products"].items())
+        prods = "; ".join(f"{p} ({names_text(m, names)})" for p, m in h["products"].items())
         lines.append(f"  {h['service_area_label']} – {h['function']}: {prods}; {nok_per_year(h['annual_cost_nok'], h.get('cost_complete', True))}")
     lines += ["", f"Felles exit-vinduer per produkt: {len(result.exit_windows)}"]
     for w in result.exit_windows:
         notice = ", ".join(f"{names.get(nr, nr)} {d}" for nr, d in w["notice_deadlines"].items())
-        late = f" (fristen er passert for {_names(w['running_on_notice'], names)})" if w["running_on_notice"] else ""
-        lines.append(f"  {w['product']}: {_names(w['municipalities'], names)} ledige {w['window_start']}–"
+        late = f" (fristen er passert for {names_text(w['running_on_notice'], names)})" if w["running_on_notice"] else ""
+        lines.append(f"  {w['product']}: {names_text(w['municipalities'], names)} ledige {w['window_start']}–"
                      f"{w['window_end']}, felles oppstart {w['proposed_start']}; "
                      f"oppsigelsesfrister: {notice}{late}")
     lines += ["", f"Kandidater til felles anskaffelse: {len(result.tender_candidates)}"]
@@ -387,70 +387,10 @@ def summary_text(result: OverlapResult, names: dict[str, str]) -> str:
     if result.not_in_catalogue:
         lines += ["", "Ikke i katalogen (legg dem til i procurement/products.yaml):"]
         for p in result.not_in_catalogue:
-            lines.append(f"  {p['product']}: {_names(p['municipalities'], names)}")
+            lines.append(f"  {p['product']}: {names_text(p['municipalities'], names)}")
     if result.communities:
         lines += ["", "Kommuner med like porteføljer (grupper): "
-                  + " | ".join(_names(c, names) for c in result.communities)]
+                  + " | ".join(names_text(c, names) for c in result.communities)]
     if result.warnings:
         lines += ["", "Merk:"] + [f"  {w}" for w in result.warnings]
     return "\n".join(lines)
-
-
-def cli_overlap(args: argparse.Namespace) -> int:
-    """`digireform overlap`: the summary of the public report's overlap section."""
-    from digireform.cli import report_options
-    from digireform.model.privacy import public_systems
-    from digireform.validate.region import load_valid
-
-    region = load_valid(args.data, "Overlappen")
-    options = report_options(args)
-    result = analyse(public_systems(region.in_use_systems()), load_catalogue(region.data_dir), options,
-                     region_size=len(region.municipalities))
-    names = {nr: region.name(nr) for nr in region.numbers}
-    print(summary_text(result, names))
-    return 0
-
-
-# --------------------------------------------------------------------------- tables for notebooks
-
-
-def shared_table(result: OverlapResult, names: dict[str, str]) -> pd.DataFrame:
-    """Shared products with Norwegian column names."""
-    return pd.DataFrame([{
-        "Produkt": s["product"], "Kommuner": _names(s["municipalities"], names), "Antall kommuner": len(s["municipalities"]),
-        "Brukere": s["users"], "Årlig kostnad (kr)": s["annual_cost_nok"],
-        "Systemer": "; ".join(i for ids in s["systems"].values() for i in ids),
-    } for s in result.shared_products])
-
-
-def harmonisation_table(result: OverlapResult, names: dict[str, str]) -> pd.DataFrame:
-    rows = []
-    for h in result.harmonisation_candidates:
-        for product, d in h["product_details"].items():
-            rows.append({"Tjenesteområde": h["service_area_label"], "Funksjon": h["function"], "Produkt": product,
-                         "Kommuner": _names(d["municipalities"], names), "Brukere": d["users"],
-                         "Årlig kostnad (kr)": d["annual_cost_nok"]})
-    return pd.DataFrame(rows)
-
-
-def windows_table(result: OverlapResult, names: dict[str, str], by_function: bool = False) -> pd.DataFrame:
-    rows = []
-    for w in result.function_windows if by_function else result.exit_windows:
-        rows.append({
-            ("Funksjon" if by_function else "Produkt"): w["function"] if by_function else w["product"],
-            "Kommuner": _names(w["municipalities"], names),
-            "Ledige fra": w["window_start"], "Alle ledige": w["window_end"], "Felles oppstart": w["proposed_start"],
-            "Oppsigelsesfrister": "; ".join(f"{names.get(nr, nr)} {d}" for nr, d in w["notice_deadlines"].items()),
-            "Frist passert": _names(w["running_on_notice"], names),
-            "Systemer": "; ".join(i for ids in w["systems"].values() for i in ids),
-        })
-    return pd.DataFrame(rows)
-
-
-def candidates_table(result: OverlapResult, names: dict[str, str]) -> pd.DataFrame:
-    return pd.DataFrame([{
-        "Rang": c["rank"], "Kandidat": c.get("product") or f"{c['function']} ({', '.join(c['products'])})",
-        "Kommuner": _names(c["municipalities"], names), "Årlig kostnad (kr)": c["annual_cost_nok"],
-        "Anslått verdi (kr)": c["estimated_value_nok"], "Terskel": c["threshold"]["procedure"],
-        "Felles oppstart": c["window"]["proposed_start"] if c["window"] else None, "Poeng": c["score"],
-    } for c in result.tender_candidates])

@@ -22,10 +22,10 @@ from typing import Any
 
 import pandas as pd
 
+from digireform.analysis.options import ReportOptions
 from digireform.model.privacy import confidential_fields, is_confidential, public_systems
 from digireform.model.region import Region
-from digireform.model.schema import file_spec
-from digireform.report import ReportOptions, completeness_fields
+from digireform.model.schema import completeness_fields, file_spec
 
 
 def field_label(key: str) -> str:
@@ -94,20 +94,3 @@ def report_section(region: Region, report: dict, options: ReportOptions) -> None
     """Add `municipalities.<nr>.worklist` (public version) to the report."""
     for nr, items in region_worklists(region, public=True).items():
         report["municipalities"].setdefault(nr, {})["worklist"] = items
-
-
-def worklist_table(items: list[dict[str, Any]]) -> pd.DataFrame:
-    """Items as a table with Norwegian column names, for the notebook."""
-    return pd.DataFrame(
-        [
-            {
-                "System-ID": it["system_id"],
-                "System": it["product"],
-                "Mangler": ", ".join(it["missing_labels"]),
-                "Antall": len(it["missing"]),
-                "Vekt (påvirkning)": it["impact"],
-            }
-            for it in items
-        ],
-        columns=["System-ID", "System", "Mangler", "Antall", "Vekt (påvirkning)"],
-    )

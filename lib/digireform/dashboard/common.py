@@ -2,18 +2,17 @@
 
 A page arrives here as plain JSON-able data (built once by `pages`). It is turned into
 plain HTML, either as a whole document served by `serve` (see `render`) or, in a
-notebook, by `show`: no ipywidgets and no widget models, so nothing on a page depends on
+notebook, by `inline.show`: no ipywidgets and no widget models, so nothing on a page depends on
 a live kernel. A block that differs per municipality holds one ``.dr-view`` per
 selection; only the active one (``dr-active``, «Alle partnere» to begin with) is shown.
 
-Viewers never see a traceback: `show` catches everything, logs the details to the
-process's stderr and shows a Norwegian message instead.
+Viewers never see a traceback: `inline.show` catches everything, logs the details to the
+process's stderr and shows a Norwegian message instead (`error_box`).
 """
 from __future__ import annotations
 
 import html
 import logging
-import sys
 from collections.abc import Iterable
 from typing import Any
 
@@ -219,56 +218,3 @@ def error_box(texts: dict[str, str] | None = None) -> str:
                                 "Prosjektgruppen kan se detaljene i serverloggen."}
     return (f'<div class="dr-error" role="alert" data-error="1"><h2>{esc(t["error_title"])}</h2>'
             f'<p>{esc(t["error_text"])}</p></div>')
-
-
-# --------------------------------------------------------------------------- notebooks
-
-
-def show(name: str, selection: str = ALL) -> None:
-    """Show dashboard `name` for `selection` («alle» or a municipality number) in a notebook.
-
-    The same header, key figures and tables as the served page (plain HTML), and the
-    charts as plotly's own output type (drawn by the plotly extension in JupyterLab and
-    Voilà). On any failure a Norwegian message; the details go to the log.
-    """
-    from IPython.display import HTML, display
-
-    try:
-        from digireform.dashboard import pages
-
-        for bundle in notebook_outputs(pages.page_data(name), selection):
-            display(bundle, raw=True)
-    except Exception:  # the viewer gets a message, the log gets the traceback
-        _log_exception(name)
-        display(HTML(error_box()))
-
-
-def notebook_outputs(page: dict[str, Any], selection: str = ALL) -> list[dict[str, Any]]:
-    """The page for one selection as display bundles (MIME type → data), in page order."""
-    out: list[dict[str, Any]] = []
-    pending = [header_html(page)]
-    for block in page.get("blocks") or []:
-        if block["kind"] == "html":
-            pending.append(html_block(block, shown=selection))
-            continue
-        pending.append(f'<h2 class="dr-figure-title">{esc(block.get("title", ""))}</h2>')
-        out.append({"text/html": "".join(pending)})
-        pending = []
-        fig = figure_variant(block, selection)
-        out.append({"text/html": empty_figure(block)} if fig is None
-                   else {PLOTLY_MIME: fig, "text/plain": block.get("title", "Figur")})
-        if block.get("view_notes", {}).get(selection):
-            pending.append(f'<p class="dr-note dr-shown">{esc(block["view_notes"][selection])}</p>')
-        if block.get("note"):
-            pending.append(f'<p class="dr-note">{esc(block["note"])}</p>')
-    pending.append(footer_html(page))
-    out.append({"text/html": "".join(pending)})
-    return out
-
-
-def _log_exception(name: str) -> None:
-    """Write the traceback to the process's real stderr (the server log), not to the page."""
-    import traceback
-
-    stream = sys.__stderr__ or sys.stderr
-    print(f"[digireform.dashboard] feil i dashbordet {name}:\n{traceback.format_exc()}", file=stream, flush=True)

@@ -42,14 +42,14 @@ def texts() -> dict[str, Any]:
 def page_data(name: str, data_dir: str | os.PathLike | None = None, as_of: dt.date | None = None) -> dict[str, Any]:
     """The page `name` computed in this process (a notebook's `show`): the data are loaded once
     per data version and date (`context`), so a long-running kernel sees edits."""
-    from digireform.dashboard import site
+    from digireform.dashboard import dataversion
     from digireform.io.paths import resolve_data_dir
 
     if name not in PAGE_NAMES:
         raise ValueError(f"unknown dashboard {name!r}")
     root = resolve_data_dir(data_dir)
-    day = as_of or site.local_today()
-    return build_page(name, context(str(root), day.isoformat(), site.fingerprint(root, day)))
+    day = as_of or dataversion.local_today()
+    return build_page(name, context(str(root), day.isoformat(), dataversion.fingerprint(root, day)))
 
 
 def build_page(name: str, ctx: Context) -> dict[str, Any]:
@@ -79,17 +79,18 @@ class Context:
     """
 
     def __init__(self, data_dir: str, as_of: str):
-        from digireform import load
-        from digireform.dashboard import datacheck, site
+        from digireform.analysis.options import ReportOptions
+        from digireform.dashboard import datacheck, dataversion
         from digireform.model.privacy import public_region
-        from digireform.report import ReportOptions, build_report
+        from digireform.report import build_report
+        from digireform.validate.region import load
 
         self.data_dir = Path(data_dir)
         self.as_of = dt.date.fromisoformat(as_of)
         self.options = ReportOptions(as_of=self.as_of)
         self.region = public_region(load(self.data_dir))
         self.report = build_report(self.region, self.options)
-        self.data_version = site.data_version(self.data_dir)
+        self.data_version = dataversion.data_version(self.data_dir)
         self.check = datacheck.check(self.region)
 
     @property

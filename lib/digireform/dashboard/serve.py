@@ -6,7 +6,7 @@ Voilà with preheated kernels lost widget models when a pooled kernel was culled
 the request and the browser's websocket (see docs/dashboards.md), and every viewer of a
 crowd started a kernel of its own.
 
-* A refresher polls the data's fingerprint (`site.fingerprint`) every `poll` seconds; on
+* A refresher polls the data's fingerprint (`dataversion.fingerprint`) every `poll` seconds; on
   a change it builds a whole new site version (pages and tender documents) in a child
   process at low priority, then swaps it in with one assignment. A failed build is logged
   and the last good version stays. Until the first version exists, pages answer with a
@@ -17,7 +17,6 @@ crowd started a kernel of its own.
 """
 from __future__ import annotations
 
-import argparse
 import asyncio
 import functools
 import logging
@@ -26,12 +25,8 @@ import re
 import shutil
 import signal
 import socket
-import subprocess
 import sys
 import tempfile
-import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -39,9 +34,7 @@ from typing import Any
 import tornado.httpserver
 import tornado.web
 
-from digireform.dashboard import datacheck, render, site
-from digireform.io.paths import resolve_data_dir
-from digireform.model import formatting
+from digireform.dashboard import datacheck, dataversion, render, site
 from digireform.model.errors import DigireformError, os_reason
 
 HOST = "127.0.0.1"
@@ -274,7 +267,7 @@ def _log_request(handler: tornado.web.RequestHandler) -> None:
 async def refresh_once(state: State, work: Path) -> bool:
     """Build and swap in a new version if the data changed; True when a new version was swapped in."""
     loop = asyncio.get_running_loop()
-    fp = await loop.run_in_executor(None, site.fingerprint, state.data_dir)
+    fp = await loop.run_in_executor(None, dataversion.fingerprint, state.data_dir)
     if fp == state.attempted:
         return False
     state.attempted = fp
@@ -388,20 +381,8 @@ async def run(port: int, data_dir: Path, extra_hosts: list[str], poll: float, re
             server.stop()
 
 
-def cli_serve(args: argparse.Namespace) -> int:
-    """`digireform dashboards [--port N] [--data DIR] [--allow-host NAME]`: serve until Ctrl-C."""
-    data_dir = resolve_data_dir(args.data)
-    _check_port(args.port)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S",
-                        stream=sys.stderr)
-    logging.getLogger("tornado.access").setLevel(logging.WARNING)
-    print(f"Dashbordene: http://{HOST}:{args.port}/  (data: {data_dir}; Ctrl-C stopper)", file=sys.stderr, flush=True)
-    asyncio.run(run(args.port, data_dir, list(getattr(args, "allow_host", None) or []),
-                    float(getattr(args, "poll", None) or POLL_SECONDS)))
-    return 0
-
-
-def _check_port(port: int) -> None:
+def check_port(port: int) -> None:
+    """Refuse a port number out of range or in use, in Norwegian, before anything starts."""
     if not 0 < port < 65536:
         raise DigireformError(f"--port: {port} er ikke et gyldig portnummer (1–65535).")
     with socket.socket() as s:
@@ -409,52 +390,3 @@ def _check_port(port: int) -> None:
             s.bind((HOST, port))
         except OSError as exc:
             raise DigireformError(f"--port: porten {port} på {HOST} er i bruk ({os_reason(exc)}).") from exc
-
-
-# --------------------------------------------------------------------------- tests and benchmarks
-
-
-def start(port: int, data: str | os.PathLike | None = None, log_file: Path | None = None,
-          poll: float | None = None, allow_hosts: tuple[str, ...] = ()) -> subprocess.Popen:
-    """Start `digireform dashboards` in the background, exactly as a user does."""
-    argv = [sys.executable, "-m", "digireform.cli", "dashboards", "--port", str(port)]
-    if data is not None:
-        argv += ["--data", str(data)]
-    if poll is not None:
-        argv += ["--poll", str(poll)]
-    for name in allow_hosts:
-        argv += ["--allow-host", name]
-    out = open(log_file, "w", encoding="utf-8") if log_file else subprocess.DEVNULL  # noqa: SIM115
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    return subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, start_new_session=True, env=env)
-
-
-def stop(proc: subprocess.Popen, timeout: float = 15) -> None:
-    """Stop a server started by `start` (SIGTERM to its process group, then SIGKILL)."""
-    if proc.poll() is None:
-        try:
-            os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait(timeout)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            proc.wait(5)
-
-
-def wait_ready(port: int, proc: subprocess.Popen | None = None, timeout: float = 120) -> None:
-    """Wait until the overview answers 200 (the first version is built)."""
-    deadline = time.monotonic() + timeout
-    url = f"http://{HOST}:{port}{render.page_url('oversikt')}"
-    while time.monotonic() < deadline:
-        if proc is not None and proc.poll() is not None:
-            raise RuntimeError(f"dashbordserveren stoppet med kode {proc.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=5) as resp:
-                if resp.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.3)
-    raise TimeoutError(f"dashbordene svarte ikke på {url} innen {formatting.number(timeout)} s")

@@ -44,7 +44,6 @@ Rules (documented here because users rely on them):
 """
 from __future__ import annotations
 
-import argparse
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -498,20 +497,3 @@ def format_summary(result: ImportResult) -> str:
     if not result.dry_run:
         lines.append(f"Lagret {target}." if result.written else f"Ingen endringer; {target} er ikke endret.")
     return "\n".join(lines)
-
-
-def cli_import(args: argparse.Namespace) -> int:
-    """`digireform import-inventory FILE --municipality NR [--data DIR] [--dry-run] [--replace]`."""
-    result = import_inventory(args.file, args.municipality, args.data,
-                              dry_run=args.dry_run, replace=args.replace)
-    print(format_summary(result))
-    return 0
-
-
-def cli_template(args: argparse.Namespace) -> int:
-    """`digireform inventory-template OUT.xlsx`: the Excel template (see inventory_template)."""
-    from digireform.ingest.template import write_template
-
-    path = write_template(args.out)
-    print(f"Skrev malen {display_path(path)}.")
-    return 0

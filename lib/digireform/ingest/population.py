@@ -14,11 +14,9 @@ else the import is refused naming the value's position and its categories (never
 """
 from __future__ import annotations
 
-import argparse
 import json
 import math
 import re
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -438,20 +436,3 @@ def format_result(result: PopulationResult, source: str) -> str:
     lines.append(f"{verb} aldersgrupper for {municipalities(len(result.updated))}"
                  + (f": {', '.join(result.updated)}." if result.updated else "."))
     return "\n".join(lines)
-
-
-def cli_import_population(args: argparse.Namespace) -> int:
-    """`digireform import-population FILE [--data DIR] [--dry-run]`."""
-    result = import_population(args.file, args.data, dry_run=getattr(args, "dry_run", False))
-    if not result.changes:
-        raise DigireformError(
-            f"Ingen av kommunene i {display_path(args.file)} har en mappe i datamappen "
-            f"(kommuner i filen: {', '.join(result.skipped)})."
-        )
-    print(format_result(result, display_path(args.file)))
-    for warning in result.warnings:
-        print(warning, file=sys.stderr)
-    if result.skipped:
-        print(f"Hoppet over {municipalities(len(result.skipped))} uten mappe: {', '.join(result.skipped)}.",
-              file=sys.stderr)
-    return 0

@@ -10,7 +10,6 @@ service and municipality only when they rest on at least `min_responses` answers
 """
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import re
 from pathlib import Path
@@ -272,15 +271,6 @@ def _merged_text(target: Path, current: bytes | None, rows: pd.DataFrame) -> str
     if problems:
         raise ValidationError(f"Lagret ikke {label}: dataene har feil.", problems)
     return text
-
-
-def cli_import_survey(args: argparse.Namespace) -> int:
-    """`digireform import-survey FILE --municipality NR [--data DIR]`."""
-    target, rows, notes = import_survey(args.file, args.municipality, args.data)
-    for note in notes:
-        print(note)
-    print(f"Lagret {len(rows)} svar (undersøkelse {rows['survey'].iloc[0]}) i {display_path(target)}.")
-    return 0
 
 
 # --------------------------------------------------------------------------- results

@@ -124,6 +124,11 @@ def file_spec(kind: str) -> FileSpec:
 
 
 @cache
+def completeness_fields() -> list[str]:
+    """The systems.csv fields whose filling makes a municipality's inventory complete."""
+    return [f.key for f in file_spec("systems").fields if f.completeness]
+
+
 def code_list(name: str) -> dict[str, str]:
     """Code → Norwegian label, in the file's order."""
     return {str(code): spec["label"] for code, spec in _raw()["code_lists"][name].items()}

@@ -5,6 +5,8 @@ cells included, so they are for notebooks/01-inventar.ipynb, never for dashboard
 """
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 from digireform.model import formatting
@@ -58,3 +60,20 @@ def change_summary(data_dir=None) -> str:
         return summary(data_dir)
     except DigireformError as exc:
         return str(exc)
+
+
+def worklist_table(items: list[dict[str, Any]]) -> pd.DataFrame:
+    """Items as a table with Norwegian column names, for the notebook."""
+    return pd.DataFrame(
+        [
+            {
+                "System-ID": it["system_id"],
+                "System": it["product"],
+                "Mangler": ", ".join(it["missing_labels"]),
+                "Antall": len(it["missing"]),
+                "Vekt (påvirkning)": it["impact"],
+            }
+            for it in items
+        ],
+        columns=["System-ID", "System", "Mangler", "Antall", "Vekt (påvirkning)"],
+    )

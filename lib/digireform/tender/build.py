@@ -7,10 +7,8 @@ build never leaves a half-written document behind.
 """
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import os
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -140,11 +138,3 @@ def summary(result: BuildResult) -> str:
     ]
     lines += [f"    {display_path(p)}" for p in result.files.values()]
     return "\n".join(lines).replace("\u00a0", " ")
-
-
-def cli_build(args: argparse.Namespace) -> int:
-    result = build_tender(args.tender, data_dir=args.data, out_dir=args.out, as_of=getattr(args, "as_of", None))
-    for w in result.warnings:
-        print(f"Advarsel: {w}", file=sys.stderr)
-    print(summary(result))
-    return 0
