@@ -1,6 +1,27 @@
 """digireform: a shared workbook for a joint municipal digital reform.
 
 Heavy modules (pandas, plotly, docx) are imported lazily so the command line starts fast.
+
+Layers
+------
+The package is built in layers, bottom to top. Each line names a layer (a subpackage, or
+the module `sync`, `report` or `cli`) and every layer its modules may import besides the
+standard library and third-party libraries; the package itself (`digireform`, last) imports
+`validate` only, lazily, for `load()`, and no layer imports it. tests/unit/test_layers.py
+reads this table and holds every import in the package to it, also those inside functions.
+
+    model: model
+    io: model, io
+    validate: model, io, validate
+    sync: model, io, validate
+    ingest: model, io, validate, sync, ingest
+    analysis: model, io, validate, analysis
+    report: model, io, validate, analysis
+    tender: model, io, validate, analysis, sync, tender
+    notebook: model, io, validate, sync, ingest, analysis, report, tender, notebook
+    dashboard: model, io, validate, analysis, report, tender, dashboard
+    cli: model, io, validate, sync, ingest, analysis, report, tender, notebook, dashboard, cli
+    digireform: validate
 """
 from __future__ import annotations
 

@@ -2,7 +2,12 @@
 
 `TableEditor` edits systems.csv or welfare.csv, `ProfileEditor` edits kommune.yaml;
 both validate before saving and save through `digireform.sync` (merge, conflicts,
-lock, atomic write). `editors()` puts the three in tabs.
+lock, atomic write). `editors()` puts the three in tabs. The other modules are what the
+notebooks show: read-only tables (`views`, `tables`), figures and the tender helpers.
+
+May import: `digireform.model`, `digireform.io`, `digireform.validate`, `digireform.sync`,
+`digireform.ingest`, `digireform.analysis`, `digireform.report`, `digireform.tender` and
+other `digireform.notebook` modules; never `dashboard` or `cli`.
 """
 from __future__ import annotations
 

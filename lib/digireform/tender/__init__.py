@@ -2,5 +2,9 @@
 
 `requirements` loads the library, `definition` the tender file, `assembly` joins them to
 the municipalities' data, `exports/` renders Word, Excel, Markdown and OCDS, and `build`
-is the command `digireform tender build`.
+writes them all (what `digireform tender build` runs).
+
+May import: `digireform.model`, `digireform.io`, `digireform.validate`, `digireform.analysis`
+(product catalogue, joint welfare volumes), `digireform.sync` and other `digireform.tender`
+modules. Not `report`: what a tender needs from the analyses it takes from them directly.
 """
