@@ -5,7 +5,6 @@ from typing import Any
 
 import pandas as pd
 
-from digireform.model import formatting
 from digireform.model.region import Region
 from digireform.validate.survey import PREFIX, channel_codes, load_responses, services, settings
 
@@ -52,20 +51,3 @@ def report_section(region: Region, report: dict, options) -> None:
     for nr, part in responses.groupby("municipality"):
         latest = sorted(part["survey"].unique())[-1]
         report["municipalities"][nr]["survey"] = {"survey": latest, **summarise(part[part["survey"] == latest])}
-
-
-def results_table(region: Region) -> pd.DataFrame:
-    """Latest survey per municipality as a Norwegian table; withheld cells say «for få svar»."""
-    responses, _ = load_responses(region)
-    rows = []
-    for nr, part in responses.groupby("municipality"):
-        latest = sorted(part["survey"].unique())[-1]
-        summary = summarise(part[part["survey"] == latest])
-        for svc, res in summary["satisfaction"].items():
-            rows.append({
-                "Kommune": region.name(nr), "Undersøkelse": latest, "Tjeneste": services()[svc]["label"],
-                "Svar": res["n"],
-                "Snitt (1–5)": "for få svar" if res.get("suppressed") else formatting.number(res["mean"], 2),
-                "Andel fornøyd": "for få svar" if res.get("suppressed") else formatting.percent(res["share_satisfied"]),
-            })
-    return pd.DataFrame(rows, columns=["Kommune", "Undersøkelse", "Tjeneste", "Svar", "Snitt (1–5)", "Andel fornøyd"])

@@ -1,14 +1,19 @@
-"""Overlap results as tables with Norwegian column names, for notebooks/02-overlapp.ipynb.
+"""Analysis results as tables with Norwegian column names, for the notebooks: overlap
+(notebooks/02-overlapp.ipynb) and the citizen survey (notebooks/04-digital-modenhet.ipynb).
 
-The analysis (`analysis.overlap`) returns plain lists of dicts; these tables only choose and
-name columns for reading in a notebook, so the report, the CLI summary and the notebook
-show the same figures.
+The analyses (`analysis.overlap`, `analysis.survey`) return plain data; these tables only
+choose and name columns for reading in a notebook, so the report, the CLI summary and the
+notebook show the same figures.
 """
 from __future__ import annotations
 
 import pandas as pd
 
+from digireform.analysis import survey
 from digireform.analysis.overlap import OverlapResult, names_text
+from digireform.model import formatting
+from digireform.model.region import Region
+from digireform.validate.survey import load_responses, services
 
 
 def shared_table(result: OverlapResult, names: dict[str, str]) -> pd.DataFrame:
@@ -54,3 +59,20 @@ def candidates_table(result: OverlapResult, names: dict[str, str]) -> pd.DataFra
         "Anslått verdi (kr)": c["estimated_value_nok"], "Terskel": c["threshold"]["procedure"],
         "Felles oppstart": c["window"]["proposed_start"] if c["window"] else None, "Poeng": c["score"],
     } for c in result.tender_candidates])
+
+
+def survey_table(region: Region) -> pd.DataFrame:
+    """Latest survey per municipality as a Norwegian table; withheld cells say «for få svar»."""
+    responses, _ = load_responses(region)
+    rows = []
+    for nr, part in responses.groupby("municipality"):
+        latest = sorted(part["survey"].unique())[-1]
+        summary = survey.summarise(part[part["survey"] == latest])
+        for svc, res in summary["satisfaction"].items():
+            rows.append({
+                "Kommune": region.name(nr), "Undersøkelse": latest, "Tjeneste": services()[svc]["label"],
+                "Svar": res["n"],
+                "Snitt (1–5)": "for få svar" if res.get("suppressed") else formatting.number(res["mean"], 2),
+                "Andel fornøyd": "for få svar" if res.get("suppressed") else formatting.percent(res["share_satisfied"]),
+            })
+    return pd.DataFrame(rows, columns=["Kommune", "Undersøkelse", "Tjeneste", "Svar", "Snitt (1–5)", "Andel fornøyd"])
