@@ -5,10 +5,11 @@ Heavy modules (pandas, plotly, docx) are imported lazily so the command line sta
 Layers
 ------
 The package is built in layers, bottom to top. Each line names a layer (a subpackage, or
-the module `sync`, `report` or `cli`) and every layer its modules may import besides the
-standard library and third-party libraries; the package itself (`digireform`, last) imports
-`validate` only, lazily, for `load()`, and no layer imports it. tests/unit/test_layers.py
-reads this table and holds every import in the package to it, also those inside functions.
+the module `sync`, `report` or `cli`) and the layers its modules may import besides the
+standard library and third-party libraries. The package itself (`digireform`, last)
+imports `validate` only lazily, for `load()`, and `model` for its type; no layer imports
+it. tests/unit/test_layers.py reads this table and holds every import in the package to
+it, also those inside functions.
 
     model: model
     io: model, io
@@ -21,7 +22,7 @@ reads this table and holds every import in the package to it, also those inside 
     notebook: model, io, validate, sync, ingest, analysis, report, tender, notebook
     dashboard: model, io, validate, analysis, report, tender, dashboard
     cli: model, io, validate, sync, ingest, analysis, report, tender, notebook, dashboard, cli
-    digireform: validate
+    digireform: model, validate
 """
 from __future__ import annotations
 
