@@ -46,9 +46,7 @@ import hashlib
 import io
 import os
 import re
-import tempfile
 import threading
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,15 +58,15 @@ import yaml
 from digireform.io import textio
 from digireform.io.atomic import atomic_write_bytes
 from digireform.io.paths import folder_for, resolve_data_dir
-from digireform.io.tables import format_table, leading_comments, parse_table, read_bytes
+from digireform.io.tables import format_table, leading_comments, read_bytes, rows_from_bytes
 from digireform.io.yamlio import inline_yaml
 from digireform.model.errors import DigireformError, Problem, ValidationError, display_path, os_reason
 from digireform.model.region import PROFILE_FILE
+from digireform.model.rows import Row, match_rows, row_key, row_label
 from digireform.model.schema import file_spec, load_yaml_text, yaml_problem
 from digireform.validate.profile import check_profile
 from digireform.validate.tables import validate_table_text
 
-Row = dict[str, str]
 Prefer = Literal["ours", "theirs"] | None
 
 
@@ -163,25 +161,6 @@ class TableSnapshot:
 def table_path(data_dir: str | os.PathLike | None, number: str, kind: str) -> Path:
     folder = folder_for(resolve_data_dir(data_dir), number)
     return folder / file_spec(kind).filename
-
-
-def rows_from_bytes(data: bytes | None, path: Path, kind: str) -> tuple[list[Row], list[Problem]]:
-    """A stored table's bytes → rows of tidy strings and the problems found reading them.
-
-    The same reading as `load` (textio decoding, CSV reader and tidy step), so the
-    editors, the saves and the change list see exactly the rows validation sees. A missing
-    or empty file is an empty table.
-    """
-    problems: list[Problem] = []
-    if data is None or not data.strip():
-        return [], problems
-    label = display_path(path)
-    text = textio.decode_stored(data, label, problems)
-    raw = None if text is None else parse_table(text, file_spec(kind), label, problems)
-    if raw is None:
-        return [], problems
-    cols = file_spec(kind).columns
-    return [dict(zip(cols, r, strict=True)) for r in raw[cols].itertuples(index=False, name=None)], problems
 
 
 def load_table(data_dir: str | os.PathLike | None, number: str, kind: str) -> TableSnapshot:
@@ -412,53 +391,6 @@ def _unchanged(path: Path, fingerprint_before: str) -> None:
 # --------------------------------------------------------------------------- matching rows
 
 
-def row_label(row: Row, kind: str) -> str:
-    """How a row is named to people: system_id for systems, category (+product) for welfare."""
-    if kind == "systems":
-        return row.get("system_id") or "(uten system-ID)"
-    text = row.get("category") or "(uten kategori)"
-    return f"{text} ({row['product']})" if row.get("product") else text
-
-
-def match_rows(base: list[Row], other: list[Row], kind: str) -> dict[int, int]:
-    """Pair rows of `base` with rows of `other` (index → index); see the module docstring.
-
-    Linear: the rows of `other` are put in dicts by key once (a one-row save of a big file
-    must not compare every row with every other).
-    """
-    if kind == "systems":
-        return _match_by(base, other, lambda r: r.get("system_id") or None, set(), first_only=True)
-    used: set[int] = set()
-    pairs = _match_by(base, other, _row_key, used)  # identical rows first
-    later = [i for i in range(len(base)) if i not in pairs]
-    rest = _match_by([base[i] for i in later], other, lambda r: r.get("category"), used)  # then category, file order
-    pairs.update({later[i]: j for i, j in rest.items()})
-    return pairs
-
-
-def _match_by(base: list[Row], other: list[Row], key: Callable[[Row], Any], used: set[int],
-              first_only: bool = False) -> dict[int, int]:
-    """Pair each base row with the first unused row of `other` with the same key (None: no key).
-
-    `first_only`: only the first row of `other` per key can pair (a repeated system_id is
-    a validation error, and its later rows count as added).
-    """
-    queues: dict[Any, deque[int]] = {}
-    for j, o in enumerate(other):
-        if j not in used and (k := key(o)) is not None:
-            queue = queues.setdefault(k, deque())
-            if not (first_only and queue):
-                queue.append(j)
-    pairs: dict[int, int] = {}
-    for i, r in enumerate(base):
-        queue = queues.get(key(r))
-        if queue:
-            j = queue.popleft()
-            pairs[i] = j
-            used.add(j)
-    return pairs
-
-
 # --------------------------------------------------------------------------- merging
 
 
@@ -602,13 +534,13 @@ def blocking_problems(
     old_by_row: dict[str, set[tuple[str, str]]] = {}
     for p in old:
         if (i := old_rows.get(p.line)) is not None and i < len(before):
-            old_by_row.setdefault(_row_key(before[i]), set()).add((p.field, _LINE_REF.sub("", p.message)))
+            old_by_row.setdefault(row_key(before[i]), set()).add((p.field, _LINE_REF.sub("", p.message)))
     block, keep = [], []
     for p in problems:
         idx = new_rows.get(p.line)
         if idx is None or idx >= len(rows) or idx in touched:
             block.append(p)
-        elif (p.field, _LINE_REF.sub("", p.message)) in old_by_row.get(_row_key(rows[idx]), set()):
+        elif (p.field, _LINE_REF.sub("", p.message)) in old_by_row.get(row_key(rows[idx]), set()):
             keep.append(p)
         else:
             block.append(p)
@@ -621,10 +553,6 @@ def row_at_line(text: str) -> dict[int | None, int]:
     For texts from `rows_to_text`: a problem's line names a row only through this map (a note
     over several lines moves every row after it)."""
     return {line: i for i, line in enumerate(textio.record_lines(text))}
-
-
-def _row_key(row: Row) -> str:
-    return "\x1f".join(f"{k}={v}" for k, v in sorted(row.items()))
 
 
 def save_rows(
@@ -769,7 +697,7 @@ def save_profile(
     def render(data: bytes | None) -> str:
         if data is None:
             raise DigireformError(f"Lagret ikke {display_path(path)}: filen finnes ikke lenger.")
-        merged = _merge_mapping(path, base, edited, base_fingerprint, data, prefer)
+        merged = merge_mapping(path, base, edited, base_fingerprint, data, prefer)
         done["data"] = merged
         return render_profile(path, number, data, merged)
 
@@ -777,7 +705,7 @@ def save_profile(
     return ProfileSnapshot(path, number, done["data"], new_fingerprint)
 
 
-def _merge_mapping(path: Path, base: dict, edited: dict, base_fingerprint: str, data: bytes,
+def merge_mapping(path: Path, base: dict, edited: dict, base_fingerprint: str, data: bytes,
                    prefer: Prefer) -> dict:
     """`edited` when the file is as loaded, else merged by key with the file now (conflicts refused)."""
     current = fingerprint_bytes(data)
@@ -955,61 +883,3 @@ def _plain_yaml(text: str, data: dict) -> str:
 # --------------------------------------------------------------------------- tender files
 
 
-@dataclass
-class TenderSnapshot:
-    """A tender definition (procurement/tenders/<slug>.yaml) as loaded, for a later `save_tender`."""
-
-    path: Path
-    data: dict[str, Any]
-    fingerprint: str
-
-
-def load_tender_file(path: str | os.PathLike) -> TenderSnapshot:
-    path = Path(path)
-    data = read_current(path)
-    if data is None:
-        raise DigireformError(f"Anbudsfila {display_path(path)} finnes ikke.")
-    return TenderSnapshot(path, parse_mapping(path, data), fingerprint_bytes(data))
-
-
-def save_tender(path: str | os.PathLike, base: dict, edited: dict, base_fingerprint: str,
-                prefer: Prefer = None, known_numbers: set[str] | None = None) -> TenderSnapshot:
-    """Save a tender definition like `save_profile`: merge by key, validate with the tender
-    checker (`tender.definition.load_tender`), locked atomic write, comments kept.
-
-    `base_fingerprint` "" creates a new file (refused if one appeared meanwhile).
-    """
-    path = Path(path)
-    done: dict[str, Any] = {}
-
-    def render(data: bytes | None) -> str:
-        if data is None and base_fingerprint:
-            raise DigireformError(f"Lagret ikke {display_path(path)}: filen finnes ikke lenger.")
-        if data is None:
-            merged = edited
-        else:
-            merged = _merge_mapping(path, base, edited, base_fingerprint, data, prefer)
-        text = yaml_roundtrip(stored_text(path, data), merged)
-        _check_tender_text(path, text, known_numbers)
-        done["data"] = merged
-        return text
-
-    new_fingerprint = write_file(path, render)
-    return TenderSnapshot(path, done["data"], new_fingerprint)
-
-
-def _check_tender_text(path: Path, text: str, known_numbers: set[str] | None) -> None:
-    """Validate the would-be tender file; problems name the real file (the text is checked in a temp copy)."""
-    import dataclasses
-
-    from digireform.tender.definition import load_tender
-
-    with tempfile.TemporaryDirectory(prefix="digireform-") as tmp:
-        copy = Path(tmp) / path.name
-        copy.write_text(text, encoding="utf-8")
-        try:
-            load_tender(copy, known_numbers)
-        except ValidationError as exc:
-            label = display_path(path)
-            problems = [dataclasses.replace(p, file=label) for p in exc.problems]
-            raise ValidationError(f"Lagret ikke {label}: anbudsfila har feil.", problems) from None

@@ -24,9 +24,10 @@ from pathlib import Path
 import pytest
 
 from digireform.cli import main
-from digireform.dashboard import render, serve
+from digireform.dashboard import render
 from digireform.io.paths import repository_root
 from tests.browser.planted import copy_region, free_port
+from tests.support import server
 
 pytestmark = pytest.mark.slow
 REPO = repository_root()
@@ -187,7 +188,7 @@ def test_dashboards_serve_pages_and_static_files(installed):
                                 env={**installed.env(), "PYTHONUNBUFFERED": "1"}, start_new_session=True)
     try:
         try:
-            serve.wait_ready(port, proc, timeout=180)
+            server.wait_ready(port, proc, timeout=180)
         except (RuntimeError, TimeoutError) as exc:
             raise AssertionError(f"{exc}\n{log.read_text('utf-8')[-3000:]}") from exc
         pages = {"/": f"<title>{render.SITE_TITLE} – dashbord</title>",
@@ -199,5 +200,5 @@ def test_dashboards_serve_pages_and_static_files(installed):
                 body = resp.read().decode("utf-8")
             assert body and text in body, path
     finally:
-        serve.stop(proc)
+        server.stop(proc)
     assert "Traceback" not in log.read_text("utf-8")

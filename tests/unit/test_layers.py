@@ -22,10 +22,7 @@ MODULE_STRING = re.compile(r"^digireform(?:\.\w+)+(?::\w+)?$")
 NOT_IMPORTS = {"getLogger"}  # functions whose string argument names a module without importing it
 
 # Imports against the table that wait for a move out of sync.py; each entry goes when its import does.
-PENDING = {
-    ("digireform.sync", "digireform.tender.definition"): "the tender file's save check belongs in tender",
-    ("digireform.analysis.changes", "digireform.sync"): "stored rows and their matching belong below both",
-}
+PENDING: dict[tuple[str, str], str] = {}
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,10 @@ import pytest
 from digireform import sync
 from digireform.ingest import inventory, population, survey
 from digireform.model.errors import DigireformError, ValidationError
+from digireform.model.rows import match_rows
 from digireform.model.schema import load_yaml_text
 from digireform.sync import save_table
+from digireform.tender.save import load_tender_file, save_tender
 from digireform.validate.region import load
 from tests.support.regionfiles import HEADER
 from tests.unit.test_sync import _run, system
@@ -220,13 +222,13 @@ def test_match_rows_pairs_identical_rows_first_then_category_in_file_order():
     base = [w("alarm", "in_use"), w("alarm", "planned"), w("tilsyn", "need")]
     other = [w("alarm", "planned"), w("tilsyn", "planned"), w("alarm", "need"), w("alarm", "in_use")]
     # base 1 is identical to other 0, base 0 to other 3; base 2 pairs by category with other 1
-    assert sync.match_rows(base, other, "welfare") == {0: 3, 1: 0, 2: 1}
+    assert match_rows(base, other, "welfare") == {0: 3, 1: 0, 2: 1}
 
 
 def test_match_rows_systems_by_id_first_occurrence_only():
     base = [{"system_id": "A"}, {"system_id": "B"}, {"system_id": "A"}, {"system_id": ""}]
     other = [{"system_id": "B"}, {"system_id": "A"}, {"system_id": "A"}, {"system_id": ""}]
-    assert sync.match_rows(base, other, "systems") == {0: 1, 1: 0}
+    assert match_rows(base, other, "systems") == {0: 1, 1: 0}
 
 
 # --------------------------------------------------------------------------- YAML round-trip and tenders
@@ -260,8 +262,8 @@ def _tender_copy(tmp_path: Path) -> Path:
 def test_tender_save_changes_only_the_edited_line(tmp_path):
     path = _tender_copy(tmp_path)
     before = path.read_text("utf-8").splitlines()
-    snap = sync.load_tender_file(path)
-    sync.save_tender(path, snap.data, {**snap.data, "reference": "2027/0043"}, snap.fingerprint)
+    snap = load_tender_file(path)
+    save_tender(path, snap.data, {**snap.data, "reference": "2027/0043"}, snap.fingerprint)
     after = path.read_text("utf-8").splitlines()
     assert [(a, b) for a, b in zip(before, after, strict=True) if a != b] == [
         ('reference: "2027/0042"', 'reference: "2027/0043"')]
@@ -271,9 +273,9 @@ def test_tender_save_changes_only_the_edited_line(tmp_path):
 def test_invalid_tender_is_refused_naming_the_real_file(tmp_path):
     path = _tender_copy(tmp_path)
     before = path.read_bytes()
-    snap = sync.load_tender_file(path)
+    snap = load_tender_file(path)
     with pytest.raises(ValidationError) as info:
-        sync.save_tender(path, snap.data, {**snap.data, "title": ""}, snap.fingerprint)
+        save_tender(path, snap.data, {**snap.data, "title": ""}, snap.fingerprint)
     assert path.read_bytes() == before
     (problem,) = info.value.problems
     assert problem.file.endswith("tenders/velferdsteknologi-2027.yaml") and problem.field == "title"
@@ -282,15 +284,15 @@ def test_invalid_tender_is_refused_naming_the_real_file(tmp_path):
 
 def test_tender_conflict_by_key(tmp_path):
     path = _tender_copy(tmp_path)
-    snap = sync.load_tender_file(path)
-    sync.save_tender(path, snap.data, {**snap.data, "reference": "2027/0050"}, snap.fingerprint)
-    sync.save_tender(path, snap.data, {**snap.data, "status": "kunngjort"}, snap.fingerprint)  # other key: merged
-    now = sync.load_tender_file(path).data
+    snap = load_tender_file(path)
+    save_tender(path, snap.data, {**snap.data, "reference": "2027/0050"}, snap.fingerprint)
+    save_tender(path, snap.data, {**snap.data, "status": "kunngjort"}, snap.fingerprint)  # other key: merged
+    now = load_tender_file(path).data
     assert (now["reference"], now["status"]) == ("2027/0050", "kunngjort")
     with pytest.raises(sync.ConflictError) as info:
-        sync.save_tender(path, snap.data, {**snap.data, "reference": "2027/0099"}, snap.fingerprint)
+        save_tender(path, snap.data, {**snap.data, "reference": "2027/0099"}, snap.fingerprint)
     assert info.value.conflicts[0].key == "reference"
-    assert sync.load_tender_file(path).data["reference"] == "2027/0050"
+    assert load_tender_file(path).data["reference"] == "2027/0050"
 
 
 # --------------------------------------------------------------------------- races

@@ -5,7 +5,7 @@ systems.csv, welfare.csv and kommune.yaml in the working tree with the version i
 (`git show HEAD:./<path>`, run in the data folder, so the data folder may be the
 repository itself or any folder inside one). Rows are named by municipality and
 system_id (welfare rows by category), paired the same way the editors' merge pairs them
-(`sync.match_rows`). Contacts in kommune.yaml are personal data (data/privacy.yaml
+(`model.rows.match_rows`, the rule the save path merges by). Contacts in kommune.yaml are personal data (data/privacy.yaml
 `private_profile_keys`, read through `privacy`): the summary says that they changed, never
 what they are.
 """
@@ -17,12 +17,13 @@ from typing import Any
 
 from digireform.io import git, textio
 from digireform.io.paths import municipality_folders, resolve_data_dir
+from digireform.io.tables import rows_from_bytes
 from digireform.io.yamlio import inline_yaml
 from digireform.model import privacy
 from digireform.model.errors import DigireformError, display_path
 from digireform.model.region import FOLDER_RE, PROFILE_FILE
+from digireform.model.rows import Row, match_rows, row_label
 from digireform.model.schema import file_spec, load_yaml_text
-from digireform.sync import Row, match_rows, row_label, rows_from_bytes
 
 PROFILE_LABEL = "kommune.yaml"
 KIND_LABELS = {"systems": "systemer", "welfare": "velferdsteknologi", "profile": "kommuneprofil"}

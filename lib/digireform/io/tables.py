@@ -19,6 +19,7 @@ from digireform.io import textio
 from digireform.model import values
 from digireform.model.errors import Problem, display_path, os_reason
 from digireform.model.privacy import missing_column_problems
+from digireform.model.rows import Row
 from digireform.model.schema import FileSpec, file_spec
 
 
@@ -207,3 +208,22 @@ def leading_comments(text: str) -> str:
             break
         kept.append(line)
     return "".join(kept)
+
+
+def rows_from_bytes(data: bytes | None, path: Path, kind: str) -> tuple[list[Row], list[Problem]]:
+    """A stored table's bytes → rows of tidy strings and the problems found reading them.
+
+    The same reading as `load` (textio decoding, CSV reader and tidy step), so the
+    editors, the saves and the change list see exactly the rows validation sees. A missing
+    or empty file is an empty table.
+    """
+    problems: list[Problem] = []
+    if data is None or not data.strip():
+        return [], problems
+    label = display_path(path)
+    text = textio.decode_stored(data, label, problems)
+    raw = None if text is None else parse_table(text, file_spec(kind), label, problems)
+    if raw is None:
+        return [], problems
+    cols = file_spec(kind).columns
+    return [dict(zip(cols, r, strict=True)) for r in raw[cols].itertuples(index=False, name=None)], problems

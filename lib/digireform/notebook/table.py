@@ -21,6 +21,7 @@ import pandas as pd
 from digireform import sync
 from digireform.io.paths import resolve_data_dir
 from digireform.model.errors import DigireformError, Problem, ValidationError
+from digireform.model.rows import Row
 from digireform.model.schema import Field, code_list, file_spec, label
 from digireform.notebook.common import (
     ConflictPanel,
@@ -71,7 +72,7 @@ class TableEditor(EditorBase):
         self.conflict = ConflictPanel(self._resolve)
         self.snapshot: sync.TableSnapshot | None = None
         self.selected: int | None = None
-        self._pending: list[sync.Row] | None = None
+        self._pending: list[Row] | None = None
         self._pending_select: int | None = None
         self._filling = False
         self.municipality.observe(lambda _: self.load(), names="value")
@@ -133,7 +134,7 @@ class TableEditor(EditorBase):
         self._filling = False
         self.table.value = self.table_html()
 
-    def _row_title(self, row: sync.Row) -> str:
+    def _row_title(self, row: Row) -> str:
         if self.kind == "systems":
             return f"{row['system_id']} – {row['product']}"
         cat = label("welfare_category", row["category"]) if row["category"] else "(uten kategori)"
@@ -172,18 +173,18 @@ class TableEditor(EditorBase):
         self._filling = False
         self._fill({c: "" for c in self.spec.columns})
 
-    def _fill(self, row: sync.Row) -> None:
+    def _fill(self, row: Row) -> None:
         self._filling = True
         for key in self.spec.columns:
             self._set(key, row.get(key) or "")
         self._filling = False
         self.check()
 
-    def form_row(self) -> sync.Row:
+    def form_row(self) -> Row:
         """The form's values in stored form."""
         return {f.key: normalise_text(self.fields[f.key].value, f.type) for f in self.spec.fields}
 
-    def would_be(self) -> tuple[list[sync.Row], int]:
+    def would_be(self) -> tuple[list[Row], int]:
         """The rows as they would be saved, and the index of the form's row in them."""
         rows = [dict(r) for r in self.snapshot.rows]
         if self.selected is None:
@@ -228,7 +229,7 @@ class TableEditor(EditorBase):
             box.value = "".join(f'<div style="color:#a00;margin-left:205px">{esc(m)}</div>' for m in msgs)
         return by_field
 
-    def _row_problems(self, rows: list[sync.Row], index: int) -> list[Problem]:
+    def _row_problems(self, rows: list[Row], index: int) -> list[Problem]:
         label_ = str(self.snapshot.path)
         text = sync.rows_to_text(rows, self.kind)
         _, problems = validate_table_text(text, self.kind, self.number, label_)
@@ -256,7 +257,7 @@ class TableEditor(EditorBase):
         rows = [dict(r) for i, r in enumerate(self.snapshot.rows) if i != self.selected]
         return self._write(rows, None, select=None)
 
-    def _write(self, rows: list[sync.Row], prefer: sync.Prefer, select: int | None) -> bool:
+    def _write(self, rows: list[Row], prefer: sync.Prefer, select: int | None) -> bool:
         snap = self.snapshot
         key_row = rows[select] if select is not None else None
         try:
@@ -288,7 +289,7 @@ class TableEditor(EditorBase):
         self.status.value = message_html(result.message, "ok")
         return True
 
-    def _find(self, row: sync.Row | None) -> int | None:
+    def _find(self, row: Row | None) -> int | None:
         if row is None:
             return None
         for i, r in enumerate(self.snapshot.rows):
