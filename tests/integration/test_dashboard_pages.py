@@ -15,6 +15,7 @@ import pytest
 
 from digireform.analysis.options import ReportOptions
 from digireform.dashboard import common, dataversion, inline, pages, render, site
+from digireform.dashboard.pages.base import DOCS_ENV, Context, texts
 from digireform.report import build_report
 from digireform.validate.region import load
 from tests.browser.planted import copy_region
@@ -106,7 +107,7 @@ def test_one_more_system_adds_one_and_its_cost(tmp_path):
 def tiny_page() -> dict:
     evil = "</script><script>alert(1)</script>"
     return {
-        "name": "oversikt", "title": "Oversikt", "intro": "Intro <b>", "texts": pages.texts(),
+        "name": "oversikt", "title": "Oversikt", "intro": "Intro <b>", "texts": texts(),
         "example_data": True, "as_of": "2026-12-01", "problems": 0, "home_url": "/", "credits": ["Kart: X"],
         "data_version": {"kind": "git", "hash": "abc1234", "date": "2026-11-30", "dirty": True},
         "selections": [["alle", "Alle partnere"], ["1853", "Evenes"]],
@@ -265,7 +266,7 @@ def test_a_built_version_holds_five_pages_and_the_documents(region, tmp_path):
     assert b"/dokumenter/velferdsteknologi-2027/kravspesifikasjon.docx" in page.body
     with pytest.raises(FileExistsError):  # a version folder is never written twice
         site.build(region, tmp_path / "v1", "fp2")
-    assert pages.DOCS_ENV not in os.environ  # the build left this process as it found it
+    assert DOCS_ENV not in os.environ  # the build left this process as it found it
 
 
 def test_a_build_loads_the_data_once_and_dates_pages_and_documents_alike(region, tmp_path, monkeypatch):
@@ -282,13 +283,13 @@ def test_a_build_loads_the_data_once_and_dates_pages_and_documents_alike(region,
 
     monkeypatch.setattr(region_module, "load", counting_load)
     monkeypatch.setattr(tender_build, "load", counting_load)
-    contexts, real_context = [], pages.Context.__init__
+    contexts, real_context = [], Context.__init__
 
     def counting_context(self, *args, **kwargs):
         contexts.append(args)
         real_context(self, *args, **kwargs)
 
-    monkeypatch.setattr(pages.Context, "__init__", counting_context)
+    monkeypatch.setattr(Context, "__init__", counting_context)
     oslo = dt.date.today() + dt.timedelta(days=1)
     monkeypatch.setattr(site, "local_today", lambda: oslo)
     site.build(region, tmp_path / "v1", "fp1")
@@ -412,7 +413,7 @@ def test_a_held_back_version_puts_the_notice_on_every_page(region, tmp_path):
 def _anbud_text(data: Path) -> tuple[dict, str]:
     import html as html_mod
 
-    page = pages.build_page("anbud", pages.Context(str(data), TODAY.isoformat()))
+    page = pages.build_page("anbud", Context(str(data), TODAY.isoformat()))
     body = render.dashboard_page(page)
     return page, html_mod.unescape(re.sub(r"<[^>]+>", " ", body))
 
@@ -437,7 +438,7 @@ def test_anbud_with_data_errors_shows_the_tender_file_and_one_calm_sentence(tmp_
 
 
 def test_anbud_says_not_taking_part_only_when_the_tender_file_says_so(region):
-    page = pages.build_page("anbud", pages.Context(str(region), TODAY.isoformat()))
+    page = pages.build_page("anbud", Context(str(region), TODAY.isoformat()))
     views = [b["variants"] for b in page["blocks"]]
     outside = [(i, nr) for i, v in enumerate(views) for nr in NUMBERS if "er ikke med i dette anbudet" in v[nr]]
     from digireform.tender.definition import load_tender
@@ -448,7 +449,7 @@ def test_anbud_says_not_taking_part_only_when_the_tender_file_says_so(region):
 
 
 def test_the_exit_window_chart_says_how_many_of_the_key_figure_it_shows(region, report):
-    page = pages.build_page("overlapp", pages.Context(str(region), TODAY.isoformat()))
+    page = pages.build_page("overlapp", Context(str(region), TODAY.isoformat()))
     block = next(b for b in page["blocks"] if b.get("title") == "Felles exit-vinduer")
     total = len(report["overlap"]["exit_windows"])
     assert total > 20 and kpis(first_kpis(page), "alle")["exit_windows"] == str(total)

@@ -20,6 +20,7 @@ import pandas as pd
 import pytest
 
 from digireform.analysis.options import ReportOptions
+from digireform.dashboard.pages.base import Context
 from digireform.io.paths import repository_root
 from digireform.model import privacy
 from digireform.report import build_report, to_json
@@ -368,10 +369,9 @@ def test_store_changes_and_public_outputs_take_one_list_of_private_keys(tmp_path
 
 def test_dashboard_context_holds_the_public_region(tmp_path):
     """Every dashboard block reads `Context.region`: it is the public region, problems kept for the data check."""
-    from digireform.dashboard import pages
 
     data = make_data(tmp_path, "kanskje", evenes_profile=CONTACT_SHAPES["list"])  # an invalid cell: a problem
-    ctx = pages.Context(str(data), AS_OF.isoformat())
+    ctx = Context(str(data), AS_OF.isoformat())
     assert ctx.region.contacts == {} and "contacts" not in ctx.region.profiles["1853"]
     secret = ctx.region.systems[ctx.region.systems["system_id"] == "EVE-9"]
     assert len(secret) == 1 and secret[privacy.confidential_fields()].isna().all().all()

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 from digireform.analysis import targets
+from digireform.dashboard.pages.modenhet import maturity_kpis
 
 D = dt.date
 
@@ -68,7 +69,6 @@ def test_the_report_keeps_the_code_and_the_dashboard_counts_by_it(monkeypatch):
     """Rewording «nådd» in target_metrics.yaml must not change how many targets count as reached."""
     from types import SimpleNamespace
 
-    from digireform.dashboard import pages
 
     made = [targets.evaluate(target(current=c, current_date=D(2027, 12, 31)), [], D(2028, 1, 1))  # deadline passed
             for c in (0.8, 0.7, 0.2)]
@@ -77,5 +77,5 @@ def test_the_report_keeps_the_code_and_the_dashboard_counts_by_it(monkeypatch):
     report = {"municipalities": {"1851": {"targets": [{"status_code": t["status_code"], "status": "x"} for t in made]}}}
     ctx = SimpleNamespace(numbers=["1851"], report=report)
     monkeypatch.setattr(targets, "status_words", lambda: {targets.REACHED: "oppnådd"})
-    kpi = next(k for k in pages._maturity_kpis(ctx, "1851") if k["key"] == "targets")
+    kpi = next(k for k in maturity_kpis(ctx, "1851") if k["key"] == "targets")
     assert (kpi["value"], kpi["note"]) == (3, "2 oppnådd")

@@ -168,7 +168,7 @@ def landing_page(versions: dict[str, str] | None = None, version: dict[str, Any]
 
 
 def _texts() -> dict[str, Any]:
-    from digireform.dashboard.pages import texts
+    from digireform.dashboard.pages.base import texts
 
     return texts()
 

@@ -24,9 +24,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from digireform.dashboard.dataversion import local_now, local_today
+from digireform.dashboard.pages.base import DOCS_ENV, Context
 
 if TYPE_CHECKING:  # pragma: no cover
-    from digireform.dashboard import pages
+    pass
 
 DOCS_DIR = "dokumenter"
 PAGES_DIR = "pages"
@@ -59,7 +60,7 @@ def build(data_dir: Path, out: Path, fp: str, hold_back: bool = False) -> dict[s
 
     if not municipality_folders(data_dir):
         raise DigireformError(f"{data_dir / 'municipalities'}: fant ingen kommunemapper; dashbordene bygges ikke.")
-    ctx = pages.Context(str(data_dir), local_today().isoformat())  # the one load of this build
+    ctx = Context(str(data_dir), local_today().isoformat())  # the one load of this build
     out.mkdir(parents=True, exist_ok=False)
     version = ctx.data_version
     if hold_back and not ctx.check.publishable:
@@ -74,17 +75,17 @@ def build(data_dir: Path, out: Path, fp: str, hold_back: bool = False) -> dict[s
     warnings = build_documents(ctx, docs)
     (out / PAGES_DIR).mkdir()
     problems = len(ctx.region.problems)  # the same data behind every page
-    previous = os.environ.get(pages.DOCS_ENV)
-    os.environ[pages.DOCS_ENV] = str(docs)  # the Anbud page links the documents found here
+    previous = os.environ.get(DOCS_ENV)
+    os.environ[DOCS_ENV] = str(docs)  # the Anbud page links the documents found here
     try:
         for name in pages.PAGE_NAMES:
             page = pages.build_page(name, ctx)
             (out / PAGES_DIR / f"{name}.html").write_text(render.dashboard_page(page, versions), "utf-8")
     finally:
         if previous is None:
-            os.environ.pop(pages.DOCS_ENV, None)
+            os.environ.pop(DOCS_ENV, None)
         else:
-            os.environ[pages.DOCS_ENV] = previous
+            os.environ[DOCS_ENV] = previous
     meta = {"fingerprint": fp, "data_version": version, "warnings": warnings, "problems": problems,
             "held_back": False, "check": ctx.check.as_dict(), "example_data": bool(ctx.report["example_data"]),
             "built": local_now().isoformat(timespec="seconds")}
@@ -92,7 +93,7 @@ def build(data_dir: Path, out: Path, fp: str, hold_back: bool = False) -> dict[s
     return meta
 
 
-def build_documents(ctx: pages.Context, out: Path) -> list[str]:
+def build_documents(ctx: Context, out: Path) -> list[str]:
     """Build each tender's public documents into out/<slug>/; returns Norwegian warnings.
 
     From the pages' region and date (`ctx`): no second load of the data, and the documents
