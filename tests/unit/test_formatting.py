@@ -86,3 +86,10 @@ def test_a_yaml_value_on_one_line():
     assert inline_yaml(["Bodø", "Narvik"]) == "[Bodø, Narvik]"
     assert inline_yaml(12) == "12"
     assert inline_yaml(None) is None
+
+
+def test_a_fields_limit_reads_as_written_in_norwegian():
+    """Limits in validation messages: decimal comma, no thousands space (a year stays «2000»)."""
+    from digireform.validate.tables import limit
+
+    assert [limit(0), limit(0.5), limit(2000), limit(120), limit(2.25)] == ["0", "0,5", "2000", "120", "2,25"]

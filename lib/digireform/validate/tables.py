@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from digireform.io.tables import parse_tables
-from digireform.model import values
+from digireform.model import formatting, values
 from digireform.model.errors import Problem
 from digireform.model.schema import FileSpec, code_list, file_spec, orgnr_valid
 
@@ -109,18 +109,19 @@ def _check_numbers(cells: np.ndarray, empty: np.ndarray, f, report) -> pd.Series
     bad = np.zeros(len(cells), dtype=bool)
     if f.min is not None:
         low = (numbers < f.min).to_numpy()
-        report(low, f.key, f"«{{v}}» er for lite (minst {_fmt(f.min)})")
+        report(low, f.key, f"«{{v}}» er for lite (minst {limit(f.min)})")
         bad |= low
     if f.max is not None:
         high = (numbers > f.max).to_numpy()
-        report(high, f.key, f"«{{v}}» er for stort (høyst {_fmt(f.max)})")
+        report(high, f.key, f"«{{v}}» er for stort (høyst {limit(f.max)})")
         bad |= high
     numbers = numbers.where(~bad)
     return numbers.astype("Int64") if f.type == "int" else numbers
 
 
-def _fmt(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else str(x)
+def limit(x: float) -> str:
+    """A field's limit as a person reads it: «0,5», «2000» (no thousands space: limits are often years)."""
+    return formatting.decimal(x, max_decimals=6, sep="")
 
 
 def _check_unique(out: pd.DataFrame, raw: pd.DataFrame, key: str, report) -> None:
