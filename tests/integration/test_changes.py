@@ -1,7 +1,6 @@
 """Change summary since the last git commit, against a temporary git repository."""
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -9,46 +8,45 @@ import pytest
 from digireform import cli
 from digireform.analysis import changes
 from digireform.model.errors import DigireformError
-from tests.support.regionfiles import HEADER, WELFARE_HEADER
-
-PROFILE = (
-    'number: "1853"\nname: Evenes\npopulation: {year: 2025, total: 1400}\n'
-    "contacts:\n  - {role: IKT, name: Kari Hemmelig, email: kari@example.no, phone: '123'}\n"
+from tests.support.regionfiles import (
+    csv_text,
+    git_commit_all,
+    git_init,
+    named_system,
+    profile_yaml,
+    welfare_row,
+    write_region,
 )
 
+PROFILE = profile_yaml("1853", example_data=None, population={"year": 2025, "total": 1400},
+                       contacts=[{"role": "IKT", "name": "Kari Hemmelig", "email": "kari@example.no", "phone": "123"}])
 
-def system(sid: str, product: str, users: str = "10") -> str:
-    return f"{sid},{product},Lev AS,,felles,F,saas,operational,{users},1000,2027-01-01,3,SSA-L,none,not_needed,,,no,\n"
+
+def system(sid: str, product: str, users: str = "10") -> dict:
+    return named_system(sid, product, users, vendor="Lev AS", function="F")
 
 
-def git(cwd: Path, *args: str) -> None:
-    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True)
+def welfare(units_in_use: str) -> dict:
+    return welfare_row(vendor="", units_in_use=units_in_use, units_needed="20", response_service="own",
+                       annual_cost_nok="", contract_end="", notice_months="")
 
 
 def make_repo(tmp_path: Path, sub: str = "data") -> tuple[Path, Path]:
     """A git repository whose data folder is `sub` (empty string: the repository itself)."""
     repo = tmp_path / "repo"
     data = repo / sub if sub else repo
-    folder = data / "municipalities" / "1853-evenes"
-    folder.mkdir(parents=True)
-    (folder / "kommune.yaml").write_text(PROFILE, encoding="utf-8")
-    (folder / "systems.csv").write_text(HEADER + system("A", "Alfa") + system("B", "Beta") + system("C", "Gamma"),
-                                        encoding="utf-8")
-    (folder / "welfare.csv").write_text(WELFARE_HEADER + "trygghetsalarm,in_use,Careium,,10,20,2028,1,own,,,,\n",
-                                        encoding="utf-8")
-    git(repo, "init", "-q")
-    git(repo, "config", "user.name", "Test")
-    git(repo, "config", "user.email", "test@example.no")
-    git(repo, "add", ".")
-    git(repo, "commit", "-q", "-m", "start")
-    return repo, folder
+    write_region(data, municipalities={"1853": PROFILE},
+                 systems=[system("A", "Alfa"), system("B", "Beta"), system("C", "Gamma")], welfare=[welfare("10")])
+    git_init(repo)
+    git_commit_all(repo, "start")
+    return repo, data / "municipalities" / "1853-evenes"
 
 
 def edit_working_tree(folder: Path) -> None:
     (folder / "systems.csv").write_text(
-        HEADER + system("A", "Alfa", users="25") + system("C", "Gamma") + system("D", "Delta"), encoding="utf-8")
-    (folder / "welfare.csv").write_text(WELFARE_HEADER + "trygghetsalarm,in_use,Careium,,12,20,2028,1,own,,,,\n",
-                                        encoding="utf-8")
+        csv_text("systems", [system("A", "Alfa", users="25"), system("C", "Gamma"), system("D", "Delta")]),
+        encoding="utf-8")
+    (folder / "welfare.csv").write_text(csv_text("welfare", [welfare("12")]), encoding="utf-8")
     (folder / "kommune.yaml").write_text(
         PROFILE.replace("total: 1400", "total: 1450").replace("Kari Hemmelig", "Per Hemmelig"), encoding="utf-8")
 
@@ -98,11 +96,7 @@ def test_no_changes_and_no_repository(tmp_path, capsys):
 
 
 def test_repository_without_commit_lists_everything_as_new(tmp_path):
-    repo = tmp_path / "fresh"
-    folder = repo / "municipalities" / "1853-evenes"
-    folder.mkdir(parents=True)
-    (folder / "kommune.yaml").write_text(PROFILE, encoding="utf-8")
-    (folder / "systems.csv").write_text(HEADER + system("A", "Alfa"), encoding="utf-8")
-    git(repo, "init", "-q")
+    repo = write_region(tmp_path / "fresh", municipalities={"1853": PROFILE}, systems=[system("A", "Alfa")])
+    git_init(repo)
     text = changes.summary(repo)
     assert "(ingen commit ennå: alt er nytt)" in text and "  Ny: A" in text

@@ -6,6 +6,7 @@ here, never from another test module. Column headers come from the schema
 column added to or renamed in the schema is followed without a change here.
 
 - `system_row(**overrides)` / `welfare_row(**overrides)`: one valid row as a dict in column order;
+- `named_system(sid, product)`: a short valid row for tests that name systems A, B, C…;
 - `csv_line(kind, row)` / `csv_text(kind, rows)`: a row or a whole file as stored text;
 - `profile_yaml(number, **fields)`: a kommune.yaml text;
 - `write_region(root, municipalities=…, systems=…, welfare=…, survey=…, procurement=…)`: a data folder;
@@ -80,6 +81,15 @@ def system_row(**overrides: Any) -> dict[str, str]:
 def welfare_row(**overrides: Any) -> dict[str, str]:
     """A valid welfare.csv row (trygghetsalarm in use), every column, with `overrides` applied."""
     return _row("welfare", overrides)
+
+
+def named_system(sid: str, product: str, users: str = "10", cost: str = "1000", **overrides: Any) -> dict[str, str]:
+    """A short valid row for tests that name their systems A, B, C…: common infrastructure
+    (felles) from «Leverandør AS», no personal data, contract to 2027-01-01, no satisfaction."""
+    return system_row(**{
+        "system_id": sid, "product": product, "vendor": "Leverandør AS", "vendor_orgnr": "", "service_area": "felles",
+        "function": "Funksjon", "users": users, "annual_cost_nok": cost, "contract_end": "2027-01-01",
+        "personal_data": "none", "dpa": "not_needed", "satisfaction": "", **overrides})
 
 
 def csv_line(kind: str, row: Row) -> str:

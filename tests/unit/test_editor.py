@@ -11,27 +11,22 @@ import yaml
 from digireform import cli, sync
 from digireform.notebook import ProfileEditor, TableEditor, editors
 from digireform.validate.region import load
-from tests.support.regionfiles import HEADER, WELFARE_HEADER
+from tests.support.regionfiles import named_system, welfare_row
 
-PROFILE = (
-    'number: "1853"\nname: Evenes\nexample_data: true\n'
-    "population: {year: 2025, source: SSB, total: 1400}\n"
-    "contacts:\n  - {role: IKT, name: Kari, email: kari@example.no, phone: '1'}\n"
-)
+PROFILE = {"population": {"year": 2025, "source": "SSB", "total": 1400},
+           "contacts": [{"role": "IKT", "name": "Kari", "email": "kari@example.no", "phone": "1"}]}
 
 
-def system(sid: str, product: str, users: str = "10") -> str:
-    return f"{sid},{product},Lev AS,,felles,F,saas,operational,{users},1000,2027-01-01,3,SSA-L,none,not_needed,,,no,\n"
+def system(sid: str, product: str, users: str = "10") -> dict:
+    return named_system(sid, product, users, vendor="Lev AS", function="F")
 
 
-def make_region(tmp_path: Path) -> Path:
-    folder = tmp_path / "municipalities" / "1853-evenes"
-    folder.mkdir(parents=True)
-    (folder / "kommune.yaml").write_text(PROFILE, encoding="utf-8")
-    (folder / "systems.csv").write_text(HEADER + system("A", "Alfa") + system("B", "Beta"), encoding="utf-8")
-    (folder / "welfare.csv").write_text(WELFARE_HEADER + "trygghetsalarm,in_use,Careium,,10,20,2028,1,own,,,,\n",
-                                        encoding="utf-8")
-    return tmp_path
+EVENES = {  # region_builder(**EVENES): Evenes with systems A and B and one welfare row
+    "municipalities": {"1853": PROFILE},
+    "systems": [system("A", "Alfa"), system("B", "Beta")],
+    "welfare": [welfare_row(vendor="", units_in_use="10", units_needed="20", response_service="own",
+                            annual_cost_nok="", contract_end="", notice_months="")],
+}
 
 
 def systems_file(data: Path) -> Path:
@@ -43,16 +38,16 @@ def fill(editor: TableEditor, **values: str) -> None:
         editor.fields[key].value = value
 
 
-def test_code_lists_are_dropdowns_with_norwegian_labels(tmp_path):
-    ed = TableEditor(make_region(tmp_path), "systems")
+def test_code_lists_are_dropdowns_with_norwegian_labels(tmp_path, region_builder):
+    ed = TableEditor(region_builder(**EVENES), "systems")
     assert ("I drift", "operational") in ed.fields["lifecycle"].options
     assert ("Skytjeneste", "saas") in ed.fields["hosting"].options
     assert ed.fields["lifecycle"].description == "Livsløp *"
     assert "<th>Tjenesteområde</th>" in ed.table.value and "<td>Felles infrastruktur</td>" in ed.table.value
 
 
-def test_add_row_through_form(tmp_path):
-    data = make_region(tmp_path)
+def test_add_row_through_form(tmp_path, region_builder):
+    data = region_builder(**EVENES)
     ed = TableEditor(data, "systems")
     ed.new_button.click()
     fill(ed, system_id="C", product="Gamma", service_area="sak_arkiv", lifecycle="operational",
@@ -66,8 +61,8 @@ def test_add_row_through_form(tmp_path):
     assert load(data).problems == []
 
 
-def test_bad_value_refused_with_message_file_unchanged(tmp_path):
-    data = make_region(tmp_path)
+def test_bad_value_refused_with_message_file_unchanged(tmp_path, region_builder):
+    data = region_builder(**EVENES)
     before = systems_file(data).read_bytes()
     ed = TableEditor(data, "systems")
     ed.select(0)
@@ -83,8 +78,8 @@ def test_bad_value_refused_with_message_file_unchanged(tmp_path):
     assert not ed.save() and systems_file(data).read_bytes() == before
 
 
-def test_edit_and_delete(tmp_path):
-    data = make_region(tmp_path)
+def test_edit_and_delete(tmp_path, region_builder):
+    data = region_builder(**EVENES)
     ed = TableEditor(data, "systems")
     ed.rows.value = 1  # pick B in the list
     assert ed.fields["product"].value == "Beta"
@@ -96,8 +91,8 @@ def test_edit_and_delete(tmp_path):
     assert [(r["system_id"], r["users"]) for r in rows] == [("B", "77")]
 
 
-def test_second_saver_sees_conflict_and_chooses(tmp_path):
-    data = make_region(tmp_path)
+def test_second_saver_sees_conflict_and_chooses(tmp_path, region_builder):
+    data = region_builder(**EVENES)
     first, second = TableEditor(data, "systems"), TableEditor(data, "systems")
     first.select(0)
     second.select(0)
@@ -115,8 +110,8 @@ def test_second_saver_sees_conflict_and_chooses(tmp_path):
     assert second.conflict.box.layout.display == "none"
 
 
-def test_different_rows_from_two_editors_both_kept(tmp_path):
-    data = make_region(tmp_path)
+def test_different_rows_from_two_editors_both_kept(tmp_path, region_builder):
+    data = region_builder(**EVENES)
     first, second = TableEditor(data, "systems"), TableEditor(data, "systems")
     first.select(0)
     fill(first, users="50")
@@ -128,8 +123,8 @@ def test_different_rows_from_two_editors_both_kept(tmp_path):
     assert "endringene deres er beholdt" in second.status.value
 
 
-def test_welfare_editor_adds_row(tmp_path):
-    data = make_region(tmp_path)
+def test_welfare_editor_adds_row(tmp_path, region_builder):
+    data = region_builder(**EVENES)
     ed = TableEditor(data, "welfare")
     assert ("Trygghetsalarm", "trygghetsalarm") in ed.fields["category"].options
     ed.new()
@@ -141,8 +136,8 @@ def test_welfare_editor_adds_row(tmp_path):
     assert [(r["category"], r["status"], r["units_needed"]) for r in rows][-1] == ("digitalt_tilsyn", "need", "15")
 
 
-def test_profile_editor_population_digitalisation_targets(tmp_path):
-    data = make_region(tmp_path)
+def test_profile_editor_population_digitalisation_targets(tmp_path, region_builder):
+    data = region_builder(**EVENES)
     ed = ProfileEditor(data, "1853")
     ed.population["total"].value = "1410"
     for band, n in zip(("0-17", "18-66", "67-79", "80+"), ("300", "800", "200", "110"), strict=True):
@@ -163,8 +158,8 @@ def test_profile_editor_population_digitalisation_targets(tmp_path):
     assert saved["contacts"][0]["name"] == "Kari"  # untouched parts kept
 
 
-def test_profile_bad_value_refused(tmp_path):
-    data = make_region(tmp_path)
+def test_profile_bad_value_refused(tmp_path, region_builder):
+    data = region_builder(**EVENES)
     path = data / "municipalities/1853-evenes/kommune.yaml"
     before = path.read_bytes()
     ed = ProfileEditor(data, "1853")
@@ -177,9 +172,9 @@ def test_profile_bad_value_refused(tmp_path):
     assert path.read_bytes() == before
 
 
-def test_profile_target_ambiguous_number_named_not_saved(tmp_path):
+def test_profile_target_ambiguous_number_named_not_saved(tmp_path, region_builder):
     """«30.000» in a target is refused with the reason (thirty thousand or thirty?), never stored as 30.0."""
-    data = make_region(tmp_path)
+    data = region_builder(**EVENES)
     path = data / "municipalities/1853-evenes/kommune.yaml"
     before = path.read_bytes()
     ed = ProfileEditor(data, "1853")
@@ -197,9 +192,9 @@ def test_profile_target_ambiguous_number_named_not_saved(tmp_path):
     assert path.read_bytes() == before
 
 
-def test_profile_editor_unreadable_file_shown_in_status(tmp_path):
+def test_profile_editor_unreadable_file_shown_in_status(tmp_path, region_builder):
     """A kommune.yaml that cannot be read is named in the status box, not a traceback; nothing is saved."""
-    data = make_region(tmp_path)
+    data = region_builder(**EVENES)
     path = data / "municipalities/1853-evenes/kommune.yaml"
     path.write_text('number: "1853"\nname: Evenes: Bjerkvik\n', encoding="utf-8")
     before = path.read_bytes()
@@ -213,8 +208,8 @@ def test_profile_editor_unreadable_file_shown_in_status(tmp_path):
     assert f"{path} finnes ikke." in ed.status.value
 
 
-def test_profile_conflict_shown_to_second_saver(tmp_path):
-    data = make_region(tmp_path)
+def test_profile_conflict_shown_to_second_saver(tmp_path, region_builder):
+    data = region_builder(**EVENES)
     first, second = ProfileEditor(data, "1853"), ProfileEditor(data, "1853")
     first.population["total"].value = "1500"
     assert first.save()

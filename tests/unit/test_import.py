@@ -14,10 +14,11 @@ from digireform.ingest.columns import _compact, match_header
 from digireform.ingest.template import CODES_SHEET, DATA_SHEET, HELP_SHEET, build_template, write_template
 from digireform.model.errors import DigireformError, ValidationError
 from digireform.model.schema import code_list, file_spec, orgnr_valid
+from tests.support.regionfiles import header
 
 SPEC = file_spec("systems")
 COLUMNS = SPEC.columns
-HEADER = ",".join(COLUMNS)
+HEADER = header("systems")
 
 
 def row(**values: str) -> str:
@@ -35,14 +36,10 @@ ROW3 = row(system_id="EVE-003", product="Questback", service_area="innbygger", l
            users="40")
 
 
-def make_region(tmp_path: Path, rows: list[str] | None = None) -> Path:
-    """A data folder with Evenes (1853) holding `rows` (default: three systems)."""
-    folder = tmp_path / "data" / "municipalities" / "1853-evenes"
-    folder.mkdir(parents=True)
-    (folder / "kommune.yaml").write_text('number: "1853"\nname: Evenes\n', encoding="utf-8")
-    rows = [ROW1, ROW2, ROW3] if rows is None else rows
-    (folder / "systems.csv").write_text(HEADER + "\n" + "".join(r + "\n" for r in rows), encoding="utf-8")
-    return tmp_path / "data"
+EVENES = {"municipalities": {"1853": {"example_data": None}},  # kommune.yaml: number and name only
+          "systems": [ROW1, ROW2, ROW3]}
+
+
 
 
 def systems_file(data: Path) -> Path:
@@ -148,8 +145,8 @@ EXPECTED_004 = row(system_id="EVE-004", product="Elements", service_area="sak_ar
                    dpa="not_needed", confidential="yes")
 
 
-def test_import_semicolon_windows1252(tmp_path):
-    data = make_region(tmp_path)
+def test_import_semicolon_windows1252(tmp_path, region_builder):
+    data = region_builder(root=tmp_path / "data", **EVENES)
     src = tmp_path / "eksport.csv"
     src.write_bytes(MESSY_SEMICOLON.encode("cp1252"))
     result = imp.import_inventory(src, "1853", data)
@@ -159,8 +156,8 @@ def test_import_semicolon_windows1252(tmp_path):
     assert stored_lines(data) == [HEADER, ROW1, ROW2, EXPECTED_003, EXPECTED_004]
 
 
-def test_import_comma_utf8_bom_quoted(tmp_path):
-    data = make_region(tmp_path)
+def test_import_comma_utf8_bom_quoted(tmp_path, region_builder):
+    data = region_builder(root=tmp_path / "data", **EVENES)
     text = (
         "System-ID,Produkt,Tjenesteområde,Livsløp,Årlig kostnad,Avtale utløper,Merknad,Integrasjoner\n"
         'EVE-003,Questback,innbygger,operational,"1,250,000.50",2026-12-31,"Spørring, årlig","EVE-001; EVE-002"\n'
@@ -174,17 +171,17 @@ def test_import_comma_utf8_bom_quoted(tmp_path):
     assert stored_lines(data) == [HEADER, ROW1, ROW2, expected]
 
 
-def test_import_utf16_tab_separated(tmp_path):
+def test_import_utf16_tab_separated(tmp_path, region_builder):
     """Excel's «Unicode-tekst» export: UTF-16 with BOM, tab-separated."""
-    data = make_region(tmp_path)
+    data = region_builder(root=tmp_path / "data", **EVENES)
     src = tmp_path / "eksport.txt"
     src.write_bytes("System-ID\tAntall brukere\nEVE-003\t41\n".encode("utf-16"))
     imp.import_inventory(src, "1853", data)
     assert stored_lines(data)[3] == ROW3.replace(",40,", ",41,")
 
 
-def test_import_xlsx_first_sheet_title_rows_and_cell_types(tmp_path):
-    data = make_region(tmp_path)
+def test_import_xlsx_first_sheet_title_rows_and_cell_types(tmp_path, region_builder):
+    data = region_builder(root=tmp_path / "data", **EVENES)
     src = write_xlsx(tmp_path / "liste.xlsx", [
         ["Systemoversikt Evenes kommune 2026"],
         [],
@@ -208,9 +205,9 @@ def test_import_xlsx_first_sheet_title_rows_and_cell_types(tmp_path):
     ]
 
 
-def test_problem_rows_are_sheet_rows(tmp_path):
+def test_problem_rows_are_sheet_rows(tmp_path, region_builder):
     """Rows are numbered as in the sheet: title and blank rows count, header may be row 3."""
-    data = make_region(tmp_path)
+    data = region_builder(root=tmp_path / "data", **EVENES)
     src = write_xlsx(tmp_path / "liste.xlsx", [
         ["Systemoversikt"],
         [],
@@ -229,8 +226,8 @@ def test_problem_rows_are_sheet_rows(tmp_path):
 # --------------------------------------------------------------------------- all or nothing
 
 
-def test_bad_rows_all_reported_nothing_written(tmp_path):
-    data = make_region(tmp_path)
+def test_bad_rows_all_reported_nothing_written(tmp_path, region_builder):
+    data = region_builder(root=tmp_path / "data", **EVENES)
     before = systems_file(data).read_bytes()
     src = tmp_path / "feil.csv"
     src.write_text(
@@ -259,9 +256,9 @@ def test_bad_rows_all_reported_nothing_written(tmp_path):
     assert systems_file(data).read_bytes() == before
 
 
-def test_missing_required_column_for_new_systems(tmp_path):
+def test_missing_required_column_for_new_systems(tmp_path, region_builder):
     """Without «Tjenesteområde», existing systems keep theirs but a new one cannot be added."""
-    data = make_region(tmp_path)
+    data = region_builder(root=tmp_path / "data", **EVENES)
     src = tmp_path / "uten.csv"
     src.write_text("System-ID,Produkt,Livsløp\nEVE-001,Acos CMS,I drift\nEVE-009,Ny,I drift\n", encoding="utf-8")
     with pytest.raises(ValidationError) as err:
@@ -271,8 +268,8 @@ def test_missing_required_column_for_new_systems(tmp_path):
     ]
 
 
-def test_unknown_and_duplicate_headers(tmp_path):
-    data = make_region(tmp_path)
+def test_unknown_and_duplicate_headers(tmp_path, region_builder):
+    data = region_builder(root=tmp_path / "data", **EVENES)
     src = tmp_path / "ukjent.csv"
     src.write_text("System-ID;Lisensmodell;Antall brukere;Brukere\nEVE-001;bruker;3;3\n", encoding="utf-8")
     with pytest.raises(ValidationError) as err:
@@ -285,8 +282,8 @@ def test_unknown_and_duplicate_headers(tmp_path):
                         "Antall brukere (users)")
 
 
-def test_system_id_column_required(tmp_path):
-    data = make_region(tmp_path)
+def test_system_id_column_required(tmp_path, region_builder):
+    data = region_builder(root=tmp_path / "data", **EVENES)
     src = write_xlsx(tmp_path / "uten-id.xlsx", [["Produkt", "Antall brukere"], ["Acos CMS", 3]])
     with pytest.raises(ValidationError) as err:
         imp.import_inventory(src, "1853", data)
@@ -295,8 +292,8 @@ def test_system_id_column_required(tmp_path):
     ]
 
 
-def test_data_without_header_is_an_error(tmp_path):
-    data = make_region(tmp_path)
+def test_data_without_header_is_an_error(tmp_path, region_builder):
+    data = region_builder(root=tmp_path / "data", **EVENES)
     src = tmp_path / "x.csv"
     src.write_text("System-ID,,Antall brukere\nEVE-001,hei,3\n", encoding="utf-8")
     with pytest.raises(ValidationError) as err:
@@ -307,8 +304,8 @@ def test_data_without_header_is_an_error(tmp_path):
 # --------------------------------------------------------------------------- merge rules
 
 
-def test_reimport_is_byte_identical(tmp_path):
-    data = make_region(tmp_path)
+def test_reimport_is_byte_identical(tmp_path, region_builder):
+    data = region_builder(root=tmp_path / "data", **EVENES)
     src = tmp_path / "eksport.csv"
     src.write_bytes(MESSY_SEMICOLON.encode("cp1252"))
     imp.import_inventory(src, "1853", data)
@@ -319,9 +316,9 @@ def test_reimport_is_byte_identical(tmp_path):
     assert systems_file(data).read_bytes() == after_first
 
 
-def test_unchanged_import_does_not_rewrite_noncanonical_file(tmp_path):
+def test_unchanged_import_does_not_rewrite_noncanonical_file(tmp_path, region_builder):
     """A stored «55000.00» equals an imported 55 000: nothing changes, the file is not rewritten."""
-    data = make_region(tmp_path, [ROW1.replace("55000", "55000.00")])
+    data = region_builder(root=tmp_path / "data", **{**EVENES, "systems": [ROW1.replace("55000", "55000.00")]})
     before = systems_file(data).read_bytes()
     src = write_xlsx(tmp_path / "a.xlsx", [["System-ID", "Årlig kostnad"], ["EVE-001", "55 000"]])
     result = imp.import_inventory(src, "1853", data)
@@ -329,8 +326,8 @@ def test_unchanged_import_does_not_rewrite_noncanonical_file(tmp_path):
     assert systems_file(data).read_bytes() == before
 
 
-def test_absent_columns_keep_values_empty_cells_clear(tmp_path):
-    data = make_region(tmp_path)
+def test_absent_columns_keep_values_empty_cells_clear(tmp_path, region_builder):
+    data = region_builder(root=tmp_path / "data", **EVENES)
     src = tmp_path / "delvis.csv"
     src.write_text("System-ID;Antall brukere;Årlig kostnad\nEVE-002;36;\n", encoding="utf-8")
     result = imp.import_inventory(src, "1853", data)
@@ -339,8 +336,8 @@ def test_absent_columns_keep_values_empty_cells_clear(tmp_path):
     assert stored_lines(data) == [HEADER, ROW1, ROW2.replace(",35,160000,", ",36,,"), ROW3]
 
 
-def test_replace_removes_rows_not_in_file(tmp_path):
-    data = make_region(tmp_path)
+def test_replace_removes_rows_not_in_file(tmp_path, region_builder):
+    data = region_builder(root=tmp_path / "data", **EVENES)
     src = tmp_path / "bare-en.csv"
     src.write_text("System-ID,Antall brukere\nEVE-002,35\n", encoding="utf-8")
     result = imp.import_inventory(src, "1853", data, replace=True)
@@ -349,9 +346,9 @@ def test_replace_removes_rows_not_in_file(tmp_path):
     assert stored_lines(data) == [HEADER, ROW2]
 
 
-def test_replace_cannot_break_integrations(tmp_path):
+def test_replace_cannot_break_integrations(tmp_path, region_builder):
     """Removing a system another imported row still points to is refused, naming the row."""
-    data = make_region(tmp_path)
+    data = region_builder(root=tmp_path / "data", **EVENES)
     src = tmp_path / "r.csv"
     src.write_text("System-ID,Integrasjoner\nEVE-002,EVE-001\n", encoding="utf-8")
     with pytest.raises(ValidationError) as err:
@@ -360,8 +357,8 @@ def test_replace_cannot_break_integrations(tmp_path):
     assert "«EVE-001»" in err.value.problems[0].message
 
 
-def test_new_municipality_file_is_created(tmp_path):
-    data = make_region(tmp_path)
+def test_new_municipality_file_is_created(tmp_path, region_builder):
+    data = region_builder(root=tmp_path / "data", **EVENES)
     systems_file(data).unlink()
     src = tmp_path / "ny.csv"
     src.write_text("System-ID;Produkt;Tjenesteområde;Livsløp\nEVE-010;Ny;Kultur;Planlagt\n", encoding="utf-8")
@@ -370,8 +367,8 @@ def test_new_municipality_file_is_created(tmp_path):
                                               lifecycle="planned")]
 
 
-def test_unreadable_stored_file_needs_replace(tmp_path):
-    data = make_region(tmp_path)
+def test_unreadable_stored_file_needs_replace(tmp_path, region_builder):
+    data = region_builder(root=tmp_path / "data", **EVENES)
     systems_file(data).write_bytes(b"\xef\xbb\xbf" + (HEADER + "\n" + ROW1 + "\n").encode())
     src = tmp_path / "a.csv"
     src.write_text("System-ID,Produkt,Tjenesteområde,Livsløp\nEVE-001,Acos CMS,innbygger,I drift\n",
@@ -389,8 +386,8 @@ def test_unreadable_stored_file_needs_replace(tmp_path):
     ("tom.csv", b"\n\n", "fila er tom"),
     ("bare-overskrift.csv", b"System-ID;Produkt\n", "ingen systemer"),
 ])
-def test_unusable_files(tmp_path, name, content, fragment):
-    data = make_region(tmp_path)
+def test_unusable_files(tmp_path, region_builder, name, content, fragment):
+    data = region_builder(root=tmp_path / "data", **EVENES)
     src = tmp_path / name
     src.write_bytes(content)
     with pytest.raises(DigireformError, match=fragment):
@@ -400,8 +397,8 @@ def test_unusable_files(tmp_path, name, content, fragment):
 # --------------------------------------------------------------------------- CLI
 
 
-def test_cli_dry_run_prints_plan_and_writes_nothing(tmp_path, capsys):
-    data = make_region(tmp_path)
+def test_cli_dry_run_prints_plan_and_writes_nothing(tmp_path, region_builder, capsys):
+    data = region_builder(root=tmp_path / "data", **EVENES)
     before = systems_file(data).read_bytes()
     src = tmp_path / "eksport.csv"
     src.write_text("System-ID;Antall brukere\nEVE-003;45\nEVE-002;35\n", encoding="utf-8")
@@ -419,8 +416,8 @@ def test_cli_dry_run_prints_plan_and_writes_nothing(tmp_path, capsys):
     assert systems_file(data).read_bytes() == before
 
 
-def test_cli_import_reports_kept_rows_and_saves(tmp_path, capsys):
-    data = make_region(tmp_path)
+def test_cli_import_reports_kept_rows_and_saves(tmp_path, region_builder, capsys):
+    data = region_builder(root=tmp_path / "data", **EVENES)
     src = tmp_path / "eksport.csv"
     src.write_text("System-ID;Antall brukere\nEVE-003;\n", encoding="utf-8")
     assert main(["import-inventory", str(src), "--municipality", "1853", "--data", str(data)]) == 0
@@ -431,8 +428,8 @@ def test_cli_import_reports_kept_rows_and_saves(tmp_path, capsys):
     assert stored_lines(data)[3] == ROW3.replace(",40,", ",,")
 
 
-def test_cli_exit_codes(tmp_path, capsys):
-    data = make_region(tmp_path)
+def test_cli_exit_codes(tmp_path, region_builder, capsys):
+    data = region_builder(root=tmp_path / "data", **EVENES)
     good = tmp_path / "ok.csv"
     good.write_text("System-ID,Antall brukere\nEVE-001,9\n", encoding="utf-8")
     bad = tmp_path / "feil.csv"
@@ -479,9 +476,9 @@ def test_template_structure(tmp_path):
     assert next(r for r in helps if r[1] == "System-ID")[2] == "Ja"
 
 
-def test_template_round_trip(tmp_path):
+def test_template_round_trip(tmp_path, region_builder):
     """Template → filled in like a user would (labels, Excel dates and numbers) → import."""
-    data = make_region(tmp_path)
+    data = region_builder(root=tmp_path / "data", **EVENES)
     wb = build_template()
     ws = wb[DATA_SHEET]
     col = {f.key: i for i, f in enumerate(SPEC.fields, start=1)}
@@ -512,8 +509,8 @@ def test_template_round_trip(tmp_path):
 # --------------------------------------------------------------------------- ambiguous input, totals, merges
 
 
-def test_ambiguous_cost_is_refused_and_nothing_written(tmp_path):
-    data = make_region(tmp_path)
+def test_ambiguous_cost_is_refused_and_nothing_written(tmp_path, region_builder):
+    data = region_builder(root=tmp_path / "data", **EVENES)
     before = systems_file(data).read_bytes()
     src = tmp_path / "eksport.csv"
     src.write_text("System-ID;Årlig kostnad\nEVE-001;kr 30.000,-\nEVE-002;12,500\n", encoding="utf-8")
@@ -528,8 +525,8 @@ def test_ambiguous_cost_is_refused_and_nothing_written(tmp_path):
     assert systems_file(data).read_bytes() == before
 
 
-def test_dry_run_shows_every_new_and_changed_value(tmp_path, capsys):
-    data = make_region(tmp_path)
+def test_dry_run_shows_every_new_and_changed_value(tmp_path, region_builder, capsys):
+    data = region_builder(root=tmp_path / "data", **EVENES)
     src = tmp_path / "eksport.csv"
     src.write_text("System-ID;Produkt;Tjenesteområde;Livsløp;Årlig kostnad;Avtale utløper;Unntatt offentlighet\n"
                    "EVE-001;Acos CMS;Innbygger;I drift;30 000;31.12.26;nei\n"
@@ -544,8 +541,8 @@ def test_dry_run_shows_every_new_and_changed_value(tmp_path, capsys):
     ]
 
 
-def test_totals_and_blank_rows_are_skipped_with_a_word(tmp_path, capsys):
-    data = make_region(tmp_path)
+def test_totals_and_blank_rows_are_skipped_with_a_word(tmp_path, region_builder, capsys):
+    data = region_builder(root=tmp_path / "data", **EVENES)
     src = tmp_path / "eksport.csv"
     src.write_text("System-ID;Produkt;Årlig kostnad\nEVE-001;Acos CMS;55 000\n;;\nEVE-002;Visma Enterprise;160 000\n"
                    ";Sum:;215 000\nTotalt;;215 000\n;;\n", encoding="utf-8")
@@ -558,16 +555,16 @@ def test_totals_and_blank_rows_are_skipped_with_a_word(tmp_path, capsys):
     ]
 
 
-def test_row_with_a_system_id_is_never_a_totals_row(tmp_path):
-    data = make_region(tmp_path)
+def test_row_with_a_system_id_is_never_a_totals_row(tmp_path, region_builder):
+    data = region_builder(root=tmp_path / "data", **EVENES)
     src = tmp_path / "eksport.csv"
     src.write_text("System-ID;Produkt;Funksjon\nEVE-001;Acos CMS;Sum\n", encoding="utf-8")
     result = imp.import_inventory(src, "1853", data, dry_run=True)
     assert result.plan.changed == {"EVE-001": [("function", "", "Sum")]} and result.notes == []
 
 
-def test_merged_cells_down_a_column_are_filled_down(tmp_path, capsys):
-    data = make_region(tmp_path)
+def test_merged_cells_down_a_column_are_filled_down(tmp_path, region_builder, capsys):
+    data = region_builder(root=tmp_path / "data", **EVENES)
     path = write_xlsx(tmp_path / "a.xlsx", [["System-ID", "Leverandør"], ["EVE-001", "Visma"], ["EVE-002", None]])
     wb = openpyxl.load_workbook(path)
     wb.active.merge_cells("B2:B3")
@@ -578,8 +575,8 @@ def test_merged_cells_down_a_column_are_filled_down(tmp_path, capsys):
     assert result.notes[0] in imp.format_summary(result)
 
 
-def test_merged_cells_across_columns_are_refused(tmp_path):
-    data = make_region(tmp_path)
+def test_merged_cells_across_columns_are_refused(tmp_path, region_builder):
+    data = region_builder(root=tmp_path / "data", **EVENES)
     before = systems_file(data).read_bytes()
     path = write_xlsx(tmp_path / "a.xlsx", [["System-ID", "Leverandør", "Funksjon"], ["EVE-001", "Visma", None]])
     wb = openpyxl.load_workbook(path)
@@ -595,16 +592,16 @@ def test_merged_cells_across_columns_are_refused(tmp_path):
 
 @pytest.mark.parametrize(("cell", "stored"), [("x", "yes"), ("X", "yes"), ("Ja", "yes"), ("yes", "yes"),
                                               ("nei", "no"), ("No", "no")])
-def test_confidential_spellings_at_import(tmp_path, cell, stored):
-    data = make_region(tmp_path)
+def test_confidential_spellings_at_import(tmp_path, region_builder, cell, stored):
+    data = region_builder(root=tmp_path / "data", **EVENES)
     src = tmp_path / "eksport.csv"
     src.write_text(f"System-ID;Unntatt offentlighet\nEVE-001;{cell}\n", encoding="utf-8")
     result = imp.import_inventory(src, "1853", data, dry_run=True)
     assert result.plan.changed == {"EVE-001": [("confidential", "", stored)]}
 
 
-def test_confidential_header_typo_is_an_unknown_column(tmp_path):
-    data = make_region(tmp_path)
+def test_confidential_header_typo_is_an_unknown_column(tmp_path, region_builder):
+    data = region_builder(root=tmp_path / "data", **EVENES)
     src = tmp_path / "eksport.csv"
     src.write_text("System-ID;confidental\nEVE-001;yes\n", encoding="utf-8")
     with pytest.raises(ValidationError) as err:
@@ -612,16 +609,16 @@ def test_confidential_header_typo_is_an_unknown_column(tmp_path):
     assert str(err.value.problems[0]).startswith(f"{src}:1: «confidental» (kolonne 2): ukjent kolonneoverskrift; ")
 
 
-def test_quote_never_closed_is_refused_with_its_line(tmp_path):
-    data = make_region(tmp_path)
+def test_quote_never_closed_is_refused_with_its_line(tmp_path, region_builder):
+    data = region_builder(root=tmp_path / "data", **EVENES)
     src = tmp_path / "eksport.csv"
     src.write_text('System-ID;Merknad\nEVE-001;"åpen\nEVE-002;x\n', encoding="utf-8")
     with pytest.raises(DigireformError, match=rf"^{src}:2: kan ikke leses som CSV: et anførselstegn"):
         imp.import_inventory(src, "1853", data)
 
 
-def test_semicolon_export_with_commas_in_cells(tmp_path):
-    data = make_region(tmp_path)
+def test_semicolon_export_with_commas_in_cells(tmp_path, region_builder):
+    data = region_builder(root=tmp_path / "data", **EVENES)
     src = tmp_path / "eksport.csv"
     src.write_text("System-ID;Merknad\nEVE-001;fra a, b og c\nEVE-002;d, e\n", encoding="utf-8")
     result = imp.import_inventory(src, "1853", data, dry_run=True)
@@ -648,8 +645,8 @@ def with_cached_value(path: Path, cell: str, cached: str) -> Path:
     return path
 
 
-def test_formula_without_cached_value_is_refused_never_stored_empty(tmp_path):
-    data = make_region(tmp_path)
+def test_formula_without_cached_value_is_refused_never_stored_empty(tmp_path, region_builder):
+    data = region_builder(root=tmp_path / "data", **EVENES)
     before = systems_file(data).read_bytes()
     src = write_xlsx(tmp_path / "a.xlsx", [["System-ID", "Produkt", "Årlig kostnad"],
                                            ["EVE-001", "Acos CMS", "=1000*12"], ["EVE-002", "Visma", 5]])
@@ -661,8 +658,8 @@ def test_formula_without_cached_value_is_refused_never_stored_empty(tmp_path):
     assert systems_file(data).read_bytes() == before
 
 
-def test_formula_with_cached_value_uses_it(tmp_path):
-    data = make_region(tmp_path)
+def test_formula_with_cached_value_uses_it(tmp_path, region_builder):
+    data = region_builder(root=tmp_path / "data", **EVENES)
     src = write_xlsx(tmp_path / "a.xlsx", [["System-ID", "Årlig kostnad"], ["EVE-001", "=1000*12"]])
     with_cached_value(src, "B2", "12000")
     result = imp.import_inventory(src, "1853", data, dry_run=True)
@@ -676,8 +673,8 @@ def test_formula_with_cached_value_uses_it(tmp_path):
     ("Avtale utløper", dt.date(2026, 12, 31), "sammenslåtte celler i en datokolonne kan ikke fordeles på radene; "
                                               "skriv datoen på hver rad"),
 ])
-def test_merged_cells_in_a_number_or_date_column_are_refused(tmp_path, header, first, message):
-    data = make_region(tmp_path)
+def test_merged_cells_in_a_number_or_date_column_are_refused(tmp_path, region_builder, header, first, message):
+    data = region_builder(root=tmp_path / "data", **EVENES)
     before = systems_file(data).read_bytes()
     path = write_xlsx(tmp_path / "a.xlsx", [["System-ID", header], ["EVE-001", first], ["EVE-002", None]])
     wb = openpyxl.load_workbook(path)
@@ -690,8 +687,8 @@ def test_merged_cells_in_a_number_or_date_column_are_refused(tmp_path, header, f
     assert systems_file(data).read_bytes() == before
 
 
-def test_merged_code_and_id_list_cells_are_filled_down(tmp_path):
-    data = make_region(tmp_path)
+def test_merged_code_and_id_list_cells_are_filled_down(tmp_path, region_builder):
+    data = region_builder(root=tmp_path / "data", **EVENES)
     path = write_xlsx(tmp_path / "a.xlsx", [["System-ID", "Tjenesteområde", "Integrasjoner"],
                                             ["EVE-001", "Helse", "EVE-003"], ["EVE-002", None, None]])
     wb = openpyxl.load_workbook(path)
@@ -704,8 +701,8 @@ def test_merged_code_and_id_list_cells_are_filled_down(tmp_path):
         "EVE-002": [("service_area", "okonomi_personal", "helse_velferd"), ("integrations", "", "EVE-003")]}
 
 
-def test_unlabelled_totals_row_in_csv_is_skipped_with_a_word(tmp_path):
-    data = make_region(tmp_path)
+def test_unlabelled_totals_row_in_csv_is_skipped_with_a_word(tmp_path, region_builder):
+    data = region_builder(root=tmp_path / "data", **EVENES)
     src = tmp_path / "eksport.csv"
     src.write_text("System-ID;Produkt;Tjenesteområde;Livsløp;Årlig kostnad\n"
                    "EVE-001;Acos CMS;Innbygger;I drift;100\nEVE-002;Visma Enterprise;Økonomi og personal;I drift;200\n"
@@ -716,8 +713,8 @@ def test_unlabelled_totals_row_in_csv_is_skipped_with_a_word(tmp_path):
 
 
 @pytest.mark.parametrize("total", [300, "=SUM(C2:C3)", "=sum(C2:C3)"])
-def test_unlabelled_totals_row_in_xlsx_is_skipped_with_a_word(tmp_path, total):
-    data = make_region(tmp_path)
+def test_unlabelled_totals_row_in_xlsx_is_skipped_with_a_word(tmp_path, region_builder, total):
+    data = region_builder(root=tmp_path / "data", **EVENES)
     src = write_xlsx(tmp_path / "a.xlsx", [["System-ID", "Produkt", "Årlig kostnad"],
                                            ["EVE-001", "Acos CMS", 100], ["EVE-002", "Visma Enterprise", 200],
                                            [None, None, total]])
@@ -726,8 +723,8 @@ def test_unlabelled_totals_row_in_xlsx_is_skipped_with_a_word(tmp_path, total):
     assert result.notes == ["Rad 4 ser ut som en sumrad og er hoppet over (bare tall i Årlig kostnad (kr eks. mva))."]
 
 
-def test_row_with_a_number_and_text_is_not_a_totals_row(tmp_path):
-    data = make_region(tmp_path)
+def test_row_with_a_number_and_text_is_not_a_totals_row(tmp_path, region_builder):
+    data = region_builder(root=tmp_path / "data", **EVENES)
     src = tmp_path / "eksport.csv"
     src.write_text("System-ID;Produkt;Årlig kostnad\nEVE-001;Acos CMS;100\n;Gerica;300\n", encoding="utf-8")
     with pytest.raises(ValidationError) as err:
@@ -735,8 +732,8 @@ def test_row_with_a_number_and_text_is_not_a_totals_row(tmp_path):
     assert f"{src}:3: System-ID (system_id): mangler (påkrevd felt)" in [str(p) for p in err.value.problems]
 
 
-def test_a_folder_given_as_the_file_is_named_as_a_folder(tmp_path, capsys):
-    data = make_region(tmp_path)
+def test_a_folder_given_as_the_file_is_named_as_a_folder(tmp_path, region_builder, capsys):
+    data = region_builder(root=tmp_path / "data", **EVENES)
     folder = tmp_path / "t"
     folder.mkdir()
     assert main(["import-inventory", str(folder), "--municipality", "1853", "--data", str(data)]) == 1
@@ -757,9 +754,9 @@ def with_cell_type(path: Path, cell: str, cell_type: str) -> Path:
     return path
 
 
-def test_formula_whose_saved_value_is_empty_text_is_empty(tmp_path):
+def test_formula_whose_saved_value_is_empty_text_is_empty(tmp_path, region_builder):
     """Excel saves =IF(…;"";…) as t="str" with an empty value: a real empty cell, not a missing value."""
-    data = make_region(tmp_path)
+    data = region_builder(root=tmp_path / "data", **EVENES)
     src = write_xlsx(tmp_path / "a.xlsx", [["System-ID", "Merknad", "Leverandør"],
                                            ["EVE-001", '=IF(1=2,"x","")', "Acos"]])
     with_cell_type(src, "B2", "str")
@@ -767,11 +764,11 @@ def test_formula_whose_saved_value_is_empty_text_is_empty(tmp_path):
     assert result.plan.changed == {"EVE-001": [("vendor", "", "Acos")]}
 
 
-def test_shared_sum_formulas_across_number_columns_are_a_totals_row(tmp_path):
+def test_shared_sum_formulas_across_number_columns_are_a_totals_row(tmp_path, region_builder):
     """Excel writes a SUM filled right as one shared formula: the second cell holds only a reference to it."""
     import zipfile
 
-    data = make_region(tmp_path)
+    data = region_builder(root=tmp_path / "data", **EVENES)
     src = write_xlsx(tmp_path / "a.xlsx", [["System-ID", "Antall brukere", "Årlig kostnad"],
                                            ["EVE-001", 8, 100], [None, "=SUM(B2:B2)", "=SUM(C2:C2)"]])
     name = "xl/worksheets/sheet1.xml"
@@ -788,8 +785,8 @@ def test_shared_sum_formulas_across_number_columns_are_a_totals_row(tmp_path):
                             "Årlig kostnad (kr eks. mva))."]
 
 
-def test_empty_merged_cells_in_a_number_column_are_nothing_to_refuse(tmp_path):
-    data = make_region(tmp_path)
+def test_empty_merged_cells_in_a_number_column_are_nothing_to_refuse(tmp_path, region_builder):
+    data = region_builder(root=tmp_path / "data", **EVENES)
     path = write_xlsx(tmp_path / "a.xlsx", [["System-ID", "Årlig kostnad"], ["EVE-001", None], ["EVE-002", None]])
     wb = openpyxl.load_workbook(path)
     wb.active.merge_cells("B2:B3")

@@ -6,19 +6,19 @@ import datetime as dt
 from digireform.analysis.options import ReportOptions
 from digireform.report import base_report, build_report, completeness, to_json
 from digireform.validate.region import load
-from tests.unit.test_store import make_region, row
+from tests.support.regionfiles import system_row, write_region
 
 OPTS = ReportOptions(as_of=dt.date(2026, 11, 23))
 
 
 def fixture(tmp_path):
     rows = [
-        row(system_id="A", annual_cost_nok="100000", users="10"),
-        row(system_id="B", annual_cost_nok="50000", confidential="yes"),  # hidden from public totals
-        row(system_id="C", annual_cost_nok="7000", lifecycle="retired"),  # not in use
-        row(system_id="D", annual_cost_nok="", vendor="", dpa=""),  # 2 of 10 completeness fields empty
+        system_row(system_id="A", annual_cost_nok="100000", users="10"),
+        system_row(system_id="B", annual_cost_nok="50000", confidential="yes"),  # hidden from public totals
+        system_row(system_id="C", annual_cost_nok="7000", lifecycle="retired"),  # not in use
+        system_row(system_id="D", annual_cost_nok="", vendor="", dpa=""),  # 2 of 10 completeness fields empty
     ]
-    return load(make_region(tmp_path, rows))
+    return load(write_region(tmp_path, systems=rows))
 
 
 def test_counts_costs_and_completeness(tmp_path):

@@ -14,31 +14,10 @@ from digireform.io.paths import folder_for, scan_folders
 from digireform.model.errors import DigireformError, ValidationError
 from digireform.sync import save_table
 from digireform.validate.region import load, validate
+from tests.support.regionfiles import columns, csv_line, csv_text, header, profile_yaml, system_row
 
-HEADER = (
-    "system_id,product,vendor,vendor_orgnr,service_area,function,hosting,lifecycle,users,annual_cost_nok,"
-    "contract_end,notice_months,contract_type,personal_data,dpa,integrations,satisfaction,confidential,notes"
-)
-GOOD_ROW = "EVE-001,Visma Enterprise,Visma,974760673,okonomi_personal,Lønn,saas,operational,40,120000,2027-06-30,3,SSA-L,ordinary,yes,,4,no,"
-PROFILE = 'number: "1853"\nname: Evenes\nexample_data: true\n'
-
-
-def make_region(root: Path, rows: list[str] | None = None, profile: str = PROFILE, folder: str = "1853-evenes",
-                welfare: str | None = None) -> Path:
-    """A one-municipality data folder; returns the data dir."""
-    d = root / "municipalities" / folder
-    d.mkdir(parents=True, exist_ok=True)
-    (d / "kommune.yaml").write_text(profile, encoding="utf-8")
-    (d / "systems.csv").write_text("\n".join([HEADER, *(rows if rows is not None else [GOOD_ROW])]) + "\n", encoding="utf-8")
-    if welfare is not None:
-        (d / "welfare.csv").write_text(welfare, encoding="utf-8")
-    return root
-
-
-def row(**changes: str) -> str:
-    fields = dict(zip(HEADER.split(","), GOOD_ROW.split(","), strict=True))
-    fields.update(changes)
-    return ",".join(fields.values())
+PROFILE = profile_yaml("1853")  # number, name and example_data: true
+NARVIK = 'number: "1806"\nname: Narvik\n'
 
 
 def messages(root: Path) -> list[str]:
@@ -59,8 +38,8 @@ def scopes(root: Path) -> list[str]:
 SYS = "municipalities/1853-evenes/systems.csv"
 
 
-def test_valid_fixture_has_no_problems(tmp_path):
-    assert messages(make_region(tmp_path)) == []
+def test_valid_fixture_has_no_problems(tmp_path, region_builder):
+    assert messages(region_builder()) == []
 
 
 @pytest.mark.parametrize(
@@ -72,7 +51,7 @@ def test_valid_fixture_has_no_problems(tmp_path):
         ({"lifecycle": ""}, f"{SYS}:2: lifecycle: mangler (påkrevd felt)"),
         ({"users": "1.5"}, f"{SYS}:2: users: «1.5» er ikke et heltall"),
         ({"users": "-1"}, f"{SYS}:2: users: «-1» er for lite (minst 0)"),
-        ({"annual_cost_nok": '"1 250 000,50"'},
+        ({"annual_cost_nok": "1 250 000,50"},
          f"{SYS}:2: annual_cost_nok: «1 250 000,50» er ikke et tall (punktum som desimaltegn, uten tusenskille)"),
         ({"annual_cost_nok": "-5"}, f"{SYS}:2: annual_cost_nok: «-5» er for lite (minst 0)"),
         ({"contract_end": "2027-02-30"}, f"{SYS}:2: contract_end: «2027-02-30» er ikke en gyldig kalenderdato"),
@@ -98,59 +77,59 @@ def test_valid_fixture_has_no_problems(tmp_path):
          f"{SYS}:2: integrations: peker på system-ID som ikke finnes i kommunens systems.csv: «EVE-009»"),
     ],
 )
-def test_each_field_rule(tmp_path, changes, expected):
-    assert messages(make_region(tmp_path, [row(**changes)])) == [expected]
+def test_each_field_rule(tmp_path, region_builder, changes, expected):
+    assert messages(region_builder(systems=[system_row(**changes)])) == [expected]
 
 
-def test_all_problems_are_collected_not_just_the_first(tmp_path):
-    rows = [row(users="x", hosting="sky"), row(system_id="EVE-002", contract_end="2026-13-01", satisfaction="9")]
-    found = messages(make_region(tmp_path, rows))
+def test_all_problems_are_collected_not_just_the_first(tmp_path, region_builder):
+    rows = [system_row(users="x", hosting="sky"), system_row(system_id="EVE-002", contract_end="2026-13-01", satisfaction="9")]
+    found = messages(region_builder(systems=rows))
     assert len(found) == 4
     assert found[0].startswith(f"{SYS}:2: hosting:")  # column order within a line
     assert found[-1].startswith(f"{SYS}:3: satisfaction:")
 
 
-def test_duplicate_system_id_names_the_first_line(tmp_path):
-    rows = [GOOD_ROW, row(system_id="EVE-002"), GOOD_ROW]
-    assert messages(make_region(tmp_path, rows)) == [f"{SYS}:4: system_id: «EVE-001» er brukt før, på linje 2"]
+def test_duplicate_system_id_names_the_first_line(tmp_path, region_builder):
+    rows = [system_row(), system_row(system_id="EVE-002"), system_row()]
+    assert messages(region_builder(systems=rows)) == [f"{SYS}:4: system_id: «EVE-001» er brukt før, på linje 2"]
 
 
-def test_same_system_id_in_two_municipalities_is_fine(tmp_path):
-    make_region(tmp_path)
-    make_region(tmp_path, profile='number: "1806"\nname: Narvik\n', folder="1806-narvik")
+def test_same_system_id_in_two_municipalities_is_fine(tmp_path, region_builder):
+    region_builder()
+    region_builder(municipalities={"1806-narvik": NARVIK}, systems={"1806-narvik": [system_row()]})
     assert messages(tmp_path) == []
 
 
-def test_integrations_point_within_the_municipality(tmp_path):
-    rows = [row(integrations="EVE-002; EVE-003"), row(system_id="EVE-002")]
-    assert messages(make_region(tmp_path, rows)) == [
+def test_integrations_point_within_the_municipality(tmp_path, region_builder):
+    rows = [system_row(integrations="EVE-002; EVE-003"), system_row(system_id="EVE-002")]
+    assert messages(region_builder(systems=rows)) == [
         f"{SYS}:2: integrations: peker på system-ID som ikke finnes i kommunens systems.csv: «EVE-003»"
     ]
 
 
-def test_line_numbers_count_blank_lines(tmp_path):
-    make_region(tmp_path, [GOOD_ROW, "", row(system_id="EVE-002", users="many")])
+def test_line_numbers_count_blank_lines(tmp_path, region_builder):
+    region_builder(systems=[system_row(), "", system_row(system_id="EVE-002", users="many")])
     assert messages(tmp_path) == [f"{SYS}:4: users: «many» er ikke et heltall"]
 
 
-def test_quoted_fields_and_stray_spaces(tmp_path):
-    rows = [row(notes='"Merknad, med komma"', hosting=" saas ")]
-    region = load(make_region(tmp_path, rows))
+def test_quoted_fields_and_stray_spaces(tmp_path, region_builder):
+    rows = [system_row(notes="Merknad, med komma", hosting=" saas ")]
+    region = load(region_builder(systems=rows))
     assert region.problems == []
     assert region.systems.loc[0, "notes"] == "Merknad, med komma"
     assert region.systems.loc[0, "hosting"] == "saas"
 
 
-def test_wrong_number_of_fields(tmp_path):
+def test_wrong_number_of_fields(tmp_path, region_builder):
     """The bad row is named and left out; the file's other rows are still there."""
-    make_region(tmp_path, [GOOD_ROW + ",extra", row(system_id="EVE-002")])
+    region_builder(systems=[csv_line("systems", system_row()) + ",extra", system_row(system_id="EVE-002")])
     assert messages(tmp_path) == [f"{SYS}:2: (rad): har 20 felt, men overskriften har 19; raden er ikke lest"]
     assert scopes(tmp_path) == ["row"]
     assert list(load(tmp_path).systems["system_id"]) == ["EVE-002"]
 
 
-def test_unknown_and_missing_columns(tmp_path):
-    d = make_region(tmp_path) / "municipalities/1853-evenes"
+def test_unknown_and_missing_columns(tmp_path, region_builder):
+    d = region_builder() / "municipalities/1853-evenes"
     (d / "systems.csv").write_text("system_id,produkt,service_area,lifecycle\nEVE-001,X,felles,operational\n", "utf-8")
     found = messages(tmp_path)
     assert found[0].startswith(f"{SYS}:1: produkt: ukjent kolonne; gyldige kolonner: system_id, product,")
@@ -158,16 +137,16 @@ def test_unknown_and_missing_columns(tmp_path):
     assert set(scopes(tmp_path)) == {"cell"}
 
 
-def test_file_that_is_not_utf8_is_named_with_its_line(tmp_path):
-    d = make_region(tmp_path) / "municipalities/1853-evenes"
-    (d / "systems.csv").write_bytes((HEADER + "\n" + row(vendor="Leverandør AS") + "\n").encode("cp1252"))
+def test_file_that_is_not_utf8_is_named_with_its_line(tmp_path, region_builder):
+    d = region_builder() / "municipalities/1853-evenes"
+    (d / "systems.csv").write_bytes(csv_text("systems", [system_row(vendor="Leverandør AS")]).encode("cp1252"))
     assert messages(tmp_path) == [f"{SYS}:2: (fil): ugyldig UTF-8 (byte 0xf8); lagre filen som UTF-8"]
     assert scopes(tmp_path) == ["file"]
 
 
-def test_bom_is_refused(tmp_path):
-    d = make_region(tmp_path) / "municipalities/1853-evenes"
-    (d / "systems.csv").write_bytes(b"\xef\xbb\xbf" + (HEADER + "\n" + GOOD_ROW + "\n").encode())
+def test_bom_is_refused(tmp_path, region_builder):
+    d = region_builder() / "municipalities/1853-evenes"
+    (d / "systems.csv").write_bytes(b"\xef\xbb\xbf" + csv_text("systems", [system_row()]).encode())
     assert messages(tmp_path) == [f"{SYS}:1: (fil): filen starter med BOM; lagre som UTF-8 uten BOM"]
     assert scopes(tmp_path) == ["cell"]  # every row is still read
 
@@ -212,27 +191,25 @@ YAML = "municipalities/1853-evenes/kommune.yaml"
          f"{YAML}:4: (fil): ugyldig YAML: nøkkelen «name» står to ganger på linje 4"),
     ],
 )
-def test_profile_rules(tmp_path, profile, expected):
-    found = messages(make_region(tmp_path, profile=profile))
+def test_profile_rules(tmp_path, region_builder, profile, expected):
+    found = messages(region_builder(municipalities={"1853": profile}, systems=[system_row()]))
     assert found == ([] if expected is None else [expected])
 
 
-def test_welfare_rules(tmp_path):
-    welfare = (
-        "category,status,product,vendor,units_in_use,units_needed,target_year,priority,response_service,"
-        "annual_cost_nok,contract_end,notice_months,notes\n"
-        "trygghetsalarm,in_use,Safemate,Safemate AS,45,60,2028,1,own,90000,2027-12-31,6,\n"
-        "gps,need,,,,10,2027,4,,,,,\n"
-    )
-    found = messages(make_region(tmp_path, welfare=welfare))
+def test_welfare_rules(tmp_path, region_builder):
+    welfare = csv_text("welfare", [
+        "trygghetsalarm,in_use,Safemate,Safemate AS,45,60,2028,1,own,90000,2027-12-31,6,",
+        "gps,need,,,,10,2027,4,,,,,",
+    ])
+    found = messages(region_builder(systems=[system_row()], welfare=welfare))
     w = "municipalities/1853-evenes/welfare.csv"
     assert found[0].startswith(f"{w}:3: category: «gps» er ikke en gyldig kode; gyldige: trygghetsalarm,")
     assert found[1] == f"{w}:3: priority: «4» er for stort (høyst 3)"
     assert len(found) == 2
 
 
-def test_load_gives_typed_frames(tmp_path):
-    region = load(make_region(tmp_path))
+def test_load_gives_typed_frames(tmp_path, region_builder):
+    region = load(region_builder())
     s = region.systems
     assert s.loc[0, "contract_end"] == pd.Timestamp("2027-06-30")
     assert str(s["users"].dtype) == "Int64" and s.loc[0, "users"] == 40
@@ -245,23 +222,23 @@ def test_load_gives_typed_frames(tmp_path):
     assert region.example_data is True
 
 
-def test_contacts_are_kept_apart_from_profiles(tmp_path):
+def test_contacts_are_kept_apart_from_profiles(tmp_path, region_builder):
     profile = PROFILE + "contacts:\n  - {role: IKT, name: Kari Hemmelig, email: kari@example.no}\n"
-    region = load(make_region(tmp_path, profile=profile))
+    region = load(region_builder(municipalities={"1853": profile}, systems=[system_row()]))
     assert "contacts" not in region.profiles["1853"]
     assert region.contacts["1853"][0]["name"] == "Kari Hemmelig"
 
 
-def test_validate_writes_nothing(tmp_path):
-    root = make_region(tmp_path, [row(users="x")])
+def test_validate_writes_nothing(tmp_path, region_builder):
+    root = region_builder(systems=[system_row(users="x")])
     before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
     validate(root)
     after = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
     assert before == after
 
 
-def test_save_round_trip_is_byte_identical(tmp_path):
-    root = make_region(tmp_path, [GOOD_ROW, row(system_id="EVE-002", annual_cost_nok="1250000.5", users="")])
+def test_save_round_trip_is_byte_identical(tmp_path, region_builder):
+    root = region_builder(systems=[system_row(), system_row(system_id="EVE-002", annual_cost_nok="1250000.5", users="")])
     path = root / "municipalities/1853-evenes/systems.csv"
     original = path.read_bytes()
     region = load(root)
@@ -269,8 +246,8 @@ def test_save_round_trip_is_byte_identical(tmp_path):
     assert path.read_bytes() == original
 
 
-def test_refused_save_changes_nothing(tmp_path):
-    root = make_region(tmp_path)
+def test_refused_save_changes_nothing(tmp_path, region_builder):
+    root = region_builder()
     path = root / "municipalities/1853-evenes/systems.csv"
     original = path.read_bytes()
     rows = load(root).systems.copy()
@@ -318,8 +295,8 @@ def test_shipped_example_region_is_valid():
     assert (per == 8).all()
 
 
-def test_save_profile_keeps_the_leading_comment(tmp_path):
-    root = make_region(tmp_path, profile="# EKSEMPELDATA: oppdiktet\n" + PROFILE)
+def test_save_profile_keeps_the_leading_comment(tmp_path, region_builder):
+    root = region_builder(municipalities={"1853": "# EKSEMPELDATA: oppdiktet\n" + PROFILE}, systems=[system_row()])
     profile = sync.load_profile(root, "1853").data
     profile["population"] = {"year": 2025, "source": "SSB", "total": 1330}
     path = sync.profile_path(root, "1853")
@@ -329,38 +306,38 @@ def test_save_profile_keeps_the_leading_comment(tmp_path):
     assert load(root).profiles["1853"]["population"]["total"] == 1330
 
 
-def test_survey_file_problems_are_validation_problems(tmp_path):
-    root = make_region(tmp_path)
+def test_survey_file_problems_are_validation_problems(tmp_path, region_builder):
+    root = region_builder()
     (root / "municipalities/1853-evenes/survey.csv").write_bytes("survey,respondent\n2025,æ\n".encode("cp1252"))
     found = messages(root)
     assert found == ["municipalities/1853-evenes/survey.csv:2: (fil): ugyldig UTF-8 (byte 0xe6); lagre filen som UTF-8"]
 
 
-def test_stray_spaces_without_quoting_are_stripped(tmp_path):
-    region = load(make_region(tmp_path, [row(hosting=" saas", users="40 ")]))
+def test_stray_spaces_without_quoting_are_stripped(tmp_path, region_builder):
+    region = load(region_builder(systems=[system_row(hosting=" saas", users="40 ")]))
     assert region.problems == []
     assert (region.systems.loc[0, "hosting"], region.systems.loc[0, "users"]) == ("saas", 40)
 
 
-def test_short_rows_leave_trailing_fields_empty(tmp_path):
-    make_region(tmp_path, ["EVE-001,Visma Enterprise,Visma,,okonomi_personal,Lønn,saas,operational"])
+def test_short_rows_leave_trailing_fields_empty(tmp_path, region_builder):
+    region_builder(systems=["EVE-001,Visma Enterprise,Visma,,okonomi_personal,Lønn,saas,operational"])
     region = load(tmp_path)
     assert region.problems == []
     assert region.systems.loc[0, "users"] is pd.NA
 
 
-def test_many_files_keep_their_own_line_numbers(tmp_path):
-    make_region(tmp_path, [GOOD_ROW, row(system_id="EVE-002")])
-    make_region(tmp_path, [row(system_id="NAR-001"), row(system_id="NAR-002", users="x")],
-                profile='number: "1806"\nname: Narvik\n', folder="1806-narvik")
+def test_many_files_keep_their_own_line_numbers(tmp_path, region_builder):
+    region_builder(systems=[system_row(), system_row(system_id="EVE-002")])
+    region_builder(municipalities={"1806-narvik": NARVIK},
+                   systems={"1806-narvik": [system_row(system_id="NAR-001"), system_row(system_id="NAR-002", users="x")]})
     assert messages(tmp_path) == ["municipalities/1806-narvik/systems.csv:3: users: «x» er ikke et heltall"]
 
 
 # --------------------------------------------------------------------------- folders and links
 
 
-def test_folder_without_number_is_named(tmp_path):
-    make_region(tmp_path)
+def test_folder_without_number_is_named(tmp_path, region_builder):
+    region_builder()
     (tmp_path / "municipalities" / "evenes").mkdir()
     (tmp_path / "municipalities" / ".ipynb_checkpoints").mkdir()  # hidden: not a municipality, no word
     assert messages(tmp_path) == ["municipalities/evenes: (mappe): mappenavnet skal være kommunenummer og navn, "
@@ -368,9 +345,9 @@ def test_folder_without_number_is_named(tmp_path):
     assert scopes(tmp_path) == ["folder"]
 
 
-def test_two_folders_with_one_number_are_both_refused(tmp_path):
-    make_region(tmp_path)
-    make_region(tmp_path, folder="1853-evenes-kopi")
+def test_two_folders_with_one_number_are_both_refused(tmp_path, region_builder):
+    region_builder()
+    region_builder(systems={"1853-evenes-kopi": [system_row()]})
     expected = "kommunenummer 1853 har flere mapper (1853-evenes, 1853-evenes-kopi); behold én; ingen av dem er lest"
     assert messages(tmp_path) == [f"municipalities/1853-evenes: (mappe): {expected}",
                                   f"municipalities/1853-evenes-kopi: (mappe): {expected}"]
@@ -380,9 +357,10 @@ def test_two_folders_with_one_number_are_both_refused(tmp_path):
         folder_for(tmp_path, "1853")
 
 
-def test_symlinked_folder_is_not_a_municipality(tmp_path):
-    outside = make_region(tmp_path / "outside", profile='number: "1806"\nname: Narvik\n', folder="1806-narvik")
-    data = make_region(tmp_path / "data")
+def test_symlinked_folder_is_not_a_municipality(tmp_path, region_builder):
+    outside = region_builder(root=tmp_path / "outside", municipalities={"1806-narvik": NARVIK},
+                             systems={"1806-narvik": [system_row()]})
+    data = region_builder(root=tmp_path / "data")
     (data / "municipalities" / "1806-narvik").symlink_to(outside / "municipalities" / "1806-narvik")
     assert messages(data) == [
         "municipalities/1806-narvik: (mappe): er en symbolsk lenke; kommunemapper må ligge i datamappen "
@@ -392,8 +370,8 @@ def test_symlinked_folder_is_not_a_municipality(tmp_path):
     assert [p.scope for p in region.problems] == ["folder"]
 
 
-def test_unreadable_folder_is_an_error_not_skipped(tmp_path, monkeypatch):
-    make_region(tmp_path)
+def test_unreadable_folder_is_an_error_not_skipped(tmp_path, region_builder, monkeypatch):
+    region_builder()
     real_access = os.access
     monkeypatch.setattr(os, "access", lambda p, mode: not str(p).endswith("1853-evenes") and real_access(p, mode))
     assert messages(tmp_path) == ["municipalities/1853-evenes: (mappe): mappen kan ikke leses (ingen lesetilgang); "
@@ -401,10 +379,10 @@ def test_unreadable_folder_is_an_error_not_skipped(tmp_path, monkeypatch):
     assert scopes(tmp_path) == ["folder"]
 
 
-def test_symlinked_data_file_is_not_read(tmp_path):
+def test_symlinked_data_file_is_not_read(tmp_path, region_builder):
     secret = tmp_path / "passwd"
     secret.write_text("root:x:0:0:root:/root:/bin/bash\n", encoding="utf-8")
-    make_region(tmp_path / "data")
+    region_builder(root=tmp_path / "data")
     (tmp_path / "data" / "municipalities" / "1853-evenes" / "welfare.csv").symlink_to(secret)
     assert messages(tmp_path / "data") == [
         "municipalities/1853-evenes/welfare.csv: (fil): er en symbolsk lenke; datafiler må være vanlige filer i "
@@ -412,16 +390,16 @@ def test_symlinked_data_file_is_not_read(tmp_path):
     assert scopes(tmp_path / "data") == ["file"]
 
 
-def test_data_file_that_is_a_folder_is_named(tmp_path):
-    make_region(tmp_path)
+def test_data_file_that_is_a_folder_is_named(tmp_path, region_builder):
+    region_builder()
     (tmp_path / "municipalities" / "1853-evenes" / "welfare.csv").mkdir()
     assert messages(tmp_path) == ["municipalities/1853-evenes/welfare.csv: (fil): filen kan ikke leses "
                                   "(er en mappe, ikke en fil)"]
     assert scopes(tmp_path) == ["file"]
 
 
-def test_data_file_without_access_is_named_in_norwegian(tmp_path, monkeypatch):
-    make_region(tmp_path)
+def test_data_file_without_access_is_named_in_norwegian(tmp_path, region_builder, monkeypatch):
+    region_builder()
     real = Path.read_bytes
 
     def refuse(self):
@@ -433,8 +411,8 @@ def test_data_file_without_access_is_named_in_norwegian(tmp_path, monkeypatch):
     assert messages(tmp_path) == ["municipalities/1853-evenes/systems.csv: (fil): filen kan ikke leses (ingen tilgang)"]
 
 
-def test_municipalities_folder_that_cannot_be_listed_is_named_in_norwegian(tmp_path, monkeypatch):
-    make_region(tmp_path)
+def test_municipalities_folder_that_cannot_be_listed_is_named_in_norwegian(tmp_path, region_builder, monkeypatch):
+    region_builder()
 
     def refuse(path):
         raise OSError(5, "Input/output error", str(path))
@@ -449,9 +427,9 @@ def test_municipalities_folder_that_cannot_be_listed_is_named_in_norwegian(tmp_p
     ("no kommune.yaml", "file"), ("invalid YAML", "file"), ("kommune.yaml a list", "file"),
     ("empty systems.csv", "file"), ("quote never closed", "file"), ("no municipalities/", "folder"),
 ])
-def test_problems_that_leave_a_whole_file_or_folder_out_say_so(tmp_path, breakage, scope):
+def test_problems_that_leave_a_whole_file_or_folder_out_say_so(tmp_path, region_builder, breakage, scope):
     """`scope` is set where the problem is found (datacheck holds such data back by it)."""
-    d = make_region(tmp_path) / "municipalities/1853-evenes"
+    d = region_builder() / "municipalities/1853-evenes"
     if breakage == "no kommune.yaml":
         (d / "kommune.yaml").unlink()
     elif breakage == "invalid YAML":
@@ -461,7 +439,7 @@ def test_problems_that_leave_a_whole_file_or_folder_out_say_so(tmp_path, breakag
     elif breakage == "empty systems.csv":
         (d / "systems.csv").write_text("\n", "utf-8")
     elif breakage == "quote never closed":
-        (d / "systems.csv").write_text(HEADER + "\n" + row(notes='"aldri lukket') + "\n", "utf-8")
+        (d / "systems.csv").write_text(csv_text("systems", [",".join(system_row(notes='"aldri lukket').values())]), "utf-8")
     else:
         (tmp_path / "municipalities").rename(tmp_path / "kommuner")
     assert len(messages(tmp_path)) == 1
@@ -471,43 +449,43 @@ def test_problems_that_leave_a_whole_file_or_folder_out_say_so(tmp_path, breakag
 # --------------------------------------------------------------------------- values at the edges
 
 
-def test_twenty_digit_user_count_is_a_message_not_a_crash(tmp_path):
-    make_region(tmp_path, [row(users="12345678901234567890"), row(system_id="EVE-002", users="123456789012345")])
+def test_twenty_digit_user_count_is_a_message_not_a_crash(tmp_path, region_builder):
+    region_builder(systems=[system_row(users="12345678901234567890"), system_row(system_id="EVE-002", users="123456789012345")])
     assert messages(tmp_path) == [f"{SYS}:2: users: «12345678901234567890» er for stort (høyst 15 sifre)"]
     assert list(load(tmp_path).systems["users"].astype(object)) == [pd.NA, 123456789012345]
 
 
-def test_stored_decimal_with_three_digits_is_a_decimal(tmp_path):
+def test_stored_decimal_with_three_digits_is_a_decimal(tmp_path, region_builder):
     """Stored files use `.` as the decimal point: «30.000» there is thirty, nothing ambiguous."""
-    region = load(make_region(tmp_path, [row(annual_cost_nok="30.000")]))
+    region = load(region_builder(systems=[system_row(annual_cost_nok="30.000")]))
     assert region.problems == [] and region.systems.loc[0, "annual_cost_nok"] == 30.0
 
 
-def test_norwegian_yes_in_stored_file_stays_an_error(tmp_path):
+def test_norwegian_yes_in_stored_file_stays_an_error(tmp_path, region_builder):
     """Only codes are valid in stored files: «Ja» is named, and the row is not public (NA)."""
-    make_region(tmp_path, [row(confidential="Ja")])
+    region_builder(systems=[system_row(confidential="Ja")])
     assert messages(tmp_path) == [f"{SYS}:2: confidential: «Ja» er ikke en gyldig kode; gyldige: yes, no"]
     assert pd.isna(load(tmp_path).systems.loc[0, "confidential"])
 
 
-def test_header_typo_confidential_is_named_with_a_hint(tmp_path):
-    d = make_region(tmp_path) / "municipalities/1853-evenes"
-    (d / "systems.csv").write_text(HEADER.replace("confidential", "confidental") + "\n" + GOOD_ROW + "\n", "utf-8")
+def test_header_typo_confidential_is_named_with_a_hint(tmp_path, region_builder):
+    d = region_builder() / "municipalities/1853-evenes"
+    (d / "systems.csv").write_text(csv_text("systems", [system_row()], head=header("systems").replace("confidential", "confidental")), "utf-8")
     found = messages(tmp_path)
     assert found[0].startswith(f"{SYS}:1: confidental: ukjent kolonne; gyldige kolonner: system_id,")
     assert found[0].endswith("; mente du «confidential»?")
 
 
-def test_multiline_note_keeps_line_numbers_right(tmp_path):
-    rows = [row(notes='"første linje\nandre linje"'), row(system_id="EVE-002", users="x")]
-    assert messages(make_region(tmp_path, rows)) == [f"{SYS}:4: users: «x» er ikke et heltall"]
+def test_multiline_note_keeps_line_numbers_right(tmp_path, region_builder):
+    rows = [system_row(notes="første linje\nandre linje"), system_row(system_id="EVE-002", users="x")]
+    assert messages(region_builder(systems=rows)) == [f"{SYS}:4: users: «x» er ikke et heltall"]
 
 
-def test_blank_row_and_nbsp_are_tidied_on_every_file(tmp_path):
+def test_blank_row_and_nbsp_are_tidied_on_every_file(tmp_path, region_builder):
     """No quotes anywhere: a non-breaking space and a `,,,` row give no problem (as with quotes)."""
-    blank = "," * (len(HEADER.split(",")) - 1)
-    rows = [row(hosting="saas\u00a0"), blank, row(system_id="EVE-002")]
-    region = load(make_region(tmp_path, rows))
+    blank = "," * (len(columns("systems")) - 1)
+    rows = [system_row(hosting="saas\u00a0"), blank, system_row(system_id="EVE-002")]
+    region = load(region_builder(systems=rows))
     assert region.problems == []
     assert list(region.systems["line"]) == [2, 4]
 
@@ -517,14 +495,14 @@ def test_blank_row_and_nbsp_are_tidied_on_every_file(tmp_path):
 
 @pytest.mark.parametrize("case", ["two_folders", "no_number", "survey_extra_field", "twenty_digits"])
 @pytest.mark.parametrize("command", [["validate"], ["report", "--json"]])
-def test_cli_exits_1_with_the_message(tmp_path, capsys, monkeypatch, case, command):
+def test_cli_exits_1_with_the_message(tmp_path, region_builder, capsys, monkeypatch, case, command):
     from digireform.cli import main
 
-    make_region(tmp_path, [row(users="12345678901234567890")] if case == "twenty_digits" else None)
+    region_builder(systems=[system_row(users="12345678901234567890")] if case == "twenty_digits" else None)
     if case == "two_folders":
-        make_region(tmp_path, folder="1853-kopi")
+        region_builder(systems={"1853-kopi": [system_row()]})
     elif case == "no_number":
-        make_region(tmp_path, profile='number: "1806"\nname: Narvik\n', folder="narvik")
+        region_builder(municipalities={"narvik": NARVIK}, systems={"narvik": [system_row()]})
     elif case == "survey_extra_field":
         (tmp_path / "municipalities/1853-evenes/survey.csv").write_text(
             "survey,respondent,channel_preference\n2025,1,phone,extra\n", encoding="utf-8")
@@ -541,10 +519,10 @@ def test_cli_exits_1_with_the_message(tmp_path, capsys, monkeypatch, case, comma
     assert "Traceback" not in captured.err and "Uventet feil" not in captured.err
 
 
-def test_symlinked_profile_and_survey_are_not_read(tmp_path):
+def test_symlinked_profile_and_survey_are_not_read(tmp_path, region_builder):
     secret = tmp_path / "hemmelig.csv"
     secret.write_text("survey,respondent,channel_preference\n2025,1,phone\n", encoding="utf-8")
-    make_region(tmp_path / "data")
+    region_builder(root=tmp_path / "data")
     folder = tmp_path / "data" / "municipalities" / "1853-evenes"
     (folder / "survey.csv").symlink_to(secret)
     assert messages(tmp_path / "data") == [
@@ -558,7 +536,7 @@ def test_symlinked_profile_and_survey_are_not_read(tmp_path):
     assert load(tmp_path / "data").numbers == []
 
 
-def test_bom_file_is_named_but_its_rows_are_still_shown(tmp_path):
-    d = make_region(tmp_path) / "municipalities/1853-evenes"
-    (d / "systems.csv").write_bytes(b"\xef\xbb\xbf" + (HEADER + "\n" + GOOD_ROW + "\n").encode())
+def test_bom_file_is_named_but_its_rows_are_still_shown(tmp_path, region_builder):
+    d = region_builder() / "municipalities/1853-evenes"
+    (d / "systems.csv").write_bytes(b"\xef\xbb\xbf" + csv_text("systems", [system_row()]).encode())
     assert list(load(tmp_path).systems["system_id"]) == ["EVE-001"]

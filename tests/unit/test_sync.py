@@ -1,32 +1,17 @@
 """Safe concurrent saving: row-level three-way merge, conflicts, validation, locking."""
 from __future__ import annotations
 
-import multiprocessing
 from pathlib import Path
 
 import pytest
 
 from digireform import sync
 from digireform.model.errors import DigireformError, Problem, ValidationError
-from tests.support.regionfiles import HEADER, WELFARE_HEADER
+from tests.support.regionfiles import named_system as system
+from tests.support.regionfiles import run_processes
 
-
-def system(sid: str, product: str, users: str = "10", cost: str = "1000") -> str:
-    return f"{sid},{product},Leverandør AS,,felles,Funksjon,saas,operational,{users},{cost},2027-01-01,3,SSA-L,none,not_needed,,,no,\n"
-
-
-def make_region(tmp_path: Path, systems: list[str], welfare: list[str] | None = None) -> Path:
-    folder = tmp_path / "municipalities" / "1853-evenes"
-    folder.mkdir(parents=True)
-    (folder / "kommune.yaml").write_text(
-        'number: "1853"\nname: Evenes\nexample_data: true\npopulation: {year: 2025, total: 1400}\n'
-        "contacts:\n  - {role: IKT, name: Kari, email: kari@example.no, phone: '1'}\n",
-        encoding="utf-8",
-    )
-    (folder / "systems.csv").write_text(HEADER + "".join(systems), encoding="utf-8")
-    if welfare is not None:
-        (folder / "welfare.csv").write_text(WELFARE_HEADER + "".join(welfare), encoding="utf-8")
-    return tmp_path
+EVENES = {"population": {"year": 2025, "total": 1400},
+          "contacts": [{"role": "IKT", "name": "Kari", "email": "kari@example.no", "phone": "1"}]}
 
 
 def ids(data: Path) -> list[str]:
@@ -37,8 +22,8 @@ def edit(rows: list[dict], sid: str, **changes: str) -> list[dict]:
     return [{**r, **changes} if r["system_id"] == sid else dict(r) for r in rows]
 
 
-def test_unchanged_file_saves_our_rows(tmp_path):
-    data = make_region(tmp_path, [system("A", "Alfa"), system("B", "Beta")])
+def test_unchanged_file_saves_our_rows(tmp_path, region_builder):
+    data = region_builder(municipalities={"1853": EVENES}, systems=[system("A", "Alfa"), system("B", "Beta")])
     snap = sync.load_table(data, "1853", "systems")
     res = sync.save_rows(data, "1853", "systems", snap.rows, edit(snap.rows, "A", users="99"), snap.fingerprint)
     assert res.merged_from_others == 0
@@ -47,8 +32,8 @@ def test_unchanged_file_saves_our_rows(tmp_path):
     assert again.fingerprint == res.snapshot.fingerprint
 
 
-def test_different_rows_merge(tmp_path):
-    data = make_region(tmp_path, [system("A", "Alfa"), system("B", "Beta"), system("C", "Gamma")])
+def test_different_rows_merge(tmp_path, region_builder):
+    data = region_builder(municipalities={"1853": EVENES}, systems=[system("A", "Alfa"), system("B", "Beta"), system("C", "Gamma")])
     base = sync.load_table(data, "1853", "systems")
     # someone else changes B and deletes C and adds D, and saves first
     theirs = [r for r in edit(base.rows, "B", users="50") if r["system_id"] != "C"]
@@ -63,8 +48,8 @@ def test_different_rows_merge(tmp_path):
     assert res.merged_from_others == 3  # theirs: B changed, C removed, D added
 
 
-def test_same_row_conflict_writes_nothing_and_shows_both(tmp_path):
-    data = make_region(tmp_path, [system("A", "Alfa"), system("B", "Beta")])
+def test_same_row_conflict_writes_nothing_and_shows_both(tmp_path, region_builder):
+    data = region_builder(municipalities={"1853": EVENES}, systems=[system("A", "Alfa"), system("B", "Beta")])
     base = sync.load_table(data, "1853", "systems")
     sync.save_rows(data, "1853", "systems", base.rows, edit(base.rows, "A", users="50"), base.fingerprint)
     before = (data / "municipalities/1853-evenes/systems.csv").read_bytes()
@@ -80,8 +65,8 @@ def test_same_row_conflict_writes_nothing_and_shows_both(tmp_path):
     assert sync.load_table(data, "1853", "systems").rows[0]["users"] == "7"
 
 
-def test_delete_against_edit_is_a_conflict(tmp_path):
-    data = make_region(tmp_path, [system("A", "Alfa"), system("B", "Beta")])
+def test_delete_against_edit_is_a_conflict(tmp_path, region_builder):
+    data = region_builder(municipalities={"1853": EVENES}, systems=[system("A", "Alfa"), system("B", "Beta")])
     base = sync.load_table(data, "1853", "systems")
     sync.save_rows(data, "1853", "systems", base.rows, edit(base.rows, "B", product="Beta 2"), base.fingerprint)
     with pytest.raises(sync.ConflictError) as info:
@@ -90,8 +75,8 @@ def test_delete_against_edit_is_a_conflict(tmp_path):
     assert ids(data) == ["A", "B"]
 
 
-def test_bad_value_refused_file_unchanged(tmp_path):
-    data = make_region(tmp_path, [system("A", "Alfa")])
+def test_bad_value_refused_file_unchanged(tmp_path, region_builder):
+    data = region_builder(municipalities={"1853": EVENES}, systems=[system("A", "Alfa")])
     path = data / "municipalities/1853-evenes/systems.csv"
     before = path.read_bytes()
     snap = sync.load_table(data, "1853", "systems")
@@ -102,17 +87,17 @@ def test_bad_value_refused_file_unchanged(tmp_path):
     assert (problem.line, problem.field) == (2, "users") and "«mange» er ikke et heltall" in problem.message
 
 
-def test_old_errors_in_untouched_rows_do_not_block(tmp_path):
-    data = make_region(tmp_path, [system("A", "Alfa", users="x"), system("B", "Beta", users="y")])
+def test_old_errors_in_untouched_rows_do_not_block(tmp_path, region_builder):
+    data = region_builder(municipalities={"1853": EVENES}, systems=[system("A", "Alfa", users="x"), system("B", "Beta", users="y")])
     snap = sync.load_table(data, "1853", "systems")
     res = sync.save_rows(data, "1853", "systems", snap.rows, edit(snap.rows, "A", users="5"), snap.fingerprint)
     assert [(p.line, p.field) for p in res.warnings] == [(3, "users")]
     assert sync.load_table(data, "1853", "systems").rows[0]["users"] == "5"
 
 
-def test_removing_a_referenced_system_is_refused(tmp_path):
-    a = system("A", "Alfa").replace(",,,no,", ",B,,no,")  # A integrates with B
-    data = make_region(tmp_path, [a, system("B", "Beta")])
+def test_removing_a_referenced_system_is_refused(tmp_path, region_builder):
+    a = system("A", "Alfa", integrations="B")  # A integrates with B
+    data = region_builder(municipalities={"1853": EVENES}, systems=[a, system("B", "Beta")])
     snap = sync.load_table(data, "1853", "systems")
     with pytest.raises(ValidationError) as info:
         sync.save_rows(data, "1853", "systems", snap.rows, snap.rows[:1], snap.fingerprint)
@@ -120,10 +105,10 @@ def test_removing_a_referenced_system_is_refused(tmp_path):
     assert ids(data) == ["A", "B"]
 
 
-def test_welfare_rows_pair_by_category(tmp_path):
-    rows = ["trygghetsalarm,in_use,Careium,Careium,10,20,2028,1,own,1000,,,\n",
-            "digitalt_tilsyn,need,,,0,5,2027,2,,,,,\n"]
-    data = make_region(tmp_path, [system("A", "Alfa")], rows)
+def test_welfare_rows_pair_by_category(tmp_path, region_builder):
+    rows = ["trygghetsalarm,in_use,Careium,Careium,10,20,2028,1,own,1000,,,",
+            "digitalt_tilsyn,need,,,0,5,2027,2,,,,,"]
+    data = region_builder(municipalities={"1853": EVENES}, systems=[system("A", "Alfa")], welfare=rows)
     base = sync.load_table(data, "1853", "welfare")
     theirs = [dict(r) for r in base.rows]
     theirs[1]["status"] = "planned"  # a status change is the same row
@@ -136,8 +121,8 @@ def test_welfare_rows_pair_by_category(tmp_path):
         ("trygghetsalarm", "in_use", "12"), ("digitalt_tilsyn", "planned", "0")]
 
 
-def test_profile_merge_by_key_and_conflict(tmp_path):
-    data = make_region(tmp_path, [system("A", "Alfa")])
+def test_profile_merge_by_key_and_conflict(tmp_path, region_builder):
+    data = region_builder(municipalities={"1853": EVENES}, systems=[system("A", "Alfa")])
     base = sync.load_profile(data, "1853")
     theirs = {**base.data, "digitalisation": {"innbygger": "mostly_digital"}}
     sync.save_profile(data, "1853", base.data, theirs, base.fingerprint)
@@ -153,8 +138,8 @@ def test_profile_merge_by_key_and_conflict(tmp_path):
     assert sync.load_profile(data, "1853").data["population"]["total"] == 1500
 
 
-def test_load_profile_missing_file_is_named_in_norwegian(tmp_path):
-    data = make_region(tmp_path, [system("A", "Alfa")])
+def test_load_profile_missing_file_is_named_in_norwegian(tmp_path, region_builder):
+    data = region_builder(municipalities={"1853": EVENES}, systems=[system("A", "Alfa")])
     path = data / "municipalities/1853-evenes/kommune.yaml"
     path.unlink()
     with pytest.raises(DigireformError) as info:
@@ -162,8 +147,8 @@ def test_load_profile_missing_file_is_named_in_norwegian(tmp_path):
     assert str(info.value) == f"{path} finnes ikke."
 
 
-def test_load_profile_yaml_error_in_norwegian_with_line(tmp_path):
-    data = make_region(tmp_path, [system("A", "Alfa")])
+def test_load_profile_yaml_error_in_norwegian_with_line(tmp_path, region_builder):
+    data = region_builder(municipalities={"1853": EVENES}, systems=[system("A", "Alfa")])
     path = data / "municipalities/1853-evenes/kommune.yaml"
     path.write_text('number: "1853"\nname: Evenes: Bjerkvik\n', encoding="utf-8")
     with pytest.raises(ValidationError) as info:
@@ -172,8 +157,8 @@ def test_load_profile_yaml_error_in_norwegian_with_line(tmp_path):
                                                                   "sett teksten i anførselstegn eller sjekk innrykket")]
 
 
-def test_load_profile_does_not_follow_a_symlink(tmp_path):
-    data = make_region(tmp_path, [system("A", "Alfa")])
+def test_load_profile_does_not_follow_a_symlink(tmp_path, region_builder):
+    data = region_builder(municipalities={"1853": EVENES}, systems=[system("A", "Alfa")])
     path = data / "municipalities/1853-evenes/kommune.yaml"
     outside = tmp_path / "utenfor.yaml"
     outside.write_bytes(path.read_bytes())
@@ -183,9 +168,9 @@ def test_load_profile_does_not_follow_a_symlink(tmp_path):
         sync.load_profile(data, "1853")
 
 
-def test_load_profile_unreadable_file_says_why_in_norwegian(tmp_path, monkeypatch):
+def test_load_profile_unreadable_file_says_why_in_norwegian(tmp_path, region_builder, monkeypatch):
     """A file the user may not read: «Kunne ikke åpne …» with the reason, not a PermissionError."""
-    data = make_region(tmp_path, [system("A", "Alfa")])
+    data = region_builder(municipalities={"1853": EVENES}, systems=[system("A", "Alfa")])
     path = data / "municipalities/1853-evenes/kommune.yaml"
     real = Path.read_bytes
 
@@ -225,29 +210,16 @@ def _adder(data: str, start, prefix: str, n: int, result) -> None:
     result.put(prefix)
 
 
-def _run(target, args_list) -> list:
-    ctx = multiprocessing.get_context("fork")
-    start, result = ctx.Barrier(len(args_list)), ctx.Queue()
-    procs = [ctx.Process(target=target, args=(a[0], start, *a[1:], result)) for a in args_list]
-    for p in procs:
-        p.start()
-    out = [result.get(timeout=60) for _ in procs]
-    for p in procs:
-        p.join(timeout=60)
-        assert p.exitcode == 0
-    return out
-
-
-def test_two_processes_different_rows_nothing_lost(tmp_path):
-    data = make_region(tmp_path, [system("A", "Alfa"), system("B", "Beta")])
-    _run(_worker, [(str(data), "A", "111"), (str(data), "B", "222")])
+def test_two_processes_different_rows_nothing_lost(tmp_path, region_builder):
+    data = region_builder(municipalities={"1853": EVENES}, systems=[system("A", "Alfa"), system("B", "Beta")])
+    run_processes(_worker, [(str(data), "A", "111"), (str(data), "B", "222")])
     rows = {r["system_id"]: r["users"] for r in sync.load_table(data, "1853", "systems").rows}
     assert rows == {"A": "111", "B": "222"}
 
 
-def test_two_processes_same_row_one_wins_other_sees_conflict(tmp_path):
-    data = make_region(tmp_path, [system("A", "Alfa"), system("B", "Beta")])
-    out = dict(_run(_worker, [(str(data), "A", "111"), (str(data), "A", "222")]))
+def test_two_processes_same_row_one_wins_other_sees_conflict(tmp_path, region_builder):
+    data = region_builder(municipalities={"1853": EVENES}, systems=[system("A", "Alfa"), system("B", "Beta")])
+    out = dict(run_processes(_worker, [(str(data), "A", "111"), (str(data), "A", "222")]))
     winners = [u for u, msg in out.items() if msg == "ok"]
     assert len(winners) == 1
     loser = ({"111", "222"} - set(winners)).pop()
@@ -256,9 +228,9 @@ def test_two_processes_same_row_one_wins_other_sees_conflict(tmp_path):
     assert not snap.problems and snap.rows[0]["users"] == winners[0]
 
 
-def test_two_processes_many_saves_nothing_lost(tmp_path):
-    data = make_region(tmp_path, [system("A", "Alfa")])
-    _run(_adder, [(str(data), "X", 15), (str(data), "Y", 15)])
+def test_two_processes_many_saves_nothing_lost(tmp_path, region_builder):
+    data = region_builder(municipalities={"1853": EVENES}, systems=[system("A", "Alfa")])
+    run_processes(_adder, [(str(data), "X", 15), (str(data), "Y", 15)])
     got = ids(data)
     assert sorted(got) == sorted(["A"] + [f"X{i}" for i in range(15)] + [f"Y{i}" for i in range(15)])
     assert not sync.load_table(data, "1853", "systems").problems

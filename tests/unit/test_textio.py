@@ -240,12 +240,11 @@ def test_survey_export_bad_answer_is_named_on_its_physical_line(tmp_path):
     assert [(p.line, p.field) for p in err.value.problems] == [(4, "Hvor fornøyd er du med byggesaken?")]
 
 
-def test_table_form_names_problems_of_its_own_row_after_a_multiline_note(tmp_path):
+def test_table_form_names_problems_of_its_own_row_after_a_multiline_note(region_builder, system_row):
     """Row 1's note spans two lines, so row 2 starts on line 4: the form of row 2 shows its own problem."""
     from digireform.notebook import TableEditor
-    from tests.unit.test_store import make_region, row
 
-    data = make_region(tmp_path, [row(notes='"to\nlinjer"'), row(system_id="EVE-002")])
+    data = region_builder(systems=[system_row(notes="to\nlinjer"), system_row(system_id="EVE-002")])
     ed = TableEditor(data, "systems")
     ed.select(1)
     ed.fields["users"].value = "-1"
@@ -254,12 +253,10 @@ def test_table_form_names_problems_of_its_own_row_after_a_multiline_note(tmp_pat
     assert ed.messages["users"].value == ""
 
 
-def test_editor_snapshot_does_not_follow_a_symlink(tmp_path):
-    from tests.unit.test_store import make_region
-
+def test_editor_snapshot_does_not_follow_a_symlink(tmp_path, region_builder):
     secret = tmp_path / "passwd"
     secret.write_text("root:x:0:0\n", encoding="utf-8")
-    data = make_region(tmp_path / "data")
+    data = region_builder(root=tmp_path / "data")
     (data / "municipalities/1853-evenes/welfare.csv").symlink_to(secret)
     snap = sync.load_table(data, "1853", "welfare")
     assert snap.rows == [] and len(snap.problems) == 1

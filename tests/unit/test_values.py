@@ -178,12 +178,11 @@ def test_to_yaml_value_keeps_refused_text(typed, ftype, expected):
     assert to_yaml_value(typed, ftype) == expected
 
 
-def test_table_form_refuses_ambiguous_cost(tmp_path):
+def test_table_form_refuses_ambiguous_cost(region_builder):
     """The form shows why «30.000» is refused and saves nothing (the store alone would read 30)."""
     from digireform.notebook import TableEditor
-    from tests.unit.test_store import make_region
 
-    data = make_region(tmp_path)
+    data = region_builder()
     path = data / "municipalities/1853-evenes/systems.csv"
     before = path.read_bytes()
     ed = TableEditor(data, "systems")

@@ -27,8 +27,9 @@ from digireform.model.schema import load_yaml_text
 from digireform.sync import save_table
 from digireform.tender.save import load_tender_file, save_tender
 from digireform.validate.region import load
-from tests.support.regionfiles import HEADER
-from tests.unit.test_sync import _run, system
+from tests.support.regionfiles import csv_line, csv_text, write_region
+from tests.support.regionfiles import named_system as system
+from tests.support.regionfiles import run_processes as _run
 
 ROOT = Path(__file__).parents[2]
 EVENES = ROOT / "municipalities" / "1853-evenes" / "kommune.yaml"
@@ -39,11 +40,8 @@ SURVEY = Path(__file__).parents[1] / "fixtures" / "survey" / "forms-eksport.csv"
 
 def region(tmp_path: Path) -> Path:
     """Evenes with the example kommune.yaml (comments and all) and two systems A and B."""
-    folder = tmp_path / "municipalities" / "1853-evenes"
-    folder.mkdir(parents=True)
-    shutil.copy(EVENES, folder / "kommune.yaml")
-    (folder / "systems.csv").write_text(HEADER + system("A", "Alfa") + system("B", "Beta"), encoding="utf-8")
-    return tmp_path
+    return write_region(tmp_path, municipalities={"1853": EVENES.read_text("utf-8")},
+                        systems=[system("A", "Alfa"), system("B", "Beta")])
 
 
 def folder_of(data: Path) -> Path:
@@ -178,7 +176,7 @@ def test_stale_plan_is_refused_and_changes_nothing(tmp_path):
     path = folder_of(data) / "systems.csv"
     seen = sync.fingerprint(path)
     typed = load(data).systems
-    path.write_text(path.read_text("utf-8") + system("C", "Gamma"), encoding="utf-8")  # someone else
+    path.write_text(path.read_text("utf-8") + csv_line("systems", system("C", "Gamma")) + "\n", encoding="utf-8")  # someone else
     after = path.read_bytes()
     with pytest.raises(sync.ChangedOnDiskError, match="endret av et annet program"):
         save_table(data, "1853", "systems", typed, expected_fingerprint=seen)
@@ -191,7 +189,7 @@ def test_change_by_a_program_that_does_not_lock_is_refused_before_the_rename(tmp
 
     def render(current: bytes | None) -> str:
         path.write_text("skrevet av et annet program\n", encoding="utf-8")  # while we render
-        return current.decode("utf-8") + system("C", "Gamma")
+        return current.decode("utf-8") + csv_line("systems", system("C", "Gamma")) + "\n"
 
     with pytest.raises(sync.ChangedOnDiskError):
         sync.write_file(path, render)
@@ -413,7 +411,7 @@ def test_race_import_inventory_against_table_forms(tmp_path):
     files = []
     for i in range(8):
         f = tmp_path / f"import-{i}.csv"
-        f.write_text(HEADER + system(f"I{i}", f"Import {i}"), encoding="utf-8")
+        f.write_text(csv_text("systems", [system(f"I{i}", f"Import {i}")]), encoding="utf-8")
         files.append(str(f))
     out = _run_mixed(data, [(_inventory_importer, (files,)), (_table_form, ("T", 10)), (_table_form, ("U", 10))])
     _check_forms(out, data)
@@ -533,7 +531,7 @@ def test_refused_inventory_import_leaves_no_lock_or_temp_file(tmp_path):
     data = region(tmp_path)
     before = (folder_of(data) / "systems.csv").read_bytes()
     bad = tmp_path / "import.csv"
-    bad.write_text(HEADER + system("C", "Gamma", users="mange"), encoding="utf-8")
+    bad.write_text(csv_text("systems", [system("C", "Gamma", users="mange")]), encoding="utf-8")
     with pytest.raises(ValidationError):
         inventory.import_inventory(bad, "1853", data)
     assert names(data) == ["kommune.yaml", "systems.csv"]
