@@ -16,7 +16,8 @@ import pytest
 from docx import Document
 
 from digireform.tender.exports.md import escape
-from tests.support.tender import EVENES_SYSTEMS, SYSTEMS_HEADER, make_region, tender_yaml, write_tender
+from tests.support.regionfiles import csv_text
+from tests.support.tender import EVENES_SYSTEMS, make_region, tender_yaml, write_tender
 
 AS_OF = "2026-11-23"
 
@@ -206,7 +207,7 @@ HOSTILE_TITLE = 'Felles <b>anbud</b> *test* | \\x07slutt'  # YAML escape: a BEL 
 def hostile(region) -> Path:
     rows = list(EVENES_SYSTEMS)
     rows[0] = rows[0].replace("EVE-1,Visma Flyt Skole,Visma,", f'EVE-1,{HOSTILE_PRODUCT},"{HOSTILE_VENDOR}",')
-    (region / "municipalities" / "1853-evenes" / "systems.csv").write_text(SYSTEMS_HEADER + "\n".join(rows) + "\n", "utf-8")
+    (region / "municipalities" / "1853-evenes" / "systems.csv").write_text(csv_text("systems", rows), "utf-8")
     text = tender_yaml().replace("title: Felles test-anskaffelse", f'title: "{HOSTILE_TITLE}"')
     r = build(region, write_tender(region, text), "--out", "ut")
     assert r.returncode == 0, r.stderr

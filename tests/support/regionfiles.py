@@ -263,7 +263,3 @@ def run_processes(target, args_list) -> list:
         assert p.exitcode == 0
     return out
 
-
-# The header lines of the two stored files, for tests that write a file by hand.
-HEADER = header("systems") + "\n"
-WELFARE_HEADER = header("welfare") + "\n"

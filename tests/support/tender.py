@@ -10,13 +10,11 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from tests.support.regionfiles import header, profile_yaml, write_region
+from tests.support.regionfiles import profile_yaml, write_region
 
 SECRET_COST = "7654321"
 SECRET_CONTACT = "Hemmelig Kontaktperson"
 SECRET_EMAIL = "hemmelig@example.no"
-
-SYSTEMS_HEADER = header("systems") + "\n"  # from the schema
 
 EVENES_SYSTEMS = [
     "EVE-1,Visma Flyt Skole,Visma,,skole_oppvekst,Elevadministrasjon,saas,operational,40,100000,2027-07-31,6,SSA-L,ordinary,yes,,4,no,",

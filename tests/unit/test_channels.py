@@ -7,6 +7,7 @@ import pytest
 
 import digireform
 from digireform.analysis import channels
+from tests.support.regionfiles import profile_yaml, write_region
 
 CHANNELS = """channels:
   - {year: 2024, source: telling, personal_visits: 100, phone_in: 500, phone_out: 50, web_visits: 3000,
@@ -19,10 +20,8 @@ CHANNELS = """channels:
 
 
 def region(tmp_path: Path, extra: str = CHANNELS):
-    folder = tmp_path / "municipalities" / "1853-evenes"
-    folder.mkdir(parents=True)
-    (folder / "kommune.yaml").write_text(
-        'number: "1853"\nname: Evenes\npopulation: {year: 2025, source: t, total: 1000}\n' + extra, encoding="utf-8")
+    population = {"year": 2025, "source": "t", "total": 1000}
+    write_region(tmp_path, municipalities={"1853": profile_yaml("1853", example_data=None, population=population) + extra})
     r = digireform.load(tmp_path)
     assert r.problems == []
     return r

@@ -10,23 +10,22 @@ import digireform
 from digireform.analysis import maturity
 from digireform.analysis.options import ReportOptions
 from digireform.report import build_report
-
-
-def make(root: Path, number: str, name: str, body: str) -> None:
-    folder = root / "municipalities" / f"{number}-{name.lower()}"
-    folder.mkdir(parents=True)
-    (folder / "kommune.yaml").write_text(f'number: "{number}"\nname: {name}\n{body}', encoding="utf-8")
+from tests.support.regionfiles import profile_yaml, write_region
 
 
 def region(tmp_path: Path):
-    make(tmp_path, "1853", "Evenes", "digitalisation: {plan_bygg: all_digital, helse_velferd: all_paper}\n"
-         "population: {year: 2025, source: t, total: 1000}\n"
-         "channels:\n  - {year: 2025, letters_out: 100, digital_post_out: 300, selfservice_completed: 640,"
-         " selfservice_abandoned: 2400}\n"
-         "targets:\n  - {id: T1, text: post, metric: digital_post_share, target: 0.75, deadline: 2026-12-31}\n"
-         "  - {id: T2, text: x, metric: no_such_metric, target: 1, deadline: 2026-12-31}\n")
-    make(tmp_path, "1851", "Lodingen", "digitalisation: {plan_bygg: mostly_paper, helse_velferd: all_paper}\n")
-    make(tmp_path, "5516", "Gratangen", "digitalisation: {plan_bygg: mostly_paper}\n")
+    write_region(tmp_path, municipalities={
+        "1853": profile_yaml("1853", example_data=None)
+        + "digitalisation: {plan_bygg: all_digital, helse_velferd: all_paper}\n"
+        "population: {year: 2025, source: t, total: 1000}\n"
+        "channels:\n  - {year: 2025, letters_out: 100, digital_post_out: 300, selfservice_completed: 640,"
+        " selfservice_abandoned: 2400}\n"
+        "targets:\n  - {id: T1, text: post, metric: digital_post_share, target: 0.75, deadline: 2026-12-31}\n"
+        "  - {id: T2, text: x, metric: no_such_metric, target: 1, deadline: 2026-12-31}\n",
+        "1851": profile_yaml("1851", "Lodingen", example_data=None)
+        + "digitalisation: {plan_bygg: mostly_paper, helse_velferd: all_paper}\n",
+        "5516": profile_yaml("5516", example_data=None) + "digitalisation: {plan_bygg: mostly_paper}\n",
+    })
     r = digireform.load(tmp_path)
     assert r.problems == []
     return r

@@ -14,24 +14,16 @@ from digireform.analysis import network, overlap
 from digireform.analysis.catalogue import canonical_products, load_catalogue
 from digireform.analysis.options import ReportOptions
 from digireform.report import build_report, to_json
+from tests.support.regionfiles import system_row, write_region
 
-HEADER = ("system_id,product,vendor,vendor_orgnr,service_area,function,hosting,lifecycle,users,annual_cost_nok,"
-          "contract_end,notice_months,contract_type,personal_data,dpa,integrations,satisfaction,confidential,notes\n")
+CONTACTS = [{"role": "IKT", "name": "Kari Hemmelig", "email": "kari@example.no", "phone": "12345678"}]
 
 
 def row(sid: str, product: str, area: str, function: str, users: str, cost: str, end: str, notice: str,
-        lifecycle: str = "operational", confidential: str = "no") -> str:
-    return f"{sid},{product},,,{area},{function},saas,{lifecycle},{users},{cost},{end},{notice},SSA-L,,,,,{confidential},\n"
-
-
-def make_muni(root: Path, number: str, name: str, rows: list[str]) -> None:
-    folder = root / "municipalities" / f"{number}-{name.lower()}"
-    folder.mkdir(parents=True)
-    (folder / "kommune.yaml").write_text(
-        f'number: "{number}"\nname: {name}\nexample_data: true\n'
-        "contacts: [{role: IKT, name: Kari Hemmelig, email: kari@example.no, phone: '12345678'}]\n",
-        encoding="utf-8")
-    (folder / "systems.csv").write_text(HEADER + "".join(rows), encoding="utf-8")
+        lifecycle: str = "operational", confidential: str = "no") -> dict:
+    return system_row(system_id=sid, product=product, vendor="", vendor_orgnr="", service_area=area, function=function,
+                      lifecycle=lifecycle, users=users, annual_cost_nok=cost, contract_end=end, notice_months=notice,
+                      personal_data="", dpa="", satisfaction="", confidential=confidential)
 
 
 EPJ = ("helse_velferd", "Pleie og omsorg EPJ")
@@ -44,20 +36,18 @@ def build(root: Path) -> Path:
     Narvik 1806:    Tieto Gerica 10 (0.5), Visma Profil 10 (0.5)   + a retired system
     Tjeldsund 5512: Office 365 5 (0.25), Visma Profil 15 (0.75)
     """
-    make_muni(root, "1853", "Evenes", [
+    systems = {"1853": [
         row("E1", "Gerica", *EPJ, "30", "300000", "2027-12-31", "6"),
         row("E2", "Microsoft 365", *OFFICE, "10", "50000", "2027-06-30", "3"),
-    ])
-    make_muni(root, "1806", "Narvik", [
+    ], "1806": [
         row("N1", "Tieto Gerica", *EPJ, "10", "100000", "2028-06-30", "12"),
         row("N2", "Visma Profil", *EPJ, "10", "85000", "2026-04-30", "3", confidential="yes"),
         row("N3", "ePhorte", "sak_arkiv", "Sak og arkiv", "0", "0", "2022-12-31", "6", lifecycle="retired"),
-    ])
-    make_muni(root, "5512", "Tjeldsund", [
+    ], "5512": [
         row("T1", "Office 365", *OFFICE, "5", "20000", "2027-06-30", "3"),
         row("T2", "Visma Profil", *EPJ, "15", "60000", "", "6"),
-    ])
-    return root
+    ]}
+    return write_region(root, municipalities={n: {"contacts": CONTACTS} for n in systems}, systems=systems)
 
 
 @pytest.fixture()

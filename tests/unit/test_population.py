@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 from digireform import cli, sync
 from digireform.ingest import population
 from digireform.model.errors import DigireformError
+from tests.support.regionfiles import write_region
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "ssb-07459-sample.json"
 
@@ -74,14 +76,10 @@ def test_wrong_value_count_is_refused():
 
 
 def _region(root: Path) -> None:
-    for nr, name in (("1853", "evenes"), ("1806", "narvik")):
-        folder = root / "municipalities" / f"{nr}-{name}"
-        folder.mkdir(parents=True)
-        (folder / "kommune.yaml").write_text(
-            f'number: "{nr}"\nname: {name.title()}\nexample_data: true\n'
-            "contacts:\n  - {role: IKT, name: Navn, email: a@example.no}\n"
-            "targets:\n  - {id: T1, text: Mål, metric: digital_post_share, target: 0.8, deadline: 2027-12-31}\n",
-            encoding="utf-8")
+    profile = {"contacts": [{"role": "IKT", "name": "Navn", "email": "a@example.no"}],
+               "targets": [{"id": "T1", "text": "Mål", "metric": "digital_post_share", "target": 0.8,
+                            "deadline": dt.date(2027, 12, 31)}]}
+    write_region(root, municipalities={"1853": profile, "1806": profile})
 
 
 def test_cli_import_updates_only_municipalities_in_folder(tmp_path, capsys):
@@ -276,9 +274,7 @@ def test_one_municipality_is_singular_two_are_plural(tmp_path, capsys):
     out, err = capsys.readouterr()
     assert out.splitlines()[-1] == "Ville oppdatert aldersgrupper for 1 kommune: 1853."
     assert "Hoppet over 1 kommune uten mappe: 1851." in err
-    lodingen = tmp_path / "municipalities" / "1851-lodingen"
-    lodingen.mkdir()
-    (lodingen / "kommune.yaml").write_text('number: "1851"\nname: Lødingen\n', encoding="utf-8")
+    write_region(tmp_path, municipalities={"1851": {"example_data": None}})
     assert cli.main(["import-population", str(FIXTURE), "--data", str(tmp_path)]) == 0
     assert capsys.readouterr().out.splitlines()[-1] == "Oppdaterte aldersgrupper for 2 kommuner: 1851, 1853."
 
@@ -289,9 +285,7 @@ def test_municipality_with_two_folders_is_refused_naming_both(tmp_path, capsys, 
     kopi = tmp_path / "municipalities" / "1853-evenes-kopi"
     kopi.mkdir()
     (kopi / "kommune.yaml").write_bytes(target.read_bytes())
-    lodingen = tmp_path / "municipalities" / "1851-lodingen"  # in the file too, and would be updated alone
-    lodingen.mkdir()
-    (lodingen / "kommune.yaml").write_text('number: "1851"\nname: Lødingen\n', encoding="utf-8")
+    write_region(tmp_path, municipalities={"1851": {"example_data": None}})  # in the file too, and would be updated alone
     before = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
     monkeypatch.chdir(tmp_path)
     assert cli.main(["import-population", str(FIXTURE), "--data", ".", *dry_run]) == 1

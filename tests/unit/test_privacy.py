@@ -26,7 +26,7 @@ from digireform.model import privacy
 from digireform.report import build_report, to_json
 from digireform.tender.build import build_tender
 from digireform.validate.region import load, validate
-from tests.support.regionfiles import HEADER
+from tests.support.regionfiles import csv_text, header, profile_yaml, write_region
 from tests.support.tender import REQUIREMENTS, tender_yaml, write_tender
 
 AS_OF = dt.date(2026, 11, 23)
@@ -45,6 +45,8 @@ LODINGEN = [
 ]
 EVENES_PUBLIC_COST = 120000
 LODINGEN_COST = 350000
+
+HEADER = header("systems")
 
 
 def secret_row(cell: str) -> str:
@@ -72,21 +74,14 @@ def assert_no_secret(text: str, where: str) -> None:
 
 
 def make_data(root: Path, cell: str = "", header: str = HEADER, evenes_profile: str = "") -> Path:
-    files = {
-        "1853-evenes": ('number: "1853"\nname: Evenes\norgnr: "964965137"\nexample_data: true\n' + evenes_profile,
-                        [*EVENES_PUBLIC, secret_row(cell)]),
-        "1851-lodingen": ('number: "1851"\nname: Lødingen\nexample_data: true\n', LODINGEN),
-    }
-    for folder, (profile, rows) in files.items():
-        d = root / "municipalities" / folder
-        d.mkdir(parents=True)
-        (d / "kommune.yaml").write_text(profile, "utf-8")
-        (d / "systems.csv").write_text(header + "\n".join(rows) + "\n", "utf-8")
-    req = root / "procurement" / "requirements"
-    req.mkdir(parents=True)
-    (req / "krav.yaml").write_text(REQUIREMENTS, "utf-8")
-    (root / "procurement" / "tenders").mkdir()
-    return root
+    return write_region(
+        root,
+        municipalities={"1853": 'number: "1853"\nname: Evenes\norgnr: "964965137"\nexample_data: true\n' + evenes_profile,
+                        "1851": profile_yaml("1851")},
+        systems={"1853": csv_text("systems", [*EVENES_PUBLIC, secret_row(cell)], head=header),
+                 "1851": csv_text("systems", LODINGEN, head=header)},
+        procurement={"requirements/krav.yaml": REQUIREMENTS},
+    )
 
 
 def check_public_report(rep: dict) -> None:
@@ -183,7 +178,7 @@ def test_completeness_counts_public_rows_only(tmp_path):
     root = make_data(tmp_path, "yes")
     rows = [*EVENES_PUBLIC, secret_row("yes")]
     rows[1] = rows[1].replace(",Acos AS,", ",,")  # EVE-2 misses vendor: 1 of 10 completeness fields
-    (root / "municipalities/1853-evenes/systems.csv").write_text(HEADER + "\n".join(rows) + "\n", "utf-8")
+    (root / "municipalities/1853-evenes/systems.csv").write_text(csv_text("systems", rows), "utf-8")
     rep = build_report(load(root), OPTS)
     assert rep["municipalities"]["1853"]["completeness"] == round(19 / 20, 4)  # public rows EVE-1, EVE-2
 

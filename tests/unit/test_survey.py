@@ -18,15 +18,13 @@ from digireform.model.errors import ValidationError
 from digireform.report import build_report
 from digireform.validate.region import validate
 from digireform.validate.survey import parse_stored, stored_columns
+from tests.support.regionfiles import write_region
 
 FIX = Path(__file__).parents[1] / "fixtures" / "survey"
 
 
 def folder(root: Path) -> Path:
-    f = root / "municipalities" / "1853-evenes"
-    f.mkdir(parents=True)
-    (f / "kommune.yaml").write_text('number: "1853"\nname: Evenes\n', encoding="utf-8")
-    return f
+    return write_region(root, municipalities={"1853": {"example_data": None}}) / "municipalities" / "1853-evenes"
 
 
 @pytest.mark.parametrize(("text", "score"), [

@@ -12,30 +12,27 @@ from digireform.analysis import welfare
 from digireform.analysis.options import ReportOptions
 from digireform.report import build_report
 
-HEADER = ("category,status,product,vendor,units_in_use,units_needed,target_year,priority,"
-          "response_service,annual_cost_nok,contract_end,notice_months,notes\n")
-
-
-def make_muni(root: Path, number: str, name: str, welfare_rows: str, population: str) -> None:
-    folder = root / "municipalities" / f"{number}-{name.lower()}"
-    folder.mkdir(parents=True)
-    (folder / "kommune.yaml").write_text(f'number: "{number}"\nname: {name}\n{population}', encoding="utf-8")
-    (folder / "welfare.csv").write_text(HEADER + welfare_rows, encoding="utf-8")
-
 
 @pytest.fixture()
-def region(tmp_path: Path):
-    make_muni(tmp_path, "1853", "Evenes",
-              "trygghetsalarm,in_use,A,A,40,50,2027,1,intermunicipal,,2027-06-30,6,\n"
-              "trygghetsalarm,in_use,B,B,10,10,2027,1,intermunicipal,,,,\n"
-              "digitalt_tilsyn,need,,,0,8,2028,2,,,,,\n"
-              "responssenter,in_use,,,1,1,2026,1,intermunicipal,,2031-12-31,12,\n",
-              'population: {year: 2025, source: test, total: 1000, age_bands: {"0-17": 200, "18-66": 600, "67-79": 120, "80+": 80}}\n')
-    make_muni(tmp_path, "1851", "Lodingen",
-              "trygghetsalarm,in_use,C,C,60,55,2027,1,private,,2026-06-30,3,\n"
-              "digitalt_tilsyn,planned,,,0,15,2027,1,private,,,,\n"
-              "lokalisering,need,,,0,6,,2,,,,,\n",
-              "population: {year: 2025, source: test, total: 2000}\n")
+def region(tmp_path: Path, region_builder):
+    region_builder(
+        municipalities={
+            "1853": {"example_data": None, "population": {
+                "year": 2025, "source": "test", "total": 1000,
+                "age_bands": {"0-17": 200, "18-66": 600, "67-79": 120, "80+": 80}}},
+            "1851": {"name": "Lodingen", "example_data": None,
+                     "population": {"year": 2025, "source": "test", "total": 2000}},
+        },
+        welfare={
+            "1853": ["trygghetsalarm,in_use,A,A,40,50,2027,1,intermunicipal,,2027-06-30,6,",
+                     "trygghetsalarm,in_use,B,B,10,10,2027,1,intermunicipal,,,,",
+                     "digitalt_tilsyn,need,,,0,8,2028,2,,,,,",
+                     "responssenter,in_use,,,1,1,2026,1,intermunicipal,,2031-12-31,12,"],
+            "1851": ["trygghetsalarm,in_use,C,C,60,55,2027,1,private,,2026-06-30,3,",
+                     "digitalt_tilsyn,planned,,,0,15,2027,1,private,,,,",
+                     "lokalisering,need,,,0,6,,2,,,,,"],
+        },
+    )
     r = digireform.load(tmp_path)
     assert r.problems == []
     return r
@@ -59,9 +56,11 @@ def test_gap_and_coverage_per_1000_aged_80_plus(region):
     assert pd.isna(t.loc[("1853", "responssenter"), "per_1000_80plus"])
 
 
-def test_coverage_rounds_to_one_decimal(tmp_path):
-    make_muni(tmp_path, "1853", "Evenes", "lokalisering,in_use,,,4,8,2027,2,,,,,\n",
-              'population: {year: 2025, source: t, total: 96, age_bands: {"0-17": 0, "18-66": 0, "67-79": 0, "80+": 96}}\n')
+def test_coverage_rounds_to_one_decimal(tmp_path, region_builder):
+    region_builder(municipalities={"1853": {"example_data": None, "population": {
+                       "year": 2025, "source": "t", "total": 96,
+                       "age_bands": {"0-17": 0, "18-66": 0, "67-79": 0, "80+": 96}}}},
+                   welfare=["lokalisering,in_use,,,4,8,2027,2,,,,,"])
     t = welfare.needs_table(digireform.load(tmp_path))
     assert t["per_1000_80plus"].iloc[0] == 41.7  # 4 / 96 * 1000 = 41.666…
 

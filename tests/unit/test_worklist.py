@@ -8,8 +8,8 @@ import digireform
 from digireform import report
 from digireform.analysis import worklist
 from digireform.analysis.options import ReportOptions
-from digireform.model.schema import file_spec
 from digireform.notebook import views
+from tests.support.regionfiles import write_region
 
 FULL = {
     "vendor": "Lev AS", "service_area": "felles", "function": "F", "hosting": "saas", "lifecycle": "operational",
@@ -18,20 +18,11 @@ FULL = {
 }
 
 
+PLAIN = {"example_data": None}  # kommune.yaml: number and name only
+
+
 def row(sid: str, **cells: str) -> dict:
     return {**FULL, "system_id": sid, "product": f"Produkt {sid}", **cells}
-
-
-def write_region(tmp_path: Path, munis: dict[str, list[dict]]) -> Path:
-    cols = file_spec("systems").columns
-    names = {"1853": "evenes", "1806": "narvik"}
-    for nr, rows in munis.items():
-        folder = tmp_path / "municipalities" / f"{nr}-{names[nr]}"
-        folder.mkdir(parents=True)
-        (folder / "kommune.yaml").write_text(f'number: "{nr}"\nname: {names[nr].title()}\n', encoding="utf-8")
-        lines = [",".join(cols)] + [",".join(r.get(c, "") for c in cols) for r in rows]
-        (folder / "systems.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return tmp_path
 
 
 def fixture(tmp_path: Path) -> digireform.model.region.Region:
@@ -43,7 +34,8 @@ def fixture(tmp_path: Path) -> digireform.model.region.Region:
         row("E", confidential="yes", annual_cost_nok="90000", users="0", contract_type="", personal_data=""),
         row("F", annual_cost_nok="", users=""),
     ]
-    region = digireform.load(write_region(tmp_path, {"1853": evenes, "1806": [row("N1")]}))
+    region = digireform.load(write_region(tmp_path, municipalities={"1853": PLAIN, "1806": PLAIN},
+                                          systems={"1853": evenes, "1806": [row("N1")]}))
     assert region.problems == []
     return region
 
@@ -94,7 +86,7 @@ def test_unmarked_row_is_treated_as_confidential_in_public(tmp_path):
         row("A", annual_cost_nok="6000", users="10", dpa=""),
         row("E", confidential="", annual_cost_nok="90000", users="10", contract_type="", personal_data=""),
     ]
-    region = digireform.load(write_region(tmp_path, {"1853": evenes}))
+    region = digireform.load(write_region(tmp_path, municipalities={"1853": PLAIN}, systems={"1853": evenes}))
     assert region.problems == []
     items = worklist.region_worklists(region, public=True)["1853"]
     # cost shares: only A's 6 000 is public → A 1.0; E's cost unused, user share 10/20 = 0.5
