@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 import zipfile
 from pathlib import Path
 
 from tests.support import server
+from tests.support.regionfiles import copy_example
 
 REPO = Path(__file__).resolve().parents[2]
+copy_region = copy_example  # municipalities/ and procurement/ (without built output) copied to a folder
 NBSP = "\u00a0"
 CONTRACT_END = "2029-02-27"  # no such date in the example data
 PLANTS = {  # municipality folder prefix → (confidential cell, cost)
@@ -27,13 +28,6 @@ PLANTS = {  # municipality folder prefix → (confidential cell, cost)
 TYPO_FOLDER = "5512-"
 TYPO_COST = 654321987
 CONTACT = {"name": "Hemmelig Kontaktperson Xyzzy", "email": "xyzzy.hemmelig@example.no", "phone": "+47 912 34 567"}
-
-
-def copy_region(target: Path) -> Path:
-    """municipalities/ and procurement/ (without built output) copied to `target`."""
-    for folder in ("municipalities", "procurement"):
-        shutil.copytree(REPO / folder, target / folder, ignore=shutil.ignore_patterns("out"))
-    return target
 
 
 def _rewrite(path: Path, edit) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from digireform.io.paths import repository_root
+from tests.support.regionfiles import copy_example
 
 EXE = [sys.executable, "-m", "digireform.cli"]
 
@@ -20,8 +20,7 @@ def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
 
 @pytest.fixture
 def example_copy(tmp_path) -> Path:
-    shutil.copytree(repository_root() / "municipalities", tmp_path / "municipalities")
-    return tmp_path
+    return copy_example(tmp_path, ["municipalities"])
 
 
 def snapshot(root: Path) -> dict:
@@ -164,7 +163,7 @@ def test_deeply_nested_json_to_import_population(example_copy):
 
 
 def test_tender_date_that_is_no_calendar_day(example_copy):
-    shutil.copytree(repository_root() / "procurement", example_copy / "procurement")
+    copy_example(example_copy, ["procurement"])
     path = example_copy / "procurement" / "tenders" / "velferdsteknologi-2027.yaml"
     text = path.read_text("utf-8")
     old = next(line for line in text.splitlines() if line.strip().startswith("publication:"))
@@ -178,7 +177,7 @@ def test_tender_date_that_is_no_calendar_day(example_copy):
 
 
 def test_tender_out_pointing_at_a_file(example_copy):
-    shutil.copytree(repository_root() / "procurement", example_copy / "procurement")
+    copy_example(example_copy, ["procurement"])
     (example_copy / "ut.docx").write_bytes(b"mitt dokument")
     before = snapshot(example_copy)
     r = run("tender", "build", "velferdsteknologi-2027", "--data", str(example_copy), "--out", "ut.docx", cwd=example_copy)

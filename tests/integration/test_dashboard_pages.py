@@ -8,7 +8,6 @@ import gzip
 import json
 import os
 import re
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,8 @@ from digireform.dashboard import common, dataversion, inline, pages, render, sit
 from digireform.dashboard.pages.base import DOCS_ENV, Context, texts
 from digireform.report import build_report
 from digireform.validate.region import load
-from tests.browser.planted import copy_region
+from tests.support.regionfiles import copy_example as copy_region
+from tests.support.regionfiles import git
 
 NUMBERS = ["1806", "1851", "1853", "5512", "5516"]
 TODAY = dt.date.today()
@@ -184,12 +184,7 @@ def test_notebook_outputs_hold_html_and_plotly_for_one_selection():
 # --------------------------------------------------------------------------- data version and fingerprint
 
 
-def git(folder: Path, *args: str) -> str:
-    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.no", "GIT_COMMITTER_NAME": "t",
-           "GIT_COMMITTER_EMAIL": "t@example.no", "GIT_COMMITTER_DATE": "2026-11-30T12:00:00",
-           "GIT_AUTHOR_DATE": "2026-11-30T12:00:00"}
-    return subprocess.run(["git", "-C", str(folder), *args], capture_output=True, text=True, check=True,
-                          env=env).stdout.strip()
+GIT_DATE = "2026-11-30T12:00:00"
 
 
 def test_data_version_from_git_and_from_file_times(tmp_path):
@@ -202,7 +197,7 @@ def test_data_version_from_git_and_from_file_times(tmp_path):
     assert dataversion.data_version(data) == {"kind": "files", "time": "2026-11-02T08:05:00"}
     git(data, "init", "-q")
     git(data, "add", ".")
-    git(data, "commit", "-qm", "data")
+    git(data, "commit", "-qm", "data", date=GIT_DATE)
     short = git(data, "rev-parse", "--short", "HEAD")
     assert dataversion.data_version(data) == {"kind": "git", "hash": short, "date": "2026-11-30", "dirty": False}
     csv.write_text("system_id\nEVE-1\n", "utf-8")
@@ -232,9 +227,7 @@ def test_data_version_is_the_last_commit_that_touched_the_data(tmp_path):
 
 
 def _commit(repo: Path, message: str, date: str) -> str:
-    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.no", "GIT_COMMITTER_NAME": "t",
-           "GIT_COMMITTER_EMAIL": "t@example.no", "GIT_COMMITTER_DATE": date, "GIT_AUTHOR_DATE": date}
-    subprocess.run(["git", "-C", str(repo), "commit", "-qm", message], check=True, env=env)
+    git(repo, "commit", "-qm", message, date=date)
     return git(repo, "rev-parse", "--short", "HEAD")
 
 
@@ -251,7 +244,7 @@ def test_fingerprint_follows_data_files_and_head_but_not_built_output(tmp_path):
     assert second != first
     git(data, "init", "-q")
     git(data, "add", ".")
-    git(data, "commit", "-qm", "data")
+    git(data, "commit", "-qm", "data", date=GIT_DATE)
     assert dataversion.fingerprint(data, TODAY) != second
 
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
 from pathlib import Path
 
 import yaml
@@ -11,7 +10,7 @@ import yaml
 from digireform import cli, sync
 from digireform.notebook import ProfileEditor, TableEditor, editors
 from digireform.validate.region import load
-from tests.support.regionfiles import named_system, welfare_row
+from tests.support.regionfiles import copy_example, named_system, welfare_row
 
 PROFILE = {"population": {"year": 2025, "source": "SSB", "total": 1400},
            "contacts": [{"role": "IKT", "name": "Kari", "email": "kari@example.no", "phone": "1"}]}
@@ -221,8 +220,7 @@ def test_profile_conflict_shown_to_second_saver(tmp_path, region_builder):
 
 
 def test_added_system_appears_in_report_json(tmp_path, capsys):
-    repo = Path(__file__).resolve().parents[2]
-    shutil.copytree(repo / "municipalities", tmp_path / "municipalities")
+    copy_example(tmp_path, ["municipalities"])
     tabs = editors(tmp_path, "1853")
     ed = tabs.editors[0]
     ed.new()
