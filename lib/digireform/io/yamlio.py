@@ -1,11 +1,16 @@
-"""YAML reading that remembers where each mapping and key stood, for FILE:LINE messages.
+"""YAML reading that remembers the line of every mapping key and sequence item.
 
-The requirement library and the tender definitions are hand-written YAML; a user who
-mistypes a key must be told the line. PyYAML's composed nodes carry the marks, so the
-map constructor here keeps them on the resulting dicts (`LineDict.line`, `.key_lines`).
+Every YAML file a person writes by hand (kommune.yaml, the tender definitions, the
+requirement library, the product catalogue) is checked with messages `FILE:LINE: felt:
+melding`; this is the one place that knows where a value stood. The loader keeps PyYAML's
+marks on the resulting containers (`LineDict`, `LineList`), and `line_at` finds the line
+of a path of keys and list indexes, falling back to the nearest parent that exists (a
+missing key is reported where its mapping starts). `inline_yaml` writes one value back the
+way such a file writes it, for the change list and the save conflicts.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -26,11 +31,18 @@ class LineDict(dict):
 
     def line_of(self, key: str) -> int | None:
         """Line of `key` when present, else the line of the mapping itself."""
-        return getattr(self, "key_lines", {}).get(key, self.line)
+        return getattr(self, "key_lines", {}).get(str(key), self.line)
+
+
+class LineList(list):
+    """A list from YAML that knows its own line and the line of each item (1-based)."""
+
+    line: int | None = None
+    item_lines: list[int]
 
 
 class _LineLoader(_Base):  # type: ignore[misc,valid-type]
-    """Safe loader whose mappings are LineDicts."""
+    """Safe loader whose mappings are LineDicts and sequences LineLists."""
 
 
 def _construct_map(loader: yaml.BaseLoader, node: yaml.MappingNode):
@@ -51,6 +63,14 @@ def _construct_map(loader: yaml.BaseLoader, node: yaml.MappingNode):
         data.key_lines[str(key)] = key_node.start_mark.line + 1
 
 
+def _construct_seq(loader: yaml.BaseLoader, node: yaml.SequenceNode):
+    data = LineList()
+    data.line = node.start_mark.line + 1
+    data.item_lines = [item.start_mark.line + 1 for item in node.value]
+    yield data
+    data.extend(loader.construct_object(item, deep=True) for item in node.value)
+
+
 class InvalidDate(str):
     """A scalar written as a date (2027-02-30) that is no calendar day: kept as text so the
     checker can name its line and field instead of the parser failing on the whole file."""
@@ -64,6 +84,7 @@ def _construct_timestamp(loader: yaml.BaseLoader, node: yaml.ScalarNode):
 
 
 _LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_map)
+_LineLoader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
 _LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
@@ -88,11 +109,23 @@ def load_text_with_lines(text: str, label: str, problems: list[Problem]) -> Any:
         return None
 
 
-def line_of(obj: Any, key: str | None = None) -> int | None:
-    """Line of a LineDict (or of one of its keys); None for other objects."""
-    if isinstance(obj, LineDict):
-        return obj.line_of(key) if key else obj.line
-    return None
+def line_at(data: Any, path: Sequence[Any]) -> int | None:
+    """Line of the value at `path` (mapping keys and list indexes) in data read by this module.
+
+    A key gives the line of the key, a list index the line of the item. Where the path leaves
+    the data (a missing key, an index past the end, a plain container), the line of the last
+    step that exists is returned: a missing key is reported at its mapping. None for data
+    that was not read with lines.
+    """
+    line = getattr(data, "line", None)
+    for step in path:
+        if isinstance(data, LineDict) and step in data:
+            line, data = data.line_of(step), data[step]
+        elif isinstance(data, LineList) and isinstance(step, int) and 0 <= step < len(data):
+            line, data = data.item_lines[step], data[step]
+        else:
+            break
+    return line
 
 
 def inline_yaml(value: Any) -> str | None:

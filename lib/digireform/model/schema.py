@@ -38,7 +38,7 @@ def refuse_repeated_keys(node: yaml.MappingNode) -> None:
     Keys are compared as keys, not by line, so two on one line (`{a: 1, a: 2}`, as kommune.yaml's
     targets and contacts are written) are caught too; the first key's line is for the message only.
     Call it before `flatten_mapping`: a key taken in by `<<` may be overridden. One rule for every
-    YAML reader (tender/yamlio.py calls it too).
+    YAML reader (io/yamlio.py calls it too).
     """
     first_line: dict[tuple[str, str], int] = {}  # the keys seen, with the line each was first written on
     for key, _ in node.value:

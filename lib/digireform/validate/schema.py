@@ -1,0 +1,285 @@
+"""Checking a hand-written YAML file against its JSON Schema, with Norwegian `FILE:LINE: felt: melding`.
+
+The shapes of kommune.yaml, the tender definitions, the requirement library and the product
+catalogue are JSON Schema documents (Draft 2020-12) kept as data in
+`model/data/schemas/<name>.schema.yaml`, with Norwegian titles and descriptions: they are
+the files' documentation. `jsonschema` finds what is wrong; this module says it the way a
+person editing the file needs it: the line (from `yamlio.line_at`), the field as a dotted
+path without list indexes (`award_criteria.weight`), and a Norwegian message: the
+property's own `x-message`, else the keyword's from `model/data/schema_messages.yaml`.
+
+What the data means for the schemas, in YAML terms:
+* a key without a value, or with an empty text, list or table, counts as absent (so a
+  required one «mangler»);
+* `integer` is a YAML integer (not 4.0, not true); `number` is a finite number (YAML's .nan
+  and .inf are no amounts);
+* `format: date` is a calendar day (a YAML date, or text ÅÅÅÅ-MM-DD); `format: orgnr` an
+  organisation number with its mod-11 check digit; `format: email` an address a@b.c;
+* `x-codes` fills `enum` from a code list of data/schema.yaml (`service_area`) or from a
+  package data file (`tender.yaml#contract_types`: the keys of a table, the `code` of each
+  item of a list), so a code list is written once.
+Rules across fields (dates in order, weights summing to 100, ids used twice, numbers in the
+municipality register) are the callers' Python checks, run on the parts `SchemaCheck.ok` says
+passed the schema.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import jsonschema
+
+from digireform.io.yamlio import InvalidDate, line_at
+from digireform.model.errors import Problem, Scope
+from digireform.model.schema import code_list, load_yaml_text, orgnr_valid, package_yaml
+
+Path = tuple[Any, ...]
+
+_EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+# --------------------------------------------------------------------------- schemas
+
+
+@cache
+def schema(name: str) -> dict:
+    """The schema `name` (kommune, tender, requirements, catalogue) with its `x-codes` filled in."""
+    text = resources.files("digireform.model").joinpath("data", "schemas", f"{name}.schema.yaml").read_text("utf-8")
+    return _fill_codes(load_yaml_text(text))
+
+
+def _fill_codes(node: Any) -> Any:
+    """A copy of `node` where every `x-codes` has become (or extended) an `enum`."""
+    if isinstance(node, list):
+        return [_fill_codes(v) for v in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: _fill_codes(v) for k, v in node.items()}
+    if "x-codes" in out:
+        sources = out["x-codes"] if isinstance(out["x-codes"], list) else [out["x-codes"]]
+        out["enum"] = [*out.get("enum", []), *(c for s in sources for c in codes_from(s))]
+    return out
+
+
+@cache
+def codes_from(source: str) -> tuple[str, ...]:
+    """The codes of an `x-codes` source: a schema.yaml code list, or `file.yaml#key/key`."""
+    if "#" not in source:
+        return tuple(code_list(source))
+    name, pointer = source.split("#", 1)
+    value = package_yaml(name)
+    for step in filter(None, pointer.split("/")):
+        value = value[step]
+    if isinstance(value, dict):
+        return tuple(map(str, value))
+    return tuple(str(v["code"] if isinstance(v, dict) else v) for v in value)
+
+
+def _is_integer(_checker: Any, value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(_checker: Any, value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+_TYPES = jsonschema.Draft202012Validator.TYPE_CHECKER.redefine_many({"integer": _is_integer, "number": _is_number})
+_Validator = jsonschema.validators.extend(jsonschema.Draft202012Validator, type_checker=_TYPES)
+_FORMATS = jsonschema.FormatChecker(formats=())
+
+
+@_FORMATS.checks("date")
+def _is_date(value: Any) -> bool:
+    if isinstance(value, dt.date):
+        return not isinstance(value, dt.datetime)
+    return isinstance(value, str) and not isinstance(value, InvalidDate) and bool(_DATE_RE.fullmatch(value)) \
+        and as_date(value) is not None
+
+
+@_FORMATS.checks("orgnr")
+def _is_orgnr(value: Any) -> bool:
+    return not isinstance(value, bool) and orgnr_valid(str(value))
+
+
+@_FORMATS.checks("email")
+def _is_email(value: Any) -> bool:
+    return bool(_EMAIL_RE.fullmatch(str(value)))
+
+
+def as_date(value: Any) -> dt.date | None:
+    """A value that passed `format: date` as a date (None for anything else)."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+@cache
+def validator(name: str) -> jsonschema.protocols.Validator:
+    return _Validator(schema(name), format_checker=_FORMATS)
+
+
+@cache
+def _messages() -> dict[str, Any]:
+    return package_yaml("schema_messages.yaml")
+
+
+# --------------------------------------------------------------------------- checking
+
+
+def _is_empty(value: Any) -> bool:
+    return value is None or value in ([], {}) or (isinstance(value, str) and not value.strip())
+
+
+def without_empty(value: Any) -> Any:
+    """`value` with every key whose value is empty left out (an empty value counts as absent)."""
+    if isinstance(value, dict):
+        return {k: without_empty(v) for k, v in value.items() if not _is_empty(v)}
+    if isinstance(value, list):
+        return [without_empty(v) for v in value]
+    return value
+
+
+def field_name(path: Iterable[Any]) -> str:
+    """The field as messages name it: the keys of the path, dotted, without list indexes."""
+    return ".".join(str(step) for step in path if not isinstance(step, int))
+
+
+class SchemaCheck:
+    """One file's data checked against schema `name`; `problems` has every message with its line.
+
+    `lines` is the data as read by `yamlio` (for the line numbers) when `data` itself is a
+    plain dict, as the kommune.yaml editor's is.
+    """
+
+    def __init__(self, data: Any, name: str, label: str, lines: Any = None, scope: Scope = "cell"):
+        self.data, self.label, self.scope = data, label, scope
+        self.lines = data if lines is None else lines
+        self.problems: list[Problem] = []
+        self.failed: set[Path] = set()
+        self._schema = schema(name)
+        errors = validator(name).iter_errors(without_empty(data))
+        for found in _merge(f for e in errors for f in self._translate(e)):
+            self._add(found.path, found.field, found.text())
+        self.problems.sort(key=lambda p: p.line if p.line is not None else 0)
+
+    def ok(self, *path: Any) -> bool:
+        """True when nothing at `path`, above it or below it failed the schema."""
+        n = len(path)
+        return not any(f[:n] == path or path[:len(f)] == f for f in self.failed)
+
+    def add(self, path: Path, message: str, field: str | None = None) -> None:
+        """A problem found by a rule check, at the line of `path` (the field defaults to its keys)."""
+        self._add(path, field if field is not None else field_name(path), message)
+
+    def _add(self, path: Path, field: str, message: str) -> None:
+        line = line_at(self.lines, path) or (1 if not path else None)  # an empty file: its first line
+        problem = Problem(self.label, line, field or "(fil)", message, scope=self.scope)
+        self.failed.add(path)
+        if problem not in self.problems:
+            self.problems.append(problem)
+
+    def _translate(self, error: jsonschema.ValidationError) -> list[_Found]:
+        """What one jsonschema error says; `required` and unknown keys give one per key."""
+        path, keyword, sub = tuple(error.absolute_path), error.validator, error.schema
+        if keyword == "required":
+            return [_Found(path + (k,), field_name(path + (k,)),
+                           _template(sub.get("properties", {}).get(k, {}), "required"), None, str(k), sub)
+                    for k in error.validator_value if k not in error.instance]
+        if keyword == "additionalProperties":
+            known = set(sub.get("properties", {}))
+            extra = [k for k in error.instance if k not in known
+                     and not any(re.search(p, str(k)) for p in sub.get("patternProperties", {}))]
+            return [_Found(path + (k,), field_name(path + (k,)), _template(sub, keyword), k, str(k), sub)
+                    for k in extra]
+        if "propertyNames" in error.relative_schema_path:
+            key = error.instance
+            return [_Found(path + (key,), sub.get("x-field", field_name(path)), _template(sub, "propertyNames"),
+                           key, str(key), sub)]
+        key = next((str(s) for s in reversed(path) if not isinstance(s, int)), "")
+        return [_Found(path, sub.get("x-field", field_name(path)),
+                       _template(sub, keyword, error.instance, error.validator_value), error.instance, key, sub)]
+
+
+@dataclass
+class _Found:
+    """One message before it is written out: where, which template, and what fills it in."""
+
+    path: Path
+    field: str
+    template: str
+    value: Any
+    key: str
+    schema: dict
+    values: list[Any] = dataclasses.field(default_factory=list)
+
+    def text(self) -> str:
+        sub = self.schema
+        valid = sub.get("enum") or ([sub["const"]] if "const" in sub else list(sub.get("properties", {})))
+        fill = {"value": str(self.value), "key": self.key, "valid": ", ".join(map(str, valid)),
+                "values": ", ".join(f"«{v}»" for v in (self.values or [self.value]))}
+        text = self.template
+        for name, value in fill.items():
+            text = text.replace("{" + name + "}", value)
+        return text
+
+
+def _template(sub: dict, keyword: str, value: Any = None, argument: Any = None) -> str:
+    """The property's `x-message` for `keyword`, else the default of schema_messages.yaml.
+
+    A single `x-message` text is said for every keyword but `required` (a missing key
+    «mangler» unless the property says otherwise in a table `{required: …}`).
+    """
+    keys = [keyword]
+    if keyword == "type" and isinstance(argument, str):
+        keys = [f"type.{argument}", "type"]
+    elif keyword == "format":
+        keys = [f"format.{argument}.calendar"] if isinstance(value, InvalidDate) else []
+        keys += [f"format.{argument}", "format"]
+    own = sub.get("x-message")
+    if isinstance(own, str) and keyword != "required":
+        return own
+    table = own if isinstance(own, dict) else {}
+    defaults = _messages()
+    own_text = next((table[k] for k in keys if k in table), None)
+    return own_text or table.get("default") or next((t for k in keys if (t := _nested(defaults, k))), defaults["default"])
+
+
+def _nested(table: dict, key: str) -> str | None:
+    """schema_messages.yaml lookup: `type.string` is table["type"]["string"], `format.date` a flat key."""
+    if isinstance(table.get(key), str):
+        return table[key]
+    head, _, rest = key.partition(".")
+    inner = table.get(head)
+    return inner.get(rest) if isinstance(inner, dict) else None
+
+
+def _merge(found: Iterable[_Found]) -> list[_Found]:
+    """One message per value (the first keyword that failed), and one per list for a message
+    that names the list's bad items (`{values}`: «ukjent kode «a», «b»», at the list's line)."""
+    out: list[_Found] = []
+    seen: set[Path] = set()
+    lists: dict[tuple[Path, str], _Found] = {}
+    for f in found:
+        if f.path in seen:
+            continue
+        seen.add(f.path)
+        if "{values}" in f.template and f.path and isinstance(f.path[-1], int):
+            group = lists.get((f.path[:-1], f.template))
+            if group is not None:
+                group.values.append(f.value)
+                continue
+            f = _Found(f.path[:-1], f.field, f.template, f.value, f.key, f.schema, [f.value])
+            lists[(f.path, f.template)] = f
+        out.append(f)
+    return out

@@ -1,0 +1,89 @@
+"""The JSON Schemas of the hand-written YAML files: valid schemas, the shipped files pass, and
+each kind of mistake is said as FILE:LINE: felt: melding in Norwegian (lines counted by hand)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from digireform.io.yamlio import load_text_with_lines
+from digireform.model.schema import package_yaml
+from digireform.tender.definition import load_tender
+from digireform.validate.schema import SchemaCheck, schema
+
+ROOT = Path(__file__).resolve().parents[2]
+SCHEMAS = ("tender",)
+
+
+def problems(text: str, name: str, label: str = "f.yaml") -> list[str]:
+    found: list = []
+    data = load_text_with_lines(text, label, found)
+    assert found == []
+    return [str(p) for p in SchemaCheck(data, name, label).problems]
+
+
+@pytest.mark.parametrize("name", SCHEMAS)
+def test_schema_is_a_valid_draft_2020_12_schema_with_norwegian_titles(name):
+    raw = schema(name)
+    jsonschema.Draft202012Validator.check_schema(raw)
+    assert raw["title"] and raw["description"]
+
+
+def test_tender_publication_keys_are_those_of_tender_yaml():
+    assert list(schema("tender")["properties"]["publication"]["properties"]) == list(package_yaml("tender.yaml")["publication"])
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "procurement" / "tenders").glob("*.yaml")), ids=lambda p: p.name)
+def test_shipped_tender_files_pass(path):
+    assert problems(path.read_text("utf-8"), "tender") == []
+    known = {p.name[:4] for p in (ROOT / "municipalities").iterdir()}
+    assert load_tender(path, known).participants
+
+
+TENDER = """\
+title: T
+description: D
+host: "1806"
+participants: ["1806"]
+scope: {welfare_categories: [trygghetsalarm]}
+contract: {type: SSA-L, years: 4, start: 2027-09-01}
+award_criteria:
+  - {code: pris, weight: 100}
+timeline:
+  publication: 2027-01-15
+  tender_deadline: 2027-03-01
+"""
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), [
+    # missing required key: the line of its mapping
+    ("  tender_deadline: 2027-03-01\n", "", "f.yaml:9: timeline.tender_deadline: mangler (påkrevd felt)"),
+    ("title: T\n", "title:\n", "f.yaml:1: title: mangler (påkrevd felt)"),  # a key without a value is missing
+    # wrong type
+    ("years: 4", "years: fire", "f.yaml:6: contract.years: «fire» er ikke et helt antall år (1–20)"),
+    ("description: D", "description: [D]", "f.yaml:2: description: skal være tekst"),
+    ("participants: [\"1806\"]", "participants: \"1806\"", "f.yaml:4: participants: skal være en liste med kommunenummer"),
+    # unknown code: every unknown item of a list in one message
+    ("[trygghetsalarm]", "[trygghetsalarm, gps, drone]",
+     "f.yaml:5: scope.welfare_categories: ukjent kode «gps», «drone»; gyldige: trygghetsalarm, digitalt_tilsyn, "
+     "medisineringsstotte, lokalisering, elektronisk_dorlas, digital_hjemmeoppfolging, skjermbesok, responssenter"),
+    ("type: SSA-L", "type: SSA-X", "f.yaml:6: contract.type: «SSA-X» er ikke gyldig; gyldige: SSA-L, SSA-sky, SSA-D, "
+     "SSA-K, SSA-T, rammeavtale"),
+    # unknown key
+    ("  - {code: pris, weight: 100}", "  - {code: pris, weight: 100, farge: blå}",
+     "f.yaml:8: award_criteria.farge: ukjent nøkkel; gyldige: code, label, weight, description, reason"),
+    # formats and ranges
+    ("publication: 2027-01-15", "publication: 2027-02-30",
+     "f.yaml:10: timeline.publication: ugyldig dato «2027-02-30»: dagen finnes ikke i kalenderen (ÅÅÅÅ-MM-DD)"),
+    ("weight: 100", "weight: .nan", "f.yaml:8: award_criteria.weight: «nan» er ikke en vekt i prosent (0–100)"),
+    ("host: \"1806\"", "host: 0301",  # YAML 1.1 reads 0301 as the octal number 193
+     "f.yaml:3: host: «193» er ikke et firesifret kommunenummer (skriv det i anførselstegn, f.eks. \"1806\")"),
+])
+def test_tender_schema_messages(old, new, expected):
+    assert TENDER.count(old) == 1
+    assert problems(TENDER.replace(old, new), "tender") == [expected]
+
+
+def test_tender_file_that_is_no_mapping():
+    assert problems("- a\n", "tender") == ["f.yaml:1: (fil): skal være en tabell med nøkler (title, host, …)"]
