@@ -13,7 +13,7 @@ from digireform.tender.definition import load_tender
 from digireform.validate.schema import SchemaCheck, schema
 
 ROOT = Path(__file__).resolve().parents[2]
-SCHEMAS = ("tender",)
+SCHEMAS = ("tender", "requirements")
 
 
 def problems(text: str, name: str, label: str = "f.yaml") -> list[str]:
@@ -87,3 +87,52 @@ def test_tender_schema_messages(old, new, expected):
 
 def test_tender_file_that_is_no_mapping():
     assert problems("- a\n", "tender") == ["f.yaml:1: (fil): skal være en tabell med nøkler (title, host, …)"]
+
+
+# --------------------------------------------------------------------------- requirement library
+
+
+def test_shipped_requirement_library_passes():
+    from digireform.tender.requirements import load_library
+
+    files = sorted((ROOT / "procurement" / "requirements").glob("*.yaml"))
+    assert files and all(problems(p.read_text("utf-8"), "requirements") == [] for p in files)
+    assert len(load_library(ROOT)) > 50
+
+
+REQUIREMENT = """\
+- id: UU-01
+  category: universell_utforming
+  kind: bor
+  weight: 4
+  text: Løsningen bør følge WCAG 2.1 AA.
+  applies_to: [innbygger]
+"""
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), [
+    ("  text: Løsningen bør følge WCAG 2.1 AA.\n", "", "f.yaml:1: text: mangler (påkrevd felt)"),
+    ("weight: 4", "weight: fire", "f.yaml:4: weight: «fire» er ikke et positivt tall"),
+    ("- id: UU-01", "- id: [UU-01]", "f.yaml:1: id: skal være tekst"),
+    ("[innbygger]", "[innbygger, månen]", "f.yaml:6: applies_to: ukjent kode «månen»; gyldige: all, innbygger, "
+     "okonomi_personal, sak_arkiv, helse_velferd, skole_oppvekst, plan_bygg, teknisk, kultur, felles, trygghetsalarm, "
+     "digitalt_tilsyn, medisineringsstotte, lokalisering, elektronisk_dorlas, digital_hjemmeoppfolging, skjermbesok, "
+     "responssenter"),
+    ("[innbygger]", "månen", "f.yaml:6: applies_to: ukjent kode «månen»; gyldige: all, innbygger, "
+     "okonomi_personal, sak_arkiv, helse_velferd, skole_oppvekst, plan_bygg, teknisk, kultur, felles, trygghetsalarm, "
+     "digitalt_tilsyn, medisineringsstotte, lokalisering, elektronisk_dorlas, digital_hjemmeoppfolging, skjermbesok, "
+     "responssenter"),  # one code may stand without a list
+    ("kind: bor", "kind: kanskje", "f.yaml:3: kind: «kanskje» er ikke gyldig; bruk «skal» (absolutt krav) eller «bor» "
+     "(vektet krav)"),
+    ("  weight: 4\n", "  weight: 4\n  colour: blue\n",
+     "f.yaml:5: colour: ukjent nøkkel; gyldige: id, category, kind, text, text_nn, applies_to, reference, weight"),
+])
+def test_requirement_schema_messages(old, new, expected):
+    assert REQUIREMENT.count(old) == 1
+    assert problems(REQUIREMENT.replace(old, new), "requirements") == [expected]
+
+
+def test_requirement_file_that_is_no_list():
+    assert problems("id: X\n", "requirements") == ["f.yaml:1: (fil): kravfila skal være en YAML-liste (hver post "
+                                                   "starter med «- id: …»)"]
+    assert problems("# bare kommentarer\n", "requirements") == []

@@ -1,26 +1,29 @@
 """The requirement library: procurement/requirements/*.yaml, loaded and validated.
 
-Each file is a YAML list of requirements (docs/data-model.md, "Procurement files"). The library is
-checked as a whole because ids must be unique across files; every problem names the
-file and the line of the offending key, so a procurement officer editing YAML by hand
-can find it. Categories come from data/requirement_categories.yaml.
+Each file is a YAML list of requirements (docs/data-model.md, "Procurement files"), its
+shape the JSON Schema `model/data/schemas/requirements.schema.yaml`. The library is checked
+as a whole because ids must be unique across files; every problem names the file and the
+line of the offending key, so a procurement officer editing YAML by hand can find it.
+Categories come from data/requirement_categories.yaml. What the schema cannot say is
+checked here after it (`_rules`): ids unique across files, a weight for BØR and none for
+SKAL, «all» alone.
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
 
-from digireform.io.yamlio import LineDict, load_with_lines
+from digireform.io.yamlio import line_at, load_with_lines
 from digireform.model.errors import Problem, ValidationError, display_path
 from digireform.model.schema import SERVICE_AREAS, WELFARE_CATEGORIES, code_list, package_yaml
+from digireform.validate.schema import SchemaCheck, schema
 
 KINDS = {"skal": "SKAL", "bor": "BØR"}
 ALL = "all"
-KEYS = ("id", "category", "kind", "text", "text_nn", "applies_to", "reference", "weight")
-REQUIRED = ("id", "category", "kind", "text", "applies_to")
+SCHEMA = "requirements"
+KEYS = tuple(schema(SCHEMA)["items"]["properties"])  # the schema's, in its order
+REQUIRED = tuple(schema(SCHEMA)["items"]["required"])
 LIBRARY_DIR = Path("procurement") / "requirements"
 
 
@@ -99,94 +102,53 @@ def load_library(data_dir: Path, folder: Path | None = None) -> Library:
         data = load_with_lines(path, problems)
         if data is None:
             continue
-        label = display_path(path)
-        if not isinstance(data, list):
-            problems.append(Problem(label, 1, "(fil)", "kravfila skal være en YAML-liste (hver post starter med «- id: …»)"))
-            continue
-        for item in data:
-            req = parse_requirement(item, label, problems, seen)
-            if req is not None:
-                reqs.append(req)
+        check = SchemaCheck(data, SCHEMA, display_path(path))
+        if isinstance(data, list):
+            for i, item in enumerate(data):
+                if _rules(data, i, check, seen):
+                    reqs.append(_requirement(item, check.label, line_at(data, (i,))))
+        problems += check.problems
     if problems:
         raise ValidationError("Kravbiblioteket har feil:", problems)
     return Library(reqs, categories())
 
 
-def parse_requirement(item: Any, label: str, problems: list[Problem], seen: dict[str, str]) -> Requirement | None:
-    """Validate one list item; append problems; the Requirement when it is usable."""
-    if not isinstance(item, LineDict):
-        problems.append(Problem(label, None, "(krav)", f"«{item}» er ikke et krav (forventet id, category, kind, text, …)"))
-        return None
-    before = len(problems)
+def _rules(data: list, i: int, c: SchemaCheck, seen: dict[str, str]) -> bool:
+    """The checks the schema cannot say for requirement `i`; True when it is usable.
 
-    def add(key: str, message: str) -> None:
-        problems.append(Problem(label, item.line_of(key), key, message))
-
-    for key in item:
-        if key not in KEYS:
-            add(str(key), f"ukjent nøkkel; gyldige: {', '.join(KEYS)}")
-    for key in REQUIRED:
-        if item.get(key) in (None, "", []):
-            add(key, "mangler (påkrevd felt)")
-    rid = _text(item.get("id"))
-    if rid:
+    `seen` maps each id met so far in the library to where it stood (FILE:LINE).
+    """
+    before = len(c.problems)
+    item = data[i]
+    if not isinstance(item, dict):
+        return False
+    rid = str(item.get("id") or "").strip()
+    if rid and c.ok(i, "id"):
         if rid in seen:
-            add("id", f"«{rid}» er brukt før ({seen[rid]})")
+            c.add((i, "id"), f"«{rid}» er brukt før ({seen[rid]})")
         else:
-            seen[rid] = f"{label}:{item.line_of('id')}"
-    category = _text(item.get("category"))
-    if category and category not in categories():
-        add("category", f"«{category}» er ikke en kjent kategori; gyldige: {', '.join(categories())}")
-    kind = _text(item.get("kind"))
-    if kind and kind not in KINDS:
-        add("kind", f"«{kind}» er ikke gyldig; bruk «skal» (absolutt krav) eller «bor» (vektet krav)")
-    weight = _check_weight(item, kind, add)
-    applies = _check_applies_to(item.get("applies_to"), add)
-    for key in ("id", "text", "text_nn", "reference"):
-        if item.get(key) is not None and not isinstance(item.get(key), str):
-            add(key, "skal være tekst")
-    if len(problems) > before:
-        return None
-    return Requirement(
-        id=rid, category=category, kind=kind, text=item["text"].strip(), applies_to=applies,
-        reference=(item.get("reference") or "").strip(), text_nn=(item.get("text_nn") or "").strip() or None,
-        weight=weight, file=label, line=item.line,
-    )
+            seen[rid] = f"{c.label}:{line_at(data, (i, 'id'))}"
+    kind, has_weight = item.get("kind"), item.get("weight") is not None
+    if kind == "bor" and not has_weight:
+        c.add((i, "weight"), "mangler; et BØR-krav skal ha en vekt (et positivt tall)")
+    elif kind == "skal" and has_weight:
+        c.add((i, "weight"), "bare BØR-krav kan ha vekt; et SKAL-krav er absolutt og vektes ikke")
+    applies = item.get("applies_to")
+    if isinstance(applies, list) and ALL in applies and len(applies) > 1:
+        c.add((i, "applies_to"), "«all» kan ikke kombineres med andre koder")
+    return len(c.problems) == before and c.ok(i)
 
 
-def _text(value: Any) -> str:
-    return str(value).strip() if value is not None else ""
-
-
-def _check_weight(item: LineDict, kind: str, add) -> float | None:
+def _requirement(item: dict, label: str, line: int | None) -> Requirement:
+    """The Requirement of an item that passed the schema and the rules."""
+    applies = item["applies_to"]
     weight = item.get("weight")
-    if weight is None:
-        if kind == "bor":
-            add("weight", "mangler; et BØR-krav skal ha en vekt (et positivt tall)")
-        return None
-    if kind == "skal":
-        add("weight", "bare BØR-krav kan ha vekt; et SKAL-krav er absolutt og vektes ikke")
-        return None
-    if isinstance(weight, bool) or not isinstance(weight, int | float) or not math.isfinite(weight) or weight <= 0:
-        add("weight", f"«{weight}» er ikke et positivt tall")
-        return None
-    return float(weight)
-
-
-def _check_applies_to(value: Any, add) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    items = [value] if isinstance(value, str) else value
-    if not isinstance(items, list) or not all(isinstance(v, str) for v in items):
-        add("applies_to", "skal være «all» eller en liste med tjenesteområder og velferdsteknologikategorier")
-        return ()
-    codes = applies_to_codes()
-    bad = [v for v in items if v != ALL and v not in codes]
-    if bad:
-        add("applies_to", f"ukjent kode {', '.join(f'«{b}»' for b in bad)}; gyldige: all, {', '.join(codes)}")
-    if ALL in items and len(items) > 1:
-        add("applies_to", "«all» kan ikke kombineres med andre koder")
-    return tuple(items)
+    return Requirement(
+        id=item["id"].strip(), category=item["category"], kind=item["kind"], text=item["text"].strip(),
+        applies_to=(applies,) if isinstance(applies, str) else tuple(applies),
+        reference=(item.get("reference") or "").strip(), text_nn=(item.get("text_nn") or "").strip() or None,
+        weight=float(weight) if weight is not None else None, file=label, line=line,
+    )
 
 
 def requirements_frame(library: Library):
