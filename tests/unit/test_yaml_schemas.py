@@ -13,7 +13,7 @@ from digireform.tender.definition import load_tender
 from digireform.validate.schema import SchemaCheck, schema
 
 ROOT = Path(__file__).resolve().parents[2]
-SCHEMAS = ("tender", "requirements")
+SCHEMAS = ("tender", "requirements", "catalogue")
 
 
 def problems(text: str, name: str, label: str = "f.yaml") -> list[str]:
@@ -136,3 +136,39 @@ def test_requirement_file_that_is_no_list():
     assert problems("id: X\n", "requirements") == ["f.yaml:1: (fil): kravfila skal være en YAML-liste (hver post "
                                                    "starter med «- id: …»)"]
     assert problems("# bare kommentarer\n", "requirements") == []
+
+
+# --------------------------------------------------------------------------- product catalogue
+
+
+def test_shipped_catalogue_passes():
+    from importlib import resources
+
+    text = resources.files("digireform.model").joinpath("data", "products.yaml").read_text("utf-8")
+    assert problems(text, "catalogue") == []
+
+
+PRODUCT = """\
+- name: SpeedAdmin
+  aliases: [Speed Admin]
+  vendor: SpeedAdmin AS
+  vendor_orgnr: "964965137"
+  service_area: kultur
+  cpv: 48000000-8
+"""
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), [
+    ("- name: SpeedAdmin\n  aliases", "- aliases", "f.yaml:1: name: mangler (påkrevd felt)"),
+    ("[Speed Admin]", "Speed Admin", "f.yaml:2: aliases: skal være en liste av skrivemåter, f.eks. [Tieto Gerica, Gerica]"),
+    ("kultur", "romfart", "f.yaml:5: service_area: «romfart» er ikke et tjenesteområde; gyldige: innbygger, "
+     "okonomi_personal, sak_arkiv, helse_velferd, skole_oppvekst, plan_bygg, teknisk, kultur, felles"),
+    ('"964965137"', '"964965138"', "f.yaml:4: vendor_orgnr: «964965138» er ikke et gyldig organisasjonsnummer "
+     "(9 siffer, mod 11)"),  # the check digit of 96496513 is 7
+    ("cpv: 48000000-8", "cpv: 4800", "f.yaml:6: cpv: «4800» er ikke en CPV-kode på formen 48000000-8"),
+    ("  cpv: 48000000-8\n", "  cpv: 48000000-8\n  colour: blue\n",
+     "f.yaml:7: colour: ukjent felt; gyldige felt: name, aliases, vendor, vendor_orgnr, service_area, function, cpv"),
+])
+def test_catalogue_schema_messages(old, new, expected):
+    assert PRODUCT.count(old) == 1
+    assert problems(PRODUCT.replace(old, new), "catalogue") == [expected]

@@ -5,7 +5,8 @@ Municipalities write the same product in many ways («Tieto Gerica», «TietoEVR
 so every inventory row is matched against the catalogue:
 
 * the package catalogue ``lib/digireform/model/data/products.yaml`` (a YAML list of
-  ``{name, aliases, vendor, vendor_orgnr?, service_area, function, cpv}``), plus
+  ``{name, aliases, vendor, vendor_orgnr?, service_area, function, cpv}``; the JSON Schema
+  ``model/data/schemas/catalogue.schema.yaml``), plus
 * the group's own extension file ``<data folder>/procurement/products.yaml`` (same
   shape; path set in ``data/overlap.yaml``). An entry whose name (or an alias) matches
   a package entry extends it: its aliases are added and its other fields override. New
@@ -26,21 +27,14 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
 from digireform.io import textio
+from digireform.io.yamlio import load_text_with_lines
 from digireform.model.errors import Problem, ValidationError, display_path
-from digireform.model.schema import (
-    SERVICE_AREAS,
-    code_list,
-    load_yaml_text,
-    normalise_token,
-    orgnr_valid,
-    package_yaml,
-    yaml_problem,
-)
+from digireform.model.schema import normalise_token, package_yaml
+from digireform.validate.schema import SchemaCheck
 
-CPV_RE = re.compile(r"^\d{8}-\d$")
+SCHEMA = "catalogue"
 _PUNCT_RE = re.compile(r"[\W_]+", re.UNICODE)
 ENTRY_KEYS = ("name", "aliases", "vendor", "vendor_orgnr", "service_area", "function", "cpv")
 
@@ -191,85 +185,41 @@ def _package_entries() -> tuple[CatalogueEntry, ...]:
 
 
 def parse_entries(text: str, label: str, problems: list[Problem]) -> list[CatalogueEntry]:
-    """YAML text → entries; every problem is appended with its line."""
-    try:
-        data = load_yaml_text(text)
-        root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # C: as fast as the load
-    except yaml.YAMLError as exc:
-        problems.append(yaml_problem(exc, label))
-        return []
+    """YAML text → entries; every problem is appended with its line.
+
+    The shape is the JSON Schema model/data/schemas/catalogue.schema.yaml; the one rule it
+    cannot say (a spelling belongs to one product) is `_check_duplicates`.
+    """
+    data = load_text_with_lines(text, label, problems)
     if data is None:
         return []
-    if not isinstance(data, list):
-        problems.append(Problem(label, 1, "(fil)", "skal være en liste av produkter (- name: ...)"))
-        return []
-    entries: list[CatalogueEntry] = []
-    for i, item in enumerate(data):
-        node = root.value[i]
-        entry = _parse_entry(item, node, label, problems)
-        if entry is not None:
-            entries.append(entry)
-    _check_duplicates(entries, data, root, label, problems)
-    return entries
+    check = SchemaCheck(data, SCHEMA, label)
+    items = [(i, item) for i, item in enumerate(data) if check.ok(i)] if isinstance(data, list) else []
+    entries = [(i, _entry(item)) for i, item in items]
+    _check_duplicates(entries, check)
+    problems += check.problems
+    return [e for _, e in entries]
 
 
-def _line_of(node: yaml.Node, key: str | None = None) -> int:
-    if key is not None and isinstance(node, yaml.MappingNode):
-        for k, _ in node.value:
-            if k.value == key:
-                return k.start_mark.line + 1
-    return node.start_mark.line + 1
-
-
-def _parse_entry(item: Any, node: yaml.Node, label: str, problems: list[Problem]) -> CatalogueEntry | None:
-    def bad(key: str | None, message: str) -> None:
-        problems.append(Problem(label, _line_of(node, key), key or "(produkt)", message))
-
-    if not isinstance(item, dict):
-        bad(None, "hvert produkt skal være en tabell med name, aliases, vendor, ...")
-        return None
-    before = len(problems)
-    for key in item:
-        if key not in ENTRY_KEYS:
-            bad(str(key), f"ukjent felt; gyldige felt: {', '.join(ENTRY_KEYS)}")
-    name = item.get("name")
-    if not isinstance(name, str) or not name.strip():
-        bad("name", "mangler (påkrevd felt)")
-    aliases = item.get("aliases") or []
-    if not isinstance(aliases, list) or not all(isinstance(a, str | int | float) for a in aliases):
-        bad("aliases", "skal være en liste av skrivemåter, f.eks. [Tieto Gerica, Gerica]")
-        aliases = []
-    area = item.get("service_area")
-    if area is not None and area not in code_list(SERVICE_AREAS):
-        bad("service_area", f"«{area}» er ikke et tjenesteområde; gyldige: {', '.join(code_list(SERVICE_AREAS))}")
-    cpv = item.get("cpv")
-    if cpv is not None and not CPV_RE.match(str(cpv)):
-        bad("cpv", f"«{cpv}» er ikke en CPV-kode på formen 48000000-8")
-    orgnr = item.get("vendor_orgnr")
-    if orgnr is not None and not orgnr_valid(str(orgnr)):
-        bad("vendor_orgnr", f"«{orgnr}» er ikke et gyldig organisasjonsnummer (9 siffer, mod 11)")
-    if len(problems) > before:
-        return None
+def _entry(item: dict) -> CatalogueEntry:
+    """The entry of an item that passed the schema (values as text, stripped)."""
     text = {k: (str(item[k]).strip() if item.get(k) is not None else None) for k in ENTRY_KEYS if k != "aliases"}
     return CatalogueEntry(
-        name=text["name"], aliases=tuple(str(a).strip() for a in aliases), vendor=text["vendor"],
+        name=text["name"], aliases=tuple(str(a).strip() for a in item.get("aliases") or []), vendor=text["vendor"],
         vendor_orgnr=text["vendor_orgnr"], service_area=text["service_area"], function=text["function"],
         cpv=text["cpv"],
     )
 
 
-def _check_duplicates(entries: list[CatalogueEntry], data: list, root: yaml.Node, label: str,
-                      problems: list[Problem]) -> None:
+def _check_duplicates(entries: list[tuple[int, CatalogueEntry]], check: SchemaCheck) -> None:
     """Within one file, a spelling may belong to one product only."""
     seen: dict[str, str] = {}
-    nodes = {item.get("name"): root.value[i] for i, item in enumerate(data) if isinstance(item, dict)}
-    for e in entries:
+    for i, e in entries:
         for spelling in (e.name, *e.aliases):
             key = normalise(spelling)
             other = seen.get(key)
             if other is not None and other != e.name:
-                problems.append(Problem(label, _line_of(nodes[e.name], "aliases"), "aliases",
-                                        f"«{spelling}» er allerede brukt av «{other}»"))
+                check.add((i, "aliases"), f"«{spelling}» er allerede brukt av «{other}»")
             seen.setdefault(key, e.name)
 
 
