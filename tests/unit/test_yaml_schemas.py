@@ -13,7 +13,7 @@ from digireform.tender.definition import load_tender
 from digireform.validate.schema import SchemaCheck, schema
 
 ROOT = Path(__file__).resolve().parents[2]
-SCHEMAS = ("tender", "requirements", "catalogue")
+SCHEMAS = ("tender", "requirements", "catalogue", "kommune")
 
 
 def problems(text: str, name: str, label: str = "f.yaml") -> list[str]:
@@ -172,3 +172,87 @@ PRODUCT = """\
 def test_catalogue_schema_messages(old, new, expected):
     assert PRODUCT.count(old) == 1
     assert problems(PRODUCT.replace(old, new), "catalogue") == [expected]
+
+
+# --------------------------------------------------------------------------- kommune.yaml
+
+
+def profile_problems(text: str, folder_number: str = "1853") -> list[str]:
+    """kommune.yaml read and checked as a region load does (validate.profile.read_profile)."""
+    import tempfile
+
+    from digireform.validate.profile import read_profile
+
+    found: list = []
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / "kommune.yaml").write_text(text, "utf-8")
+        read_profile(Path(tmp), folder_number, found, "k.yaml")
+    return [str(p) for p in found]
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "municipalities").glob("*/kommune.yaml")), ids=lambda p: p.parent.name)
+def test_shipped_kommune_yaml_files_pass(path):
+    assert problems(path.read_text("utf-8"), "kommune") == []
+    assert profile_problems(path.read_text("utf-8"), path.parent.name[:4]) == []
+
+
+def test_kommune_schema_keys_are_those_of_the_model():
+    from digireform.model.region import AGE_BANDS, CHANNEL_FIELDS
+
+    props = schema("kommune")["properties"]
+    assert props["population"]["properties"]["age_bands"]["propertyNames"]["enum"] == list(AGE_BANDS)
+    channel = props["channels"]["items"]
+    assert [k for k in channel["properties"] if k not in ("year", "source")] == list(CHANNEL_FIELDS)
+    assert channel["x-message"]["additionalProperties"] == f"ukjent kanal; gyldige: {', '.join(CHANNEL_FIELDS)}"
+
+
+PROFILE = """\
+number: "1853"
+name: Evenes
+population:
+  year: 2025
+  total: 1330
+digitalisation:
+  sak_arkiv: mostly_paper
+channels:
+  - year: 2025
+    phone_in: 120
+targets:
+  - id: T1
+    text: Mer digital post
+    metric: digital_post_share
+    target: 0.75
+    deadline: 2026-12-31
+"""
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), [
+    ("name: Evenes\n", "", "k.yaml:1: name: mangler (påkrevd felt)"),  # the root mapping starts on line 1
+    ("    metric: digital_post_share\n", "", "k.yaml:12: targets.metric: mangler (påkrevd felt)"),
+    ("  total: 1330", "  total: mange", "k.yaml:5: population.total: «mange» er ikke et heltall ≥ 0"),
+    ("    target: 0.75", "    target: mye", "k.yaml:15: targets.target: «mye» er ikke et tall"),
+    ("  sak_arkiv: mostly_paper", "  sak_arkiv: paper", "k.yaml:7: digitalisation.sak_arkiv: «paper» er ikke et gyldig "
+     "nivå; gyldige: all_digital, mostly_digital, mostly_paper, all_paper"),
+    ("  sak_arkiv: mostly_paper", "  arkiv: mostly_paper", "k.yaml:7: digitalisation: ukjent tjenesteområde «arkiv»; "
+     "gyldige: innbygger, okonomi_personal, sak_arkiv, helse_velferd, skole_oppvekst, plan_bygg, teknisk, kultur, felles"),
+    ("    phone_in: 120", "    telefon: 120", "k.yaml:10: channels.telefon: ukjent kanal; gyldige: personal_visits, "
+     "phone_in, phone_out, web_visits, letters_in, letters_out, email_in, email_out, digital_post_out, "
+     "selfservice_completed, selfservice_abandoned"),
+    ("deadline: 2026-12-31", "deadline: 2026-02-30", "k.yaml:16: targets.deadline: «2026-02-30» er ikke en gyldig dato "
+     "ÅÅÅÅ-MM-DD"),
+    ("number: \"1853\"", "number: \"18\"", "k.yaml:1: number: «18» er ikke et firesifret kommunenummer (skriv det i "
+     "anførselstegn)"),
+])
+def test_kommune_schema_messages(old, new, expected):
+    assert PROFILE.count(old) == 1
+    assert profile_problems(PROFILE.replace(old, new)) == [expected]
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), [
+    ("  total: 1330\n", "  total: 1330\n  age_bands: {\"0-17\": 1, \"18-66\": 2, \"67-79\": 3, \"80+\": 4}\n",
+     "k.yaml:6: population.age_bands: summen av aldersgruppene (10) er ikke lik total (1330)"),
+    ("    phone_in: 120\n", "    phone_in: 120\n  - year: 2025\n", "k.yaml:11: channels.year: året 2025 står to ganger"),
+    ("number: \"1853\"", "number: \"1806\"", "k.yaml:1: number: 1806 stemmer ikke med mappenavnet (1853-…)"),
+])
+def test_kommune_rules_after_the_schema(old, new, expected):
+    assert profile_problems(PROFILE.replace(old, new)) == [expected]

@@ -28,7 +28,7 @@ import dataclasses
 import datetime as dt
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -53,7 +53,27 @@ _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 def schema(name: str) -> dict:
     """The schema `name` (kommune, tender, requirements, catalogue) with its `x-codes` filled in."""
     text = resources.files("digireform.model").joinpath("data", "schemas", f"{name}.schema.yaml").read_text("utf-8")
-    return _fill_codes(load_yaml_text(text))
+    raw = load_yaml_text(text)
+    return _fill_codes(_inline_refs(raw, raw.get("$defs", {})))
+
+
+def _inline_refs(node: Any, defs: dict) -> Any:
+    """`node` with every local `$ref` (#/$defs/x) replaced by the definition it names.
+
+    The same schema, only faster to check: jsonschema resolves a `$ref` on every value, and a
+    kommune.yaml is checked each time a region is loaded. The schemas have no recursion.
+    """
+    if isinstance(node, list):
+        return [_inline_refs(v, defs) for v in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: _inline_refs(v, defs) for k, v in node.items() if k != "$ref"}
+    ref = node.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/$defs/"):
+        out = {**_inline_refs(defs[ref.removeprefix("#/$defs/")], defs), **out}
+    elif ref is not None:
+        out["$ref"] = ref
+    return out
 
 
 def _fill_codes(node: Any) -> Any:
@@ -158,13 +178,15 @@ def field_name(path: Iterable[Any]) -> str:
 class SchemaCheck:
     """One file's data checked against schema `name`; `problems` has every message with its line.
 
-    `lines` is the data as read by `yamlio` (for the line numbers) when `data` itself is a
-    plain dict, as the kommune.yaml editor's is.
+    `lines` gives the data as read by `yamlio` (for the line numbers) when `data` itself is a
+    plain dict, as the kommune.yaml editor's is; it is called only when there is a problem.
     """
 
-    def __init__(self, data: Any, name: str, label: str, lines: Any = None, scope: Scope = "cell"):
+    def __init__(self, data: Any, name: str, label: str, lines: Callable[[], Any] | None = None,
+                 scope: Scope = "cell"):
         self.data, self.label, self.scope = data, label, scope
-        self.lines = data if lines is None else lines
+        self._lines_from = lines
+        self._lines: Any = None if lines else data
         self.problems: list[Problem] = []
         self.failed: set[Path] = set()
         self._schema = schema(name)
@@ -183,7 +205,9 @@ class SchemaCheck:
         self._add(path, field if field is not None else field_name(path), message)
 
     def _add(self, path: Path, field: str, message: str) -> None:
-        line = line_at(self.lines, path) or (1 if not path else None)  # an empty file: its first line
+        if self._lines_from is not None:
+            self._lines, self._lines_from = self._lines_from(), None
+        line = line_at(self._lines, path) or (1 if not path else None)  # an empty file: its first line
         problem = Problem(self.label, line, field or "(fil)", message, scope=self.scope)
         self.failed.add(path)
         if problem not in self.problems:
