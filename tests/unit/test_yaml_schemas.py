@@ -142,9 +142,9 @@ def test_requirement_file_that_is_no_list():
 
 
 def test_shipped_catalogue_passes():
-    from importlib import resources
+    from digireform.model.resources import read_data_text
 
-    text = resources.files("digireform.model").joinpath("data", "products.yaml").read_text("utf-8")
+    text = read_data_text("products.yaml")
     assert problems(text, "catalogue") == []
 
 

@@ -31,13 +31,13 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any
 
 import jsonschema
 
 from digireform.io.yamlio import InvalidDate, line_at
 from digireform.model.errors import Problem, Scope
+from digireform.model.resources import read_data_text
 from digireform.model.schema import code_list, load_yaml_text, orgnr_valid, package_yaml
 
 Path = tuple[Any, ...]
@@ -52,7 +52,7 @@ _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 @cache
 def schema(name: str) -> dict:
     """The schema `name` (kommune, tender, requirements, catalogue) with its `x-codes` filled in."""
-    text = resources.files("digireform.model").joinpath("data", "schemas", f"{name}.schema.yaml").read_text("utf-8")
+    text = read_data_text("schemas", f"{name}.schema.yaml")
     raw = load_yaml_text(text)
     return _fill_codes(_inline_refs(raw, raw.get("$defs", {})))
 
