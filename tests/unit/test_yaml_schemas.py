@@ -256,3 +256,17 @@ def test_kommune_schema_messages(old, new, expected):
 ])
 def test_kommune_rules_after_the_schema(old, new, expected):
     assert profile_problems(PROFILE.replace(old, new)) == [expected]
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), [
+    ("name: Evenes\n", "name: Evenes\nexample_data:\n", "k.yaml:3: example_data: har ingen verdi; skriv true eller false"),
+    ("  total: 1330", "  total:", "k.yaml:5: population.total: har ingen verdi; skriv et heltall ≥ 0 eller fjern linjen"),
+])
+def test_an_empty_value_that_would_change_the_meaning_is_refused(old, new, expected):
+    """Left out, example_data means «not example data» and population.total the register's figure:
+    written but empty is a question, not an answer."""
+    assert profile_problems(PROFILE.replace(old, new)) == [expected]
+
+
+def test_an_empty_optional_text_is_still_absent():
+    assert profile_problems(PROFILE.replace("name: Evenes\n", "name: Evenes\norgnr:\n")) == []
