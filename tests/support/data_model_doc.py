@@ -23,11 +23,11 @@ DOC = Path(__file__).resolve().parents[2] / "docs" / "data-model.md"
 COLUMNS = ("column", "norwegian header", "type", "required", "completeness", "code list", "range",
            "confidential", "meaning")
 CODES = ("code", "label", "also accepted on import")
-PROFILE = ("key", "type", "required", "public", "meaning")
+PROFILE = ("key", "norwegian label", "type", "required", "public", "meaning")
 CHANNELS = ("key", "norwegian label", "meaning")
 METRICS = ("metric", "norwegian label", "unit", "direction", "source")
 DATA_FILES = ("file", "what it holds", "source and date")
-KEYS = ("key", "required", "meaning")  # a YAML file's keys (the requirement library)
+KEYS = ("key", "norwegian label", "required", "meaning")  # a YAML file's keys (the requirement library)
 
 SURVEY_CHANNELS = "survey.channels"  # the survey.yaml code lists, named so in the document
 SURVEY_SERVICES = "survey.services"
@@ -152,6 +152,21 @@ def expected_metrics() -> list[dict[str, str]]:
     return [{"metric": f"`{key}`", "norwegian label": m["label"], "unit": m["unit"],
              "direction": m["direction"], "source": m["source"]}
             for key, m in package_yaml("target_metrics.yaml")["metrics"].items()]
+
+
+def schema_keys(node: dict, prefix: str = "") -> dict[str, tuple[str | None, bool]]:
+    """A JSON Schema's keys as dotted paths (`[]` for a list's items) → (title, required)."""
+    out: dict[str, tuple[str | None, bool]] = {}
+    required = set(node.get("required", []))
+    for key, sub in node.get("properties", {}).items():
+        path = prefix + key
+        out[path] = (sub.get("title"), key in required)
+        if "properties" in sub:
+            out.update(schema_keys(sub, path + "."))
+        items = sub.get("items")
+        if isinstance(items, dict) and "properties" in items:
+            out.update(schema_keys(items, path + "[]."))
+    return out
 
 
 # --------------------------------------------------------------------------- printing

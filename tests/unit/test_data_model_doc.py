@@ -137,6 +137,24 @@ def test_channel_keys_and_target_metrics_match_their_data_files(tables):
     assert metrics.records() == doc.expected_metrics()
 
 
+def test_kommune_yaml_keys_labels_and_required_match_its_json_schema(tables):
+    """Every key of schemas/kommune.schema.yaml documented with its title and required flag, and
+    no documented key the schema lacks; the channel counts are the `channels[].<key>` row."""
+    from digireform.model.region import CHANNEL_FIELDS
+
+    [table] = [t for t in doc.tables_of(tables, doc.PROFILE) if t.name == "kommune.yaml"]
+    got = {doc.unquote(r["key"]): (r["norwegian label"], r["required"] == "yes") for r in table.records()}
+    want = doc.schema_keys(package_yaml("schemas/kommune.schema.yaml"))
+    channel_rows = {f"channels[].{k}" for k in CHANNEL_FIELDS}
+    assert channel_rows <= set(want), "kommune.schema.yaml channels[] vs model.region.CHANNEL_FIELDS"
+    want = {k: v for k, v in want.items() if k not in channel_rows}
+    assert got.pop("channels[].<key>") == (doc.NONE, False)
+    assert [k for k in want if k not in got] == [], "kommune.schema.yaml keys not documented"
+    assert [k for k in got if k not in want] == [], "documented kommune.yaml keys the schema lacks"
+    for key, (title, required) in want.items():
+        assert got[key] == (title, required), f"kommune.yaml `{key}`: label or required differs from the schema"
+
+
 def test_kommune_yaml_shapes_match_the_profile_check(tables):
     """Age bands and channel keys as the kommune.yaml check accepts them."""
     from digireform.model.region import AGE_BANDS, CHANNEL_FIELDS
@@ -155,9 +173,12 @@ def test_requirement_keys_match_the_library_reader(tables):
     from digireform.tender.requirements import KEYS, REQUIRED
 
     [table] = [t for t in doc.tables_of(tables, doc.KEYS) if t.name == "procurement/requirements/*.yaml"]
-    rows = {doc.unquote(r["key"]): r["required"] for r in table.records()}
+    rows = {doc.unquote(r["key"]): r for r in table.records()}
     assert list(rows) == list(KEYS)
-    assert [k for k, v in rows.items() if v == "yes"] == list(REQUIRED)
+    assert [k for k, r in rows.items() if r["required"] == "yes"] == list(REQUIRED)
+    titles = {k: title for k, (title, _) in
+              doc.schema_keys(package_yaml("schemas/requirements.schema.yaml")["items"]).items()}
+    assert {k: r["norwegian label"] for k, r in rows.items()} == titles
 
 
 # --------------------------------------------------------------------------- confidentiality
