@@ -204,6 +204,8 @@ def test_kommune_schema_keys_are_those_of_the_model():
     channel = props["channels"]["items"]
     assert [k for k in channel["properties"] if k not in ("year", "source")] == list(CHANNEL_FIELDS)
     assert channel["x-message"]["additionalProperties"] == f"ukjent kanal; gyldige: {', '.join(CHANNEL_FIELDS)}"
+    labels = package_yaml("channels.yaml")["labels"]
+    assert {k: channel["properties"][k]["title"] for k in CHANNEL_FIELDS} == {k: labels[k] for k in CHANNEL_FIELDS}
 
 
 PROFILE = """\
