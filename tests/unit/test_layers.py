@@ -21,8 +21,6 @@ DYNAMIC_IMPORTS = {"import_module", "find_spec", "__import__", "spec_from_file_l
 MODULE_STRING = re.compile(r"^digireform(?:\.\w+)+(?::\w+)?$")
 NOT_IMPORTS = {"getLogger"}  # functions whose string argument names a module without importing it
 
-# Imports against the table that wait for a move out of sync.py; each entry goes when its import does.
-PENDING: dict[tuple[str, str], str] = {}
 
 
 @dataclass(frozen=True)
@@ -123,10 +121,9 @@ def imports_of(module: str) -> tuple[Import, ...]:
     return tuple(dict.fromkeys(found))
 
 
-def all_imports(pending: bool = False) -> list[Import]:
-    """Every import of the package; those listed in PENDING only when `pending`."""
-    return [imp for module in modules() for imp in imports_of(module)
-            if pending or (imp.source, imp.target) not in PENDING]
+def all_imports() -> list[Import]:
+    """Every import of the package."""
+    return [imp for module in modules() for imp in imports_of(module)]
 
 
 # ----------------------------------------------------------------------------- the rules
@@ -155,12 +152,6 @@ def test_imports_go_only_down_the_layers():
              for imp in all_imports()
              if layer_of(imp.target) not in table.get(layer_of(imp.source), ())]
     assert not wrong, "imports against the layer table in digireform/__init__.py:\n" + "\n".join(wrong)
-
-
-def test_every_pending_exception_is_still_needed():
-    """An entry of PENDING whose import has gone is removed with it, so no exception outlives its reason."""
-    found = {(imp.source, imp.target) for imp in all_imports(pending=True)}
-    assert not [edge for edge in PENDING if edge not in found]
 
 
 def test_no_import_cycles_between_modules():

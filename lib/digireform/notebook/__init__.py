@@ -15,8 +15,8 @@ import os
 
 import ipywidgets as w
 
-from digireform.notebook.profile import ProfileEditor
-from digireform.notebook.table import TableEditor
+from digireform.notebook.profile_editor import ProfileEditor
+from digireform.notebook.table_editor import TableEditor
 
 
 def editors(data_dir: str | os.PathLike | None = None, number: str | None = None) -> w.Tab:
