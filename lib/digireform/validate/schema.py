@@ -28,17 +28,37 @@ import dataclasses
 import datetime as dt
 import math
 import re
-from collections.abc import Callable, Iterable
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
-
-import jsonschema
 
 from digireform.io.yamlio import InvalidDate, line_at
 from digireform.model.errors import Problem, Scope
 from digireform.model.resources import read_data_text
 from digireform.model.schema import code_list, load_yaml_text, orgnr_valid, package_yaml
+
+
+@contextmanager
+def _hidden(module: str) -> Iterator[None]:
+    """Hide an optional module from a library that probes for it at import (None in sys.modules)."""
+    added = module not in sys.modules
+    if added:
+        sys.modules[module] = None  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        if added and sys.modules.get(module) is None:
+            del sys.modules[module]
+
+
+# jsonschema registers its «iri» format when `rfc3987_syntax` can be imported, and that import
+# builds a grammar for about a second: every `digireform` command and every region load would
+# pay it. No schema of ours (nor the OCDS schema) uses «iri»; other users can still import it.
+with _hidden("rfc3987_syntax"):
+    import jsonschema
 
 Path = tuple[Any, ...]
 
