@@ -1,9 +1,12 @@
 """The dashboard server (started as `digireform dashboards` starts it) and a real Chromium.
 
 The server runs against a temporary COPY of the example region with a confidential row
-and a contact person planted (see `planted`), so the tests can prove neither reaches a
-page. Chromium is Debian's (/usr/bin/chromium) or Playwright's own; without either the
-tests are skipped with the reason (CI installs Chromium, so CI never skips).
+and a contact person planted (see tests/support/planted.py), so the tests can prove
+neither reaches a page. Chromium is Debian's (/usr/bin/chromium) or Playwright's own;
+without either the tests are skipped with the reason (CI installs Chromium, so CI never
+skips).
+
+Fixtures only: the helpers are in tests/support (planted.py, server.py, browser.py).
 """
 from __future__ import annotations
 
@@ -14,25 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from .planted import REPO, Serving, copy_region, plant_valid_secret
-
-SCREENSHOTS = REPO / "screenshots"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-def chromium_path() -> str | None:
-    """Debian's Chromium, else Playwright's bundled one, else None."""
-    if Path("/usr/bin/chromium").exists():
-        return "/usr/bin/chromium"
-    try:
-        from playwright.sync_api import sync_playwright
-
-        with sync_playwright() as p:
-            path = p.chromium.executable_path
-        return path if path and Path(path).exists() else None
-    except Exception:
-        return None
+from tests.support.browser import CHROMIUM_ARGS, chromium_path, watch
+from tests.support.planted import REPO, copy_region, plant_valid_secret
+from tests.support.server import Serving
 
 
 @pytest.fixture(scope="session")
@@ -72,16 +59,6 @@ def browser():
         b = p.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
         yield b
         b.close()
-
-
-def watch(pg, port: int) -> None:
-    """Record on the page every request leaving 127.0.0.1, console errors/warnings and page errors."""
-    pg.external_requests = []
-    pg.problems = []
-    local = (f"http://127.0.0.1:{port}", "data:", "blob:", "about:")
-    pg.on("request", lambda r: None if r.url.startswith(local) else pg.external_requests.append(r.url))
-    pg.on("console", lambda m: pg.problems.append(f"{m.type}: {m.text}") if m.type in ("error", "warning") else None)
-    pg.on("pageerror", lambda e: pg.problems.append(f"pageerror: {e}"))
 
 
 @pytest.fixture

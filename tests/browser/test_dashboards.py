@@ -10,8 +10,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from .conftest import CHROMIUM_ARGS, SCREENSHOTS, chromium_path, watch
-from .planted import leaked
+from tests.support.browser import CHROMIUM_ARGS, SCREENSHOTS, chromium_path, watch
+from tests.support.planted import leaked
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

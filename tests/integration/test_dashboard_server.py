@@ -17,16 +17,16 @@ from pathlib import Path
 import pytest
 
 from digireform.dashboard import dataversion, render, serve, site
-from tests.browser.planted import (
+from tests.support import server as server_process
+from tests.support.planted import (
     REPO,
-    Serving,
     copy_region,
     leaked,
     plant_secrets,
     plant_valid_secret,
     texts_of,
 )
-from tests.support import server as server_process
+from tests.support.server import Serving
 
 pytestmark = pytest.mark.slow
 PAGES = [slug for slug, _, _ in render.DASHBOARDS]
@@ -309,7 +309,7 @@ def test_before_the_first_version_pages_say_they_are_computing(tmp_path):
 
     from tornado.httpclient import AsyncHTTPClient
 
-    from tests.browser.planted import free_port
+    from tests.support.server import free_port
 
     port = free_port()
 
@@ -367,7 +367,7 @@ def test_the_landing_page_names_what_is_left_out_or_held_back(tmp_path, monkeypa
 
     from tornado.httpclient import AsyncHTTPClient
 
-    from tests.browser.planted import free_port
+    from tests.support.server import free_port
 
     port = free_port()
     version = {"kind": "git", "hash": "abc1234", "date": "2026-11-30", "dirty": False}

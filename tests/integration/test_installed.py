@@ -26,8 +26,9 @@ import pytest
 from digireform.cli import main
 from digireform.dashboard import render
 from digireform.io.paths import repository_root
-from tests.browser.planted import copy_region, free_port
 from tests.support import server
+from tests.support.planted import copy_region
+from tests.support.server import free_port
 
 pytestmark = pytest.mark.slow
 REPO = repository_root()

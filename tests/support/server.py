@@ -2,11 +2,17 @@
 
 For the server and browser tests and the dashboard benchmark. A test helper, not part of
 the package: the dashboards do not start the command line that starts them.
+
+- `start(port, …)`, `stop(proc)`, `wait_ready(port, proc)`: the child process;
+- `free_port()`: a free loopback port;
+- `Serving(data, log)`: a context manager that starts the dashboards on a free port, waits
+  until they answer and stops them on exit.
 """
 from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -62,3 +68,33 @@ def wait_ready(port: int, proc: subprocess.Popen | None = None, timeout: float =
             pass
         time.sleep(0.3)
     raise TimeoutError(f"dashbordene svarte ikke på {url} innen {formatting.number(timeout)} s")
+
+
+def free_port() -> int:
+    """A loopback port that is free now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Serving:
+    """`digireform dashboards` started as a user does, on a free loopback port, stopped on exit."""
+
+    def __init__(self, data: Path, log: Path, poll: float | None = None, allow_hosts: tuple[str, ...] = ()):
+        self.data, self.log, self.poll, self.allow_hosts = data, log, poll, allow_hosts
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.proc = None
+
+    def __enter__(self) -> Serving:
+        self.proc = start(self.port, data=self.data, log_file=self.log, poll=self.poll,
+                          allow_hosts=self.allow_hosts)
+        try:
+            wait_ready(self.port, self.proc, timeout=180)
+        except Exception as exc:
+            stop(self.proc)
+            raise RuntimeError(f"dashbordene startet ikke:\n{self.log.read_text()[-3000:]}") from exc
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        stop(self.proc)

@@ -5,6 +5,9 @@ file) carries a planted secret. Each mistake is one that happens in real files: 
 `confidential` cell written «Ja», «YES» or «x», and a header typo («confidental») that
 leaves a whole file without a readable confidential column; plus a contact person with
 name, e-mail and phone in kommune.yaml.
+
+Used by the browser tests (tests/browser/conftest.py) and the dashboard server tests; the
+server they start is `tests.support.server.Serving`.
 """
 from __future__ import annotations
 
@@ -13,7 +16,6 @@ import io
 import zipfile
 from pathlib import Path
 
-from tests.support import server
 from tests.support.regionfiles import copy_example
 
 REPO = Path(__file__).resolve().parents[2]
@@ -90,37 +92,6 @@ def texts_of(body: bytes, name: str) -> str:
 def leaked(text: str) -> list[str]:
     """The planted secrets found in `text` (empty when nothing leaked)."""
     return [s for s in secrets() if s in text]
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Serving:
-    """`digireform dashboards` started as a user does, on a free loopback port, stopped on exit."""
-
-    def __init__(self, data: Path, log: Path, poll: float | None = None, allow_hosts: tuple[str, ...] = ()):
-        self.data, self.log, self.poll, self.allow_hosts = data, log, poll, allow_hosts
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.proc = None
-
-    def __enter__(self) -> Serving:
-        self.proc = server.start(self.port, data=self.data, log_file=self.log, poll=self.poll,
-                                allow_hosts=self.allow_hosts)
-        try:
-            server.wait_ready(self.port, self.proc, timeout=180)
-        except Exception as exc:
-            server.stop(self.proc)
-            raise RuntimeError(f"dashbordene startet ikke:\n{self.log.read_text()[-3000:]}") from exc
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        server.stop(self.proc)
 
 
 def plant_valid_secret(data: Path) -> None:
