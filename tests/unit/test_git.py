@@ -1,19 +1,14 @@
 """io.git, the one git helper, on a real repository made in a temporary folder."""
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from digireform.io import git
+from tests.support.regionfiles import git as _git  # the tests' git, as a fixed identity (not io.git)
 
 pytestmark = pytest.mark.skipif(not git.installed(), reason="git is not installed")
-
-
-def _git(cwd: Path, *args: str) -> None:
-    subprocess.run(["git", "-c", "user.name=T", "-c", "user.email=t@example.no", *args], cwd=cwd,
-                   check=True, capture_output=True)
 
 
 @pytest.fixture()
