@@ -14,7 +14,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-from digireform.model.rules import HORIZON_YEARS
+from digireform.analysis.options import ReportOptions
 
 
 def _date(text: str) -> dt.date:
@@ -31,10 +31,13 @@ def _add_data(p: argparse.ArgumentParser) -> None:
 
 def _add_analysis_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--as-of", type=_date, metavar="DATO", help="beregn som om i dag var DATO (ÅÅÅÅ-MM-DD)")
-    p.add_argument("--k", type=int, default=2, help="minste antall partnere i et felles exit-vindu (standard 2)")
-    p.add_argument("--tolerance-months", type=int, default=12, help="toleranse i måneder mellom partnernes frigjøring (standard 12)")
-    p.add_argument("--horizon-years", type=int, default=HORIZON_YEARS,
-                   help=f"hvor mange år fram vi ser (standard {HORIZON_YEARS})")
+    # the defaults are ReportOptions' (class attributes of the dataclass), so they are said once
+    p.add_argument("--k", type=int, default=ReportOptions.k,
+                   help=f"minste antall partnere i et felles exit-vindu (standard {ReportOptions.k})")
+    p.add_argument("--tolerance-months", type=int, default=ReportOptions.tolerance_months,
+                   help=f"toleranse i måneder mellom partnernes frigjøring (standard {ReportOptions.tolerance_months})")
+    p.add_argument("--horizon-years", type=int, default=ReportOptions.horizon_years,
+                   help=f"hvor mange år fram vi ser (standard {ReportOptions.horizon_years})")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -120,8 +123,6 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def report_options(args: argparse.Namespace):
     """The analysis options of `report` and `overlap` from their command-line arguments."""
-    from digireform.analysis.options import ReportOptions
-
     return ReportOptions(
         as_of=args.as_of or dt.date.today(), k=args.k,
         tolerance_months=args.tolerance_months, horizon_years=args.horizon_years,

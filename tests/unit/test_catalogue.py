@@ -65,6 +65,11 @@ def _write(root: Path, text: str) -> Path:
     return path
 
 
+def test_package_catalogue_source_does_not_name_a_checkout():
+    """report --json says the package catalogue by its path in the package, the same in a wheel install."""
+    assert load_catalogue().sources == ["digireform/model/data/products.yaml"]
+
+
 def test_extension_file_adds_and_extends(tmp_path):
     _write(tmp_path, (
         "- name: SpeedAdmin\n"

@@ -95,6 +95,18 @@ def test_tender_weights_not_summing_to_100_is_an_error_at_its_line(tmp_path):
     assert exc.value.problems[0].file.endswith("test.yaml")
 
 
+def test_tender_weight_sum_is_said_with_a_decimal_comma(tmp_path):
+    root = make_region(tmp_path)
+    path = write_tender(root, tender_yaml(award_criteria="""\
+        award_criteria:
+          - {code: pris, weight: 50}
+          - {code: kvalitet, weight: 49.5}
+        """))
+    with pytest.raises(ValidationError) as exc:
+        load_tender(path)
+    assert any(p.endswith("award_criteria: vektene summerer til 99,5 %, ikke 100 %") for p in _problems(exc))
+
+
 def test_bad_tender_yaml_gives_file_line_messages(tmp_path):
     root = make_region(tmp_path)
     text = tender_yaml(

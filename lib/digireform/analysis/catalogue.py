@@ -36,6 +36,9 @@ from digireform.validate.schema import SchemaCheck
 
 SCHEMA = "catalogue"
 _PUNCT_RE = re.compile(r"[\W_]+", re.UNICODE)
+# The package catalogue's name in sources and messages: relative to the package, so it is the
+# same in a checkout and in a wheel install (read through model.resources either way).
+PACKAGE_SOURCE = "digireform/model/data/products.yaml"
 ENTRY_KEYS = ("name", "aliases", "vendor", "vendor_orgnr", "service_area", "function", "cpv")
 
 
@@ -156,7 +159,7 @@ def load_catalogue(data_dir: str | Path | None = None) -> Catalogue:
     Raises ValidationError naming file, line and field when either file is malformed.
     """
     base = _package_entries()
-    sources = ["lib/digireform/model/data/products.yaml"]
+    sources = [PACKAGE_SOURCE]
     if data_dir is None:
         return Catalogue(list(base), sources)
     from digireform.io.paths import resolve_data_dir
@@ -178,7 +181,7 @@ def _package_entries() -> tuple[CatalogueEntry, ...]:
 
     text = read_data_text("products.yaml")
     problems: list[Problem] = []
-    entries = parse_entries(text, "lib/digireform/model/data/products.yaml", problems)
+    entries = parse_entries(text, PACKAGE_SOURCE, problems)
     if problems:  # a broken package file is a bug, but still say where
         raise ValidationError("Produktkatalogen i pakken har feil.", problems)
     return tuple(entries)

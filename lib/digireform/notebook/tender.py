@@ -70,6 +70,7 @@ def yaml_snippet(a: Assembly) -> str:
     """The `requirements:` block to paste into the tender file to keep the adjustments."""
     t = a.tender
     lines = ["requirements:", f"  include: [{', '.join(t.include)}]", f"  exclude: [{', '.join(t.exclude)}]"]
+    # YAML, not prose: a decimal point, since «2,5» in a flow mapping would split the entry in two
     weights = ", ".join(f"{k}: {v:g}" for k, v in t.weights.items())
     lines.append(f"  weights: {{{weights}}}")
     return "\n".join(lines)

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from digireform.io.yamlio import line_at, load_with_lines
-from digireform.model import register
+from digireform.model import formatting, register
 from digireform.model.errors import Problem, ValidationError, display_path
 from digireform.model.schema import package_yaml
 from digireform.validate.schema import SchemaCheck, as_date
@@ -222,7 +222,7 @@ def _criteria(d: dict, c: SchemaCheck) -> None:
         # a weight that is no percentage counts as 0, so the sum is still said
         total = sum(item["weight"] if c.ok("award_criteria", i, "weight") else 0 for i, item in enumerate(items))
         if abs(total - 100) > 1e-9:
-            c.add(("award_criteria",), f"vektene summerer til {total:g} %, ikke 100 %")
+            c.add(("award_criteria",), f"vektene summerer til {formatting.percent_value(total)}, ikke 100 %")
 
 
 def _dates(d: dict, c: SchemaCheck) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from digireform.io.yamlio import line_at, load_with_lines
 from digireform.model.errors import Problem, ValidationError, display_path
-from digireform.model.schema import SERVICE_AREAS, WELFARE_CATEGORIES, code_list, package_yaml
+from digireform.model.schema import package_yaml
 from digireform.validate.schema import SchemaCheck, schema
 
 KINDS = {"skal": "SKAL", "bor": "BØR"}
@@ -77,12 +77,6 @@ class Library:
 def categories() -> dict[str, str]:
     """Requirement category code → Norwegian label, in the order of the document."""
     return {str(c["code"]): str(c["label"]) for c in package_yaml("requirement_categories.yaml")}
-
-
-@cache
-def applies_to_codes() -> dict[str, str]:
-    """Codes allowed in `applies_to`: service areas and welfare categories → label."""
-    return {**code_list(SERVICE_AREAS), **code_list(WELFARE_CATEGORIES)}
 
 
 def library_dir(data_dir: Path) -> Path:

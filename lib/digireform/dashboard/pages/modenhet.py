@@ -39,12 +39,6 @@ def _digital_share(ctx: Context, nrs: list[str]) -> float | None:
     return sum(lv in ("all_digital", "mostly_digital") for lv in levels) / len(levels)
 
 
-def _weighted(ctx: Context, nrs: list[str], key: str) -> float | None:
-    vals = [(ctx.report["municipalities"][nr].get("channels") or {}).get(key) for nr in nrs]
-    vals = [v for v in vals if v is not None]
-    return None if not vals or len(nrs) > 1 else vals[0]
-
-
 def maturity_kpis(ctx: Context, sel: str) -> list[dict[str, Any]]:
     from digireform.analysis.targets import REACHED, status_words
 
