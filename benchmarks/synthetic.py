@@ -3,7 +3,7 @@
 Fictitious content (example_data: true); register facts (numbers, names, population) are real.
 Deterministic for a given seed. The files look like real ones: notes with commas (so those
 cells are quoted), notes over several lines (as the form writes them), stray spaces around
-values and a blank line now and then, all of which the store tidies without a problem.
+values and a blank line now and then, all of which reading (`io.tables`) tidies without a problem.
 """
 from __future__ import annotations
 

@@ -356,7 +356,7 @@ def test_datacheck_goes_by_the_problems_scope_not_their_wording(tmp_path):
         region.problems[:] = list(problems)
         return datacheck.check(region)
 
-    words = "en helt ny formulering"  # no message the store writes
+    words = "en helt ny formulering"  # no message validation writes
     for scope, name, what in (("file", "systems.csv", "systems"), ("file", "welfare.csv", "welfare"),
                               ("file", "kommune.yaml", "kommune"), ("folder", "", "kommune")):
         held = verdict(Problem(str(evenes / name) if name else str(evenes), None, "x", words, scope=scope))

@@ -353,7 +353,7 @@ def test_store_changes_and_public_outputs_take_one_list_of_private_keys(tmp_path
     loaded = yaml.safe_load('number: "1853"\nname: Evenes\n' + text)
     for key in ("targets", "contacts"):
         secret = key in private
-        assert (key in region.profiles["1853"]) is not secret  # store: the loaded profile
+        assert (key in region.profiles["1853"]) is not secret  # validate.region: the loaded profile
         assert [k for _, k, _, p in changes.diff_profile({}, loaded) if p == secret and k == key] == [key]  # changes
         if key == "targets":  # contacts are never whitelisted; targets are, unless private
             assert (key in privacy.public_profile(loaded)) is not secret  # privacy: public profile

@@ -1,4 +1,4 @@
-"""Validation rules of the store, each with a broken fixture and the exact message expected."""
+"""Validation rules of the stored files (io.tables, validate.tables, validate.profile), each with a broken fixture and the exact message expected."""
 from __future__ import annotations
 
 import os

@@ -179,7 +179,7 @@ def test_to_yaml_value_keeps_refused_text(typed, ftype, expected):
 
 
 def test_table_form_refuses_ambiguous_cost(region_builder):
-    """The form shows why «30.000» is refused and saves nothing (the store alone would read 30)."""
+    """The form shows why «30.000» is refused and saves nothing (validation alone would read 30)."""
     from digireform.notebook import TableEditor
 
     data = region_builder()

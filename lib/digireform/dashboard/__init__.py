@@ -1,6 +1,8 @@
-"""Dashboards for councillors: page data (`pages`), shared HTML pieces (`common`), plotly
-figures (`figures`), whole pages (`render`), one site version (`site`), which data and day it
-shows (`dataversion`), the server (`serve`) and a page inline in a notebook (`inline`).
+"""Dashboards for councillors: page data (`pages/`: one module a page, shared pieces in
+`pages.base`), shared HTML pieces (`common`), plotly figures (`figures`), whole pages
+(`render`), one site version (`site`), which data and day it shows (`dataversion`), whether
+a version of the data may be published (`datacheck`), the server (`serve`) and a page inline
+in a notebook (`inline`).
 
 Notebooks in notebooks/dashboards/ call `show(name)`; nothing heavy is imported here.
 

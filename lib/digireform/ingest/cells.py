@@ -72,7 +72,7 @@ def _to_orgnr(value: Any, f: Field) -> tuple[str, str | None]:
     text = _to_text(value, f)[0]
     compact = re.sub(r"[\s.\u00a0]", "", text)
     compact = re.sub(r"^NO(?=\d)|(?<=\d)MVA$", "", compact, flags=re.IGNORECASE)
-    return compact, None  # the mod-11 check is store's, with its message
+    return compact, None  # the mod-11 check is validate.tables', with its message
 
 
 

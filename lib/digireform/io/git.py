@@ -1,7 +1,7 @@
 """Git access: the one place the package runs git.
 
 Git is the history of the data: the weekly change list compares the working files with
-HEAD (`analysis.changes`), and the dashboards say which commit they show (`dashboard.site`).
+HEAD (`analysis.changes`), and the dashboards say which commit they show (`dashboard.dataversion`).
 Every call runs ``git -C <folder> …`` with its output captured and a timeout, and none
 raises for git's own failures: a folder outside any repository, a path not in HEAD or a
 missing git program give None, False or an empty list, and the caller decides what that

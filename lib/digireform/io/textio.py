@@ -1,7 +1,7 @@
 """One reading path for every text file the project reads: decoding, CSV records, tidying.
 
 Why one module: the same bytes must give the same rows and the same problems (with the same
-line numbers) whoever reads them — the store, the editors' snapshots, the change list, the
+line numbers) whoever reads them — `io.tables`, the editors' snapshots, the change list, the
 importers. Rules:
 
 * Decoding. Stored data files (systems.csv, welfare.csv, survey.csv, kommune.yaml) are UTF-8

@@ -6,7 +6,7 @@ rule lives in one place. It fails closed: a systems row is public only when its
 holds NA there), an empty cell or a missing column makes the row confidential, and its
 confidential fields (schema.yaml `confidential: true`: cost and contract) are blanked.
 Of kommune.yaml only whitelisted keys are public, and nothing nested that looks like a
-person. data/privacy.yaml is the one statement of what in kommune.yaml is private: `store`
+person. data/privacy.yaml is the one statement of what in kommune.yaml is private: `validate.region`
 (what the loaded profile holds), `changes` (what the summary only says changed) and the
 public outputs all read it through `private_profile_keys` and `public_profile_keys`.
 """
@@ -92,7 +92,7 @@ def public_welfare(welfare: pd.DataFrame) -> pd.DataFrame:
 def public_profile(profile: Any, bad_keys: frozenset[str] = frozenset()) -> dict[str, Any]:
     """kommune.yaml for public outputs: whitelisted keys only, nothing nested that names a person.
 
-    `bad_keys` are top-level keys `store` reported a problem in: left out, like an invalid
+    `bad_keys` are top-level keys validation (`validate.profile`) reported a problem in: left out, like an invalid
     cell, so a wrong shape neither reaches a page nor stops the report for the others.
     """
     if not isinstance(profile, dict):
@@ -145,7 +145,7 @@ def public_region(region: Region) -> Region:
 
 
 def _profile_problem_keys(region: Region, number: str) -> frozenset[str]:
-    """Top-level kommune.yaml keys of this municipality that `store` reported a problem in."""
+    """Top-level kommune.yaml keys of this municipality that validation reported a problem in."""
     if number not in region.municipalities.index:
         return frozenset()
     suffix = Path(region.municipalities.at[number, "folder"]).name + "/kommune.yaml"
@@ -156,7 +156,7 @@ def _profile_problem_keys(region: Region, number: str) -> frozenset[str]:
 def missing_column_problems(kind: str, label: str, columns: list[str], n_rows: int) -> list[Problem]:
     """A systems.csv with rows but no `confidential` column: every row is then hidden; say so.
 
-    Called by `store` while reading, with the header as written (before missing columns are
+    Called by `io.tables` while reading, with the header as written (before missing columns are
     filled in), so a header typo like «confidental» also gets this message.
     """
     if kind != "systems" or n_rows == 0 or "confidential" in columns:

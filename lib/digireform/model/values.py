@@ -1,7 +1,7 @@
 """The one parser for typed values a person writes: numbers, money, integers, dates, codes.
 
 Used by the importer (spreadsheet cells), the forms (what a person types) and, through the
-stored-file patterns below, by the store. Rules:
+stored-file patterns below, by `validate.tables`. Rules:
 
 * What a person writes (imports, forms). Spaces of any kind (also non-breaking and thin ones)
   and `'` group thousands; `kr`, `NOK` and a trailing `,-` are dropped; `−` is a minus. When
@@ -14,7 +14,7 @@ stored-file patterns below, by the store. Rules:
   allowed); Excel day numbers from cells that lost their date format.
 * Stored files (docs/data-model.md) use `.` as decimal point and no thousands separators, dates
   `YYYY-MM-DD`, codes only. There `12.5` and `30.000` are decimals: nothing is ambiguous, and
-  nothing but these spellings is valid (STORED_* patterns, checked by the store).
+  nothing but these spellings is valid (STORED_* patterns, checked by `validate.tables`).
 
 Every refusal is a `Refused` whose message names the value and says what to write instead.
 """

@@ -1,6 +1,6 @@
 """Pieces shared by the editors: value normalising, labels, municipality choice, conflict view.
 
-Widgets hold text; the rules of what is valid live in `store` (one place), so the
+Widgets hold text; the rules of what is valid live in `validate` (one place), so the
 editors turn what a person typed into the stored form (ISO dates, `.` decimals, no
 thousands separators) with `values` — the parser the importer uses — and let validation
 say what is still wrong. What `values` refuses (an ambiguous «30.000», «31.02.2026») is
@@ -28,7 +28,7 @@ from digireform.sync import Conflict
 
 @cache
 def form_labels() -> dict[str, Any]:
-    """Norwegian labels of the profile editor (editor/forms.yaml)."""
+    """Norwegian labels of the profile editor (notebook/forms.yaml)."""
     return load_yaml_text(package_file("digireform.notebook", "forms.yaml").read_text("utf-8"))
 
 
