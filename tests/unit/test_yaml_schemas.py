@@ -85,6 +85,24 @@ def test_tender_schema_messages(old, new, expected):
     assert problems(TENDER.replace(old, new), "tender") == [expected]
 
 
+@pytest.mark.parametrize(("old", "new", "expected"), [
+    # an empty list or table is a value: a required one that must hold something «mangler», as before
+    ('participants: ["1806"]', "participants: []", "f.yaml:4: participants: mangler (påkrevd felt)"),
+    ("  - {code: pris, weight: 100}\n", "  []\n", "f.yaml:7: award_criteria: mangler (påkrevd felt)"),
+    ("[trygghetsalarm]}", "[]}", "f.yaml:5: scope: oppgi minst ett tjenesteområde, én velferdsteknologikategori eller "
+     "ett produkt"),
+    # and it has the type it is written with
+    ('participants: ["1806"]', "participants: {}", "f.yaml:4: participants: skal være en liste med kommunenummer"),
+    ("title: T\n", "title: T\nlots: {}\n", "f.yaml:2: lots: skal være en liste av delkontrakter {id, title, …}"),
+    ("title: T\n", "title: T\nlots: \"\"\n", "f.yaml:2: lots: skal være en liste av delkontrakter {id, title, …}"),
+    ("title: T\n", "title: T\nrequirements: []\n",
+     "f.yaml:2: requirements: skal være en tabell med include, exclude og weights"),
+])
+def test_tender_empty_list_or_table_is_checked(old, new, expected):
+    assert TENDER.count(old) == 1
+    assert problems(TENDER.replace(old, new), "tender") == [expected]
+
+
 def test_tender_file_that_is_no_mapping():
     assert problems("- a\n", "tender") == ["f.yaml:1: (fil): skal være en tabell med nøkler (title, host, …)"]
 
@@ -130,6 +148,14 @@ REQUIREMENT = """\
 def test_requirement_schema_messages(old, new, expected):
     assert REQUIREMENT.count(old) == 1
     assert problems(REQUIREMENT.replace(old, new), "requirements") == [expected]
+
+
+@pytest.mark.parametrize(("new", "expected"), [
+    ("[]", "f.yaml:6: applies_to: mangler (påkrevd felt)"),
+    ("{}", "f.yaml:6: applies_to: skal være «all» eller en liste med tjenesteområder og velferdsteknologikategorier"),
+])
+def test_requirement_empty_applies_to(new, expected):
+    assert problems(REQUIREMENT.replace("[innbygger]", new), "requirements") == [expected]
 
 
 def test_requirement_file_that_is_no_list():
@@ -268,6 +294,35 @@ def test_an_empty_value_that_would_change_the_meaning_is_refused(old, new, expec
     """Left out, example_data means «not example data» and population.total the register's figure:
     written but empty is a question, not an answer."""
     assert profile_problems(PROFILE.replace(old, new)) == [expected]
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), [
+    ("channels:\n  - year: 2025\n    phone_in: 120\n", "channels: {}\n",
+     "k.yaml:8: channels: skal være en liste med én post per år"),
+    ("channels:\n  - year: 2025\n    phone_in: 120\n", "channels: \"\"\n",
+     "k.yaml:8: channels: skal være en liste med én post per år"),
+    ("targets:\n  - id: T1\n    text: Mer digital post\n    metric: digital_post_share\n    target: 0.75\n"
+     "    deadline: 2026-12-31\n", "targets: {}\n",
+     "k.yaml:11: targets: skal være en liste av {id, text, metric, target, deadline}"),
+    ("name: Evenes\n", "name: Evenes\ncontacts: {}\n",
+     "k.yaml:3: contacts: skal være en liste av {role, name, email, phone}"),
+    ("population:\n  year: 2025\n  total: 1330\n", "population: []\n",
+     "k.yaml:3: population: skal være en tabell med year, source, total og age_bands"),
+    ("digitalisation:\n  sak_arkiv: mostly_paper\n", "digitalisation: []\n",
+     "k.yaml:6: digitalisation: skal være en tabell tjenesteområde → nivå"),
+])
+def test_an_empty_list_or_table_of_the_wrong_kind_is_refused(old, new, expected):
+    """An empty list or table is a value, not an absent key: `{}` where a list belongs is wrong
+    (and a blank text there too), as the hand-written checks before the schema said."""
+    assert PROFILE.count(old) == 1
+    assert profile_problems(PROFILE.replace(old, new)) == [expected]
+
+
+@pytest.mark.parametrize("new", ["channels: []\n", "targets: []\n", "contacts: []\n", "digitalisation: {}\n",
+                                 "population: {}\n"])
+def test_an_empty_list_or_table_of_the_right_kind_passes(new):
+    text = "".join(line + "\n" for line in PROFILE.splitlines()[:2]) + new
+    assert profile_problems(text) == []
 
 
 def test_an_empty_optional_text_is_still_absent():

@@ -9,8 +9,10 @@ path without list indexes (`award_criteria.weight`), and a Norwegian message: th
 property's own `x-message`, else the keyword's from `model/data/schema_messages.yaml`.
 
 What the data means for the schemas, in YAML terms:
-* a key without a value, or with an empty text, list or table, counts as absent (so a
-  required one «mangler»);
+* a key without a value, or with a blank text, counts as absent (so a required one «mangler»),
+  except that a blank text where a list or table belongs is an error (`channels: ""`); an
+  empty list or table is a value whose type is checked (`channels: {}` is no list), and
+  `minItems`/`minProperties` say where an empty one is not enough;
 * `integer` is a YAML integer (not 4.0, not true); `number` is a finite number (YAML's .nan
   and .inf are no amounts);
 * `format: date` is a calendar day (a YAML date, or text ÅÅÅÅ-MM-DD); `format: orgnr` an
@@ -177,16 +179,51 @@ def _messages() -> dict[str, Any]:
 # --------------------------------------------------------------------------- checking
 
 
-def _is_empty(value: Any) -> bool:
-    return value is None or value in ([], {}) or (isinstance(value, str) and not value.strip())
+def _is_absent(value: Any) -> bool:
+    """None or a blank text: what a key written without a value reads as."""
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
-def without_empty(value: Any) -> Any:
-    """`value` with every key whose value is empty left out (an empty value counts as absent)."""
+def _child(sub: dict, key: Any) -> dict:
+    """The schema of the value under `key` of a mapping checked against `sub`."""
+    props = sub.get("properties", {})
+    if key in props:
+        return props[key]
+    for pattern, inner in sub.get("patternProperties", {}).items():
+        if re.search(pattern, str(key)):
+            return inner
+    extra = sub.get("additionalProperties")
+    return extra if isinstance(extra, dict) else {}
+
+
+def _wants_container(sub: dict) -> bool:
+    """True when `sub` takes a list or a table and no text (so a blank text there is an error)."""
+    types = sub.get("type")
+    types = set(types) if isinstance(types, list) else {types} if isinstance(types, str) else set()
+    return bool(types & {"array", "object"}) and "string" not in types
+
+
+def without_empty(value: Any, sub: dict | None = None) -> Any:
+    """`value` without the keys that count as absent, for the check against schema `sub`.
+
+    Absent is None or a blank text. A blank text stays where the schema takes a list or a
+    table and the key is not required (`channels: ""` is no list; a required one «mangler»).
+    An empty list or table is a value: its type is checked (`{}` where a list belongs is an
+    error), and the schema's `minItems`/`minProperties` say where empty is not enough.
+    """
+    sub = sub if isinstance(sub, dict) else {}
     if isinstance(value, dict):
-        return {k: without_empty(v) for k, v in value.items() if not _is_empty(v)}
+        required = set(sub.get("required", ()))
+        out = {}
+        for k, v in value.items():
+            inner = _child(sub, k)
+            if _is_absent(v) and (v is None or k in required or not _wants_container(inner)):
+                continue
+            out[k] = without_empty(v, inner)
+        return out
     if isinstance(value, list):
-        return [without_empty(v) for v in value]
+        items = sub.get("items")
+        return [without_empty(v, items) for v in value]
     return value
 
 
@@ -210,7 +247,7 @@ class SchemaCheck:
         self.problems: list[Problem] = []
         self.failed: set[Path] = set()
         self._schema = schema(name)
-        errors = validator(name).iter_errors(without_empty(data))
+        errors = validator(name).iter_errors(without_empty(data, self._schema))
         for found in _merge(f for e in errors for f in self._translate(e)):
             self._add(found.path, found.field, found.text())
         self.problems.sort(key=lambda p: p.line if p.line is not None else 0)
