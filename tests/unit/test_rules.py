@@ -12,7 +12,7 @@ from dateutil.relativedelta import relativedelta
 from digireform import load
 from digireform.analysis.options import ReportOptions
 from digireform.model.dates import add_months, add_years, shift_months
-from digireform.model.rules import HORIZON_YEARS, welfare_gap, welfare_surplus
+from digireform.model.rules import HORIZON_YEARS, welfare_gap, welfare_surplus, welfare_totals
 from digireform.report import build_report
 from tests.support.regionfiles import header
 from tests.support.tender import make_region, tender_yaml, write_tender
@@ -43,27 +43,80 @@ def test_gap_and_surplus_element_by_element_over_series():
     assert welfare_surplus(needed, in_use).tolist()[:2] == [0.0, 5.0]
 
 
+def test_units_count_as_in_use_only_in_use_or_piloting_and_an_unknown_need_stays_unknown():
+    rows = pd.DataFrame({
+        "k": ["a", "a", "a", "b", "c", "d"],
+        "status": ["in_use", "piloting", "planned", "need", "in_use", "in_use"],
+        "units_in_use": [3, 2, 10, 7, 4, None],
+        "units_needed": [None, 12, 20, 5, None, 6],
+    })
+    t = welfare_totals(rows, ["k"])
+    # a: 3 + 2 in use (the planned row's 10 are not), 12 + 20 needed
+    assert t.loc["a"].tolist() == [5, 32, 27, 0]
+    # b: nothing in use on a need row
+    assert t.loc["b"].tolist() == [0, 5, 5, 0]
+    # c: 4 in use, no need given: unknown, not taken to be 4
+    assert t.at["c", "in_use"] == 4 and t.loc["c", ["needed", "gap", "surplus"]].isna().all()
+    # d: in use, but how many not given: unknown, so the gap is too
+    assert t.loc["d", ["in_use", "gap", "surplus"]].isna().all() and t.at["d", "needed"] == 6
+
+
 def test_report_and_tender_give_a_surplus_municipality_the_same_gap(tmp_path):
     root = make_region(tmp_path)
-    (root / "municipalities" / "1114-bjerkreim" / "welfare.csv").write_text(
-        header("welfare") + "\ntrygghetsalarm,in_use,Careium,Careium,30,25,2027,1,own,100000,2027-06-30,6,\n", "utf-8")
+    muni = root / "municipalities"
+    (muni / "1114-bjerkreim" / "welfare.csv").write_text(header("welfare") + "\n" + "\n".join([
+        "trygghetsalarm,in_use,Careium,Careium,30,25,2027,1,own,100000,2027-06-30,6,",
+        # units written on a planned row are not in use: only the in-use row's 4 count
+        "digitalt_tilsyn,planned,Sensio,Sensio,10,15,2027,1,own,,,,",
+        "digitalt_tilsyn,in_use,Roommate,Roommate,4,,2027,1,own,,,,",
+    ]) + "\n", "utf-8")
+    (muni / "1853-evenes" / "welfare.csv").write_text(header("welfare") + "\n" + "\n".join([
+        "trygghetsalarm,in_use,Careium,Careium,50,60,2028,1,intermunicipal,200000,2027-06-30,6,",
+        # a pilot whose need nobody has given: the need stays unknown, not "5, as in use"
+        "digitalt_tilsyn,piloting,Roommate,Roommate,5,,2028,2,,,,,",
+    ]) + "\n", "utf-8")
     region = load(root)
+    assert region.problems == []
     report = build_report(region, ReportOptions(as_of=D(2026, 11, 23)))
-    alarm = report["municipalities"]["1114"]["welfare"]["trygghetsalarm"]
-    assert (alarm["in_use"], alarm["needed"], alarm["gap"], alarm["surplus"]) == (30, 25, 0, 5)
+
+    def figures(nr, cat):
+        w = report["municipalities"][nr]["welfare"][cat]
+        return w["in_use"], w["needed"], w["gap"], w["surplus"]
+
+    # hand-computed: (in use, needed, gap, surplus)
+    expected = {("1114", "trygghetsalarm"): (30, 25, 0, 5),
+                ("1114", "digitalt_tilsyn"): (4, 15, 11, 0),     # 15 − 4, not 15 − (10 + 4)
+                ("1853", "trygghetsalarm"): (50, 60, 10, 0),
+                ("1853", "digitalt_tilsyn"): (5, None, None, None)}  # unknown need: unknown gap
+    for (nr, cat), want in expected.items():
+        assert figures(nr, cat) == want, (nr, cat)
 
     from digireform.tender.assembly import assemble
     from digireform.tender.definition import load_tender
+    from digireform.tender.exports import content
+    from digireform.tender.exports.ocds import build_package
     from digireform.tender.requirements import load_library
 
     a = assemble(region, load_tender(write_tender(root, tender_yaml())), load_library(root), as_of=D(2026, 11, 23))
     w = a.welfare.set_index(["municipality", "category"])
-    assert int(w.at[("1114", "trygghetsalarm"), "gap"]) == alarm["gap"] == 0
-    assert int(w.at[("1853", "trygghetsalarm"), "gap"]) == 10  # Evenes: 60 needed, 50 in use
+    for (nr, cat), (in_use, needed, gap, _) in expected.items():
+        got = tuple(None if pd.isna(x) else int(x) for x in w.loc[(nr, cat), ["in_use", "needed", "gap"]])
+        assert got == (in_use, needed, gap), (nr, cat)
     # the joint gap adds each partner's own gap: Bjerkreim's surplus does not cover Evenes's need
     joint = a.welfare_per_year.set_index(["category", "year"])
     assert int(joint.at[("trygghetsalarm", 2027), "gap"]) == 0
     assert int(joint.at[("trygghetsalarm", 2028), "gap"]) == 10
+    assert (int(joint.at[("digitalt_tilsyn", 2027), "units"]), int(joint.at[("digitalt_tilsyn", 2027), "gap"])) == (15, 11)
+    assert ("digitalt_tilsyn", 2028) not in joint.index  # Evenes's unknown need is not placed
+    # per participant: Bjerkreim 0 + 11; Evenes's increase is unknown, not 10
+    p = a.participants.set_index("number")["welfare_gap"]
+    assert p["1114"] == 11 and pd.isna(p["1853"])
+    # the documents say the need is unknown, and OCDS gives no invented quantity
+    table = next(b for b in content.blocks(a) if b[0] == "table" and b[1][:2] == ["Kategori", "Kommune"])
+    assert ["Digitalt tilsyn", "Evenes", "5", "ukjent", "ukjent", "2028"] in table[2]
+    items = {i["description"]: i for i in build_package(a)["releases"][0]["tender"]["items"]}
+    assert "quantity" not in items["Digitalt tilsyn"]
+    assert items["Trygghetsalarm"]["quantity"] == 25 + 60
 
 
 # --------------------------------------------------------------------------- calendar arithmetic

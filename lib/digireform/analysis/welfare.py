@@ -16,7 +16,7 @@ import pandas as pd
 
 from digireform.model.dates import add_years, shift_months
 from digireform.model.region import Region
-from digireform.model.rules import HORIZON_YEARS, welfare_gap, welfare_surplus
+from digireform.model.rules import HORIZON_YEARS, welfare_totals
 from digireform.model.schema import WELFARE_CATEGORIES, code_list, label, package_yaml
 
 NEEDS_COLUMNS = [
@@ -61,12 +61,9 @@ def _aggregate(welfare: pd.DataFrame) -> pd.DataFrame:
     )
     df = df[df["category"].notna()]
     grouped = df.groupby(keys, sort=False)
-    out = pd.DataFrame({
-        "in_use": grouped["units_in_use"].sum(min_count=1),
-        "needed": grouped["units_needed"].sum(min_count=1),
-        "target_year": grouped["target_year"].max(),
-        "priority": grouped["priority"].min(),
-    })
+    out = welfare_totals(df, keys)  # in_use, needed, gap, surplus: the rule the tender uses too
+    out["target_year"] = grouped["target_year"].max()
+    out["priority"] = grouped["priority"].min()
     statuses = _joined_statuses(df, keys)
     # most common response service; ties go to the alphabetically first (as Series.mode)
     services = (
@@ -96,15 +93,14 @@ def _joined_statuses(df: pd.DataFrame, keys: list[str]) -> dict[tuple, str]:
 def needs_table(region: Region) -> pd.DataFrame:
     """Per municipality and category: in use, needed, gap, surplus and coverage per 1,000 aged 80+.
 
-    gap and surplus by `rules.welfare_gap` / `rules.welfare_surplus`: a municipality that
-    plans fewer units than it has has a surplus and no gap.
+    in_use, needed, gap and surplus by `rules.welfare_totals`: units count as in use only on
+    rows in use or piloting, an unknown need leaves gap and surplus unknown, and a
+    municipality that plans fewer units than it has has a surplus and no gap.
     Coverage is `None` for categories listed in welfare.yaml `coverage_excluded`.
     """
     if region.welfare.empty:
         return pd.DataFrame(columns=NEEDS_COLUMNS)
     agg = _aggregate(region.welfare).merge(coverage_population(region), on="municipality", how="left")
-    agg["gap"] = welfare_gap(agg["needed"], agg["in_use"])
-    agg["surplus"] = welfare_surplus(agg["needed"], agg["in_use"])
     excluded = set(settings().get("coverage_excluded") or {})
     per = settings()["coverage_per"]
     agg["per_1000_80plus"] = [
@@ -122,38 +118,53 @@ def needs_table(region: Region) -> pd.DataFrame:
 def joint_volumes(welfare: pd.DataFrame, municipalities: Iterable[str] | None = None) -> pd.DataFrame:
     """Joint volume per category and target year for a set of partners (the tender's input).
 
-    `units` is the sum of `units_needed` (the total each partner needs by its target
-    year) over rows with that target year; `in_use` is summed the same way, `gap` is the sum
-    of each partner's own gap (`rules.welfare_gap`: one partner's surplus does not cover
-    another's need) and `municipalities` counts the partners contributing. Rows without a target year are
-    left out (they cannot be placed in time); `unplaced_rows` in the result's attrs says
-    how many.
+    Each partner's figures per category are `rules.welfare_totals` (as in the needs table
+    and the tender), placed at the partner's target year for that category (the latest
+    of its rows). `units` is the sum of the partners' needs, `in_use` of their units in use
+    (in use or piloting), `gap` of each partner's own gap (`rules.welfare_gap`: one
+    partner's surplus does not cover another's need) and `municipalities` counts the
+    partners contributing. A partner whose need is unknown or which has no target year is
+    left out (an unknown need is not guessed, and it cannot be placed in time);
+    `unplaced_rows` in the result's attrs says how many rows that leaves out.
     """
     df = welfare
     if municipalities is not None:
         df = df[df["municipality"].isin([str(m) for m in municipalities])]
     df = df.assign(category=df["category"].astype(object))
-    placed = df[df["category"].notna() & df["target_year"].notna() & df["units_needed"].notna()]
+    df = df[df["category"].notna()]
     cols = ["category", "year", "units", "in_use", "gap", "municipalities"]
+    keys = ["municipality", "category"]
+    per_partner = pd.DataFrame(columns=[*keys, "year", "units", "in_use", "gap", "rows"])
+    if len(df):
+        totals = welfare_totals(df, keys)
+        grouped = df.groupby(keys, sort=False)
+        totals["year"] = grouped["target_year"].max()
+        totals["rows"] = grouped.size()
+        per_partner = totals.rename(columns={"needed": "units"}).reset_index()
+    placed = per_partner[per_partner["units"].notna() & per_partner["year"].notna()]
     if placed.empty:
         out = pd.DataFrame(columns=cols)
     else:
-        per_partner = placed.assign(year=placed["target_year"].astype(int)).groupby(
-            ["category", "year", "municipality"]).agg(
-            units=("units_needed", "sum"), in_use=("units_in_use", lambda s: s.sum(min_count=0)),
-        ).reset_index()
-        per_partner["gap"] = welfare_gap(per_partner["units"], per_partner["in_use"])
-        out = per_partner.groupby(["category", "year"]).agg(
-            units=("units", "sum"), in_use=("in_use", "sum"), gap=("gap", "sum"),
+        placed = placed.assign(year=placed["year"].astype(int))
+        out = placed.groupby(["category", "year"]).agg(
+            units=("units", "sum"), in_use=("in_use", _known_sum), gap=("gap", _known_sum),
             municipalities=("municipality", "nunique"),
         ).reset_index()
         order = {c: i for i, c in enumerate(code_list(WELFARE_CATEGORIES))}
         out = out.assign(_o=out["category"].map(order)).sort_values(["_o", "year"]).drop(columns="_o")
         out = out[cols].reset_index(drop=True)
-        for c in ("units", "in_use", "gap", "municipalities", "year"):
+        for c in ("units", "municipalities", "year"):
             out[c] = out[c].astype(int)
-    out.attrs["unplaced_rows"] = int(len(df) - len(placed))
+        for c in ("in_use", "gap"):
+            out[c] = out[c].astype("Int64")
+    unplaced = per_partner[~per_partner.index.isin(placed.index)]
+    out.attrs["unplaced_rows"] = int(unplaced["rows"].sum()) if len(unplaced) else 0
     return out
+
+
+def _known_sum(s: pd.Series) -> Any:
+    """The sum, or unknown when any part is unknown (a partial sum would pass for the whole)."""
+    return s.sum() if s.notna().all() else pd.NA
 
 
 def response_services(region: Region) -> dict[str, str | None]:

@@ -21,7 +21,7 @@ from digireform.model import formatting
 from digireform.model.errors import Problem, ValidationError
 from digireform.model.privacy import is_confidential, public_region, public_systems
 from digireform.model.region import Region
-from digireform.model.rules import welfare_gap
+from digireform.model.rules import WELFARE_IN_USE_STATUSES, welfare_totals
 from digireform.model.schema import SERVICE_AREAS, WELFARE_CATEGORIES, code_list, label, normalise_token
 from digireform.model.thresholds import ThresholdResult, classify
 from digireform.tender.definition import AwardCriterion, TenderDefinition, defaults
@@ -31,7 +31,6 @@ SYSTEM_COLUMNS = [
     "municipality", "name", "system_id", "product", "product_canonical", "vendor", "service_area",
     "function", "users", "annual_cost_nok", "contract_end", "contract_type", "confidential", "cpv",
 ]
-WELFARE_IN_USE = ("in_use", "piloting")
 
 
 @dataclass
@@ -214,23 +213,24 @@ def systems_to_replace(region: Region, tender: TenderDefinition) -> pd.DataFrame
 def welfare_needs(region: Region, tender: TenderDefinition) -> pd.DataFrame:
     """Per participant × scope welfare category: units in use, needed by the target year, gap.
 
-    The gap is `rules.welfare_gap`, as in the report: what is still to be bought, never
-    below zero.
+    in_use, needed and gap are `rules.welfare_totals`, as in the report: units in use only
+    on rows in use or piloting, the gap what is still to be bought, never below zero, and
+    an unknown need left unknown (the documents say «ukjent»; it is never taken to be
+    what is in use). The annual cost is that of the rows in use or piloting.
     """
     cols = ["municipality", "name", "category", "in_use", "needed", "gap", "target_year", "annual_cost_nok"]
     w = region.welfare
     w = w[w["municipality"].isin(tender.participants) & w["category"].isin(tender.welfare_categories)]
     if w.empty:
         return pd.DataFrame(columns=cols)
+    keys = ["municipality", "category"]
     w = w.assign(category=w["category"].astype(object),
-                 _in_use=w["units_in_use"].where(w["status"].isin(WELFARE_IN_USE)),
-                 _cost=w["annual_cost_nok"].where(w["status"].isin(WELFARE_IN_USE)))
-    g = w.groupby(["municipality", "category"], sort=False).agg(
-        in_use=("_in_use", lambda s: s.sum(min_count=0)), needed=("units_needed", lambda s: s.sum(min_count=1)),
-        target_year=("target_year", "max"), annual_cost_nok=("_cost", lambda s: s.sum(min_count=0)),
-    ).reset_index()
-    g["needed"] = g["needed"].fillna(g["in_use"])
-    g["gap"] = welfare_gap(g["needed"], g["in_use"])
+                 _cost=w["annual_cost_nok"].where(w["status"].isin(WELFARE_IN_USE_STATUSES)))
+    grouped = w.groupby(keys, sort=False)
+    g = welfare_totals(w, keys)[["in_use", "needed", "gap"]]
+    g["target_year"] = grouped["target_year"].max()
+    g["annual_cost_nok"] = grouped["_cost"].sum(min_count=0)
+    g = g.reset_index()
     g["name"] = g["municipality"].map(region.name)
     order_m = {n: i for i, n in enumerate(tender.participants)}
     order_c = {c: i for i, c in enumerate(code_list(WELFARE_CATEGORIES))}
@@ -251,7 +251,10 @@ def _joint_volumes(region: Region, tender: TenderDefinition) -> pd.DataFrame:
 def _participant_volumes(p: pd.DataFrame, systems: pd.DataFrame, welfare: pd.DataFrame) -> pd.DataFrame:
     n_sys = systems.groupby("municipality").size()
     users = systems.groupby("municipality")["users"].sum(min_count=1)
-    gap = welfare.groupby("municipality")["gap"].sum(min_count=1) if len(welfare) else pd.Series(dtype="Int64")
+    # a participant's increase is unknown when any of its categories has an unknown need:
+    # a sum of the known ones would pass for the whole
+    gap = (welfare.groupby("municipality")["gap"].agg(lambda s: s.sum() if s.notna().all() else pd.NA)
+           if len(welfare) else pd.Series(dtype="Int64"))
     return p.assign(
         systems_replaced=[int(n_sys.get(n, 0)) for n in p["number"]],
         users=[None if pd.isna(users.get(n)) else int(users.get(n)) for n in p["number"]],
@@ -265,7 +268,7 @@ def _annual_cost(region: Region, tender: TenderDefinition, systems: pd.DataFrame
     total = 0.0 if pd.isna(total) else total
     w = region.welfare
     w = w[w["municipality"].isin(tender.participants) & w["category"].isin(tender.welfare_categories)
-          & w["status"].isin(WELFARE_IN_USE)]
+          & w["status"].isin(WELFARE_IN_USE_STATUSES)]
     wcost = w["annual_cost_nok"].sum(min_count=1)
     total += 0.0 if pd.isna(wcost) else float(wcost)
     return total, int(systems["confidential"].sum()) if len(systems) else 0
@@ -348,9 +351,13 @@ def _index_welfare(welfare: pd.DataFrame) -> tuple[dict[str, list[str]], dict[st
     labels: dict[str, list[str]] = {}
     munis: dict[str, set[str]] = {}
     for cat, rows in welfare.groupby("category", sort=False):
-        needed, gap = rows["needed"].sum(min_count=1), rows["gap"].sum(min_count=1)
-        parts = [f"behov {int(needed)} enheter" if not pd.isna(needed) else "",
-                 f"økning {int(gap)}" if not pd.isna(gap) and gap else "", f"{rows['municipality'].nunique()} kommuner"]
+        unknown = rows[rows["needed"].isna()]
+        if len(unknown):  # the joint need is not the sum of the known ones: say whose is unknown
+            parts = ["behov ukjent for " + ", ".join(dict.fromkeys(unknown["name"].astype(str)))]
+        else:
+            needed, gap = rows["needed"].sum(), rows["gap"].sum(min_count=1)
+            parts = [f"behov {int(needed)} enheter", f"økning {int(gap)}" if not pd.isna(gap) and gap else ""]
+        parts.append(f"{rows['municipality'].nunique()} kommuner")
         labels[cat] = [f"{label(WELFARE_CATEGORIES, cat)}: " + ", ".join(x for x in parts if x)]
         munis[cat] = set(rows["municipality"])
     return labels, munis

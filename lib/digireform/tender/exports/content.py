@@ -37,6 +37,11 @@ def count(x: Any) -> str:
     return formatting.number(x, 0, formatting.NBSP)
 
 
+def units(x: Any) -> str:
+    """A number of welfare units, «ukjent» when unknown (an unknown need is said, not guessed)."""
+    return "ukjent" if formatting.is_missing(x) else count(x)
+
+
 def year(x: Any) -> str:
     return "–" if x is None or pd.isna(x) else str(int(x))
 
@@ -154,7 +159,7 @@ def _background(a: Assembly) -> list[tuple]:
         if has_systems:
             row += [count(r["systems_replaced"]), count(r["users"])]
         if has_welfare:
-            row += [count(r["welfare_gap"])]
+            row += [units(r["welfare_gap"])]
         rows.append(row)
     out.append(("table", headers, rows, widths))
     if has_systems:
@@ -179,19 +184,29 @@ def _welfare_tables(a: Assembly) -> list[tuple]:
         ("para", "Enheter i bruk i dag (i drift og utprøving) og samlet behov innen målåret, per kommune. "
                  "Økningen er det partnerne trenger i tillegg til dagens enheter."),
         ("table", ["Kategori", "Kommune", "I bruk", "Behov", "Økning", "Målår"],
-         [[label(WELFARE_CATEGORIES, r["category"]), r["name"], count(r["in_use"]), count(r["needed"]),
-           count(r["gap"]), year(r["target_year"])] for _, r in w.iterrows()],
+         [[label(WELFARE_CATEGORIES, r["category"]), r["name"], units(r["in_use"]), units(r["needed"]),
+           units(r["gap"]), year(r["target_year"])] for _, r in w.iterrows()],
          [4.5, 3.5, 2.0, 2.0, 2.0, 2.0]),
     ]
     y = a.welfare_per_year
     if len(y):
         out += [("heading", 2, "Felles volum per år"),
-                ("para", "Samlet behov for alle deltakerne, fordelt på målåret kommunene har satt."),
+                ("para", "Samlet behov for alle deltakerne, fordelt på målåret kommunene har satt."
+                 + _unknown_need_note(w)),
                 ("table", ["Kategori", "Målår", "Enheter", "I bruk", "Økning", "Kommuner"],
-                 [[label(WELFARE_CATEGORIES, r["category"]), str(r["year"]), count(r["units"]), count(r["in_use"]),
-                   count(r["gap"]), count(r["municipalities"])] for _, r in y.iterrows()],
+                 [[label(WELFARE_CATEGORIES, r["category"]), str(r["year"]), count(r["units"]), units(r["in_use"]),
+                   units(r["gap"]), count(r["municipalities"])] for _, r in y.iterrows()],
                  [4.5, 2.0, 2.0, 2.0, 2.0, 2.0])]
     return out
+
+
+def _unknown_need_note(w: Any) -> str:
+    """« Ukjent behov, ikke med: …» per category whose need a participant has not given; else ""."""
+    rows = w[w["needed"].isna()]
+    if not len(rows):
+        return ""
+    found = [f"{label(WELFARE_CATEGORIES, r['category'])} ({r['name']})" for _, r in rows.iterrows()]
+    return " Ukjent behov, ikke med i volumet: " + ", ".join(found) + "."
 
 
 def _scope(a: Assembly) -> list[tuple]:

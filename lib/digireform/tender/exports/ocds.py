@@ -162,7 +162,9 @@ def _items(a: Assembly) -> list[dict[str, Any]]:
     t = a.tender
     lot_of = {c: lot.id for lot in t.lots for c in (*lot.welfare_categories, *lot.service_areas)}
     items = []
-    needed = a.welfare.groupby("category")["needed"].sum(min_count=1) if len(a.welfare) else {}
+    # no quantity when a participant's need is unknown: the known part is not the joint need
+    needed = (a.welfare.groupby("category")["needed"].agg(lambda s: s.sum() if s.notna().all() else None)
+              if len(a.welfare) else {})
     from digireform.model.schema import WELFARE_CATEGORIES, label
 
     for i, cat in enumerate(t.welfare_categories, start=1):
@@ -172,7 +174,7 @@ def _items(a: Assembly) -> list[dict[str, Any]]:
             "classification": {"scheme": "CPV", "id": cpv["code"], "description": cpv["label"]},
         }
         n = needed.get(cat) if len(a.welfare) else None
-        if n is not None and n == n and n is not None:
+        if not formatting.is_missing(n):
             item["quantity"] = int(n)
             item["unit"] = {"name": "enhet"}
         if cat in lot_of:
