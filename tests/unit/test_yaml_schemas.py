@@ -325,5 +325,69 @@ def test_an_empty_list_or_table_of_the_right_kind_passes(new):
     assert profile_problems(text) == []
 
 
+# A key written without a value (or with a blank text) counts as absent only where free text
+# belongs or the key is not described; a number, a date, an organisation number or a code
+# written but empty is refused, as the hand-written checks before the schemas refused it.
+EMPTY_DATE = "har ingen verdi; skriv en dato ÅÅÅÅ-MM-DD eller fjern linjen"
+EMPTY_COUNT = "har ingen verdi; skriv et heltall ≥ 0 eller fjern linjen"
+EMPTY_NUMBER = "har ingen verdi; skriv et tall eller fjern linjen"
+EMPTY_ORGNR = "har ingen verdi; skriv et organisasjonsnummer (9 sifre) eller fjern linjen"
+EMPTY_VALUE = "har ingen verdi; skriv en verdi eller fjern linjen"
+AREAS = "innbygger, okonomi_personal, sak_arkiv, helse_velferd, skole_oppvekst, plan_bygg, teknisk, kultur, felles"
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), [
+    ("name: Evenes\n", "name: Evenes\norgnr:\n", f"k.yaml:3: orgnr: {EMPTY_ORGNR}"),
+    ("  year: 2025", "  year:", f"k.yaml:4: population.year: {EMPTY_COUNT}"),
+    ("  total: 1330\n", '  total: 1330\n  age_bands: {"0-17": null}\n',
+     f"k.yaml:6: population.age_bands.0-17: {EMPTY_COUNT}"),
+    ("  sak_arkiv: mostly_paper", "  sak_arkiv:", "k.yaml:7: digitalisation.sak_arkiv: har ingen verdi; skriv en av "
+     "all_digital, mostly_digital, mostly_paper, all_paper eller fjern linjen"),
+    ("    phone_in: 120", "    phone_in: ''", f"k.yaml:10: channels.phone_in: {EMPTY_COUNT}"),
+    ("    target: 0.75\n", "    target: 0.75\n    baseline:\n", f"k.yaml:16: targets.baseline: {EMPTY_NUMBER}"),
+    ("    target: 0.75\n", "    target: 0.75\n    current_date: ' '\n", f"k.yaml:16: targets.current_date: {EMPTY_DATE}"),
+    # a required key left blank «mangler», as before
+    ("  - year: 2025", "  - year:", "k.yaml:9: channels.year: mangler (påkrevd felt)"),
+    ("    deadline: 2026-12-31", "    deadline:", "k.yaml:16: targets.deadline: mangler (påkrevd felt)"),
+])
+def test_kommune_empty_typed_value_is_refused(old, new, expected):
+    assert PROFILE.count(old) == 1
+    assert profile_problems(PROFILE.replace(old, new)) == [expected]
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), [
+    ("title: T\n", "title: T\ncpv:\n", f"f.yaml:2: cpv: {EMPTY_VALUE}"),
+    ("title: T\n", "title: T\nlanguage: ''\n",
+     "f.yaml:2: language: har ingen verdi; skriv en av bokmal, nynorsk eller fjern linjen"),
+    ("title: T\n", "title: T\nestimated_value_nok:\n", f"f.yaml:2: estimated_value_nok: {EMPTY_NUMBER}"),
+    ("  tender_deadline: 2027-03-01\n", "  tender_deadline: 2027-03-01\n  award: null\n",
+     f"f.yaml:12: timeline.award: {EMPTY_DATE}"),
+    ("  tender_deadline: 2027-03-01\n", "  tender_deadline: 2027-03-01\n  questions_deadline: ''\n",
+     f"f.yaml:12: timeline.questions_deadline: {EMPTY_DATE}"),
+    ("title: T\n", "title: T\nrequirements: {weights: {UU-01: null}}\n",
+     f"f.yaml:2: requirements.weights: {EMPTY_NUMBER}"),
+    ("  publication: 2027-01-15", "  publication:", "f.yaml:10: timeline.publication: mangler (påkrevd felt)"),
+])
+def test_tender_empty_typed_value_is_refused(old, new, expected):
+    assert TENDER.count(old) == 1
+    assert problems(TENDER.replace(old, new), "tender") == [expected]
+
+
+@pytest.mark.parametrize(("text", "name", "expected"), [
+    (REQUIREMENT.replace("weight: 4", "weight:"), "requirements", f"f.yaml:4: weight: {EMPTY_NUMBER}"),
+    (PRODUCT.replace("service_area: kultur", "service_area:"), "catalogue",
+     f"f.yaml:5: service_area: har ingen verdi; skriv en av {AREAS} eller fjern linjen"),
+    (PRODUCT.replace("cpv: 48000000-8", "cpv: ''"), "catalogue", f"f.yaml:6: cpv: {EMPTY_VALUE}"),
+    (PRODUCT.replace('"964965137"', "null"), "catalogue", f"f.yaml:4: vendor_orgnr: {EMPTY_ORGNR}"),
+])
+def test_library_and_catalogue_empty_typed_value_is_refused(text, name, expected):
+    assert problems(text, name) == [expected]
+
+
 def test_an_empty_optional_text_is_still_absent():
-    assert profile_problems(PROFILE.replace("name: Evenes\n", "name: Evenes\norgnr:\n")) == []
+    assert profile_problems(PROFILE.replace("  year: 2025\n", "  year: 2025\n  source:\n")
+                            .replace("name: Evenes\n", "name: Evenes\nnotes: ''\ncontacts:\n  - {role: '', name: null}\n")) == []
+    assert problems(TENDER.replace("title: T\n", "title: T\nreference:\nrationale: ''\n"), "tender") == []
+    assert problems(REQUIREMENT.replace("  weight: 4\n", "  weight: 4\n  text_nn:\n  reference: ''\n"),
+                    "requirements") == []
+    assert problems(PRODUCT.replace("vendor: SpeedAdmin AS", "vendor:\n  function: ''"), "catalogue") == []

@@ -67,13 +67,12 @@ def check_profile(data: dict, folder_number: str, label: str, text: str, problem
     The shape is the JSON Schema model/data/schemas/kommune.schema.yaml; `data` may be a plain
     dict (the editor's), so the lines come from `text`. What the schema cannot say follows it:
     the number in the register and in the folder name, the age bands summing to the total, a
-    channel year and a target id written once, and no empty value where leaving it out would
-    silently mean something else.
+    channel year and a target id written once. (A written-but-empty value where leaving it out
+    would mean something else, `example_data:` or `population.total:`, is the schema check's.)
     """
     check = SchemaCheck(data, SCHEMA, label, lines=lambda: load_text_with_lines(text, label, []))
     if isinstance(data, dict):
         _check_number(data, folder_number, check)
-        _check_no_silent_empties(data, check)
         _check_age_bands(data, check)
         _check_once(data, check, "channels", "year", lambda year: f"året {year} står to ganger")
         _check_once(data, check, "targets", "id", lambda tid: f"«{tid}» er brukt før")
@@ -113,21 +112,3 @@ def _check_once(data: dict, c: SchemaCheck, key: str, item_key: str, message) ->
         if value in seen:
             c.add((key, i, item_key), message(value))
         seen.add(value)
-
-
-# Keys whose empty value the schema would read as absent, though absent means something:
-# an empty `example_data:` would drop the «Eksempeldata» label, an empty population total
-# would put the register's figure in its place. Written but empty is refused instead.
-SILENT_EMPTIES = {
-    ("example_data",): "har ingen verdi; skriv true eller false",
-    ("population", "total"): "har ingen verdi; skriv et heltall ≥ 0 eller fjern linjen",
-}
-
-
-def _check_no_silent_empties(data: dict, check: SchemaCheck) -> None:
-    for path, message in SILENT_EMPTIES.items():
-        parent: Any = data
-        for step in path[:-1]:
-            parent = parent.get(step) if isinstance(parent, dict) else None
-        if isinstance(parent, dict) and path[-1] in parent and parent[path[-1]] in (None, ""):
-            check.add(path, message)

@@ -9,10 +9,15 @@ path without list indexes (`award_criteria.weight`), and a Norwegian message: th
 property's own `x-message`, else the keyword's from `model/data/schema_messages.yaml`.
 
 What the data means for the schemas, in YAML terms:
-* a key without a value, or with a blank text, counts as absent (so a required one «mangler»),
-  except that a blank text where a list or table belongs is an error (`channels: ""`); an
-  empty list or table is a value whose type is checked (`channels: {}` is no list), and
-  `minItems`/`minProperties` say where an empty one is not enough;
+* a key without a value, or with a blank text, counts as absent where the property is free
+  text (`type: string` or no type, without `format`/`enum`/`x-codes`/`pattern`) or is not
+  described; a required key so left «mangler»; anywhere else (a number, a yes/no, a date, an
+  organisation number, a code, a value of `age_bands`/`digitalisation`/`timeline`) a written
+  but empty value is refused («har ingen verdi; …», `empty` in schema_messages.yaml: absent
+  would silently mean something else), and a blank text where a list or table belongs is an
+  error (`channels: ""`); an empty list or table is a value whose type is checked
+  (`channels: {}` is no list), and `minItems`/`minProperties` say where an empty one is not
+  enough;
 * `integer` is a YAML integer (not 4.0, not true); `number` is a finite number (YAML's .nan
   and .inf are no amounts);
 * `format: date` is a calendar day (a YAML date, or text ÅÅÅÅ-MM-DD); `format: orgnr` an
@@ -203,13 +208,26 @@ def _wants_container(sub: dict) -> bool:
     return bool(types & {"array", "object"}) and "string" not in types
 
 
-def without_empty(value: Any, sub: dict | None = None) -> Any:
+def _is_free_text(sub: dict) -> bool:
+    """True when `sub` takes any text (or anything): `type: string` or none, no format, code or pattern."""
+    if any(k in sub for k in ("format", "enum", "const", "x-codes", "pattern")):
+        return False
+    types = sub.get("type")
+    types = set(types) if isinstance(types, list) else {types} if isinstance(types, str) else set()
+    return types <= {"string"}
+
+
+def without_empty(value: Any, sub: dict | None = None, empties: list[tuple[Path, dict]] | None = None,
+                  path: Path = ()) -> Any:
     """`value` without the keys that count as absent, for the check against schema `sub`.
 
-    Absent is None or a blank text. A blank text stays where the schema takes a list or a
-    table and the key is not required (`channels: ""` is no list; a required one «mangler»).
-    An empty list or table is a value: its type is checked (`{}` where a list belongs is an
-    error), and the schema's `minItems`/`minProperties` say where empty is not enough.
+    Absent is None or a blank text where the property is free text or not described, or the
+    key is required (it «mangler»). A blank text stays where the schema takes a list or a
+    table (`channels: ""` is no list). Any other written-but-empty value (a number, a date, a
+    code, ...) is left out too and its path and schema added to `empties`, to be refused
+    («har ingen verdi»). An empty list or table is a value: its type is checked (`{}` where a
+    list belongs is an error), and the schema's `minItems`/`minProperties` say where empty is
+    not enough.
     """
     sub = sub if isinstance(sub, dict) else {}
     if isinstance(value, dict):
@@ -217,13 +235,18 @@ def without_empty(value: Any, sub: dict | None = None) -> Any:
         out = {}
         for k, v in value.items():
             inner = _child(sub, k)
-            if _is_absent(v) and (v is None or k in required or not _wants_container(inner)):
+            if _is_absent(v) and _wants_container(inner):
+                if v is None or k in required:
+                    continue
+            elif _is_absent(v):
+                if k not in required and not _is_free_text(inner) and empties is not None:
+                    empties.append((path + (k,), inner))
                 continue
-            out[k] = without_empty(v, inner)
+            out[k] = without_empty(v, inner, empties, path + (k,))
         return out
     if isinstance(value, list):
         items = sub.get("items")
-        return [without_empty(v, items) for v in value]
+        return [without_empty(v, items, empties, path + (i,)) for i, v in enumerate(value)]
     return value
 
 
@@ -247,9 +270,14 @@ class SchemaCheck:
         self.problems: list[Problem] = []
         self.failed: set[Path] = set()
         self._schema = schema(name)
-        errors = validator(name).iter_errors(without_empty(data, self._schema))
+        empties: list[tuple[Path, dict]] = []
+        errors = validator(name).iter_errors(without_empty(data, self._schema, empties))
         for found in _merge(f for e in errors for f in self._translate(e)):
             self._add(found.path, found.field, found.text())
+        for path, sub in empties:
+            found = _Found(path, sub.get("x-field", field_name(path)), _template(sub, "empty"), None,
+                           str(path[-1]), sub)
+            self._add(path, found.field, found.text())
         self.problems.sort(key=lambda p: p.line if p.line is not None else 0)
 
     def ok(self, *path: Any) -> bool:
@@ -319,16 +347,23 @@ def _template(sub: dict, keyword: str, value: Any = None, argument: Any = None) 
     """The property's `x-message` for `keyword`, else the default of schema_messages.yaml.
 
     A single `x-message` text is said for every keyword but `required` (a missing key
-    «mangler» unless the property says otherwise in a table `{required: …}`).
+    «mangler» unless the property says otherwise in a table `{required: …}`) and `empty`
+    (a written-but-empty value «har ingen verdi», unless a table says `{empty: …}`).
     """
     keys = [keyword]
-    if keyword == "type" and isinstance(argument, str):
+    if keyword == "empty":  # a written-but-empty value: by its format, its codes, else its type
+        types = sub.get("type")
+        types = [types] if isinstance(types, str) else types if isinstance(types, list) else []
+        keys = ([f"empty.format.{sub['format']}"] if "format" in sub else []) \
+            + (["empty.enum"] if "enum" in sub or "const" in sub else []) \
+            + [f"empty.{t}" for t in types if t != "string"] + ["empty", "empty.default"]
+    elif keyword == "type" and isinstance(argument, str):
         keys = [f"type.{argument}", "type"]
     elif keyword == "format":
         keys = [f"format.{argument}.calendar"] if isinstance(value, InvalidDate) else []
         keys += [f"format.{argument}", "format"]
     own = sub.get("x-message")
-    if isinstance(own, str) and keyword != "required":
+    if isinstance(own, str) and keyword not in ("required", "empty"):
         return own
     table = own if isinstance(own, dict) else {}
     defaults = _messages()
