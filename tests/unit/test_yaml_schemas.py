@@ -391,3 +391,9 @@ def test_an_empty_optional_text_is_still_absent():
     assert problems(REQUIREMENT.replace("  weight: 4\n", "  weight: 4\n  text_nn:\n  reference: ''\n"),
                     "requirements") == []
     assert problems(PRODUCT.replace("vendor: SpeedAdmin AS", "vendor:\n  function: ''"), "catalogue") == []
+
+
+@pytest.mark.parametrize("item", ["null", '""'])
+def test_an_empty_list_item_is_named_as_such_never_as_none(item):
+    text = TENDER.replace('participants: ["1806"]', f'participants: ["1806", {item}]')
+    assert problems(text, "tender") == ["f.yaml:4: participants: har en tom post i lista; skriv en verdi eller fjern posten"]

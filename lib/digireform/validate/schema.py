@@ -316,6 +316,8 @@ class SchemaCheck:
             return [_Found(path + (key,), sub.get("x-field", field_name(path)), _template(sub, "propertyNames"),
                            key, str(key), sub)]
         key = next((str(s) for s in reversed(path) if not isinstance(s, int)), "")
+        if _is_absent(error.instance) and path and isinstance(path[-1], int):  # never «None»
+            return [_Found(path, sub.get("x-field", field_name(path)), _messages()["empty"]["item"], None, key, sub)]
         return [_Found(path, sub.get("x-field", field_name(path)),
                        _template(sub, keyword, error.instance, error.validator_value), error.instance, key, sub)]
 
