@@ -12,7 +12,7 @@ column added to or renamed in the schema is followed without a change here.
 - `write_region(root, municipalities=…, systems=…, welfare=…, survey=…, procurement=…)`: a data folder;
 - `copy_example(target)`: a copy of the shipped example region;
 - `git(cwd, *args)`, `git_init(repo)`, `git_commit_all(repo)`: a small git repository of test data;
-- `run_processes(target, args_list)`: a function run in forked processes that start together.
+- `run_processes(target, args_list)` / `run_jobs(jobs)`: functions run in forked processes that start together.
 """
 from __future__ import annotations
 
@@ -252,9 +252,14 @@ def git_commit_all(repo: Path, message: str = "start", date: str | None = None) 
 def run_processes(target, args_list) -> list:
     """Run `target(args[0], start_barrier, *args[1:], result_queue)` in one forked process per
     `args`, all released together; each process's result, in the order they arrive."""
+    return run_jobs([(target, args) for args in args_list])
+
+
+def run_jobs(jobs: list) -> list:
+    """`run_processes` for a different function per process: each (target, args) pair at once."""
     ctx = multiprocessing.get_context("fork")
-    start, result = ctx.Barrier(len(args_list)), ctx.Queue()
-    procs = [ctx.Process(target=target, args=(a[0], start, *a[1:], result)) for a in args_list]
+    start, result = ctx.Barrier(len(jobs)), ctx.Queue()
+    procs = [ctx.Process(target=t, args=(a[0], start, *a[1:], result)) for t, a in jobs]
     for p in procs:
         p.start()
     out = [result.get(timeout=60) for _ in procs]

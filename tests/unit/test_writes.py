@@ -27,7 +27,7 @@ from digireform.model.schema import load_yaml_text
 from digireform.sync import save_table
 from digireform.tender.save import load_tender_file, save_tender
 from digireform.validate.region import load
-from tests.support.regionfiles import csv_line, csv_text, write_region
+from tests.support.regionfiles import csv_line, csv_text, run_jobs, write_region
 from tests.support.regionfiles import named_system as system
 from tests.support.regionfiles import run_processes as _run
 
@@ -434,16 +434,7 @@ def test_race_import_survey_against_another_import_and_forms(tmp_path):
 
 def _run_mixed(data: Path, jobs: list) -> list:
     """Start each (worker, args) in its own process at once; their results."""
-    ctx = multiprocessing.get_context("fork")
-    start, result = ctx.Barrier(len(jobs)), ctx.Queue()
-    procs = [ctx.Process(target=w, args=(str(data), start, *a, result)) for w, a in jobs]
-    for p in procs:
-        p.start()
-    out = [result.get(timeout=60) for _ in procs]
-    for p in procs:
-        p.join(timeout=60)
-        assert p.exitcode == 0
-    return out
+    return run_jobs([(worker, (str(data), *args)) for worker, args in jobs])
 
 
 # --------------------------------------------------------------------------- editors

@@ -113,17 +113,31 @@ def _table_rows(text: str, spec: FileSpec, label: str, problems: list[Problem]) 
     Header problems are named (`_header_positions`); the rows are fitted to the columns by
     `fit_rows` (a row with too many fields is named and left out, short rows padded).
     """
+    read = header_and_rows(text, label, problems)
+    if read is None:
+        return None
+    header, data, lines = read
+    _header_positions(header, spec, label, problems)
+    out, kept = fit_rows(data, lines, header, spec.columns, label, problems)
+    problems += missing_column_problems(spec.kind, label, header, len(out))  # privacy fails closed: say so
+    return out, kept
+
+
+def header_and_rows(text: str, label: str, problems: list[Problem]
+                    ) -> tuple[list[str], list[list[str]], list[int]] | None:
+    """A stored CSV text's header (cells stripped) and its tidy data rows with their physical lines.
+
+    The one start of reading every stored table (systems, welfare, survey): an empty file is
+    a problem on line 1 (None), the CSV reader's problems are added to `problems`.
+    """
     if not text.strip():
         problems.append(Problem(label, 1, "(fil)", "filen er tom; første linje skal være overskriftene", scope="file"))
         return None
     recs = textio.read_records(text, label)
     problems += recs.problems
     header = [h.strip() for h in recs.records[0]] if recs.records else []
-    _header_positions(header, spec, label, problems)
-    data, lines = textio.tidy(recs.records[1:], recs.lines[1:], text)
-    out, kept = fit_rows(data, lines, header, spec.columns, label, problems)
-    problems += missing_column_problems(spec.kind, label, header, len(out))  # privacy fails closed: say so
-    return out, kept
+    rows, lines = textio.tidy(recs.records[1:], recs.lines[1:], text)
+    return header, rows, lines
 
 
 def fit_rows(data: list[list[str]], lines: list[int], header: list[str], columns: list[str], label: str,

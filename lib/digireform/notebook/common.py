@@ -10,20 +10,21 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import ipywidgets as w
 
 from digireform.io import textio
 from digireform.io.paths import municipality_folders
 from digireform.model import values
-from digireform.model.errors import Problem
+from digireform.model.errors import DigireformError, Problem, ValidationError
 from digireform.model.region import PROFILE_FILE
 from digireform.model.resources import package_file
 from digireform.model.schema import load_yaml_text
-from digireform.sync import Conflict
+from digireform.sync import Conflict, ConflictError
 
 
 @cache
@@ -186,3 +187,25 @@ class EditorBase:
     @property
     def number(self) -> str:
         return self.municipality.value
+
+
+T = TypeVar("T")
+
+
+def report_save(status: w.HTML, save: Callable[[], T], on_conflict: Callable[[ConflictError], None]) -> T | None:
+    """Run an editor's save; None when it was refused, with the reason in `status`.
+
+    The one way both editors tell a person why nothing was written: a conflict with someone
+    else's edit (`on_conflict` shows it), the problems that block the save, or another refusal
+    (the file changed under the save, the folder cannot be locked).
+    """
+    try:
+        return save()
+    except ConflictError as exc:
+        on_conflict(exc)
+        status.value = message_html("Ikke lagret: konflikt med en annens endring (se under).", "error")
+    except ValidationError as exc:
+        status.value = problems_html(exc.problems, exc.message)
+    except DigireformError as exc:
+        status.value = message_html(str(exc), "error")
+    return None

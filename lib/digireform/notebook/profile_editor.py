@@ -19,7 +19,7 @@ import yaml
 
 from digireform import sync
 from digireform.io.paths import resolve_data_dir
-from digireform.model.errors import DigireformError, Problem, ValidationError, display_path
+from digireform.model.errors import DigireformError, Problem, display_path
 from digireform.model.region import AGE_BANDS, CHANNEL_FIELDS
 from digireform.model.schema import DIGITALISATION_LEVELS, SERVICE_AREAS, code_list, package_yaml
 from digireform.notebook.common import (
@@ -31,6 +31,7 @@ from digireform.notebook.common import (
     message_html,
     municipality_options,
     problems_html,
+    report_save,
     to_yaml_value,
 )
 from digireform.validate.profile import check_profile
@@ -334,18 +335,12 @@ class ProfileEditor(EditorBase):
             self.status.value = problems_html(problems, "Ikke lagret: rett feilene først.")
             return False
         snap = self.snapshot
-        try:
-            self.snapshot = sync.save_profile(self.data_dir, self.number, snap.data, self.model, snap.fingerprint, prefer)
-        except sync.ConflictError as exc:
-            self.conflict.show(exc.conflicts)
-            self.status.value = message_html("Ikke lagret: konflikt med en annens endring (se under).", "error")
+        saved = report_save(self.status, lambda: sync.save_profile(
+            self.data_dir, self.number, snap.data, self.model, snap.fingerprint, prefer),
+            lambda exc: self.conflict.show(exc.conflicts))
+        if saved is None:
             return False
-        except ValidationError as exc:
-            self.status.value = problems_html(exc.problems, exc.message)
-            return False
-        except DigireformError as exc:  # e.g. the file changed under the save, or the folder cannot be locked
-            self.status.value = message_html(str(exc), "error")
-            return False
+        self.snapshot = saved
         self.conflict.hide()
         self._bind(copy.deepcopy(self.snapshot.data))
         self.status.value = message_html(f"Lagret {display_path(self.snapshot.path)}.", "ok")

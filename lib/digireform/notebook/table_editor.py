@@ -20,7 +20,7 @@ import pandas as pd
 
 from digireform import sync
 from digireform.io.paths import resolve_data_dir
-from digireform.model.errors import DigireformError, Problem, ValidationError
+from digireform.model.errors import DigireformError, Problem
 from digireform.model.rows import Row
 from digireform.model.schema import Field, code_list, file_spec, label
 from digireform.notebook.common import (
@@ -32,6 +32,7 @@ from digireform.notebook.common import (
     municipality_options,
     normalise_text,
     problems_html,
+    report_save,
 )
 from digireform.validate.tables import validate_table_text
 
@@ -260,19 +261,13 @@ class TableEditor(EditorBase):
     def _write(self, rows: list[Row], prefer: sync.Prefer, select: int | None) -> bool:
         snap = self.snapshot
         key_row = rows[select] if select is not None else None
-        try:
-            result = sync.save_rows(self.data_dir, self.number, self.kind, snap.rows, rows, snap.fingerprint, prefer)
-        except sync.ConflictError as exc:
-            self._pending = rows
-            self._pending_select = select
+        def keep_for_resolving(exc: sync.ConflictError) -> None:
+            self._pending, self._pending_select = rows, select
             self.conflict.show(exc.conflicts, {f.key: f.header for f in self.spec.fields})
-            self.status.value = message_html("Ikke lagret: konflikt med en annens endring (se under).", "error")
-            return False
-        except ValidationError as exc:
-            self.status.value = problems_html(exc.problems, exc.message)
-            return False
-        except DigireformError as exc:  # e.g. the file changed under the save, or the folder cannot be locked
-            self.status.value = message_html(str(exc), "error")
+
+        result = report_save(self.status, lambda: sync.save_rows(
+            self.data_dir, self.number, self.kind, snap.rows, rows, snap.fingerprint, prefer), keep_for_resolving)
+        if result is None:
             return False
         self.conflict.hide()
         self._pending = None

@@ -11,9 +11,8 @@ from typing import Any
 
 import pandas as pd
 
-from digireform.io import textio
 from digireform.io.paths import folder_for
-from digireform.io.tables import fit_rows, read_text
+from digireform.io.tables import fit_rows, header_and_rows, read_text
 from digireform.model.errors import Problem, display_path
 from digireform.model.region import Region
 from digireform.model.schema import package_yaml
@@ -55,17 +54,14 @@ def parse_stored(text: str, label: str, problems: list[Problem]) -> pd.DataFrame
     the header is named and left out, the file's other rows are kept; line numbers are
     physical lines.
     """
-    if not text.strip():
-        problems.append(Problem(label, 1, "(fil)", "filen er tom; første linje skal være overskriftene", scope="file"))
+    read = header_and_rows(text, label, problems)
+    if read is None:
         return None
-    recs = textio.read_records(text, label)
-    problems += recs.problems
-    header = [h.strip() for h in recs.records[0]] if recs.records else []
+    header, rows, lines = read
     cols = stored_columns()
     for c in header:
         if c not in cols:
             problems.append(Problem(label, 1, c, f"ukjent kolonne; gyldige: {', '.join(cols)}"))
-    rows, lines = textio.tidy(recs.records[1:], recs.lines[1:], text)
     kept, kept_lines = fit_rows(rows, lines, header, cols, label, problems)
     raw = pd.DataFrame({c: [r[i] for r in kept] for i, c in enumerate(cols)}, dtype=object)
     out = pd.DataFrame({"survey": raw["survey"], "line": pd.Series(kept_lines, dtype="int64")})
