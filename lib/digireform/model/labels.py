@@ -1,0 +1,176 @@
+"""What a person reads for a field and a stored value: the one (field, value) → words rule.
+
+Stored files hold keys and codes (`service_area`, `saas`); messages, summaries, forms and
+conflict panels meant for people show the Norwegian words instead: the field's header from
+schema.yaml (systems.csv, welfare.csv) or its title in `schemas/kommune.schema.yaml`
+(kommune.yaml), a code's label from its code list, numbers and dates through
+`model.formatting`. Every caller (forms, conflict panel, import summaries, the change list)
+uses these functions, so a label is defined once, in the data files.
+
+A key, code or value that the data files do not know is shown as written: a person can
+then still see (and fix) exactly what the file says.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import cache
+from typing import Any
+
+from digireform.model import formatting
+from digireform.model.schema import Field, code_list, file_spec, package_yaml
+
+TABLES = ("systems", "welfare")
+PROFILE = "profile"  # kommune.yaml
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_INDEX = re.compile(r"\[\d*\]")
+
+
+def joined(items: Iterable[str]) -> str:
+    """«A», «A og B», «A, B og C»: a list in a Norwegian sentence."""
+    items = [str(i) for i in items]
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " og " + items[-1]
+
+
+def table_field(field: str, kind: str | None = None) -> Field | None:
+    """The schema.yaml field `field` of `kind` (any table when None); None when unknown."""
+    for k in (kind,) if kind in TABLES else TABLES:
+        spec = file_spec(k)
+        if field in spec.by_key:
+            return spec.by_key[field]
+    return None
+
+
+def field_label(field: str, kind: str | None = None) -> str:
+    """The Norwegian label of a field: «Antall brukere» (users), «Innbyggere i alt» (population.total).
+
+    `kind` is "systems", "welfare", "profile" (kommune.yaml, dotted paths) or None (a table
+    field, else a kommune.yaml key). Unknown fields are returned as written.
+    """
+    if kind != PROFILE and (f := table_field(field, kind)) is not None:
+        return f.header
+    if kind in (PROFILE, None) and (node := _profile_node(field)) is not None and node.get("title"):
+        return str(node["title"])
+    return field
+
+
+def code_words(list_name: str, code: Any, with_code: bool = False) -> str:
+    """A code's label («Skytjeneste»), «Skytjeneste (saas)» with `with_code`; unknown codes as written."""
+    text = "" if code is None else str(code)
+    labels = code_list(list_name)
+    if text not in labels:
+        return text
+    return f"{labels[text]} ({text})" if with_code else labels[text]
+
+
+def code_choices(list_name: str) -> str:
+    """The valid choices of a code list as a person reads them: «Lokal drift (on_prem), Skytjeneste (saas), …»."""
+    return ", ".join(f"{lab} ({code})" for code, lab in code_list(list_name).items())
+
+
+def value_words(field: str, value: Any, kind: str | None = None, with_code: bool = False) -> str:
+    """A stored value of `field` in words: code → label, numbers and dates in Norwegian form.
+
+    «saas» → «Skytjeneste», «45000» → «45 000», «2027-12-31» → «31.12.2027»; an empty value
+    is "" and a value that does not read as its type is shown as written. kommune.yaml
+    values (`kind` "profile") may be mappings and lists: each part is labelled the same way.
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return ""
+    if kind != PROFILE and (f := table_field(field, kind)) is not None:
+        return _typed_words(str(value).strip(), f.type if not _is_year(field) else "text", f.codes, with_code)
+    if kind in (PROFILE, None) and (node := _profile_node(field)) is not None:
+        return _profile_words(field, value, node, with_code)
+    return str(value)
+
+
+def _is_year(field: str) -> bool:
+    """Years are written as years («2025»), never with a thousands space («2 025»)."""
+    last = field.rsplit(".", 1)[-1]
+    return last == "year" or last.endswith("_year")
+
+
+def _typed_words(text: str, ftype: str, codes: str | None, with_code: bool) -> str:
+    """One cell of a stored table in words (see `value_words`)."""
+    try:
+        if ftype == "code" and codes:
+            return code_words(codes, text, with_code)
+        if ftype == "int":
+            return formatting.number(int(text))
+        if ftype == "number":
+            return formatting.decimal(float(text))
+    except ValueError:
+        return text
+    if ftype == "date" and _ISO_DATE.match(text):
+        return formatting.date_no(text)
+    if ftype == "id_list":
+        return ", ".join(part.strip() for part in text.split(";") if part.strip())
+    return text
+
+
+# --------------------------------------------------------------------------- kommune.yaml
+
+
+@cache
+def _profile_schema() -> dict:
+    return package_yaml("schemas/kommune.schema.yaml")
+
+
+@cache
+def _metric_labels() -> dict[str, str]:
+    return {code: m["label"] for code, m in package_yaml("target_metrics.yaml")["metrics"].items()}
+
+
+def _profile_node(field: str) -> dict | None:
+    """The JSON Schema node of a kommune.yaml key path («population.total», «targets[].id»)."""
+    node: Any = _profile_schema()
+    for part in _INDEX.sub("", field).split("."):
+        if isinstance(node, dict) and node.get("type") == "array":
+            node = node.get("items", {})
+        props = node.get("properties", {}) if isinstance(node, dict) else {}
+        if part in props:
+            node = props[part]
+        elif isinstance(node, dict) and isinstance(node.get("additionalProperties"), dict):
+            node = node["additionalProperties"]
+        else:
+            return None
+    return node if isinstance(node, dict) else None
+
+
+def _profile_words(path: str, value: Any, node: dict, with_code: bool) -> str:
+    """A kommune.yaml value in words; mappings as «label: words, …», lists joined by «; »."""
+    if isinstance(value, list):
+        items = node.get("items", {}) if isinstance(node.get("items"), dict) else {}
+        return "; ".join(_profile_words(path, v, items, with_code) for v in value)
+    if isinstance(value, dict):
+        props = node.get("properties", {})
+        names = (node.get("propertyNames") or {}).get("x-codes")
+        rest = node.get("additionalProperties") if isinstance(node.get("additionalProperties"), dict) else {}
+        parts = []
+        for key, v in value.items():
+            sub = props.get(key, rest)
+            title = sub.get("title") or (code_words(names, key, with_code) if names else str(key))
+            words = _profile_words(f"{path}.{key}", v, sub, with_code)
+            parts.append(f"{title}: {words}" if words else f"{title}: (tom)")
+        return ", ".join(parts)
+    return _profile_scalar(path, value, node, with_code)
+
+
+def _profile_scalar(path: str, value: Any, node: dict, with_code: bool) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool):
+        return "Ja" if value else "Nei"
+    if isinstance(node.get("x-codes"), str):
+        return code_words(node["x-codes"], value, with_code)
+    if path.rsplit(".", 1)[-1] == "metric" and str(value) in _metric_labels():
+        label = _metric_labels()[str(value)]
+        return f"{label} ({value})" if with_code else label
+    if isinstance(value, int):
+        return str(value) if _is_year(path) else formatting.number(value)
+    if isinstance(value, float):
+        return formatting.decimal(value, max_decimals=4)
+    text = str(value)
+    return formatting.date_no(text) if _ISO_DATE.match(text) else text
