@@ -1,13 +1,18 @@
 """Safe saving for a project group that edits the same files at the same time.
 
 Every editor loads a *snapshot* (the rows as text plus a fingerprint of the file's
-bytes). Saving is a three-way, row-level merge of the snapshot (base), the editor's
-rows (ours) and what is on disk now (theirs), so nobody's work is silently lost:
+bytes). Saving is a three-way merge of the snapshot (base), the editor's rows (ours) and
+what is on disk now (theirs), row by row and then field by field (`merge_fields`, the one
+rule kommune.yaml and tender files are merged by too, key by key), so nobody's work is
+silently lost:
 
-* rows changed only by us or only by someone else are both kept;
-* the same row changed differently by both is a conflict: nothing is written and
-  `ConflictError` shows the row field by field (original, ours, theirs) in Norwegian;
-  the caller may then save again with ``prefer="ours"`` or ``"theirs"``.
+* rows changed only by us or only by someone else are both kept; so are changes to
+  different fields of one row (one person the users, another the cost);
+* the same field changed to different values by both, or a row one side removed while
+  the other changed it, is a conflict: nothing is written and `ConflictError` shows the
+  row field by field (original, ours, theirs) with Norwegian labels; the caller may then
+  save again with ``prefer="ours"`` or ``"theirs"``, which decides only the conflicting
+  fields (the other side's other changes stay).
 
 Row identity. systems.csv rows are identified by ``system_id`` (unique, see docs/data-model.md).
 welfare.csv has no id column, so rows are paired in two steps: identical rows pair up
@@ -60,6 +65,7 @@ from digireform.io.atomic import atomic_write_bytes
 from digireform.io.paths import folder_for, resolve_data_dir
 from digireform.io.tables import format_table, leading_comments, read_bytes, rows_from_bytes
 from digireform.io.yamlio import inline_yaml
+from digireform.model import labels
 from digireform.model.errors import DigireformError, Problem, ValidationError, display_path, os_reason
 from digireform.model.region import PROFILE_FILE
 from digireform.model.rows import Row, match_rows, row_key, row_label
@@ -75,25 +81,40 @@ Prefer = Literal["ours", "theirs"] | None
 
 @dataclass(frozen=True)
 class FieldDiff:
-    """One field of a conflicting row: the value at load time, ours and theirs."""
+    """One field of a conflicting row: the value at load time, ours and theirs (as stored)."""
 
     field: str
-    base: str | None
-    ours: str | None
-    theirs: str | None
+    base: Any
+    ours: Any
+    theirs: Any
 
 
 @dataclass(frozen=True)
 class Conflict:
-    """A row (or kommune.yaml key) changed differently by us and by someone else."""
+    """A row (or kommune.yaml key) changed differently by us and by someone else.
+
+    `kind` says where the fields come from ("systems", "welfare", "profile"; None for other
+    YAML files), so `words` can show them with their Norwegian labels.
+    """
 
     key: str  # e.g. "EVE-004", "trygghetsalarm", "targets"
     fields: tuple[FieldDiff, ...]
     ours_deleted: bool = False
     theirs_deleted: bool = False
+    kind: str | None = None
+
+    def label(self, field_key: str) -> str:
+        """The field's Norwegian label («Antall brukere»)."""
+        return labels.field_label(field_key, self.kind) if self.kind else field_key
+
+    def words(self, field_key: str, value: Any) -> str:
+        """A value of the field as a person reads it («Skytjeneste», «45 000»); "" when empty."""
+        if self.kind:
+            return labels.value_words(field_key, value, self.kind)
+        return "" if value is None else str(inline_yaml(value))
 
     def describe(self) -> str:
-        """Norwegian, one line per field: «felt: opprinnelig → din endring | lagret av andre»."""
+        """Norwegian, one line per field: «felt: opprinnelig …, din endring …, lagret av en annen …»."""
         head = f"«{self.key}»"
         if self.ours_deleted:
             head += ": du slettet raden, men en annen har endret den"
@@ -103,9 +124,9 @@ class Conflict:
             head += ": endret både av deg og av en annen"
         lines = [head]
         for d in self.fields:
-            lines.append(
-                f"  {d.field}: opprinnelig {_show(d.base)}, din endring {_show(d.ours)}, lagret av en annen {_show(d.theirs)}"
-            )
+            shown = [_show(self.words(d.field, v)) for v in (d.base, d.ours, d.theirs)]
+            lines.append(f"  {self.label(d.field)}: opprinnelig {shown[0]}, din endring {shown[1]}, "
+                         f"lagret av en annen {shown[2]}")
         return "\n".join(lines)
 
 
@@ -388,10 +409,35 @@ def _unchanged(path: Path, fingerprint_before: str) -> None:
         raise ChangedOnDiskError(path, fingerprint(path))
 
 
-# --------------------------------------------------------------------------- matching rows
-
-
 # --------------------------------------------------------------------------- merging
+
+
+_ABSENT = object()  # a key that is not in the mapping (kommune.yaml): different from an empty value
+
+
+def merge_fields(base: dict, ours: dict, theirs: dict, prefer: Prefer = None) -> tuple[dict, list[str]]:
+    """The one three-way merge rule, field by field (a table row's columns, kommune.yaml's keys).
+
+    A field changed only by us or only by them takes that change; the same change on both
+    sides is no conflict; a field changed both ways is a conflict, unless `prefer` says
+    whose value wins. Returns (merged mapping in theirs' key order, then ours' new keys;
+    the conflicting fields). A key missing from a side counts as removed there.
+    """
+    merged: dict = {}
+    conflicts: list[str] = []
+    for key in dict.fromkeys([*theirs, *ours, *base]):
+        b, o, t = (m.get(key, _ABSENT) for m in (base, ours, theirs))
+        if o == b or o == t:
+            value = t
+        elif t == b or prefer == "ours":
+            value = o
+        else:
+            value = t
+            if prefer != "theirs":
+                conflicts.append(key)
+        if value is not _ABSENT:
+            merged[key] = value
+    return merged, conflicts
 
 
 @dataclass
@@ -402,18 +448,44 @@ class MergeResult:
     theirs_changed: int  # rows someone else added, changed or removed
 
 
-def _row_conflict(key: str, b: Row | None, o: Row | None, t: Row | None, columns: list[str]) -> Conflict:
-    diffs = tuple(
-        FieldDiff(c, (b or {}).get(c), (o or {}).get(c), (t or {}).get(c))
-        for c in columns
-        if (o or {}).get(c) != (b or {}).get(c) or (t or {}).get(c) != (b or {}).get(c)
-    )
-    return Conflict(key, diffs, ours_deleted=o is None, theirs_deleted=t is None)
+def _row_conflict(key: str, b: Row | None, o: Row | None, t: Row | None, kind: str,
+                  fields: list[str] | None = None) -> Conflict:
+    """The conflict on one row: the fields given, else every field either side changed (or that differ)."""
+    b_, o_, t_ = b or {}, o or {}, t or {}
+    columns = file_spec(kind).columns
+    if fields is None:
+        fields = [c for c in columns if o_.get(c) != b_.get(c) or t_.get(c) != b_.get(c)]
+        if b is None:  # both added a row with this id: what differs between the two
+            fields = [c for c in columns if o_.get(c) != t_.get(c)]
+    diffs = tuple(FieldDiff(c, b_.get(c), o_.get(c), t_.get(c)) for c in fields)
+    return Conflict(key, diffs, ours_deleted=o is None, theirs_deleted=t is None, kind=kind)
+
+
+def _merge_row(b: Row, o: Row | None, t: Row | None, kind: str, prefer: Prefer
+               ) -> tuple[Row | None, Conflict | None]:
+    """One base row edited by us: (the row to keep, None = removed; a conflict or None).
+
+    Both sides kept the row: merged field by field (`merge_fields`). One side removed it
+    and the other changed it: a conflict (never a silent resurrection or loss) unless
+    `prefer` chooses.
+    """
+    columns = file_spec(kind).columns
+    if o is not None and t is not None:
+        row, clash = merge_fields(b, o, t, prefer)
+        if clash:
+            return t, _row_conflict(row_label(b, kind), b, o, t, kind, clash)
+        return {c: row.get(c, "") for c in columns}, None
+    if o == t or (t == b and o is None):  # both removed it, or we removed it and they left it
+        return None, None
+    if prefer == "ours":
+        return o, None
+    if prefer == "theirs":
+        return t, None
+    return t, _row_conflict(row_label(b, kind), b, o, t, kind)
 
 
 def merge_rows(base: list[Row], ours: list[Row], theirs: list[Row], kind: str, prefer: Prefer = None) -> MergeResult:
-    """Three-way merge by row. Result order: the file on disk, then our additions."""
-    columns = file_spec(kind).columns
+    """Three-way merge by row, then by field. Result order: the file on disk, then our additions."""
     m_ours, m_theirs = match_rows(base, ours, kind), match_rows(base, theirs, kind)
     replace: dict[int, Row | None] = {}  # index in theirs → our version (None = delete)
     ours_only: list[Row] = []  # base rows they deleted but we changed, re-added if we win
@@ -423,13 +495,14 @@ def merge_rows(base: list[Row], ours: list[Row], theirs: list[Row], kind: str, p
         t = theirs[m_theirs[i]] if i in m_theirs else None
         if o == b or o == t:
             continue  # we did not change it, or we made the same change
-        if t == b or prefer == "ours":
-            if t is None:
-                ours_only.append(o)
-            else:
-                replace[m_theirs[i]] = o
-        elif prefer != "theirs":
-            conflicts.append(_row_conflict(row_label(b, kind), b, o, t, columns))
+        row, conflict = _merge_row(b, o, t, kind, prefer)
+        if conflict is not None:
+            conflicts.append(conflict)
+        elif t is None:
+            if row is not None:
+                ours_only.append(row)
+        elif row != t:
+            replace[m_theirs[i]] = row
     paired_theirs, paired_ours = set(m_theirs.values()), set(m_ours.values())
     theirs_added = [j for j in range(len(theirs)) if j not in paired_theirs]
     our_added = [ours[j] for j in range(len(ours)) if j not in paired_ours]
@@ -449,7 +522,7 @@ def merge_rows(base: list[Row], ours: list[Row], theirs: list[Row], kind: str, p
                 rows[idx] = o
                 touched.add(idx)
             elif prefer != "theirs":
-                conflicts.append(_row_conflict(row_label(o, kind), None, o, theirs[clash], columns))
+                conflicts.append(_row_conflict(row_label(o, kind), None, o, theirs[clash], kind))
             continue
         if clash is None:
             touched.add(len(rows))
@@ -660,21 +733,12 @@ def load_profile(data_dir: str | os.PathLike | None, number: str) -> ProfileSnap
     return ProfileSnapshot(path, number, parsed, fingerprint_bytes(data))
 
 
-def merge_profile(base: dict, ours: dict, theirs: dict, prefer: Prefer = None) -> tuple[dict, list[Conflict]]:
-    """Three-way merge of kommune.yaml by top-level key (population, targets, contacts, ...)."""
-    merged = dict(theirs)
-    conflicts: list[Conflict] = []
-    for key in dict.fromkeys([*base, *ours, *theirs]):
-        b, o, t = base.get(key), ours.get(key), theirs.get(key)
-        if o == b or o == t:
-            continue
-        if t == b or prefer == "ours":
-            if key in ours:
-                merged[key] = o
-            else:
-                merged.pop(key, None)
-        elif prefer != "theirs":
-            conflicts.append(Conflict(key, (FieldDiff(key, inline_yaml(b), inline_yaml(o), inline_yaml(t)),)))
+def merge_profile(base: dict, ours: dict, theirs: dict, prefer: Prefer = None,
+                  kind: str | None = labels.PROFILE) -> tuple[dict, list[Conflict]]:
+    """Three-way merge of kommune.yaml (`kind` "profile") or another YAML file (None) by top-level key."""
+    merged, clash = merge_fields(base, ours, theirs, prefer)
+    conflicts = [Conflict(key, (FieldDiff(key, base.get(key), ours.get(key), theirs.get(key)),), kind=kind)
+                 for key in clash]
     return merged, conflicts
 
 
@@ -697,7 +761,7 @@ def save_profile(
     def render(data: bytes | None) -> str:
         if data is None:
             raise DigireformError(f"Lagret ikke {display_path(path)}: filen finnes ikke lenger.")
-        merged = merge_mapping(path, base, edited, base_fingerprint, data, prefer)
+        merged = merge_mapping(path, base, edited, base_fingerprint, data, prefer, labels.PROFILE)
         done["data"] = merged
         return render_profile(path, number, data, merged)
 
@@ -706,12 +770,15 @@ def save_profile(
 
 
 def merge_mapping(path: Path, base: dict, edited: dict, base_fingerprint: str, data: bytes,
-                   prefer: Prefer) -> dict:
-    """`edited` when the file is as loaded, else merged by key with the file now (conflicts refused)."""
+                   prefer: Prefer, kind: str | None = None) -> dict:
+    """`edited` when the file is as loaded, else merged by key with the file now (conflicts refused).
+
+    `kind` "profile" labels a conflict's keys and values as kommune.yaml's (None: as written).
+    """
     current = fingerprint_bytes(data)
     if current == base_fingerprint:
         return edited
-    merged, conflicts = merge_profile(base, edited, parse_mapping(path, data), prefer)
+    merged, conflicts = merge_profile(base, edited, parse_mapping(path, data), prefer, kind)
     if conflicts:
         raise ConflictError(path, conflicts, current)
     return merged

@@ -234,3 +234,92 @@ def test_two_processes_many_saves_nothing_lost(tmp_path, region_builder):
     got = ids(data)
     assert sorted(got) == sorted(["A"] + [f"X{i}" for i in range(15)] + [f"Y{i}" for i in range(15)])
     assert not sync.load_table(data, "1853", "systems").problems
+
+
+# --------------------------------------------------------------------------- field by field
+
+
+def _two_saves(data: Path, theirs: dict[str, str], ours: dict[str, str], sid: str = "A"):
+    """Someone else saves `theirs` on row `sid` first; we then save `ours` from the same snapshot."""
+    base = sync.load_table(data, "1853", "systems")
+    sync.save_rows(data, "1853", "systems", base.rows, edit(base.rows, sid, **theirs), base.fingerprint)
+    return sync.save_rows(data, "1853", "systems", base.rows, edit(base.rows, sid, **ours), base.fingerprint)
+
+
+def test_different_fields_of_one_row_both_kept(tmp_path, region_builder):
+    data = region_builder(municipalities={"1853": EVENES}, systems=[system("A", "Alfa"), system("B", "Beta")])
+    res = _two_saves(data, {"annual_cost_nok": "45000"}, {"users": "12"})
+    a = sync.load_table(data, "1853", "systems").rows[0]
+    assert (a["users"], a["annual_cost_nok"]) == ("12", "45000")
+    assert res.merged_from_others == 1 and res.snapshot.rows[0] == a
+
+
+def test_same_field_same_value_is_no_conflict(tmp_path, region_builder):
+    data = region_builder(municipalities={"1853": EVENES}, systems=[system("A", "Alfa")])
+    _two_saves(data, {"users": "12", "hosting": "saas"}, {"users": "12", "vendor": "Ny AS"})
+    a = sync.load_table(data, "1853", "systems").rows[0]
+    assert (a["users"], a["hosting"], a["vendor"]) == ("12", "saas", "Ny AS")
+
+
+def test_same_field_changed_both_ways_names_row_and_field_in_norwegian(tmp_path, region_builder):
+    data = region_builder(municipalities={"1853": EVENES}, systems=[system("A", "Alfa")])
+    path = data / "municipalities/1853-evenes/systems.csv"
+    base = sync.load_table(data, "1853", "systems")
+    theirs = edit(base.rows, "A", hosting="hosted", annual_cost_nok="45000")
+    sync.save_rows(data, "1853", "systems", base.rows, theirs, base.fingerprint)
+    before = path.read_bytes()
+    with pytest.raises(sync.ConflictError) as info:
+        ours = edit(base.rows, "A", hosting="on_prem", users="3")
+        sync.save_rows(data, "1853", "systems", base.rows, ours, base.fingerprint)
+    assert path.read_bytes() == before  # a refused save writes nothing, not even the fields that merge
+    (conflict,) = info.value.conflicts
+    assert (conflict.key, [d.field for d in conflict.fields]) == ("A", ["hosting"])  # cost and users merge
+    assert ("Driftsform: opprinnelig «Skytjeneste», din endring «Lokal drift», lagret av en annen "
+            "«Driftet hos leverandør»" in str(info.value))
+
+
+def test_prefer_resolves_only_the_conflicting_fields(tmp_path, region_builder):
+    data = region_builder(municipalities={"1853": EVENES}, systems=[system("A", "Alfa")])
+    base = sync.load_table(data, "1853", "systems")
+    theirs = edit(base.rows, "A", hosting="hosted", annual_cost_nok="45000")
+    sync.save_rows(data, "1853", "systems", base.rows, theirs, base.fingerprint)
+    ours = edit(base.rows, "A", hosting="on_prem", users="3")
+    sync.save_rows(data, "1853", "systems", base.rows, ours, base.fingerprint, prefer="ours")
+    a = sync.load_table(data, "1853", "systems").rows[0]
+    assert (a["hosting"], a["users"], a["annual_cost_nok"]) == ("on_prem", "3", "45000")
+
+
+def test_row_deleted_by_other_while_edited_is_a_conflict(tmp_path, region_builder):
+    data = region_builder(municipalities={"1853": EVENES}, systems=[system("A", "Alfa"), system("B", "Beta")])
+    path = data / "municipalities/1853-evenes/systems.csv"
+    base = sync.load_table(data, "1853", "systems")
+    sync.save_rows(data, "1853", "systems", base.rows, base.rows[:1], base.fingerprint)  # they delete B
+    before = path.read_bytes()
+    with pytest.raises(sync.ConflictError) as info:
+        sync.save_rows(data, "1853", "systems", base.rows, edit(base.rows, "B", users="5"), base.fingerprint)
+    assert path.read_bytes() == before and ids(data) == ["A"]  # not brought back silently
+    (conflict,) = info.value.conflicts
+    assert conflict.theirs_deleted and conflict.key == "B"
+    assert "en annen har slettet raden, men du har endret den" in str(info.value)
+    assert "Antall brukere: opprinnelig «10», din endring «5», lagret av en annen (tom)" in str(info.value)
+
+
+def test_profile_and_rows_share_one_merge_rule():
+    base = {"a": 1, "b": 2, "c": 3}
+    merged, clash = sync.merge_fields(base, {"a": 9, "b": 2, "c": 4}, {"a": 1, "b": 7, "c": 5})
+    assert merged == {"a": 9, "b": 7, "c": 5} and clash == ["c"]
+    merged, clash = sync.merge_fields(base, {"a": 1, "b": 2}, {"a": 1, "b": 2, "c": 3, "d": 0})
+    assert merged == {"a": 1, "b": 2, "d": 0} and clash == []  # our removal of c kept, their d kept
+    assert sync.merge_fields(base, {"c": 4}, {"c": 5}, prefer="theirs") == ({"c": 5}, [])
+
+
+def test_profile_conflict_in_words(tmp_path, region_builder):
+    data = region_builder(municipalities={"1853": EVENES}, systems=[system("A", "Alfa")])
+    base = sync.load_profile(data, "1853")
+    sync.save_profile(data, "1853", base.data, {**base.data, "digitalisation": {"innbygger": "mostly_digital"}},
+                      base.fingerprint)
+    with pytest.raises(sync.ConflictError) as info:
+        sync.save_profile(data, "1853", base.data, {**base.data, "digitalisation": {"innbygger": "all_paper"}},
+                          base.fingerprint)
+    assert ("Digitaliseringsgrad: opprinnelig (tom), din endring «Innbyggertjenester og selvbetjening: Helt papir», "
+            "lagret av en annen «Innbyggertjenester og selvbetjening: Hovedsakelig digitalt»") in str(info.value)
