@@ -1,6 +1,7 @@
 """Requirement library and tender-file validation: every problem names file, line and field."""
 from __future__ import annotations
 
+import datetime as dt
 import textwrap
 from pathlib import Path
 
@@ -193,3 +194,154 @@ def test_cli_bad_tender_exit_1_without_traceback(tmp_path, capsys):
     assert "Traceback" not in err
     assert "award_criteria: vektene summerer til 90 %, ikke 100 %" in err
     assert not (root / "procurement" / "out").exists()
+
+
+# --------------------------------------------------------------------------- kinds and documentation
+
+
+def test_qualification_requirement_loads_with_documentation(tmp_path):
+    root = _library(tmp_path, """\
+        - id: Q-01
+          category: leverandor_avtale
+          kind: kvalifikasjon
+          text: "Leverandøren skal ha levert tilsvarende."
+          text_nn: "Leverandøren skal ha levert tilsvarande."
+          documentation: "Liste over leveranser."
+          documentation_nn: "Liste over leveransar."
+          applies_to: all
+        """)
+    q = load_library(root).by_id["Q-01"]
+    assert (q.kind, q.is_qualification, q.kind_label, q.weight) == ("kvalifikasjon", True, "Kvalifikasjonskrav", None)
+    assert q.documentation_in(nynorsk=False) == "Liste over leveranser."
+    assert q.documentation_in(nynorsk=True) == "Liste over leveransar."
+
+
+def test_qualification_without_documentation_or_with_weight_and_documentation_elsewhere_are_refused(tmp_path):
+    root = _library(tmp_path, """\
+        - id: Q-01
+          category: leverandor_avtale
+          kind: kvalifikasjon
+          text: "A"
+          applies_to: all
+          weight: 4
+        - id: S-01
+          category: leverandor_avtale
+          kind: skal
+          text: "B"
+          documentation: "C"
+          applies_to: all
+        - id: Q-02
+          category: leverandor_avtale
+          kind: kvalifikasjon
+          text: "D"
+          documentation: "  "
+          applies_to: all
+        """)
+    with pytest.raises(ValidationError) as exc:
+        load_library(root)
+    probs = _problems(exc)
+    assert len(probs) == 4, probs
+    assert any(p.endswith("a.yaml:6: weight: et kvalifikasjonskrav vektes ikke; det gjelder leverandøren og er oppfylt "
+                          "eller ikke") for p in probs)
+    assert any(p.endswith("a.yaml:1: documentation: mangler; et kvalifikasjonskrav skal si hva leverandøren legger "
+                          "fram som dokumentasjon") for p in probs)
+    assert any(p.endswith("a.yaml:11: documentation: bare kvalifikasjonskrav har dokumentasjonskrav; skriv "
+                          "dokumentasjonen i kravteksten") for p in probs)
+    assert any(p.endswith("a.yaml:17: documentation: mangler; et kvalifikasjonskrav skal si hva leverandøren legger "
+                          "fram som dokumentasjon") for p in probs)  # blank counts as missing
+
+
+def test_sami_marker_must_be_true_or_false(tmp_path):
+    root = _library(tmp_path, """\
+        - id: X-01
+          category: samisk_sprak
+          kind: skal
+          text: "A"
+          applies_to: all
+          sami: ja
+        """)
+    with pytest.raises(ValidationError) as exc:
+        load_library(root)
+    assert _problems(exc)[0].endswith("a.yaml:6: sami: «ja» er ikke gyldig; skriv true eller false")
+
+
+def test_category_labels_in_nynorsk(tmp_path):
+    lib = load_library(make_region(tmp_path))
+    assert lib.category_label("drift_sla") == "Drift, SLA og brukerstøtte"
+    assert lib.category_label("drift_sla", nynorsk=True) == "Drift, SLA og brukarstøtte"
+    assert lib.category_label("samisk_sprak", nynorsk=True) == "Samisk språk"
+
+
+# --------------------------------------------------------------------------- Sami-language area
+
+
+def test_sami_area_by_date_and_participant_order():
+    from digireform.tender.requirements import sami_participants, sami_requirements_apply
+
+    region = ["1806", "5512", "1853", "5516", "1851"]  # Narvik, Tjeldsund, Evenes, Gratangen, Lødingen
+    assert sami_participants(region, dt.date(2027, 1, 15)) == ["5512"]
+    assert sami_participants(region, dt.date(2020, 7, 1)) == ["5512"]  # the day Tjeldsund came in
+    assert sami_participants(region, dt.date(2020, 6, 30)) == []
+    assert sami_participants(["5518", "5612"], dt.date(1990, 1, 1)) == ["5518"]  # no date recorded: always in
+    assert sami_requirements_apply(["5512"]) and not sami_requirements_apply(["1806", "1853", "5516", "1851"])
+
+
+SAMI_REQUIREMENTS = """\
+- id: AVT-01
+  category: leverandor_avtale
+  kind: skal
+  text: "Leverandøren skal akseptere SSA-L."
+  text_nn: "Leverandøren skal godta SSA-L."
+  applies_to: all
+- id: SAMI-01
+  category: samisk_sprak
+  kind: skal
+  text: "Innbyggerrettede skjema skal finnes på samisk."
+  text_nn: "Skjema retta mot innbyggjarar skal finnast på samisk."
+  applies_to: all
+  sami: true
+- id: SAMI-02
+  category: samisk_sprak
+  kind: skal
+  text: "Responssenteret skal kunne betjene brukere på samisk."
+  text_nn: "Responssenteret skal kunne betene brukarar på samisk."
+  applies_to: [responssenter]
+  sami: true
+"""
+
+
+def _sami_assembly(tmp_path, participants: list[str], scope: str = "[trygghetsalarm]", extra: str = ""):
+    from digireform import load
+    from digireform.tender.assembly import assemble
+    from tests.support.regionfiles import write_region
+
+    root = write_region(tmp_path, municipalities={n: None for n in participants},
+                        welfare={n: ["trygghetsalarm,in_use,Careium,Careium,10,12,2028,1,own,1000,2027-06-30,6,"]
+                                 for n in participants},
+                        procurement={"requirements/krav.yaml": SAMI_REQUIREMENTS})
+    quoted = ", ".join(f'"{n}"' for n in participants)
+    path = write_tender(root, tender_yaml(
+        head=f'title: T\ndescription: D\nhost: "{participants[0]}"\nparticipants: [{quoted}]\n',
+        scope=f"scope:\n  welfare_categories: {scope}\n", extra=extra))
+    return assemble(load(root), load_tender(path), load_library(root))
+
+
+def test_a_tender_with_tjeldsund_gets_the_sami_set(tmp_path):
+    a = _sami_assembly(tmp_path, ["1806", "5512"], scope="[trygghetsalarm, responssenter]")
+    by = {s.id: s for s in a.requirements}
+    assert list(by) == ["AVT-01", "SAMI-01", "SAMI-02"]
+    assert by["SAMI-01"].trace.reasons == ["gjelder alle anskaffelser", "deltaker i forvaltningsområdet for samisk språk"]
+    assert by["SAMI-01"].trace.participants == ["5512"]  # who the requirement is there for
+    assert by["AVT-01"].trace.participants == ["1806", "5512"]
+
+
+def test_the_sami_set_still_follows_the_scope(tmp_path):
+    a = _sami_assembly(tmp_path, ["1806", "5512"], scope="[trygghetsalarm]")
+    assert [s.id for s in a.requirements] == ["AVT-01", "SAMI-01"]  # no responssenter in scope
+
+
+def test_a_tender_without_a_sami_area_participant_does_not_get_it(tmp_path):
+    a = _sami_assembly(tmp_path, ["1806", "1853"], scope="[trygghetsalarm, responssenter]")
+    assert [s.id for s in a.requirements] == ["AVT-01"]
+    b = _sami_assembly(tmp_path / "b", ["1806", "1853"], extra="requirements:\n  include: [SAMI-01]\n")
+    assert [s.id for s in b.requirements] == ["AVT-01", "SAMI-01"]  # a group may still include it by id

@@ -140,10 +140,11 @@ REQUIREMENT = """\
      "okonomi_personal, sak_arkiv, helse_velferd, skole_oppvekst, plan_bygg, teknisk, kultur, felles, trygghetsalarm, "
      "digitalt_tilsyn, medisineringsstotte, lokalisering, elektronisk_dorlas, digital_hjemmeoppfolging, skjermbesok, "
      "responssenter"),  # one code may stand without a list
-    ("kind: bor", "kind: kanskje", "f.yaml:3: kind: «kanskje» er ikke gyldig; bruk «skal» (absolutt krav) eller «bor» "
-     "(vektet krav)"),
+    ("kind: bor", "kind: kanskje", "f.yaml:3: kind: «kanskje» er ikke gyldig; bruk «skal» (absolutt krav), «bor» "
+     "(vektet krav) eller «kvalifikasjon» (krav til leverandøren)"),
     ("  weight: 4\n", "  weight: 4\n  colour: blue\n",
-     "f.yaml:5: colour: ukjent nøkkel; gyldige: id, category, kind, text, text_nn, applies_to, reference, weight"),
+     "f.yaml:5: colour: ukjent nøkkel; gyldige: id, category, kind, text, text_nn, documentation, "
+     "documentation_nn, sami, applies_to, reference, weight"),
 ])
 def test_requirement_schema_messages(old, new, expected):
     assert REQUIREMENT.count(old) == 1

@@ -25,7 +25,7 @@ from digireform.model.rules import WELFARE_IN_USE_STATUSES, welfare_totals
 from digireform.model.schema import SERVICE_AREAS, WELFARE_CATEGORIES, code_list, label, normalise_token
 from digireform.model.thresholds import ThresholdResult, classify
 from digireform.tender.definition import AwardCriterion, TenderDefinition, defaults
-from digireform.tender.requirements import Library, Requirement
+from digireform.tender.requirements import Library, Requirement, sami_participants
 
 SYSTEM_COLUMNS = [
     "municipality", "name", "system_id", "product", "product_canonical", "vendor", "service_area",
@@ -298,9 +298,10 @@ def select_requirements(tender: TenderDefinition, library: Library, systems: pd.
     by_code_welfare, by_code_wmunis = _index_welfare(welfare)
     include, exclude = set(tender.include), set(tender.exclude)
     lots_by_code = _lots_by_code(tender)
+    sami = sami_participants(tender.participants, tender.date)
     out = []
     for req in library.requirements:
-        if req.id in exclude:
+        if req.id in exclude or (req.sami and not sami and req.id not in include):
             continue
         matched = [c for c in req.applies_to if c in scope]
         if not (req.applies_to_all or matched or req.id in include):
@@ -318,6 +319,9 @@ def select_requirements(tender: TenderDefinition, library: Library, systems: pd.
                 munis |= by_code_munis.get(c, set()) | by_code_wmunis.get(c, set())
             if not req.applies_to_all:
                 trace.participants = [n for n in tender.participants if n in munis]
+        if req.sami and sami:
+            trace.reasons.append("deltaker i forvaltningsområdet for samisk språk")
+            trace.participants = [n for n in trace.participants if n in sami] or sami
         if req.id in include:
             trace.reasons.append("tatt med i anbudsdefinisjonen (include)")
             if not trace.participants:

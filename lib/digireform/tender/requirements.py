@@ -6,10 +6,18 @@ as a whole because ids must be unique across files; every problem names the file
 line of the offending key, so a procurement officer editing YAML by hand can find it.
 Categories come from data/requirement_categories.yaml. What the schema cannot say is
 checked here after it (`_rules`): ids unique across files, a weight for BØR and none for
-SKAL, «all» alone.
+SKAL or kvalifikasjon, documentation for kvalifikasjon and for no other kind, «all» alone.
+
+Three kinds: SKAL and BØR are requirements on the offer (Bilag 1; BØR scored under the
+award criteria), kvalifikasjon a requirement on the tenderer with the documentation it
+submits (konkurransegrunnlag; checked before evaluation, never scored). Requirements marked
+`sami: true` apply only when a participant is in the administrative area for Sami
+languages (data/sami_language_area.yaml, `sami_participants`).
 """
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -19,7 +27,8 @@ from digireform.model.errors import Problem, ValidationError, display_path
 from digireform.model.schema import package_yaml
 from digireform.validate.schema import SchemaCheck, schema
 
-KINDS = {"skal": "SKAL", "bor": "BØR"}
+KINDS = {"skal": "SKAL", "bor": "BØR", "kvalifikasjon": "Kvalifikasjonskrav"}
+QUALIFICATION = "kvalifikasjon"
 ALL = "all"
 SCHEMA = "requirements"
 KEYS = tuple(schema(SCHEMA)["items"]["properties"])  # the schema's, in its order
@@ -33,7 +42,7 @@ class Requirement:
 
     id: str
     category: str
-    kind: str  # skal | bor
+    kind: str  # skal | bor | kvalifikasjon
     text: str
     applies_to: tuple[str, ...]  # ("all",) or service-area / welfare-category codes
     reference: str = ""
@@ -41,6 +50,9 @@ class Requirement:
     weight: float | None = None
     file: str = ""
     line: int | None = None
+    documentation: str | None = None  # kvalifikasjon only: what the tenderer submits
+    documentation_nn: str | None = None
+    sami: bool = False  # applies only with a participant in the Sami-language area
 
     @property
     def applies_to_all(self) -> bool:
@@ -50,9 +62,18 @@ class Requirement:
     def kind_label(self) -> str:
         return KINDS[self.kind]
 
+    @property
+    def is_qualification(self) -> bool:
+        """A requirement on the tenderer: konkurransegrunnlag, never Bilag 1 or the scoring."""
+        return self.kind == QUALIFICATION
+
     def text_in(self, nynorsk: bool) -> str:
         """Nynorsk text when asked for and written, else bokmål."""
         return self.text_nn if nynorsk and self.text_nn else self.text
+
+    def documentation_in(self, nynorsk: bool) -> str | None:
+        """The documentation a qualification requirement asks for, nynorsk when asked and written."""
+        return self.documentation_nn if nynorsk and self.documentation_nn else self.documentation
 
 
 @dataclass
@@ -62,6 +83,7 @@ class Library:
     requirements: list[Requirement]
     categories: dict[str, str]  # code → label, in document order
     by_id: dict[str, Requirement] = field(default_factory=dict)
+    categories_nn: dict[str, str] = field(default_factory=dict)  # code → nynorsk label
 
     def __post_init__(self) -> None:
         self.by_id = {r.id: r for r in self.requirements}
@@ -69,14 +91,22 @@ class Library:
     def __len__(self) -> int:
         return len(self.requirements)
 
-    def category_label(self, code: str) -> str:
+    def category_label(self, code: str, nynorsk: bool = False) -> str:
+        if nynorsk and code in self.categories_nn:
+            return self.categories_nn[code]
         return self.categories.get(code, code)
 
 
 @cache
 def categories() -> dict[str, str]:
-    """Requirement category code → Norwegian label, in the order of the document."""
+    """Requirement category code → bokmål label, in the order of the document."""
     return {str(c["code"]): str(c["label"]) for c in package_yaml("requirement_categories.yaml")}
+
+
+@cache
+def categories_nn() -> dict[str, str]:
+    """Requirement category code → nynorsk label (bokmål where none is written)."""
+    return {str(c["code"]): str(c.get("label_nn") or c["label"]) for c in package_yaml("requirement_categories.yaml")}
 
 
 def library_dir(data_dir: Path) -> Path:
@@ -104,7 +134,7 @@ def load_library(data_dir: Path, folder: Path | None = None) -> Library:
         problems += check.problems
     if problems:
         raise ValidationError("Kravbiblioteket har feil:", problems)
-    return Library(reqs, categories())
+    return Library(reqs, categories(), categories_nn=categories_nn())
 
 
 def _rules(data: list, i: int, c: SchemaCheck, seen: dict[str, str]) -> bool:
@@ -122,15 +152,38 @@ def _rules(data: list, i: int, c: SchemaCheck, seen: dict[str, str]) -> bool:
             c.add((i, "id"), f"«{rid}» er brukt før ({seen[rid]})")
         else:
             seen[rid] = f"{c.label}:{line_at(data, (i, 'id'))}"
-    kind, has_weight = item.get("kind"), item.get("weight") is not None
-    if kind == "bor" and not has_weight:
-        c.add((i, "weight"), "mangler; et BØR-krav skal ha en vekt (et positivt tall)")
-    elif kind == "skal" and has_weight:
-        c.add((i, "weight"), "bare BØR-krav kan ha vekt; et SKAL-krav er absolutt og vektes ikke")
+    _kind_rules(item, i, c)
     applies = item.get("applies_to")
     if isinstance(applies, list) and ALL in applies and len(applies) > 1:
         c.add((i, "applies_to"), "«all» kan ikke kombineres med andre koder")
     return len(c.problems) == before and c.ok(i)
+
+
+def _kind_rules(item: dict, i: int, c: SchemaCheck) -> None:
+    """Weight only for BØR; documentation for kvalifikasjon and for no other kind.
+
+    A qualification requirement describes the tenderer, so it is met or not before the offers
+    are evaluated (FOA kap. 16): it is never weighted, and without the documentation asked
+    for the tenderer cannot show it is met.
+    """
+    kind, has_weight = item.get("kind"), item.get("weight") is not None
+    has_doc = bool(str(item.get("documentation") or "").strip())
+    if kind == "bor" and not has_weight:
+        c.add((i, "weight"), "mangler; et BØR-krav skal ha en vekt (et positivt tall)")
+    elif kind == "skal" and has_weight:
+        c.add((i, "weight"), "bare BØR-krav kan ha vekt; et SKAL-krav er absolutt og vektes ikke")
+    elif kind == QUALIFICATION and has_weight:
+        c.add((i, "weight"), "et kvalifikasjonskrav vektes ikke; det gjelder leverandøren og er oppfylt eller ikke")
+    if kind == QUALIFICATION and not has_doc:
+        c.add((i, "documentation"), "mangler; et kvalifikasjonskrav skal si hva leverandøren legger fram som dokumentasjon")
+    for key in ("documentation", "documentation_nn"):
+        if kind in KINDS and kind != QUALIFICATION and str(item.get(key) or "").strip():
+            c.add((i, key), "bare kvalifikasjonskrav har dokumentasjonskrav; skriv dokumentasjonen i kravteksten")
+
+
+def _text(item: dict, key: str) -> str | None:
+    """A free-text key stripped; None when absent or blank."""
+    return str(item.get(key) or "").strip() or None
 
 
 def _requirement(item: dict, label: str, line: int | None) -> Requirement:
@@ -140,9 +193,53 @@ def _requirement(item: dict, label: str, line: int | None) -> Requirement:
     return Requirement(
         id=item["id"].strip(), category=item["category"], kind=item["kind"], text=item["text"].strip(),
         applies_to=(applies,) if isinstance(applies, str) else tuple(applies),
-        reference=(item.get("reference") or "").strip(), text_nn=(item.get("text_nn") or "").strip() or None,
+        reference=_text(item, "reference") or "", text_nn=_text(item, "text_nn"),
         weight=float(weight) if weight is not None else None, file=label, line=line,
+        documentation=_text(item, "documentation"), documentation_nn=_text(item, "documentation_nn"),
+        sami=item.get("sami") is True,
     )
+
+
+# --------------------------------------------------------------------------- Sami-language area
+
+
+@dataclass(frozen=True)
+class SamiMunicipality:
+    """A municipality in the administrative area for Sami languages (sami_language_area.yaml)."""
+
+    number: str
+    name: str
+    language: str  # nordsamisk | lulesamisk | sørsamisk
+    since: dt.date | None  # None: the date of inclusion is not recorded; in the area on every date
+
+    def in_area_on(self, day: dt.date | None) -> bool:
+        return self.since is None or day is None or self.since <= day
+
+
+@cache
+def sami_language_area() -> dict[str, SamiMunicipality]:
+    """The administrative area for Sami languages by municipality number."""
+    out = {}
+    for e in package_yaml("sami_language_area.yaml"):
+        since = e.get("since")
+        out[str(e["number"])] = SamiMunicipality(str(e["number"]), str(e["name"]), str(e["language"]),
+                                                 since if isinstance(since, dt.date) else None)
+    return out
+
+
+def sami_participants(participants: Iterable[str], on: dt.date | None = None) -> list[str]:
+    """The participants in the Sami-language area on `on` (the tender's date), in their order."""
+    area = sami_language_area()
+    return [n for n in participants if n in area and area[n].in_area_on(on)]
+
+
+def sami_requirements_apply(participants: Iterable[str], on: dt.date | None = None) -> bool:
+    """True when the library's Sami-language requirements (`sami: true`) belong in the tender.
+
+    Sameloven kap. 3 gives the inhabitants of these municipalities rights (forms, answers and
+    health and care services in Sami) that a joint contract must let the municipality keep.
+    """
+    return bool(sami_participants(participants, on))
 
 
 def requirements_frame(library: Library):
@@ -152,7 +249,8 @@ def requirements_frame(library: Library):
     return pd.DataFrame(
         [
             {"id": r.id, "kategori": library.category_label(r.category), "type": r.kind_label,
-             "vekt": r.weight, "gjelder": ", ".join(r.applies_to), "krav": r.text, "referanse": r.reference}
+             "vekt": r.weight, "gjelder": ", ".join(r.applies_to), "krav": r.text, "referanse": r.reference,
+             "dokumentasjon": r.documentation}
             for r in library.requirements
         ]
     )
