@@ -92,6 +92,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_data(p)
     p.add_argument("--allow-host", action="append", metavar="NAME",
                    help="vertsnavn serveren også svarer på bak en proxy (kan gjentas; også $DIGIREFORM_ALLOWED_HOSTS)")
+    p.add_argument("--base-url", metavar="STI", help="stien sidene vises under bak en proxy, f.eks. /services/dashboards/ "
+                   "(standard: $JUPYTERHUB_SERVICE_PREFIX når de kjører som JupyterHub-tjeneste, ellers /)")
     p.add_argument("--poll", type=float, default=10.0, help=argparse.SUPPRESS)  # seconds between data checks
     p.add_argument("--no-preheat", action="store_true", help=argparse.SUPPRESS)  # no kernels any more; kept for old scripts
     return parser
@@ -236,13 +238,14 @@ def cmd_dashboards(args: argparse.Namespace) -> int:
 
     data_dir = resolve_data_dir(args.data)
     serve.check_port(args.port)
+    base_url = serve.normalize_base_url(getattr(args, "base_url", None) or os.environ.get("JUPYTERHUB_SERVICE_PREFIX"))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S",
                         stream=sys.stderr)
     logging.getLogger("tornado.access").setLevel(logging.WARNING)
-    print(f"Dashbordene: http://{serve.HOST}:{args.port}/  (data: {data_dir}; Ctrl-C stopper)",
+    print(f"Dashbordene: http://{serve.HOST}:{args.port}{base_url}  (data: {data_dir}; Ctrl-C stopper)",
           file=sys.stderr, flush=True)
     asyncio.run(serve.run(args.port, data_dir, list(getattr(args, "allow_host", None) or []),
-                          float(getattr(args, "poll", None) or serve.POLL_SECONDS)))
+                          float(getattr(args, "poll", None) or serve.POLL_SECONDS), base_url=base_url))
     return 0
 
 

@@ -14,10 +14,15 @@ crowd started a kernel of its own.
 * Every response carries the security headers (`HEADERS`); the Host header must be one of
   the allowed names (loopback with the port, plus `--allow-host` / $DIGIREFORM_ALLOWED_HOSTS);
   only GET and HEAD exist; every other path is a Norwegian 404, never a 500.
+* Behind a proxy that forwards a path of its own (a JupyterHub service at
+  ``/services/dashboards/``), `--base-url` puts every route under that path and every link in
+  the pages (`href="/…"`, `src="/…"`) is rewritten to it when a version is swapped in, once per
+  version (`rebase`); without it everything stays at ``/``.
 """
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import functools
 import logging
 import os
@@ -74,6 +79,39 @@ class State:
     failed: bool = False
     builds: int = 0
     child: asyncio.subprocess.Process | None = field(default=None, repr=False)
+    base_url: str = "/"  # the path the pages are served under (`normalize_base_url`)
+
+
+def normalize_base_url(text: str | None) -> str:
+    """«services/dashboards» → «/services/dashboards/»; empty or None → «/». A base URL with
+    anything but path characters is refused in Norwegian (it is put into every link)."""
+    parts = [part for part in (text or "").split("/") if part]
+    for part in parts:
+        if not re.fullmatch(r"[A-Za-z0-9._~-]+", part) or part in (".", ".."):
+            raise DigireformError(f"--base-url: «{text}» er ikke en gyldig sti (bare bokstaver a–z, tall og . _ ~ -).")
+    return "/" + "".join(f"{part}/" for part in parts)
+
+
+_ROOT_LINK = re.compile(rb'(\b(?:href|src|action)=")/(?!/)')
+
+
+def rebase_html(body: bytes, base_url: str) -> bytes:
+    """Links to «/…» in our own HTML pointed at `base_url` instead (unchanged for «/»)."""
+    if base_url == "/":
+        return body
+    return _ROOT_LINK.sub(lambda m: m.group(1) + base_url.encode("utf-8"), body)
+
+
+def rebase(version: site.SiteVersion, base_url: str) -> site.SiteVersion:
+    """`version` with its pages and landing page linking under `base_url` (compressed once, here)."""
+    if base_url == "/":
+        return version
+
+    def one(res: site.Resource) -> site.Resource:
+        return site.Resource.make(rebase_html(res.body, base_url), res.content_type, res.download)
+
+    landing = one(version.landing) if version.landing is not None else None
+    return dataclasses.replace(version, pages={name: one(res) for name, res in version.pages.items()}, landing=landing)
 
 
 def allowed_hosts(port: int, extra: list[str] | tuple[str, ...] = ()) -> frozenset[str]:
@@ -160,7 +198,8 @@ class Base(tornado.web.RequestHandler):
         self.set_header("Cache-Control", "no-store")
         if status_code == 405:
             self.set_header("Allow", "GET, HEAD")
-        self.finish(render.error_page(status_code, render.static_versions()))
+        self.finish(rebase_html(render.error_page(status_code, render.static_versions()).encode("utf-8"),
+                                self.state.base_url))
 
     def compute_etag(self) -> str | None:
         return self.etag
@@ -184,7 +223,7 @@ class Base(tornado.web.RequestHandler):
         self.set_status(status)
         self.set_header("Content-Type", "text/html; charset=utf-8")
         self.set_header("Cache-Control", cache)
-        self.write(text)
+        self.write(rebase_html(text.encode("utf-8"), self.state.base_url))
 
     def not_ready(self) -> None:
         """«Tallene beregnes …» (or «kan ikke vises») with a meta refresh: a viewer never waits forever."""
@@ -235,14 +274,21 @@ class FaviconHandler(Base):
         self.send(self.state.static["favicon.svg"], "public, max-age=86400")
 
 
+class BaseRedirectHandler(Base):
+    def get(self) -> None:
+        self.redirect(self.state.base_url)
+
+
 class NotFoundHandler(Base):
     def get(self, *args: str) -> None:
         raise tornado.web.HTTPError(404)
 
 
 def make_app(state: State) -> tornado.web.Application:
-    """Landing page, the five pages (Voilà-era URL and a short alias), documents, static files."""
+    """Landing page, the five pages (Voilà-era URL and a short alias), documents, static files,
+    all under the state's base URL (the base without its last «/» redirects to it)."""
     names = "|".join(re.escape(n) for n in PAGE_NAMES)
+    root = re.escape(state.base_url.rstrip("/"))
     routes = [
         (r"/", LandingHandler),
         (rf"/voila/render/({names})\.ipynb", PageHandler),
@@ -251,6 +297,9 @@ def make_app(state: State) -> tornado.web.Application:
         (r"/static/([A-Za-z0-9_-][A-Za-z0-9_.-]*(?:/[A-Za-z0-9_-][A-Za-z0-9_.-]*)*)", StaticHandler),
         (r"/favicon\.ico", FaviconHandler),
     ]
+    routes = [(root + pattern, handler) for pattern, handler in routes]
+    if root:
+        routes.append((root, BaseRedirectHandler))
     return tornado.web.Application(routes, state=state, default_handler_class=NotFoundHandler,
                                    serve_traceback=False, log_function=_log_request)
 
@@ -283,7 +332,7 @@ async def refresh_once(state: State, work: Path) -> bool:
             version = await loop.run_in_executor(None, site.load, out)
             state.published = version
             state.held_back = None
-            state.current = version  # one assignment: every handler sees the old or the new site whole
+            state.current = rebase(version, state.base_url)  # one assignment: every handler sees the old or the new site whole
             state.failed = False
             log.warning("Ny versjon av dashbordene: %s", render.c.version_text(version.data_version))
             for warning in version.warnings:
@@ -302,7 +351,7 @@ def hold_back(state: State, meta: dict[str, Any]) -> None:
     assert published is not None
     notice = render.c.held_back_notice(published.data_version)
     state.held_back = meta
-    state.current = site.with_notice(published, notice)
+    state.current = rebase(site.with_notice(published, notice), state.base_url)
     log.error("Nyere data vises ikke fordi hele kommuner eller datafiler mangler (%s); "
               "dashbordene viser fortsatt %s.", datacheck.log_text(meta["check"]["left_out"]),
               render.c.version_text(published.data_version, in_sentence=True))
@@ -355,9 +404,10 @@ async def refresher(state: State, work: Path, poll: float) -> None:
 # --------------------------------------------------------------------------- running
 
 
-async def run(port: int, data_dir: Path, extra_hosts: list[str], poll: float, ready: Any = None) -> None:
-    """Listen on 127.0.0.1:`port`, refresh in the background, stop on SIGTERM/SIGINT."""
-    state = State(data_dir, allowed_hosts(port, extra_hosts), load_static())
+async def run(port: int, data_dir: Path, extra_hosts: list[str], poll: float, ready: Any = None,
+              base_url: str = "/") -> None:
+    """Listen on 127.0.0.1:`port` under `base_url`, refresh in the background, stop on SIGTERM/SIGINT."""
+    state = State(data_dir, allowed_hosts(port, extra_hosts), load_static(), base_url=normalize_base_url(base_url))
     app = make_app(state)
     try:
         server = Server(app, xheaders=False)
