@@ -22,7 +22,8 @@ is changed is treated as removed + added.
 
 Every write of a data file (systems.csv, welfare.csv, kommune.yaml, survey.csv, tender
 files) goes through `write_files`: lock → re-read → fingerprint check or merge → validate →
-atomic write (temp file in the same folder, fsync, rename, fsync of the folder) → unlock.
+atomic write (temp file in the same folder, fsync, rename, fsync of the folder) → on a hub, a
+git commit by the person saving (`io.history`; a failed commit never fails the save) → unlock.
 A refused write changes nothing on disk.
 
 Locking. The lock is an exclusive ``flock`` on the *folder* that holds the file, not a
@@ -60,7 +61,7 @@ from typing import Any, Literal
 import pandas as pd
 import yaml
 
-from digireform.io import textio
+from digireform.io import history, textio
 from digireform.io.atomic import atomic_write_bytes
 from digireform.io.paths import folder_for, resolve_data_dir
 from digireform.io.tables import format_table, leading_comments, read_bytes, rows_from_bytes
@@ -376,18 +377,18 @@ def write_files(jobs: list[tuple[Path, Render]], expected: dict[Path, str] | Non
     """
     paths = [Path(p) for p, _ in jobs]
     with locked_all(paths):
-        staged = []
+        staged, before = [], {}
         for path, render in jobs:
             path = Path(path)
             clean_stale_temps(path)
-            data = read_current(path)
+            data = before[path] = read_current(path)
             current = fingerprint_bytes(data)
             if expected and path in expected and expected[path] != current:
                 raise ChangedOnDiskError(path, current)
             staged.append((path, current, render(data)))
         if before_write is not None:
             before_write()
-        result = {}
+        result, written = {}, []
         for path, current, text in staged:
             if text is None:
                 result[path] = current
@@ -395,6 +396,8 @@ def write_files(jobs: list[tuple[Path, Render]], expected: dict[Path, str] | Non
             new = text.encode("utf-8")
             atomic_write_bytes(path, new, before_replace=lambda p=path, c=current: _unchanged(p, c))
             result[path] = fingerprint_bytes(new)
+            written.append(history.Saved(path, before[path], new))
+        history.record(written, locked)  # a commit per save when asked for (DIGIREFORM_COMMIT); never fails the save
     return result
 
 
