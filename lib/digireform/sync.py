@@ -66,7 +66,7 @@ from digireform.io.atomic import atomic_write_bytes
 from digireform.io.paths import folder_for, resolve_data_dir
 from digireform.io.tables import format_table, leading_comments, read_bytes, rows_from_bytes
 from digireform.io.yamlio import inline_yaml
-from digireform.model import labels
+from digireform.model import labels, references
 from digireform.model.errors import DigireformError, Problem, ValidationError, display_path, os_reason
 from digireform.model.region import PROFILE_FILE
 from digireform.model.rows import Row, match_rows, row_key, row_label
@@ -672,10 +672,32 @@ def _merge_for_save(path: Path, number: str, kind: str, base: list[Row], ours: l
         merged = merge_rows(base, ours, theirs, kind, prefer)
         if merged.conflicts:
             raise ConflictError(path, merged.conflicts, current)
+    _refuse_dangling_references(path, kind, theirs, merged.rows)
     block, keep = blocking_problems(merged.rows, merged.touched, theirs, kind, number, display_path(path))
     if block:
         raise ValidationError(f"Lagret ikke {display_path(path)}: dataene har feil.", block)
     return merged, keep
+
+
+def _refuse_dangling_references(path: Path, kind: str, on_disk: list[Row], rows: list[Row]) -> None:
+    """Refuse removing a row that other rows of the would-be file still point to, naming them.
+
+    «EVE-004 Visma Flyt Skole kan ikke slettes: EVE-005 og EVE-013 viser til dette systemet
+    (Integrasjoner)» says what to do, where validation alone would only say that EVE-005's
+    integrations point to an id that does not exist.
+    """
+    key = file_spec(kind).key
+    if not key or not references.reference_fields(kind):
+        return
+    kept = {r.get(key) for r in rows}
+    problems = []
+    for row in on_disk:
+        sid = row.get(key)
+        if sid and sid not in kept and (refs := references.referring_rows(rows, sid, kind)):
+            problems.append(Problem(display_path(path), None, key, references.removal_refused(row, refs, kind)))
+    if problems:
+        raise ValidationError(f"Lagret ikke {display_path(path)}: en rad som andre rader viser til, kan ikke slettes.",
+                              problems)
 
 
 def _changed_indexes(base: list[Row], ours: list[Row], kind: str) -> set[int]:

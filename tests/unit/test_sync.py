@@ -95,14 +95,30 @@ def test_old_errors_in_untouched_rows_do_not_block(tmp_path, region_builder):
     assert sync.load_table(data, "1853", "systems").rows[0]["users"] == "5"
 
 
-def test_removing_a_referenced_system_is_refused(tmp_path, region_builder):
+def test_removing_a_referenced_system_is_refused_naming_who_refers(tmp_path, region_builder):
     a = system("A", "Alfa", integrations="B")  # A integrates with B
     data = region_builder(municipalities={"1853": EVENES}, systems=[a, system("B", "Beta")])
+    path = data / "municipalities/1853-evenes/systems.csv"
+    before = path.read_bytes()
     snap = sync.load_table(data, "1853", "systems")
     with pytest.raises(ValidationError) as info:
         sync.save_rows(data, "1853", "systems", snap.rows, snap.rows[:1], snap.fingerprint)
-    assert info.value.problems[0].field == "integrations"
-    assert ids(data) == ["A", "B"]
+    assert [(p.field, p.message) for p in info.value.problems] == [
+        ("system_id", "B Beta kan ikke slettes: A viser til dette systemet (Integrasjoner). "
+                      "Fjern henvisningene der først, og slett så.")]
+    assert path.read_bytes() == before
+
+
+def test_reference_added_by_another_while_deleting_is_refused(tmp_path, region_builder):
+    data = region_builder(municipalities={"1853": EVENES}, systems=[system("A", "Alfa"), system("B", "Beta")])
+    path = data / "municipalities/1853-evenes/systems.csv"
+    base = sync.load_table(data, "1853", "systems")
+    sync.save_rows(data, "1853", "systems", base.rows, edit(base.rows, "A", integrations="B"), base.fingerprint)
+    before = path.read_bytes()
+    with pytest.raises(ValidationError) as info:  # we delete B from the old snapshot
+        sync.save_rows(data, "1853", "systems", base.rows, base.rows[:1], base.fingerprint)
+    assert "A viser til dette systemet (Integrasjoner)" in info.value.problems[0].message
+    assert path.read_bytes() == before
 
 
 def test_welfare_rows_pair_by_category(tmp_path, region_builder):
