@@ -5,6 +5,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import ipywidgets as w
 import yaml
 
 from digireform import cli, sync
@@ -16,8 +17,8 @@ PROFILE = {"population": {"year": 2025, "source": "SSB", "total": 1400},
            "contacts": [{"role": "IKT", "name": "Kari", "email": "kari@example.no", "phone": "1"}]}
 
 
-def system(sid: str, product: str, users: str = "10") -> dict:
-    return named_system(sid, product, users, vendor="Lev AS", function="F")
+def system(sid: str, product: str, users: str = "10", **overrides: str) -> dict:
+    return named_system(sid, product, users, vendor="Lev AS", function="F", **overrides)
 
 
 EVENES = {  # region_builder(**EVENES): Evenes with systems A and B and one welfare row
@@ -87,7 +88,151 @@ def test_edit_and_delete(tmp_path, region_builder):
     ed.rows.value = 0
     ed.delete_button.click()
     rows = sync.load_table(data, "1853", "systems").rows
+    assert [(r["system_id"], r["users"]) for r in rows] == [("A", "10"), ("B", "77")]  # asked first
+    assert ed.question.visible and ed.question.html.value == "<b>Slett A Alfa?</b>"
+    ed.question.button("Ja, slett").click()
+    rows = sync.load_table(data, "1853", "systems").rows
     assert [(r["system_id"], r["users"]) for r in rows] == [("B", "77")]
+    assert not ed.question.visible and ed.selected is None
+
+
+def test_delete_cancelled_changes_nothing(tmp_path, region_builder):
+    data = region_builder(**EVENES)
+    before = systems_file(data).read_bytes()
+    ed = TableEditor(data, "systems")
+    ed.rows.value = 1
+    ed.delete_button.click()
+    assert "Slett B Beta?" in ed.question.html.value
+    ed.question.button("Avbryt").click()
+    assert systems_file(data).read_bytes() == before
+    assert not ed.question.visible and ed.selected == 1 and "Ikke slettet" in ed.status.value
+
+
+def test_delete_of_a_system_others_point_to_names_them(tmp_path, region_builder):
+    data = region_builder(**{**EVENES, "systems": [system("A", "Alfa"), system("B", "Beta", integrations="A"),
+                                                   system("C", "Gamma", integrations="B;A")]})
+    before = systems_file(data).read_bytes()
+    ed = TableEditor(data, "systems")
+    ed.rows.value = 0
+    ed.delete_button.click()
+    assert not ed.question.visible  # not offered: the rows that point to it are named instead
+    assert "A Alfa kan ikke slettes: B og C viser til dette systemet (Integrasjoner)." in ed.status.value
+    assert "peker på" not in ed.status.value
+    assert systems_file(data).read_bytes() == before
+
+
+def test_switching_rows_with_unsaved_edits_asks(tmp_path, region_builder):
+    data = region_builder(**EVENES)
+    before = systems_file(data).read_bytes()
+    ed = TableEditor(data, "systems")
+    ed.rows.value = 1  # nothing edited yet: switches without asking
+    assert ed.selected == 1 and not ed.question.visible
+    ed.rows.value = 0
+    fill(ed, users="50")
+    ed.rows.value = 1
+    assert ed.question.html.value == "<b>Du har endringer som ikke er lagret i A:</b>"
+    assert [b.description for b in ed.question.buttons.children] == ["Lagre", "Forkast", "Avbryt"]
+    assert ed.selected == 0 and ed.fields["users"].value == "50"
+    ed.question.button("Avbryt").click()
+    assert (ed.selected, ed.rows.value, ed.fields["users"].value) == (0, 0, "50")
+    ed.rows.value = 1
+    ed.question.button("Forkast").click()
+    assert (ed.selected, ed.fields["product"].value) == (1, "Beta")
+    assert systems_file(data).read_bytes() == before
+    fill(ed, users="60")
+    ed.rows.value = 0
+    ed.question.button("Lagre").click()
+    assert [r["users"] for r in sync.load_table(data, "1853", "systems").rows] == ["10", "60"]
+    assert (ed.selected, ed.fields["product"].value) == (0, "Alfa")
+
+
+def test_reload_new_row_and_municipality_switch_ask_too(tmp_path, region_builder):
+    data = region_builder(municipalities={"1853": PROFILE, "1806": {}},
+                          systems={"1853": [system("A", "Alfa")], "1806": [system("N", "Narvik-system")]})
+    ed = TableEditor(data, "systems", "1853")
+    ed.select(0)
+    fill(ed, users="5")
+    ed.reload_button.click()
+    assert "lagret i A" in ed.question.html.value
+    ed.question.button("Avbryt").click()
+    ed.new_button.click()
+    assert ed.question.visible
+    ed.question.button("Forkast").click()
+    assert ed.selected is None and ed.fields["users"].value == ""
+    fill(ed, system_id="NY")
+    ed.municipality.value = "1806"
+    assert "lagret i den nye raden" in ed.question.html.value
+    ed.question.button("Avbryt").click()
+    assert ed.municipality.value == "1853" and ed.snapshot.number == "1853" and ed.fields["system_id"].value == "NY"
+    ed.municipality.value = "1806"
+    ed.question.button("Forkast").click()
+    assert ed.snapshot.number == "1806" and [r["system_id"] for r in ed.snapshot.rows] == ["N"]
+
+
+def test_two_editors_change_different_fields_of_one_row_both_kept(tmp_path, region_builder):
+    data = region_builder(**EVENES)
+    first, second = TableEditor(data, "systems"), TableEditor(data, "systems")
+    first.select(0)
+    second.select(0)
+    fill(first, users="50")
+    assert first.save()
+    fill(second, annual_cost_nok="45 000")
+    assert second.save()
+    a = sync.load_table(data, "1853", "systems").rows[0]
+    assert (a["users"], a["annual_cost_nok"]) == ("50", "45000")
+    assert "endringene deres er beholdt" in second.status.value
+    assert (second.fields["users"].value, second.fields["annual_cost_nok"].value) == ("50", "45000")
+
+
+def test_conflict_panel_shows_labels_not_codes(tmp_path, region_builder):
+    data = region_builder(**EVENES)
+    first, second = TableEditor(data, "systems"), TableEditor(data, "systems")
+    first.select(0)
+    second.select(0)
+    fill(first, hosting="hosted", annual_cost_nok="45000")
+    assert first.save()
+    fill(second, hosting="on_prem", users="3")
+    assert not second.save()
+    shown = second.conflict.html.value
+    assert ("<tr><td>Driftsform</td><td>Skytjeneste</td><td><b>Lokal drift</b></td>"
+            "<td><b>Driftet hos leverandør</b></td></tr>") in shown
+    assert "saas" not in shown and "on_prem" not in shown and "hosting" not in shown
+    assert "Antall brukere" not in shown  # users changed only by us: merged, not a conflict
+    second.conflict.mine.click()
+    a = sync.load_table(data, "1853", "systems").rows[0]
+    assert (a["hosting"], a["users"], a["annual_cost_nok"]) == ("on_prem", "3", "45000")
+
+
+def test_invalid_code_in_the_file_lists_the_choices_in_words(tmp_path, region_builder):
+    data = region_builder(**{**EVENES, "systems": [system("A", "Alfa", hosting="cloud")]})
+    ed = TableEditor(data, "systems")
+    ed.select(0)
+    assert ed.check()["hosting"] == ["«cloud» er ikke en gyldig kode; gyldige: Lokal drift (on_prem), "
+                                     "Driftet hos leverandør (hosted), Skytjeneste (saas), Hybrid (hybrid)"]
+
+
+def _all_widgets(root: w.Widget) -> list[w.Widget]:
+    out, todo = [], [root]
+    while todo:
+        widget = todo.pop()
+        out.append(widget)
+        todo.extend(getattr(widget, "children", ()))
+    return out
+
+
+def test_labels_and_buttons_are_never_cut(tmp_path, region_builder):
+    data = region_builder(**EVENES)
+    tabs = editors(data, "1853")
+    tabs.editors[0].delete_button.click()  # no row chosen: asks nothing; a question's buttons are checked below
+    tabs.editors[0].select(0)
+    tabs.editors[0].delete_button.click()
+    every = [x for x in _all_widgets(tabs) if isinstance(x, w.DOMWidget)]
+    buttons = [x for x in every if isinstance(x, w.Button)]
+    assert {"Lagre kommuneprofil", "Behold den andres", "Ja, slett", "Avbryt"} <= {b.description for b in buttons}
+    assert all(b.layout.width == "auto" for b in buttons)
+    described = [x for x in every if getattr(x, "description", "") and not isinstance(x, w.Button)]
+    assert "Årlig kostnad (kr eks. mva)" in {x.description for x in described}
+    assert all(x.style.description_width == "initial" for x in described)
 
 
 def test_second_saver_sees_conflict_and_chooses(tmp_path, region_builder):
@@ -163,7 +308,7 @@ def test_profile_bad_value_refused(tmp_path, region_builder):
     before = path.read_bytes()
     ed = ProfileEditor(data, "1853")
     ed.population["total"].value = "mange"
-    assert "population.total" in ed.population_messages.value
+    assert "Innbyggere i alt: «mange»" in ed.population_messages.value
     ed.contacts.select(0)
     ed.contacts.fields["email"].value = "ikke-epost"
     assert "er ikke en e-postadresse" in ed.contacts.messages.value
@@ -185,7 +330,7 @@ def test_profile_target_ambiguous_number_named_not_saved(tmp_path, region_builde
     ambiguous = ("targets.target: «30.000» er tvetydig (tusenskille eller desimaltegn?): skriv 30000 eller 30 000 "
                  "hvis du mener tretti tusen, 30,0 hvis du mener tretti")
     assert [f"{p.field}: {p.message}" for p in ed.check()] == [ambiguous]
-    assert ambiguous in ed.targets.messages.value
+    assert ambiguous.replace("targets.target:", "Mål:") in ed.targets.messages.value
     assert not ed.save()
     assert "er tvetydig" in ed.status.value
     assert path.read_bytes() == before
@@ -214,9 +359,33 @@ def test_profile_conflict_shown_to_second_saver(tmp_path, region_builder):
     assert first.save()
     second.population["total"].value = "1600"
     assert not second.save()
-    assert "1500" in second.conflict.html.value and "1600" in second.conflict.html.value
+    shown = second.conflict.html.value
+    assert ("<tr><td>Folketall</td><td>År: 2025, Kilde: SSB, Innbyggere i alt: 1 400</td>"
+            "<td><b>År: 2025, Kilde: SSB, Innbyggere i alt: 1 600</b></td>"
+            "<td><b>År: 2025, Kilde: SSB, Innbyggere i alt: 1 500</b></td></tr>") in shown
     second.conflict.theirs.click()
     assert yaml.safe_load((data / "municipalities/1853-evenes/kommune.yaml").read_text("utf-8"))["population"]["total"] == 1500
+
+
+def test_profile_reload_with_unsaved_edits_asks(tmp_path, region_builder):
+    data = region_builder(**EVENES)
+    path = data / "municipalities/1853-evenes/kommune.yaml"
+    before = path.read_bytes()
+    ed = ProfileEditor(data, "1853")
+    ed.reload_button.click()  # nothing changed: reloads without asking
+    assert not ed.question.visible
+    ed.population["total"].value = "1500"
+    ed.reload_button.click()
+    assert ed.question.html.value == "<b>Du har endringer som ikke er lagret i kommuneprofilen for Evenes:</b>"
+    ed.question.button("Avbryt").click()
+    assert ed.population["total"].value == "1500" and path.read_bytes() == before
+    ed.reload_button.click()
+    ed.question.button("Forkast").click()
+    assert ed.population["total"].value == "1400" and path.read_bytes() == before
+    ed.population["total"].value = "1500"
+    ed.reload_button.click()
+    ed.question.button("Lagre").click()
+    assert yaml.safe_load(path.read_text("utf-8"))["population"]["total"] == 1500 and not ed.dirty()
 
 
 def test_added_system_appears_in_report_json(tmp_path, capsys):

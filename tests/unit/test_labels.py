@@ -34,6 +34,8 @@ def test_profile_keys_and_values_in_words():
     assert labels.field_label("population.total", "profile") == "Innbyggere i alt"
     assert labels.field_label("digitalisation") == "Digitaliseringsgrad"
     assert labels.field_label("targets[].deadline", "profile") == "Frist"
+    assert labels.field_label("population.age_bands.80+", "profile") == "Aldersgrupper 80+"
+    assert labels.field_label("nothing.here", "profile") == "nothing.here"
     assert (labels.value_words("digitalisation", {"innbygger": "mostly_digital"}, "profile")
             == "Innbyggertjenester og selvbetjening: Hovedsakelig digitalt")
     assert (labels.value_words("population", {"year": 2025, "total": 1400}, "profile")

@@ -51,8 +51,12 @@ def field_label(field: str, kind: str | None = None) -> str:
     """
     if kind != PROFILE and (f := table_field(field, kind)) is not None:
         return f.header
-    if kind in (PROFILE, None) and (node := _profile_node(field)) is not None and node.get("title"):
-        return str(node["title"])
+    if kind in (PROFILE, None) and (node := _profile_node(field)) is not None:
+        if node.get("title"):
+            return str(node["title"])
+        parent, _, last = _INDEX.sub("", field).rpartition(".")  # «population.age_bands.80+» → «Aldersgrupper 80+»
+        if parent and (up := _profile_node(parent)) is not None and up.get("title"):
+            return f"{up['title']} {last}"
     return field
 
 

@@ -130,9 +130,12 @@ def message_html(text: str, kind: str = "ok") -> str:
     return f'<div style="color:{color}">{esc(text).replace(chr(10), "<br>")}</div>'
 
 
-def conflicts_html(conflicts: list[Conflict], labels: dict[str, str] | None = None) -> str:
-    """Each conflicting row as a table: field | original | your change | saved by someone else."""
-    labels = labels or {}
+def conflicts_html(conflicts: list[Conflict]) -> str:
+    """Each conflicting row as a table: field | original | your change | saved by someone else.
+
+    Fields by their Norwegian label and values in words («Skytjeneste», «45 000»), as the
+    conflict itself names them (`Conflict.label`, `Conflict.words`: model.labels).
+    """
     parts = [
         "<div style='border:2px solid #c60;padding:6px'><b>Ikke lagret: en annen har endret det samme "
         "siden du åpnet det.</b> Sammenlign og velg hvilken versjon som skal gjelde.</div>"
@@ -140,8 +143,9 @@ def conflicts_html(conflicts: list[Conflict], labels: dict[str, str] | None = No
     for c in conflicts:
         note = (" (du slettet raden)" if c.ours_deleted else " (den andre slettet raden)" if c.theirs_deleted else "")
         rows = "".join(
-            f"<tr><td>{esc(labels.get(d.field, d.field))}</td><td>{esc(d.base) or '<i>tom</i>'}</td>"
-            f"<td><b>{esc(d.ours) or '<i>tom</i>'}</b></td><td><b>{esc(d.theirs) or '<i>tom</i>'}</b></td></tr>"
+            f"<tr><td>{esc(c.label(d.field))}</td><td>{_cell_html(c.words(d.field, d.base), False)}</td>"
+            f"<td>{_cell_html(c.words(d.field, d.ours), True)}</td>"
+            f"<td>{_cell_html(c.words(d.field, d.theirs), True)}</td></tr>"
             for d in c.fields
         )
         parts.append(
@@ -151,19 +155,98 @@ def conflicts_html(conflicts: list[Conflict], labels: dict[str, str] | None = No
     return "".join(parts)
 
 
+def _cell_html(words: str, bold: bool) -> str:
+    if not words:
+        return "<i>tom</i>"
+    return f"<b>{esc(words)}</b>" if bold else esc(words)
+
+
+# --------------------------------------------------------------------------- widgets with full labels
+
+
+FULL_LABEL = {"description_width": "initial"}  # a description takes the width its text needs: never cut
+FIELD_WIDTH = "640px"
+
+
+def full_label(widget: w.Widget) -> w.Widget:
+    """`widget` with its whole description visible (ipywidgets cuts at a fixed width otherwise).
+
+    Buttons grow with their text, other widgets give their description the width it needs.
+    Every form uses this (or `button`), so no label reads «Lagre kommun…» or «Horisont (…».
+    """
+    if isinstance(widget, w.Button):
+        widget.layout.width = "auto"
+        widget.layout.min_width = "max-content"
+    elif hasattr(widget, "style") and hasattr(widget.style, "description_width"):
+        widget.style.description_width = FULL_LABEL["description_width"]
+    return widget
+
+
+def button(description: str, **kwargs: Any) -> w.Button:
+    """A button whose text is never cut («Behold den andres», «Bygg dokumentene»)."""
+    return full_label(w.Button(description=description, **kwargs))
+
+
+def field_widget(cls: type[w.Widget], description: str, **kwargs: Any) -> w.Widget:
+    """A form field (Text, Dropdown, …) with its full label and the forms' common width."""
+    return full_label(cls(description=description, layout=w.Layout(width=FIELD_WIDTH), **kwargs))
+
+
+class Question:
+    """An inline question with answer buttons (confirm a delete, keep or discard unsaved edits).
+
+    Hidden until `ask`; any answer hides it and runs its action. Tests answer it with
+    ``question.button("Ja, slett").click()``.
+    """
+
+    def __init__(self) -> None:
+        self.html = w.HTML()
+        self.buttons = w.HBox()
+        self.box = w.VBox([self.html, self.buttons],
+                          layout=w.Layout(display="none", border="2px solid #c60", padding="6px"))
+
+    def ask(self, text: str, answers: list[tuple[str, str, Callable[[], Any]]]) -> None:
+        """Show `text` with one button per (label, button_style, action)."""
+        self.html.value = f"<b>{esc(text)}</b>"
+        made = []
+        for label, style, action in answers:
+            b = button(label, button_style=style)
+            b.on_click(lambda _b, act=action: self._answer(act))
+            made.append(b)
+        self.buttons.children = made
+        self.box.layout.display = "flex"
+
+    def _answer(self, action: Callable[[], Any]) -> None:
+        self.hide()
+        action()
+
+    def hide(self) -> None:
+        self.html.value = ""
+        self.buttons.children = []
+        self.box.layout.display = "none"
+
+    @property
+    def visible(self) -> bool:
+        return self.box.layout.display != "none"
+
+    def button(self, label: str) -> w.Button:
+        """The answer button labelled `label` (KeyError-free: a missing one is a bug in the caller)."""
+        return next(b for b in self.buttons.children if b.description == label)
+
+
 class ConflictPanel:
     """Shows a refused save and lets the person choose: my version, or the other one."""
 
     def __init__(self, on_choice):
         self.html = w.HTML()
-        self.mine = w.Button(description="Bruk min versjon", button_style="warning", icon="check")
-        self.theirs = w.Button(description="Behold den andres", icon="undo")
+        self.mine = button("Bruk min versjon", button_style="warning", icon="check")
+        self.theirs = button("Behold den andres", icon="undo")
         self.mine.on_click(lambda _: on_choice("ours"))
         self.theirs.on_click(lambda _: on_choice("theirs"))
         self.box = w.VBox([self.html, w.HBox([self.mine, self.theirs])], layout=w.Layout(display="none"))
 
-    def show(self, conflicts: list[Conflict], labels: dict[str, str] | None = None) -> None:
-        self.html.value = conflicts_html(conflicts, labels)
+    def show(self, conflicts: list[Conflict]) -> None:
+        self.html.value = conflicts_html(conflicts)
         self.box.layout.display = "flex"
 
     def hide(self) -> None:

@@ -19,15 +19,21 @@ import yaml
 
 from digireform import sync
 from digireform.io.paths import resolve_data_dir
+from digireform.model import labels as words
 from digireform.model.errors import DigireformError, Problem, display_path
 from digireform.model.region import AGE_BANDS, CHANNEL_FIELDS
 from digireform.model.schema import DIGITALISATION_LEVELS, SERVICE_AREAS, code_list, package_yaml
 from digireform.notebook.common import (
     ConflictPanel,
     EditorBase,
+    Question,
+    button,
+    esc,
+    field_widget,
     form_labels,
     form_problems,
     from_yaml_value,
+    full_label,
     message_html,
     municipality_options,
     problems_html,
@@ -36,14 +42,11 @@ from digireform.notebook.common import (
 )
 from digireform.validate.profile import check_profile
 
-_STYLE = {"description_width": "200px"}
-_LAYOUT = w.Layout(width="520px")
-
 FieldSpec = tuple[str, str, str, list[tuple[str, str]] | None]  # key, label, type, drop-down options
 
 
 def _text(label: str) -> w.Text:
-    return w.Text(description=label, style=_STYLE, layout=_LAYOUT)
+    return field_widget(w.Text, label)
 
 
 def _set_or_drop(target: dict, key: str, value: Any) -> None:
@@ -63,13 +66,12 @@ class RecordList:
         self.fields: dict[str, w.Widget] = {}
         for fkey, label, _ftype, options in fields:
             if options is not None:
-                self.fields[fkey] = w.Dropdown(description=label, options=[("", ""), *options], value="",
-                                               style=_STYLE, layout=_LAYOUT)
+                self.fields[fkey] = field_widget(w.Dropdown, label, options=[("", ""), *options], value="")
             else:
                 self.fields[fkey] = _text(label)
             self.fields[fkey].observe(self._on_edit, names="value")
-        self.add_button = w.Button(description="Ny", icon="plus")
-        self.delete_button = w.Button(description="Slett", icon="trash")
+        self.add_button = button("Ny", icon="plus")
+        self.delete_button = button("Slett", icon="trash")
         self.messages = w.HTML()
         self.selected: int | None = None
         self._filling = False
@@ -152,14 +154,13 @@ class ProfileEditor(EditorBase):
         options = municipality_options(self.data_dir)
         if not options:
             raise DigireformError(f"Fant ingen kommunemapper under {self.data_dir / 'municipalities'}.")
-        self.municipality = w.Dropdown(description="Kommune", options=options, value=number or options[0][1])
+        self.municipality = full_label(w.Dropdown(description="Kommune", options=options, value=number or options[0][1]))
         self.population = {k: _text(v) for k, v in labels["population"].items()}
         self.age_bands = {b: _text(labels["age_band_label"].format(band=b)) for b in AGE_BANDS}
         self.population_messages = w.HTML()
         levels = [(lab, code) for code, lab in code_list(DIGITALISATION_LEVELS).items()]
         self.digitalisation = {
-            area: w.Dropdown(description=lab, options=[(labels["not_assessed"], ""), *levels], value="",
-                             style=_STYLE, layout=_LAYOUT)
+            area: field_widget(w.Dropdown, lab, options=[(labels["not_assessed"], ""), *levels], value="")
             for area, lab in code_list(SERVICE_AREAS).items()
         }
         self.digitalisation_messages = w.HTML()
@@ -168,10 +169,11 @@ class ProfileEditor(EditorBase):
                                   lambda r: f"{r.get('id', '')} {r.get('text', '')}".strip(), self.check)
         self.contacts = RecordList("contacts", [(k, v, "text", None) for k, v in labels["contacts"].items()],
                                    lambda r: f"{r.get('role', '')}: {r.get('name', '')}", self.check)
-        self.save_button = w.Button(description="Lagre kommuneprofil", button_style="primary", icon="save")
-        self.reload_button = w.Button(description="Last inn på nytt", icon="refresh")
+        self.save_button = button("Lagre kommuneprofil", button_style="primary", icon="save")
+        self.reload_button = button("Last inn på nytt", icon="refresh")
         self.status = w.HTML()
         self.conflict = ConflictPanel(self._resolve)
+        self.question = Question()  # «Du har endringer som ikke er lagret i kommuneprofilen …»
         self.snapshot: sync.ProfileSnapshot | None = None
         self.model: dict[str, Any] = {}
         self._filling = False
@@ -181,9 +183,9 @@ class ProfileEditor(EditorBase):
             widget.observe(lambda c, b=band: self._on_band(b, c["new"]), names="value")
         for area, widget in self.digitalisation.items():
             widget.observe(lambda c, a=area: self._on_digitalisation(a, c["new"]), names="value")
-        self.municipality.observe(lambda _: self.load(), names="value")
+        self.municipality.observe(self._on_municipality, names="value")
         self.save_button.on_click(lambda _: self.save())
-        self.reload_button.on_click(lambda _: self.load())
+        self.reload_button.on_click(lambda _: self.guard(self.load))
         self.load()
 
     @staticmethod
@@ -209,13 +211,48 @@ class ProfileEditor(EditorBase):
         for i, key in enumerate(("population", "digitalisation", "channels", "targets", "contacts")):
             tabs.set_title(i, s[key])
         return w.VBox([self.municipality, tabs, w.HBox([self.save_button, self.reload_button]),
-                       self.status, self.conflict.box])
+                       self.question.box, self.status, self.conflict.box])
+
+    # ------------------------------------------------------------------ unsaved edits
+
+    def dirty(self) -> bool:
+        """Does the form hold changes not saved (the model differs from the file as loaded)?"""
+        return self.snapshot is not None and self.model != self.snapshot.data
+
+    def guard(self, action: Callable[[], Any], revert: Callable[[], Any] | None = None) -> None:
+        """Run `action` (reload, other municipality), first asking when it would discard unsaved edits."""
+        if not self.dirty():
+            action()
+            return
+
+        def save_then() -> None:
+            if self.save():
+                action()
+            elif revert is not None:
+                revert()
+
+        name = self.snapshot.data.get("name") or self.snapshot.number
+        self.question.ask(f"Du har endringer som ikke er lagret i kommuneprofilen for {name}:",
+                          [("Lagre", "primary", save_then), ("Forkast", "danger", action),
+                           ("Avbryt", "", revert or (lambda: None))])
+
+    def _on_municipality(self, change) -> None:
+        if self._filling:
+            return
+
+        def back() -> None:
+            self._filling = True
+            self.municipality.value = change["old"]
+            self._filling = False
+
+        self.guard(self.load, revert=back)
 
     # ------------------------------------------------------------------ model
 
     def load(self) -> None:
         """(Re)read kommune.yaml; a file that cannot be read is named in the status box and the form is emptied."""
         self.conflict.hide()
+        self.question.hide()
         try:
             self.snapshot = sync.load_profile(self.data_dir, self.number)
         except DigireformError as exc:
@@ -292,14 +329,15 @@ class ProfileEditor(EditorBase):
         text = yaml.safe_dump(self.model, allow_unicode=True, sort_keys=False)
         problems: list[Problem] = []
         label = display_path(self.snapshot.path)
-        check_profile(self.model, self.number, label, text, problems)
+        check_profile(self.model, self.snapshot.number, label, text, problems)
         self._name_refused(problems, label)
         sections = {"population": self.population_messages, "digitalisation": self.digitalisation_messages,
                     "channels": self.channels.messages, "targets": self.targets.messages,
                     "contacts": self.contacts.messages}
         for key, box in sections.items():
             mine = [p for p in problems if p.field.split(".")[0] == key]
-            box.value = "".join(f'<div style="color:#a00">{p.field}: {p.message}</div>' for p in mine)
+            box.value = "".join(f'<div style="color:#a00">{esc(words.field_label(p.field, words.PROFILE))}: '
+                                f'{esc(p.message)}</div>' for p in mine)
         return problems
 
     def _typed(self) -> tuple[dict[str, str], dict[str, str]]:
@@ -335,8 +373,8 @@ class ProfileEditor(EditorBase):
             self.status.value = problems_html(problems, "Ikke lagret: rett feilene først.")
             return False
         snap = self.snapshot
-        saved = report_save(self.status, lambda: sync.save_profile(
-            self.data_dir, self.number, snap.data, self.model, snap.fingerprint, prefer),
+        saved = report_save(self.status, lambda: sync.save_profile(  # the loaded municipality, whatever the menu says
+            self.data_dir, snap.number, snap.data, self.model, snap.fingerprint, prefer),
             lambda exc: self.conflict.show(exc.conflicts))
         if saved is None:
             return False

@@ -13,6 +13,7 @@ Everything is plain Python state, so tests set widget values and press buttons w
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as w
@@ -20,14 +21,19 @@ import pandas as pd
 
 from digireform import sync
 from digireform.io.paths import resolve_data_dir
+from digireform.model import labels, references
 from digireform.model.errors import DigireformError, Problem
-from digireform.model.rows import Row
+from digireform.model.rows import Row, match_rows
 from digireform.model.schema import Field, code_list, file_spec, label
 from digireform.notebook.common import (
     ConflictPanel,
     EditorBase,
+    Question,
+    button,
     esc,
+    field_widget,
     form_problems,
+    full_label,
     message_html,
     municipality_options,
     normalise_text,
@@ -60,47 +66,47 @@ class TableEditor(EditorBase):
         options = municipality_options(self.data_dir)
         if not options:
             raise DigireformError(f"Fant ingen kommunemapper under {self.data_dir / 'municipalities'}.")
-        self.municipality = w.Dropdown(description="Kommune", options=options, value=number or options[0][1])
-        self.rows = w.Select(description="Rad", rows=10, layout=w.Layout(width="95%"))
+        self.municipality = full_label(w.Dropdown(description="Kommune", options=options, value=number or options[0][1]))
+        self.rows = full_label(w.Select(description="Rad", rows=10, layout=w.Layout(width="95%")))
         self.fields: dict[str, w.Widget] = {f.key: self._widget(f) for f in self.spec.fields}
         self.messages: dict[str, w.HTML] = {f.key: w.HTML() for f in self.spec.fields}
-        self.new_button = w.Button(description="Ny rad", icon="plus")
-        self.save_button = w.Button(description="Lagre", button_style="primary", icon="save")
-        self.delete_button = w.Button(description="Slett rad", button_style="danger", icon="trash")
-        self.reload_button = w.Button(description="Last inn på nytt", icon="refresh")
+        self.new_button = button("Ny rad", icon="plus")
+        self.save_button = button("Lagre", button_style="primary", icon="save")
+        self.delete_button = button("Slett rad", button_style="danger", icon="trash")
+        self.reload_button = button("Last inn på nytt", icon="refresh")
         self.status = w.HTML()
         self.table = w.HTML()
         self.conflict = ConflictPanel(self._resolve)
+        self.question = Question()  # «Slett …?», «Du har endringer som ikke er lagret …»
         self.snapshot: sync.TableSnapshot | None = None
         self.selected: int | None = None
         self._pending: list[Row] | None = None
         self._pending_select: int | None = None
         self._filling = False
-        self.municipality.observe(lambda _: self.load(), names="value")
+        self.municipality.observe(self._on_municipality, names="value")
         self.rows.observe(self._on_select, names="value")
         for f in self.spec.fields:
             self.fields[f.key].observe(self._on_edit, names="value")
-        self.new_button.on_click(lambda _: self.new())
+        self.new_button.on_click(lambda _: self.guard(self.new))
         self.save_button.on_click(lambda _: self.save())
         self.delete_button.on_click(lambda _: self.delete())
-        self.reload_button.on_click(lambda _: self.load())
+        self.reload_button.on_click(lambda _: self.guard(self.load))
         self.load()
 
     # ------------------------------------------------------------------ widgets
 
     def _widget(self, f: Field) -> w.Widget:
         text = f.header + (" *" if f.required else "")
-        style, layout = {"description_width": "200px"}, w.Layout(width="520px")
         if f.type == "code":
             unknown = "(velg)" if f.required else "(ukjent)"
             opts = [(unknown, ""), *((lab, code) for code, lab in code_list(f.codes).items())]
-            return w.Dropdown(description=text, options=opts, value="", style=style, layout=layout)
+            return field_widget(w.Dropdown, text, options=opts, value="")
         if f.key in ("product", "vendor") and self.catalogue is not None:
             names = self.catalogue.names() if f.key == "product" else sorted({e.vendor for e in self.catalogue.entries if e.vendor})
-            return w.Combobox(description=text, options=names, ensure_option=False, style=style, layout=layout)
+            return field_widget(w.Combobox, text, options=names, ensure_option=False)
         if f.key == "notes":
-            return w.Textarea(description=text, style=style, layout=layout)
-        return w.Text(description=text, placeholder=_PLACEHOLDERS.get(f.type, ""), style=style, layout=layout)
+            return field_widget(w.Textarea, text)
+        return field_widget(w.Text, text, placeholder=_PLACEHOLDERS.get(f.type, ""))
 
     def _set(self, key: str, value: str) -> None:
         widget = self.fields[key]
@@ -112,7 +118,8 @@ class TableEditor(EditorBase):
         """The whole editor as one widget, for display in a notebook."""
         form = w.VBox([w.VBox([self.fields[f.key], self.messages[f.key]]) for f in self.spec.fields])
         buttons = w.HBox([self.new_button, self.save_button, self.delete_button, self.reload_button])
-        return w.VBox([self.municipality, self.table, self.rows, buttons, self.status, self.conflict.box, form])
+        return w.VBox([self.municipality, self.table, self.rows, buttons, self.question.box, self.status,
+                       self.conflict.box, form])
 
     # ------------------------------------------------------------------ state
 
@@ -120,6 +127,7 @@ class TableEditor(EditorBase):
         """(Re)read the file from disk; the form is cleared."""
         self.snapshot = sync.load_table(self.data_dir, self.number, self.kind)
         self.conflict.hide()
+        self.question.hide()
         self._refresh_rows()
         self.new()
         if self.snapshot.problems:
@@ -142,6 +150,12 @@ class TableEditor(EditorBase):
         status = label("welfare_status", row["status"]) if row["status"] else ""
         return " – ".join(x for x in (cat, status, row.get("product")) if x)
 
+    def _row_name(self, row: Row) -> str:
+        """A row as a question names it: «EVE-004 Visma Flyt Skole», «Trygghetsalarm – I bruk – Careium»."""
+        if self.kind == "systems":
+            return " ".join(x for x in (row.get("system_id"), row.get("product")) if x) or "(uten system-ID)"
+        return self._row_title(row)
+
     def table_html(self) -> str:
         """The inventory as an HTML table with Norwegian headers and labels."""
         rows = self.snapshot.rows if self.snapshot else []
@@ -158,7 +172,81 @@ class TableEditor(EditorBase):
     def _on_select(self, change) -> None:
         if self._filling or change["new"] is None:
             return
-        self.select(change["new"])
+        index = change["new"]
+        self.guard(lambda: self.select(index), revert=self._show_selected, target=index)
+
+    def _show_selected(self) -> None:
+        """Put the row list back on the row the form holds (the person cancelled a switch)."""
+        self._filling = True
+        self.rows.value = self.selected
+        self._filling = False
+
+    def _on_municipality(self, change) -> None:
+        if self._filling:
+            return
+
+        def back() -> None:
+            self._filling = True
+            self.municipality.value = change["old"]
+            self._filling = False
+
+        self.guard(self.load, revert=back)
+
+    # ------------------------------------------------------------------ unsaved edits
+
+    def dirty(self) -> bool:
+        """Does the form hold something not saved (a changed row, or a started new one)?"""
+        now = self.form_row()
+        if self.selected is None:
+            return any(now.values())
+        saved = self.snapshot.rows[self.selected]
+        return any(now[f.key] != normalise_text(saved.get(f.key) or "", f.type) for f in self.spec.fields)
+
+    def editing_name(self) -> str:
+        """How the form's row is named in a question: «EVE-004», «Trygghetsalarm – I bruk», «den nye raden»."""
+        if self.selected is None:
+            return "den nye raden"
+        row = self.snapshot.rows[self.selected]
+        if self.kind == "systems" and row.get("system_id"):
+            return row["system_id"]
+        return self._row_title(row)
+
+    def guard(self, action: Callable[[], Any], revert: Callable[[], Any] | None = None,
+              target: int | None = None) -> None:
+        """Run `action` (switch row, new row, reload), first asking when it would discard unsaved edits.
+
+        «Du har endringer som ikke er lagret i EVE-004: Lagre / Forkast / Avbryt»: Lagre saves
+        and goes on only when the save went through; Forkast goes on; Avbryt stays (`revert`
+        puts the row list or municipality back). `target`: the row a switch goes to, found
+        again after the save by its content (a save that merged others' rows may reorder them).
+        """
+        if not self.dirty():
+            action()
+            return
+        goal = dict(self.snapshot.rows[target]) if target is not None else None
+
+        def save_then() -> None:
+            if self.save():
+                self._after_save(action, goal)
+            elif revert is not None:
+                revert()
+
+        self.question.ask(f"Du har endringer som ikke er lagret i {self.editing_name()}:",
+                          [("Lagre", "primary", save_then), ("Forkast", "danger", action),
+                           ("Avbryt", "", revert or (lambda: None))])
+
+    def _after_save(self, action: Callable[[], Any], target: Row | None) -> None:
+        if target is None:
+            action()
+            return
+        index = self._find(target)
+        if index is None:
+            self.new()
+        else:
+            self._filling = True
+            self.rows.value = index
+            self._filling = False
+            self.select(index)
 
     def select(self, index: int) -> None:
         """Fill the form with row `index` of the loaded file."""
@@ -225,15 +313,19 @@ class TableEditor(EditorBase):
         typed = {f.key: self.fields[f.key].value for f in self.spec.fields}
         for key, message in form_problems(typed, {f.key: f.type for f in self.spec.fields}).items():
             by_field[key] = [message]  # e.g. an ambiguous «30.000»: the reason, not a guess stored
+        for f in self.spec.fields:  # a code the file holds that is not in the list: the choices in words
+            value = typed[f.key]
+            if f.type == "code" and value and value not in code_list(f.codes):
+                by_field[f.key] = [f"«{value}» er ikke en gyldig kode; gyldige: {labels.code_choices(f.codes)}"]
         for key, box in self.messages.items():
             msgs = by_field.get(key, [])
-            box.value = "".join(f'<div style="color:#a00;margin-left:205px">{esc(m)}</div>' for m in msgs)
+            box.value = "".join(f'<div style="color:#a00;margin-left:1em">{esc(m)}</div>' for m in msgs)
         return by_field
 
     def _row_problems(self, rows: list[Row], index: int) -> list[Problem]:
         label_ = str(self.snapshot.path)
         text = sync.rows_to_text(rows, self.kind)
-        _, problems = validate_table_text(text, self.kind, self.number, label_)
+        _, problems = validate_table_text(text, self.kind, self.snapshot.number, label_)
         at_line = sync.row_at_line(text)  # physical lines: a multi-line note moves the rows after it
         return [p for p in problems if at_line.get(p.line) == index]
 
@@ -251,22 +343,42 @@ class TableEditor(EditorBase):
         return self._write(rows, prefer, select=index)
 
     def delete(self) -> bool:
-        """Delete the selected row (saved at once)."""
+        """Ask before deleting the selected row («Slett EVE-004 Visma Flyt Skole? Ja, slett / Avbryt»).
+
+        A row that other rows point to (a system listed in their integrations) is not offered
+        for deletion: the status names those rows instead. Returns False: nothing is deleted
+        until the person answers «Ja, slett» (`confirm_delete`).
+        """
         if self.selected is None:
             self.status.value = message_html("Velg raden som skal slettes.", "info")
             return False
-        rows = [dict(r) for i, r in enumerate(self.snapshot.rows) if i != self.selected]
+        row = self.snapshot.rows[self.selected]
+        refs = references.referring_rows(self.snapshot.rows, row.get(self.spec.key or "") or "", self.kind)
+        if refs:
+            self.status.value = message_html(references.removal_refused(row, refs, self.kind), "error")
+            return False
+        index = self.selected
+        self.question.ask(f"Slett {self._row_name(row)}?", [("Ja, slett", "danger", lambda: self.confirm_delete(index)),
+                                                           ("Avbryt", "", self._delete_cancelled)])
+        return False
+
+    def confirm_delete(self, index: int) -> bool:
+        """Delete row `index` of the loaded file (saved at once, through the one save path)."""
+        rows = [dict(r) for i, r in enumerate(self.snapshot.rows) if i != index]
         return self._write(rows, None, select=None)
+
+    def _delete_cancelled(self) -> None:
+        self.status.value = message_html("Ikke slettet.", "info")
 
     def _write(self, rows: list[Row], prefer: sync.Prefer, select: int | None) -> bool:
         snap = self.snapshot
         key_row = rows[select] if select is not None else None
         def keep_for_resolving(exc: sync.ConflictError) -> None:
             self._pending, self._pending_select = rows, select
-            self.conflict.show(exc.conflicts, {f.key: f.header for f in self.spec.fields})
+            self.conflict.show(exc.conflicts)
 
-        result = report_save(self.status, lambda: sync.save_rows(
-            self.data_dir, self.number, self.kind, snap.rows, rows, snap.fingerprint, prefer), keep_for_resolving)
+        result = report_save(self.status, lambda: sync.save_rows(  # the loaded municipality, whatever the menu says
+            self.data_dir, snap.number, self.kind, snap.rows, rows, snap.fingerprint, prefer), keep_for_resolving)
         if result is None:
             return False
         self.conflict.hide()
@@ -285,12 +397,12 @@ class TableEditor(EditorBase):
         return True
 
     def _find(self, row: Row | None) -> int | None:
+        """Where `row` is in the loaded file now: the same row by the merge's pairing (system_id;
+        for welfare the identical row, else the same category), since a merged save may have
+        taken others' changes into it."""
         if row is None:
             return None
-        for i, r in enumerate(self.snapshot.rows):
-            if r == row:
-                return i
-        return None
+        return match_rows([row], self.snapshot.rows, self.kind).get(0)
 
     def _resolve(self, prefer: str) -> None:
         """The person chose after seeing a conflict: save again preferring that version."""
