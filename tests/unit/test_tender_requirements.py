@@ -345,3 +345,75 @@ def test_a_tender_without_a_sami_area_participant_does_not_get_it(tmp_path):
     assert [s.id for s in a.requirements] == ["AVT-01"]
     b = _sami_assembly(tmp_path / "b", ["1806", "1853"], extra="requirements:\n  include: [SAMI-01]\n")
     assert [s.id for s in b.requirements] == ["AVT-01", "SAMI-01"]  # a group may still include it by id
+
+
+# --------------------------------------------------------------------------- the shipped library
+
+# Words only bokmål uses (nynorsk: ikkje, viss/om, kven, korleis, kva, kvar, frå, utan, innan,
+# vere, berre, heile, sjølv, løysinga, tenesta, brukaren, til kunden, tilsvarande): one of them
+# in a text_nn means bokmål was copied in or left half translated.
+BOKMAL_ONLY = ("ikke", "hvis", "hvem", "hvordan", "hvilke", "hvilken", "hver", "hvert", "fra", "uten", "innen",
+               "være", "bare", "hele", "selv", "løsningen", "løsninger", "tjenesten", "tjenester", "brukeren",
+               "brukere", "kundens", "tilsvarende", "opplysninger", "dokumenter", "enheter", "måneder", "virkedager")
+
+
+def bokmal_words(text: str) -> list[str]:
+    """The bokmål-only words in `text`, in the order of BOKMAL_ONLY."""
+    import re
+
+    words = set(re.findall(r"[\wæøåÆØÅ]+", text.lower()))
+    return [w for w in BOKMAL_ONLY if w in words]
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    return load_library(Path(__file__).resolve().parents[2])  # this checkout's procurement/requirements
+
+
+def test_the_marker_check_catches_bokmal():
+    assert bokmal_words("Løsningen skal ikke lagre data uten samtykke.") == ["ikke", "uten", "løsningen"]
+    assert bokmal_words("Løysinga skal ikkje lagre data utan samtykke.") == []
+
+
+def test_every_shipped_requirement_has_a_nynorsk_text_that_is_not_bokmal(shipped):
+    missing = [r.id for r in shipped.requirements if not r.text_nn]
+    copied = [r.id for r in shipped.requirements if r.text_nn and r.text_nn == r.text]
+    mixed = {r.id: bokmal_words(r.text_nn) for r in shipped.requirements if r.text_nn and bokmal_words(r.text_nn)}
+    assert (missing, copied, mixed) == ([], [], {})
+    assert len(shipped) >= 200
+
+
+def test_every_shipped_qualification_requirement_documents_itself_in_both_forms(shipped):
+    quals = [r for r in shipped.requirements if r.is_qualification]
+    assert {r.id for r in quals} >= {"AVT-07", "AVT-08", "SIK-02"}
+    assert [r.id for r in quals if not (r.documentation and r.documentation_nn)] == []
+    assert {r.id: bokmal_words(r.documentation_nn) for r in quals if bokmal_words(r.documentation_nn)} == {}
+
+
+def test_shipped_sami_requirements_are_the_samisk_sprak_chapter(shipped):
+    sami = {r.id for r in shipped.requirements if r.sami}
+    chapter = {r.id for r in shipped.requirements if r.category == "samisk_sprak"}
+    assert sami == chapter and len(sami) >= 5
+    assert any(r.kind == "skal" for r in shipped.requirements if r.sami)
+
+
+def test_shipped_library_has_no_accession_clause_and_the_alarm_standard_is_clc(shipped):
+    assert "AVT-12" not in shipped.by_id  # new municipalities «joining» the contract: C-216/17
+    texts = " ".join(f"{r.text} {r.text_nn} {r.reference}" for r in shipped.requirements)
+    assert "tiltre" not in texts and "tre inn i avtalen" not in texts
+    assert "CEN/TS 50134" not in texts and "CLC/TS 50134-9" in texts
+
+
+def test_shipped_tenders_with_tjeldsund_get_the_sami_set(example_region):
+    from digireform import load
+    from digireform.tender.assembly import assemble
+
+    region, library = load(example_region), load_library(example_region)
+    tenders = example_region / "procurement" / "tenders"
+    welfare = assemble(region, load_tender(tenders / "velferdsteknologi-2027.yaml"), library)
+    epj = assemble(region, load_tender(tenders / "pleie-og-omsorg-epj-2027.yaml"), library)
+    picked = {name: {s.id for s in a.requirements if s.requirement.sami} for name, a in
+              (("velferd", welfare), ("epj", epj))}
+    assert picked["velferd"] >= {"SAMI-01", "SAMI-02", "SAMI-04"}  # responssenter in scope
+    assert picked["epj"] >= {"SAMI-01", "SAMI-02", "SAMI-05"} and "SAMI-04" not in picked["epj"]
+    assert {s.trace.participants[0] for s in welfare.requirements if s.requirement.sami} == {"5512"}
