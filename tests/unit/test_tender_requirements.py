@@ -276,7 +276,7 @@ def test_category_labels_in_nynorsk(tmp_path):
 
 
 def test_sami_area_by_date_and_participant_order():
-    from digireform.tender.requirements import sami_participants, sami_requirements_apply
+    from digireform.tender.requirements import sami_languages, sami_participants, sami_requirements_apply
 
     region = ["1806", "5512", "1853", "5516", "1851"]  # Narvik, Tjeldsund, Evenes, Gratangen, Lødingen
     assert sami_participants(region, dt.date(2027, 1, 15)) == ["5512"]
@@ -284,6 +284,8 @@ def test_sami_area_by_date_and_participant_order():
     assert sami_participants(region, dt.date(2020, 6, 30)) == []
     assert sami_participants(["5518", "5612"], dt.date(1990, 1, 1)) == ["5518"]  # no date recorded: always in
     assert sami_requirements_apply(["5512"]) and not sami_requirements_apply(["1806", "1853", "5516", "1851"])
+    assert sami_languages(["1806", "5025", "5512", "1875"]) == {"5025": "sørsamisk", "5512": "nordsamisk",
+                                                                "1875": "lulesamisk"}
 
 
 SAMI_REQUIREMENTS = """\
@@ -417,3 +419,15 @@ def test_shipped_tenders_with_tjeldsund_get_the_sami_set(example_region):
     assert picked["velferd"] >= {"SAMI-01", "SAMI-02", "SAMI-04"}  # responssenter in scope
     assert picked["epj"] >= {"SAMI-01", "SAMI-02", "SAMI-05"} and "SAMI-04" not in picked["epj"]
     assert {s.trace.participants[0] for s in welfare.requirements if s.requirement.sami} == {"5512"}
+
+
+def test_the_sami_area_file_names_registered_municipalities_with_a_sami_language():
+    from digireform.model import register
+    from digireform.tender.requirements import sami_language_area
+
+    area = sami_language_area()
+    assert len(area) == 13  # Prop. 58 L (2022–2023) kap. 5.1 and Sametinget list the same 13
+    assert [n for n in area if register.get(n) is None] == []
+    assert {m.language for m in area.values()} == {"nordsamisk", "lulesamisk", "sørsamisk"}
+    assert area["5512"].since == dt.date(2020, 7, 1) and register.get("5512").name_no == "Tjeldsund"
+    assert all(register.get(n).name_no in m.name for n, m in area.items())  # the file's name matches the number

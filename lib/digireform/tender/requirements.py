@@ -233,6 +233,16 @@ def sami_participants(participants: Iterable[str], on: dt.date | None = None) ->
     return [n for n in participants if n in area and area[n].in_area_on(on)]
 
 
+def sami_languages(participants: Iterable[str], on: dt.date | None = None) -> dict[str, str]:
+    """Participant number → the Sami language of its area, for the participants in the area.
+
+    The library's Sami requirements say «det samiske språket i kommunen»; the documents name it
+    per municipality from here (nordsamisk, lulesamisk or sørsamisk).
+    """
+    area = sami_language_area()
+    return {n: area[n].language for n in sami_participants(participants, on)}
+
+
 def sami_requirements_apply(participants: Iterable[str], on: dt.date | None = None) -> bool:
     """True when the library's Sami-language requirements (`sami: true`) belong in the tender.
 
