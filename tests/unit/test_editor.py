@@ -121,6 +121,21 @@ def test_delete_of_a_system_others_point_to_names_them(tmp_path, region_builder)
     assert systems_file(data).read_bytes() == before
 
 
+def test_delete_refused_when_someone_else_added_a_reference_meanwhile(tmp_path, region_builder):
+    data = region_builder(**EVENES)
+    mine, other = TableEditor(data, "systems"), TableEditor(data, "systems")
+    other.select(0)
+    fill(other, integrations="B")  # A now points to B, saved while I was about to delete B
+    assert other.save()
+    after_other = systems_file(data).read_bytes()
+    mine.rows.value = 1
+    mine.delete_button.click()  # my snapshot knows no reference yet: I am asked
+    mine.question.button("Ja, slett").click()
+    assert systems_file(data).read_bytes() == after_other  # the save path refused it
+    assert (f"{systems_file(data)}: System-ID: B Beta kan ikke slettes: A viser til dette systemet (Integrasjoner)."
+            in mine.status.value)
+
+
 def test_switching_rows_with_unsaved_edits_asks(tmp_path, region_builder):
     data = region_builder(**EVENES)
     before = systems_file(data).read_bytes()
@@ -314,6 +329,14 @@ def test_profile_bad_value_refused(tmp_path, region_builder):
     assert "er ikke en e-postadresse" in ed.contacts.messages.value
     assert not ed.save()
     assert path.read_bytes() == before
+
+
+def test_profile_invalid_level_in_the_file_named_in_words(tmp_path, region_builder):
+    data = region_builder(municipalities={"1853": {**PROFILE, "digitalisation": {"sak_arkiv": "lots"}}})
+    ed = ProfileEditor(data, "1853")
+    shown = ed.digitalisation_messages.value
+    assert ("Digitaliseringsgrad, Sak og arkiv: «lots» er ikke et gyldig nivå; gyldige: Helt digitalt (all_digital), "
+            "Hovedsakelig digitalt (mostly_digital), Hovedsakelig papir (mostly_paper), Helt papir (all_paper)") in shown
 
 
 def test_profile_target_ambiguous_number_named_not_saved(tmp_path, region_builder):

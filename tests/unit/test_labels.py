@@ -36,6 +36,7 @@ def test_profile_keys_and_values_in_words():
     assert labels.field_label("targets[].deadline", "profile") == "Frist"
     assert labels.field_label("population.age_bands.80+", "profile") == "Aldersgrupper 80+"
     assert labels.field_label("nothing.here", "profile") == "nothing.here"
+    assert labels.field_label("digitalisation.sak_arkiv", "profile") == "Digitaliseringsgrad, Sak og arkiv"
     assert (labels.value_words("digitalisation", {"innbygger": "mostly_digital"}, "profile")
             == "Innbyggertjenester og selvbetjening: Hovedsakelig digitalt")
     assert (labels.value_words("population", {"year": 2025, "total": 1400}, "profile")
@@ -48,5 +49,8 @@ def test_profile_keys_and_values_in_words():
 def test_choices_and_joined():
     assert labels.code_choices("hosting") == ("Lokal drift (on_prem), Driftet hos leverandør (hosted), "
                                               "Skytjeneste (saas), Hybrid (hybrid)")
+    assert (labels.choices_in_words("«x» er ikke gyldig; gyldige: on_prem, hosted, saas, hybrid", "hosting")
+            == "«x» er ikke gyldig; gyldige: " + labels.code_choices("hosting"))
+    assert labels.choices_in_words("mangler", "hosting") == "mangler"
     assert labels.joined([]) == "" and labels.joined(["A"]) == "A"
     assert labels.joined(["A", "B"]) == "A og B" and labels.joined(["A", "B", "C"]) == "A, B og C"

@@ -56,7 +56,8 @@ def field_label(field: str, kind: str | None = None) -> str:
             return str(node["title"])
         parent, _, last = _INDEX.sub("", field).rpartition(".")  # «population.age_bands.80+» → «Aldersgrupper 80+»
         if parent and (up := _profile_node(parent)) is not None and up.get("title"):
-            return f"{up['title']} {last}"
+            names = (up.get("propertyNames") or {}).get("x-codes")  # «Digitaliseringsgrad, Sak og arkiv»
+            return f"{up['title']}, {code_words(names, last)}" if names else f"{up['title']} {last}"
     return field
 
 
@@ -72,6 +73,12 @@ def code_words(list_name: str, code: Any, with_code: bool = False) -> str:
 def code_choices(list_name: str) -> str:
     """The valid choices of a code list as a person reads them: «Lokal drift (on_prem), Skytjeneste (saas), …»."""
     return ", ".join(f"{lab} ({code})" for code, lab in code_list(list_name).items())
+
+
+def choices_in_words(message: str, list_name: str) -> str:
+    """A message ending «; gyldige: code, code, …» with the choices as labels (`code_choices`)."""
+    head, sep, _codes = message.partition("; gyldige: ")
+    return f"{head}{sep}{code_choices(list_name)}" if sep else message
 
 
 def value_words(field: str, value: Any, kind: str | None = None, with_code: bool = False) -> str:

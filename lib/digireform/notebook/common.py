@@ -19,7 +19,7 @@ import ipywidgets as w
 
 from digireform.io import textio
 from digireform.io.paths import municipality_folders
-from digireform.model import values
+from digireform.model import labels, values
 from digireform.model.errors import DigireformError, Problem, ValidationError
 from digireform.model.region import PROFILE_FILE
 from digireform.model.resources import package_file
@@ -116,11 +116,21 @@ def esc(value: Any) -> str:
     return html.escape("" if value is None else str(value))
 
 
+def problem_words(p: Problem) -> str:
+    """A problem as the forms show it: «FILE:LINE: Antall brukere: …», the field by its label.
+
+    The file and line stay (the person may open the file); the field key of `str(Problem)`
+    (the CLI's contract) becomes the label a person knows from the form.
+    """
+    where = f"{p.file}:{p.line}" if p.line is not None else p.file
+    return f"{where}: {labels.field_label(p.field)}: {p.message}"
+
+
 def problems_html(problems: list[Problem], title: str = "") -> str:
     """A short red list of problems (FILE:LINE: field: message)."""
     if not problems:
         return ""
-    items = "".join(f"<li>{esc(p)}</li>" for p in problems)
+    items = "".join(f"<li>{esc(problem_words(p))}</li>" for p in problems)
     head = f"<b>{esc(title)}</b>" if title else ""
     return f'<div style="color:#a00">{head}<ul>{items}</ul></div>'
 

@@ -232,9 +232,10 @@ class ProfileEditor(EditorBase):
                 revert()
 
         name = self.snapshot.data.get("name") or self.snapshot.number
-        self.question.ask(f"Du har endringer som ikke er lagret i kommuneprofilen for {name}:",
-                          [("Lagre", "primary", save_then), ("Forkast", "danger", action),
-                           ("Avbryt", "", revert or (lambda: None))])
+        q = form_labels()["questions"]
+        self.question.ask(q["unsaved_profile"].format(name=name),
+                          [(q["save"], "primary", save_then), (q["discard"], "danger", action),
+                           (q["cancel"], "", revert or (lambda: None))])
 
     def _on_municipality(self, change) -> None:
         if self._filling:
@@ -331,6 +332,7 @@ class ProfileEditor(EditorBase):
         label = display_path(self.snapshot.path)
         check_profile(self.model, self.snapshot.number, label, text, problems)
         self._name_refused(problems, label)
+        problems[:] = [self._choices_in_words(p) for p in problems]
         sections = {"population": self.population_messages, "digitalisation": self.digitalisation_messages,
                     "channels": self.channels.messages, "targets": self.targets.messages,
                     "contacts": self.contacts.messages}
@@ -339,6 +341,15 @@ class ProfileEditor(EditorBase):
             box.value = "".join(f'<div style="color:#a00">{esc(words.field_label(p.field, words.PROFILE))}: '
                                 f'{esc(p.message)}</div>' for p in mine)
         return problems
+
+    @staticmethod
+    def _choices_in_words(p: Problem) -> Problem:
+        """«gyldige: all_digital, …» in the digitalisation tab as the labels the drop-downs show."""
+        if p.field == "digitalisation":
+            return dataclasses.replace(p, message=words.choices_in_words(p.message, SERVICE_AREAS))
+        if p.field.startswith("digitalisation."):
+            return dataclasses.replace(p, message=words.choices_in_words(p.message, DIGITALISATION_LEVELS))
+        return p
 
     def _typed(self) -> tuple[dict[str, str], dict[str, str]]:
         """What the visible fields hold, by validation field name (population.total, targets.target), and their types."""

@@ -1,7 +1,9 @@
 """Form editor for a municipality's systems.csv or welfare.csv (ipywidgets).
 
 Pick a municipality, pick a row (or «Ny rad»), edit it in a form whose code-list fields
-are drop-downs with Norwegian labels, and save. Every change re-validates the would-be
+are drop-downs with Norwegian labels, and save. Deleting asks first (and a system other rows
+point to is not offered: the form names them); leaving a row with unsaved edits (another
+row, «Ny rad», reload, another municipality) asks «Lagre / Forkast / Avbryt». Every change re-validates the would-be
 file with `validate_table_text` (the same rules as `digireform validate`) and shows
 the messages beside the fields, before anything is saved. Saving goes through
 `sync.save_rows`: merged with what others saved meanwhile, refused (with both versions
@@ -32,6 +34,7 @@ from digireform.notebook.common import (
     button,
     esc,
     field_widget,
+    form_labels,
     form_problems,
     full_label,
     message_html,
@@ -205,7 +208,7 @@ class TableEditor(EditorBase):
     def editing_name(self) -> str:
         """How the form's row is named in a question: «EVE-004», «Trygghetsalarm – I bruk», «den nye raden»."""
         if self.selected is None:
-            return "den nye raden"
+            return form_labels()["questions"]["new_row"]
         row = self.snapshot.rows[self.selected]
         if self.kind == "systems" and row.get("system_id"):
             return row["system_id"]
@@ -231,9 +234,10 @@ class TableEditor(EditorBase):
             elif revert is not None:
                 revert()
 
-        self.question.ask(f"Du har endringer som ikke er lagret i {self.editing_name()}:",
-                          [("Lagre", "primary", save_then), ("Forkast", "danger", action),
-                           ("Avbryt", "", revert or (lambda: None))])
+        q = form_labels()["questions"]
+        self.question.ask(q["unsaved_row"].format(row=self.editing_name()),
+                          [(q["save"], "primary", save_then), (q["discard"], "danger", action),
+                           (q["cancel"], "", revert or (lambda: None))])
 
     def _after_save(self, action: Callable[[], Any], target: Row | None) -> None:
         if target is None:
@@ -316,7 +320,7 @@ class TableEditor(EditorBase):
         for f in self.spec.fields:  # a code the file holds that is not in the list: the choices in words
             value = typed[f.key]
             if f.type == "code" and value and value not in code_list(f.codes):
-                by_field[f.key] = [f"«{value}» er ikke en gyldig kode; gyldige: {labels.code_choices(f.codes)}"]
+                by_field[f.key] = [labels.choices_in_words(m, f.codes) for m in by_field.get(f.key, [])]
         for key, box in self.messages.items():
             msgs = by_field.get(key, [])
             box.value = "".join(f'<div style="color:#a00;margin-left:1em">{esc(m)}</div>' for m in msgs)
@@ -358,8 +362,10 @@ class TableEditor(EditorBase):
             self.status.value = message_html(references.removal_refused(row, refs, self.kind), "error")
             return False
         index = self.selected
-        self.question.ask(f"Slett {self._row_name(row)}?", [("Ja, slett", "danger", lambda: self.confirm_delete(index)),
-                                                           ("Avbryt", "", self._delete_cancelled)])
+        q = form_labels()["questions"]
+        self.question.ask(q["delete"].format(row=self._row_name(row)),
+                          [(q["delete_yes"], "danger", lambda: self.confirm_delete(index)),
+                           (q["cancel"], "", self._delete_cancelled)])
         return False
 
     def confirm_delete(self, index: int) -> bool:
@@ -368,7 +374,7 @@ class TableEditor(EditorBase):
         return self._write(rows, None, select=None)
 
     def _delete_cancelled(self) -> None:
-        self.status.value = message_html("Ikke slettet.", "info")
+        self.status.value = message_html(form_labels()["questions"]["delete_cancelled"], "info")
 
     def _write(self, rows: list[Row], prefer: sync.Prefer, select: int | None) -> bool:
         snap = self.snapshot
