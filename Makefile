@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8866
 
-.PHONY: dashboards test lab lint bench bench-dashboards venv clean
+.PHONY: dashboards test lab hub proxy lint bench bench-dashboards venv clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,19 @@ test: $(STAMP)
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=.
+
+# JupyterHub for the project group (docs/deployment.md): as root, with DATA= the data repository.
+PROXY := $(VENV)/node_modules/.bin/configurable-http-proxy
+DATA ?= .
+
+$(PROXY):
+	@command -v npm >/dev/null || { echo "make hub: npm mangler (apt-get install nodejs npm)"; exit 1; }
+	npm install --silent --no-audit --no-fund --prefix $(VENV) configurable-http-proxy
+
+proxy: $(PROXY)
+
+hub: $(STAMP) $(PROXY)
+	$(BIN)/digireform hub --config deploy/jupyterhub_config.py --data $(DATA)
 
 lint: $(STAMP)
 	$(BIN)/ruff check lib tests benchmarks

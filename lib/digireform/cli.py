@@ -87,6 +87,17 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("changes", help="hva som er endret i dataene siden siste git-commit")
     _add_data(p)
 
+    p = sub.add_parser("access", help="skrivetilgang per kommune på en felles server (grupper og rettigheter)")
+    asub = p.add_subparsers(dest="access_command", metavar="KOMMANDO", required=True)
+    a = asub.add_parser("apply", help="opprett grupper og sett rettigheter etter access.yaml i datamappen (som root)")
+    _add_data(a)
+    a.add_argument("--dry-run", action="store_true", help="vis hva som ville blitt endret, uten å endre noe")
+
+    p = sub.add_parser("hub", help="start JupyterHub for prosjektgruppen (med dashbordene som tjeneste)")
+    p.add_argument("--config", metavar="FIL", default=None,
+                   help="JupyterHub-konfigurasjon (standard deploy/jupyterhub_config.py i kildekoden)")
+    _add_data(p)
+
     p = sub.add_parser("dashboards", help="start dashbordene for folkevalgte (http://127.0.0.1:PORT/)")
     p.add_argument("--port", type=int, default=8866)
     _add_data(p)
@@ -249,6 +260,54 @@ def cmd_dashboards(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_access_apply(args: argparse.Namespace) -> int:
+    """`digireform access apply [--data DIR] [--dry-run]`: groups, memberships and modes from access.yaml."""
+    from digireform.io import access
+    from digireform.io.paths import resolve_data_dir
+    from digireform.validate.access import load_access
+
+    data_dir = resolve_data_dir(args.data)
+    if not args.dry_run:
+        access.require_root()
+    wanted = load_access(data_dir)
+    changes = access.plan(data_dir, wanted)
+    if not changes:
+        print(f"Ingen endringer: grupper og rettigheter i {data_dir} er allerede som i access.yaml.")
+        return 0
+    for line in access.summary(changes):
+        print(("Ville: " if args.dry_run else "") + line)
+    if args.dry_run:
+        print(f"{len(changes)} endringer ville blitt gjort (--dry-run: ingenting er endret).")
+        return 0
+    access.apply(changes)
+    access.apply(access.plan(data_dir, wanted))  # what git rewrote meanwhile (its config), once more
+    print(f"{len(changes)} endringer gjort.")
+    return 0
+
+
+def cmd_hub(args: argparse.Namespace) -> int:
+    """`digireform hub [--config FILE] [--data DIR]`: JupyterHub in the foreground until Ctrl-C."""
+    from digireform.io.paths import resolve_data_dir
+    from digireform.model.errors import DigireformError
+
+    config = args.config or _default_hub_config()
+    if not os.path.isfile(config):
+        raise DigireformError(f"--config: {config} finnes ikke.")
+    env = {**os.environ, "DIGIREFORM_DATA": str(resolve_data_dir(args.data))}
+    hub = os.path.join(os.path.dirname(sys.executable), "jupyterhub")
+    if not os.path.exists(hub):
+        raise DigireformError("JupyterHub er ikke installert: pip install -e '.[hub]' (eller make hub).")
+    os.execve(hub, [hub, "-f", config], env)  # the hub replaces us: its signals, its exit status
+    return 0  # pragma: no cover
+
+
+def _default_hub_config() -> str:
+    from digireform.io.paths import checkout_root
+
+    root = checkout_root()
+    return str(root / "deploy" / "jupyterhub_config.py") if root else "jupyterhub_config.py"
+
+
 HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "validate": cmd_validate,
     "report": cmd_report,
@@ -260,6 +319,8 @@ HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "tender build": cmd_tender_build,
     "changes": cmd_changes,
     "dashboards": cmd_dashboards,
+    "access apply": cmd_access_apply,
+    "hub": cmd_hub,
 }
 
 
@@ -276,7 +337,8 @@ NO_GC_COMMANDS = {"validate", "report", "overlap"}
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    command = "tender " + args.tender_command if args.command == "tender" else args.command
+    command = {"tender": f"tender {getattr(args, 'tender_command', '')}",
+               "access": f"access {getattr(args, 'access_command', '')}"}.get(args.command, args.command)
     if command in NO_GC_COMMANDS and argv is None:  # only as a process, not when called from Python
         gc.disable()
         atexit.register(gc.freeze)

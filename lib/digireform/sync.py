@@ -61,7 +61,7 @@ from typing import Any, Literal
 import pandas as pd
 import yaml
 
-from digireform.io import history, textio
+from digireform.io import access, history, textio
 from digireform.io.atomic import atomic_write_bytes
 from digireform.io.paths import folder_for, resolve_data_dir
 from digireform.io.tables import format_table, leading_comments, read_bytes, rows_from_bytes
@@ -376,6 +376,7 @@ def write_files(jobs: list[tuple[Path, Render]], expected: dict[Path, str] | Non
     Returns path → fingerprint of what is on disk now.
     """
     paths = [Path(p) for p, _ in jobs]
+    access.require_writable(paths)  # on a hub the system decides; refused in Norwegian, before any lock
     with locked_all(paths):
         staged, before = [], {}
         for path, render in jobs:
