@@ -83,6 +83,11 @@ def build_parser() -> argparse.ArgumentParser:
     _add_data(b)
     b.add_argument("--out", metavar="DIR", help="utmappe (standard procurement/out/<anbud>)")
     b.add_argument("--as-of", type=_date, metavar="DATO", help="dato for terskelverdier og dokumentdato")
+    n = tsub.add_parser("notice", help="skriv eForms-kunngjøringen (Doffin/TED) og kontroller den mot eForms SDK")
+    n.add_argument("tender", metavar="ANBUD.yaml")
+    _add_data(n)
+    n.add_argument("--out", metavar="DIR", help="utmappe (standard procurement/out/<anbud>)")
+    n.add_argument("--as-of", type=_date, metavar="DATO", help="dato for terskelverdier")
 
     p = sub.add_parser("changes", help="hva som er endret i dataene siden siste git-commit")
     _add_data(p)
@@ -231,6 +236,14 @@ def cmd_tender_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_tender_notice(args: argparse.Namespace) -> int:
+    """`digireform tender notice ANBUD.yaml [--data DIR] [--out DIR]`: the eForms contract notice."""
+    from digireform.tender.notice import build_notice, summary
+
+    print(summary(build_notice(args.tender, data_dir=args.data, out_dir=args.out, as_of=args.as_of)))
+    return 0
+
+
 def cmd_changes(args: argparse.Namespace) -> int:
     """`digireform changes [--data DIR]`: what changed in the data since the last commit."""
     from digireform.analysis.changes import summary
@@ -317,6 +330,7 @@ HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "import-population": cmd_import_population,
     "import-survey": cmd_import_survey,
     "tender build": cmd_tender_build,
+    "tender notice": cmd_tender_notice,
     "changes": cmd_changes,
     "dashboards": cmd_dashboards,
     "access apply": cmd_access_apply,

@@ -1,0 +1,76 @@
+"""`digireform tender notice`: write the eForms contract notice and check it like Doffin/TED.
+
+The notice is written only when it passes the SDK's XSD and schematron rules: a notice that
+TED would refuse is not left where someone could upload it. What fails is listed with the rule
+id and a Norwegian explanation, and nothing is written.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from digireform.io.atomic import atomic_write_with
+from digireform.io.paths import resolve_data_dir
+from digireform.model.errors import DigireformError, display_path
+from digireform.tender.build import OUT_DIR, check_out_dir, prepare
+from digireform.tender.eforms_validation import NoticeProblem, check
+from digireform.tender.exports.eforms import FILE_NAME, NoticeDataError, NoticeFacts, notice_facts, notice_xml
+
+
+@dataclass
+class NoticeResult:
+    path: Path
+    facts: NoticeFacts
+
+
+class NoticeRefused(DigireformError):
+    """The notice breaks eForms rules; `problems` are the rules it breaks."""
+
+    def __init__(self, problems: list[NoticeProblem]) -> None:
+        lines = "\n".join(f"  {p}" for p in problems[:40])
+        more = f"\n  … og {len(problems) - 40} til" if len(problems) > 40 else ""
+        super().__init__(f"Kunngjøringen bryter {len(problems)} eForms-regler; ingenting er skrevet:\n{lines}{more}")
+        self.problems = problems
+
+
+def build_notice(tender_path: str | os.PathLike, data_dir: str | os.PathLike | None = None,
+                 out_dir: str | os.PathLike | None = None, as_of: dt.date | None = None) -> NoticeResult:
+    """Assemble the tender, write eforms-contract-notice.xml when it validates, else refuse."""
+    assembly = prepare(tender_path, data_dir, as_of)
+    root = resolve_data_dir(data_dir)
+    out = Path(out_dir) if out_dir else root / OUT_DIR / assembly.tender.slug
+    check_out_dir(out, [FILE_NAME])
+    from digireform.validate.region import load
+
+    try:
+        facts = notice_facts(assembly, load(root).profiles)
+    except NoticeDataError as exc:
+        raise DigireformError("Kunngjøringen kan ikke lages før dataene er fullstendige:\n"
+                              + "\n".join(f"  {p}" for p in exc.problems)) from None
+    xml = notice_xml(facts)
+    problems = check(xml)
+    if problems:
+        raise NoticeRefused(problems)
+    out.mkdir(parents=True, exist_ok=True)
+    path = atomic_write_with(out / FILE_NAME, lambda p: p.write_bytes(xml))
+    return NoticeResult(Path(path), facts)
+
+
+def summary(result: NoticeResult) -> str:
+    """What was written, in Norwegian: notice type, procedure, deadline, lots, estimated value."""
+    from digireform.model import formatting
+    from digireform.tender.exports.eforms import settings
+
+    f = result.facts
+    lines = [
+        f"Skrev {display_path(result.path)}: {settings()['subtypes'][f.subtype]['label']}.",
+        f"Gyldig etter eForms SDK {settings()['sdk_version']} (XSD og schematron).",
+        f"Prosedyre (eForms): {f.procedure}; tilbudsfrist {formatting.date_long(f.tender_deadline)}; "
+        f"anslått verdi {formatting.nok(f.value_nok)}.",
+        f"Oppdragsgivere: {', '.join(b.name for b in f.buyers)} "
+        f"({next(b.name for b in f.buyers if b.group_lead)} kunngjør på vegne av de andre).",
+    ]
+    lines += [f"  Delkontrakt {lot.internal_id}: {lot.title} – {formatting.nok(lot.value_nok)}" for lot in f.lots]
+    return "\n".join(lines)
