@@ -9,7 +9,11 @@ package this test run imports (PYTHONPATH included).
 Settings written for the test: the news pop-up off (it would cover the form), every cell kept in
 the page (`windowingMode: none`, so a cell out of view is still in the DOM), and the app exposed
 as `window.jupyterapp` so the test runs «Kjør alle celler» by its command id, whatever language
-the menus are in.
+the menus are in. `settings=` replaces those user settings (the lab-settings test and the
+screenshots pass only `windowingMode`, so what the project ships in deploy/lab decides the rest);
+`config_path=` adds Jupyter config folders (JUPYTER_CONFIG_PATH), e.g. deploy/lab.
+
+Page helpers (Playwright): `open_notebook(page, lab, name)`, `run_all(page)`.
 """
 from __future__ import annotations
 
@@ -32,9 +36,9 @@ SETTINGS = {
 }
 
 
-def write_settings(folder: Path) -> None:
+def write_settings(folder: Path, settings: dict = SETTINGS) -> None:
     """The test's JupyterLab user settings (see module docstring)."""
-    for name, value in SETTINGS.items():
+    for name, value in settings.items():
         path = folder / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(value), "utf-8")
@@ -43,8 +47,11 @@ def write_settings(folder: Path) -> None:
 class Lab:
     """JupyterLab serving `root/notebooks`, data in `data`; a context manager."""
 
-    def __init__(self, root: Path, data: Path, log: Path):
+    def __init__(self, root: Path, data: Path, log: Path, settings: dict | None = None,
+                 config_path: list[Path] | None = None):
         self.root, self.data, self.log = Path(root), Path(data), Path(log)
+        self.settings = SETTINGS if settings is None else settings
+        self.config_path = config_path
         self.port = free_port()
         self.token = secrets.token_hex(16)
         self.url = f"http://127.0.0.1:{self.port}"
@@ -52,10 +59,13 @@ class Lab:
 
     def env(self) -> dict[str, str]:
         settings = self.root / "lab-settings"
-        write_settings(settings)
-        return {**os.environ, "DIGIREFORM_DATA": str(self.data), "JUPYTERLAB_SETTINGS_DIR": str(settings),
-                "JUPYTERLAB_WORKSPACES_DIR": str(self.root / "lab-workspaces"),
-                "JUPYTER_RUNTIME_DIR": str(self.root / "runtime"), "PYTHONUNBUFFERED": "1"}
+        write_settings(settings, self.settings)
+        env = {**os.environ, "DIGIREFORM_DATA": str(self.data), "JUPYTERLAB_SETTINGS_DIR": str(settings),
+               "JUPYTERLAB_WORKSPACES_DIR": str(self.root / "lab-workspaces"),
+               "JUPYTER_RUNTIME_DIR": str(self.root / "runtime"), "PYTHONUNBUFFERED": "1"}
+        if self.config_path is not None:
+            env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(str(p) for p in self.config_path)
+        return env
 
     def __enter__(self) -> Lab:
         argv = [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ServerApp.ip=127.0.0.1",
@@ -99,3 +109,42 @@ class Lab:
     def __exit__(self, *exc: object) -> None:
         if self.proc is not None:
             stop(self.proc)
+
+    def api(self, path: str) -> dict | list:
+        """GET `path` from the server's REST API (with the token): the parsed JSON answer."""
+        req = urllib.request.Request(self.url + path, headers={"Authorization": f"token {self.token}"})
+        with urllib.request.urlopen(req, timeout=30) as resp:
+            return json.loads(resp.read().decode("utf-8"))
+
+    def shutdown_kernels(self) -> None:
+        """Stop every kernel the server runs (between notebooks, so they do not pile up)."""
+        for kernel in self.api("/api/kernels"):
+            req = urllib.request.Request(f"{self.url}/api/kernels/{kernel['id']}", method="DELETE",
+                                         headers={"Authorization": f"token {self.token}"})
+            urllib.request.urlopen(req, timeout=30).close()
+
+
+def open_notebook(page, lab: Lab, name: str, timeout_ms: float = 120_000) -> None:
+    """Open NAME (under root/notebooks) and wait until its kernel is ready (bounded waits).
+
+    A «Select Kernel» dialog, shown when the lab has not yet settled on a kernel, is answered
+    with its default (Python 3), as a user would.
+    """
+    page.goto(lab.notebook_url(name), wait_until="domcontentloaded", timeout=timeout_ms)
+    page.wait_for_function("() => window.jupyterapp && jupyterapp.shell.currentWidget"
+                           " && jupyterapp.shell.currentWidget.sessionContext", timeout=timeout_ms)
+    deadline = time.monotonic() + timeout_ms / 1000
+    while not page.evaluate("() => { const s = jupyterapp.shell.currentWidget.sessionContext;"
+                            " return !!(s.session && s.session.kernel && s.kernelDisplayStatus === 'idle'); }"):
+        accept = page.locator(".jp-Dialog .jp-mod-accept")
+        if accept.count():
+            accept.first.click()
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"kjernen for {name} ble ikke klar")
+        page.wait_for_timeout(300)  # polling interval of a bounded wait
+
+
+def run_all(page, timeout_ms: float = 300_000) -> bool:
+    """«Run All» by its command id (any UI language); True when every cell ran without error."""
+    page.set_default_timeout(timeout_ms)
+    return bool(page.evaluate("async () => await jupyterapp.commands.execute('notebook:run-all-cells')"))

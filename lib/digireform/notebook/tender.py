@@ -94,6 +94,8 @@ def editor(tender: str | Path, data_dir=None, as_of: dt.date | None = None):
     import ipywidgets as w
     from IPython.display import HTML, display
 
+    from digireform.notebook.output import show
+
     region = load(data_dir)
     state = {"a": load_assembly(tender, as_of=as_of, region=region)}
     lib = state["a"].library
@@ -116,19 +118,20 @@ def editor(tender: str | Path, data_dir=None, as_of: dt.date | None = None):
         if req is not None:
             weight.value = weights.get(req.id, req.weight or 1)
 
+    def render() -> None:
+        try:
+            state["a"] = adjusted(state["a"], region, list(include.value), list(exclude.value), weights)
+        except DigireformError as exc:
+            display(HTML(f"<pre>{html.escape(str(exc))}</pre>"))
+            return
+        display(summary_frame(state["a"]))
+        for warning in state["a"].warnings:
+            display(HTML(f"<p>⚠ {html.escape(warning)}</p>"))
+        display(HTML(f"<pre>{html.escape(yaml_snippet(state['a']))}</pre>"))
+        display(requirements_frame(state["a"]))
+
     def refresh(_=None) -> None:
-        out.clear_output()
-        with out:
-            try:
-                state["a"] = adjusted(state["a"], region, list(include.value), list(exclude.value), weights)
-            except DigireformError as exc:
-                display(HTML(f"<pre>{html.escape(str(exc))}</pre>"))
-                return
-            display(summary_frame(state["a"]))
-            for warning in state["a"].warnings:
-                display(HTML(f"<p>⚠ {html.escape(warning)}</p>"))
-            display(HTML(f"<pre>{html.escape(yaml_snippet(state['a']))}</pre>"))
-            display(requirements_frame(state["a"]))
+        show(out, render)  # never `with out:` while the cell runs: it stalls headless runs
 
     def on_set_weight(_) -> None:
         weights[pick.value] = float(weight.value)
