@@ -11,6 +11,7 @@ Chromium is /usr/bin/chromium. Prints one line per file written and the top-leve
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sys
 import tempfile
@@ -20,6 +21,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tests.support.browser import CHROMIUM_ARGS  # noqa: E402
 from tests.support.lab import Lab, open_notebook, run_all  # noqa: E402
+
+WINDOWING = {"@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"}}
 
 NOTEBOOKS = ["01-inventar", "02-overlapp", "03-velferdsteknologi", "04-digital-modenhet", "05-anbud"]
 WIDTH = 1366
@@ -52,7 +55,7 @@ def menus(page) -> list[str]:
 
 def start_page(page, lab: Lab, out: Path) -> None:
     """The lab as it opens (menus, any news question) and its first menu opened."""
-    page.goto(lab.page_url("lab"), wait_until="domcontentloaded")
+    page.goto(f"{lab.url}/lab?token={lab.token}", wait_until="domcontentloaded")
     page.wait_for_selector("#jp-MainMenu .lm-MenuBar-itemLabel", timeout=120_000)
     page.wait_for_timeout(4000)
     page.screenshot(path=str(out / "00-start.png"))
@@ -77,10 +80,12 @@ def main() -> None:
     config = None if args.bare else [root / "deploy" / "lab"]
     from playwright.sync_api import sync_playwright
 
+    os.environ["PYTHONPATH"] = str(root / "lib")  # the kernel imports the checkout shown
     with tempfile.TemporaryDirectory() as tmp:
-        lab = Lab(copy_checkout(root, Path(tmp)), config_path=config, pythonpath=root / "lib")
-        # Every cell drawn (not only those in view), so one screenshot holds the whole notebook.
-        lab.user_setting("@jupyterlab/notebook-extension:tracker", {"windowingMode": "none"})
+        work = copy_checkout(root, Path(tmp))
+        # Only «every cell drawn» as a user setting (one screenshot holds the whole notebook): the
+        # language, the news question and the rest are what the lab and deploy/lab decide.
+        lab = Lab(work, work, work / "lab.log", settings=WINDOWING, config_path=config)
         with lab, sync_playwright() as p:
             shoot(p, lab, args)
 
@@ -94,10 +99,11 @@ def shoot(p, lab: Lab, args) -> None:
     page.close()
     for name in args.only:
         page = browser.new_page(viewport={"width": WIDTH, "height": 768}, locale="nb-NO")
-        open_notebook(page, lab, f"notebooks/{name}.ipynb")
-        run_all(page)
-        page.wait_for_timeout(3000)
+        open_notebook(page, lab, f"{name}.ipynb")
+        ok = run_all(page)
+        page.wait_for_timeout(3000)  # let the plotly figures draw
         full_page(page, args.out / f"{name}.png")
+        print("  alle celler kjørt uten feil" if ok else "  en celle feilet")
         page.close()
         lab.shutdown_kernels()
     browser.close()
