@@ -296,13 +296,22 @@ class HubSession:
     def run_code(self, code: str) -> str:
         """Run `code` in a new kernel of this user's server; its printed output (the kernel is shut down).
         An error in the code is raised with the kernel's traceback."""
+        kernel = self.start_kernel()
+        try:
+            return self.execute(kernel, code)
+        finally:
+            self.api("DELETE", f"/user/{self.user}/api/kernels/{kernel}")
+
+    def start_kernel(self) -> str:
+        """A new Python kernel in this user's server; its id."""
         status, kernel = self.api("POST", f"/user/{self.user}/api/kernels", {"name": "python3"})
         if status != 201:
             raise RuntimeError(f"no kernel for {self.user} ({status}): {kernel}")
-        try:
-            return asyncio.run(asyncio.wait_for(self._execute(kernel["id"], code), STEP_SECONDS))
-        finally:
-            self.api("DELETE", f"/user/{self.user}/api/kernels/{kernel['id']}")
+        return kernel["id"]
+
+    def execute(self, kernel: str, code: str, timeout: float = STEP_SECONDS) -> str:
+        """Run `code` in the kernel `kernel`; its printed output."""
+        return asyncio.run(asyncio.wait_for(self._execute(kernel, code), timeout))
 
     async def _execute(self, kernel_id: str, code: str) -> str:
         from tornado.httpclient import HTTPRequest
