@@ -68,12 +68,6 @@ def _access():
         raise SystemExit(str(exc)) from None
 
 
-def _lab_settings_dir() -> str | None:
-    """The folder with JupyterLab's overrides.json in deploy/lab (Norwegian, no news), if shipped."""
-    found = sorted((CHECKOUT / "deploy" / "lab").glob("**/overrides.json"))
-    return str(found[0].parent) if found else None
-
-
 def _user_exists(name: str) -> bool:
     try:
         pwd.getpwnam(name)
@@ -134,11 +128,9 @@ c.Spawner.mem_limit = os.environ.get("DIGIREFORM_USER_MEM_LIMIT") or None  # inf
 _env = {"DIGIREFORM_DATA": str(DATA), "DIGIREFORM_COMMIT": "1"}
 if USER_PYTHONPATH:
     _env["PYTHONPATH"] = USER_PYTHONPATH
+if (CHECKOUT / "deploy" / "lab").is_dir():  # JupyterLab as `make lab` runs it: bokmål, no news (deploy/lab)
+    _env["JUPYTER_CONFIG_PATH"] = str(CHECKOUT / "deploy" / "lab")
 c.Spawner.environment = _env
-_args = []
-if (_settings := _lab_settings_dir()) is not None:
-    _args.append(f"--LabApp.app_settings_dir={_settings}")
-c.Spawner.args = _args
 
 # --------------------------------------------------------------------------- councillors' dashboards
 
