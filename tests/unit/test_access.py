@@ -97,3 +97,21 @@ def test_a_save_the_system_refuses_writes_nothing_and_says_why(region_builder, m
     with pytest.raises(access.AccessDenied, match="^Du kan bare endre data for Narvik; .*systems.csv er ikke lagret"):
         sync.save_rows(data, "1853", "systems", snap.rows, [{**snap.rows[0], "users": "9"}], snap.fingerprint)
     assert (folder / "systems.csv").read_bytes() == before
+
+
+def test_the_form_shows_the_refusal_instead_of_failing(region_builder, monkeypatch):
+    from digireform.notebook import TableEditor
+
+    data = region_builder(systems={"1853": [named_system("EVE-004", "Alfa")]})
+    (data / "access.yaml").write_text("users:\n  kari: {municipalities: [\"1806\"]}\n", encoding="utf-8")
+    monkeypatch.setenv(access.USER_ENV, "kari")
+    folder = data / "municipalities" / "1853-evenes"
+    real = os.access
+    monkeypatch.setattr(os, "access", lambda p, m, **kw: False if os.fspath(p) == os.fspath(folder) and m & os.W_OK
+                        else real(p, m, **kw))
+    ed = TableEditor(data, "systems", "1853")
+    ed.select(0)
+    ed.fields["users"].value = "9"
+    ed.save_button.click()
+    assert "Du kan bare endre data for Narvik" in ed.status.value and "Lagret ikke" not in ed.status.value
+    assert sync.load_table(data, "1853", "systems").rows[0]["users"] == "10"

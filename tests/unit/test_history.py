@@ -122,3 +122,23 @@ def test_two_users_saving_at_once_both_get_their_commit(shared, region_builder, 
     subjects = sorted(line.split("|")[3] for line in log(data, 2))
     assert subjects == ["Evenes: endret EVE-004 (Antall brukere)", "Narvik: endret NAR-001 (Antall brukere)"]
     assert not git.has_uncommitted(data)
+
+
+def test_the_form_says_saved_and_warns_when_the_commit_failed(shared, region_builder, git_repo):
+    from digireform.notebook import ProfileEditor, TableEditor
+
+    data = git_repo(region_builder(systems={"1853": [named_system("EVE-004", "Alfa")]}))
+    ed = TableEditor(data, "systems", "1853")
+    ed.select(0)
+    ed.fields["users"].value = "55"
+    ed.save_button.click()
+    assert "Lagret" in ed.status.value and "historikken" not in ed.status.value  # committed: no warning
+    assert log(data)[0].endswith("|Evenes: endret EVE-004 (Antall brukere)")
+    (data / ".git" / "index.lock").write_text("", encoding="utf-8")
+    ed.fields["users"].value = "56"
+    ed.save_button.click()
+    assert sync.load_table(data, "1853", "systems").rows[0]["users"] == "56"
+    assert "Lagret" in ed.status.value and "men endringen ble ikke registrert i historikken (git)" in ed.status.value
+    profile = ProfileEditor(data, "1853")
+    profile.save()
+    assert "historikken (git)" in profile.status.value  # the profile editor says it the same way

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 import ipywidgets as w
 
-from digireform.io import textio
+from digireform.io import history, textio
 from digireform.io.paths import municipality_folders
 from digireform.model import labels, values
 from digireform.model.errors import DigireformError, Problem, ValidationError
@@ -136,7 +136,7 @@ def problems_html(problems: list[Problem], title: str = "") -> str:
 
 
 def message_html(text: str, kind: str = "ok") -> str:
-    color = {"ok": "#060", "error": "#a00", "info": "#333"}[kind]
+    color = {"ok": "#060", "error": "#a00", "info": "#333", "warning": "#a60"}[kind]
     return f'<div style="color:{color}">{esc(text).replace(chr(10), "<br>")}</div>'
 
 
@@ -283,6 +283,13 @@ class EditorBase:
 
 
 T = TypeVar("T")
+
+
+def saved_html(text: str) -> str:
+    """«Lagret …» for a save that was written, with the warning when its commit to the data's
+    history failed (on a hub: `io.history`; the save itself is done)."""
+    warning = history.take_warning()
+    return message_html(text, "ok") + (message_html(warning, "warning") if warning else "")
 
 
 def report_save(status: w.HTML, save: Callable[[], T], on_conflict: Callable[[ConflictError], None]) -> T | None:

@@ -38,6 +38,7 @@ from digireform.notebook.common import (
     municipality_options,
     problems_html,
     report_save,
+    saved_html,
     to_yaml_value,
 )
 from digireform.validate.profile import check_profile
@@ -392,7 +393,7 @@ class ProfileEditor(EditorBase):
         self.snapshot = saved
         self.conflict.hide()
         self._bind(copy.deepcopy(self.snapshot.data))
-        self.status.value = message_html(f"Lagret {display_path(self.snapshot.path)}.", "ok")
+        self.status.value = saved_html(f"Lagret {display_path(self.snapshot.path)}.")
         return True
 
     def _resolve(self, prefer: str) -> None:

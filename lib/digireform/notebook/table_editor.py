@@ -42,6 +42,7 @@ from digireform.notebook.common import (
     normalise_text,
     problems_html,
     report_save,
+    saved_html,
 )
 from digireform.validate.tables import validate_table_text
 
@@ -399,7 +400,7 @@ class TableEditor(EditorBase):
             self.rows.value = new_index
             self._filling = False
             self.select(new_index)
-        self.status.value = message_html(result.message, "ok")
+        self.status.value = saved_html(result.message)
         return True
 
     def _find(self, row: Row | None) -> int | None:
