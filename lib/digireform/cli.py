@@ -83,6 +83,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_data(b)
     b.add_argument("--out", metavar="DIR", help="utmappe (standard procurement/out/<anbud>)")
     b.add_argument("--as-of", type=_date, metavar="DATO", help="dato for terskelverdier og dokumentdato")
+    b.add_argument("--overwrite", action="store_true",
+                   help="overskriv dokumenter som er endret etter forrige bygging (ellers avvises byggingen)")
     n = tsub.add_parser("notice", help="skriv eForms-kunngjøringen (Doffin/TED) og kontroller den mot eForms SDK")
     n.add_argument("tender", metavar="ANBUD.yaml")
     _add_data(n)
@@ -226,10 +228,11 @@ def cmd_import_survey(args: argparse.Namespace) -> int:
 
 
 def cmd_tender_build(args: argparse.Namespace) -> int:
-    """`digireform tender build ANBUD.yaml [--data DIR] [--out DIR] [--as-of DATO]`."""
+    """`digireform tender build ANBUD.yaml [--data DIR] [--out DIR] [--as-of DATO] [--overwrite]`."""
     from digireform.tender.build import build_tender, summary
 
-    result = build_tender(args.tender, data_dir=args.data, out_dir=args.out, as_of=getattr(args, "as_of", None))
+    result = build_tender(args.tender, data_dir=args.data, out_dir=args.out, as_of=getattr(args, "as_of", None),
+                          overwrite=bool(getattr(args, "overwrite", False)))
     for w in result.warnings:
         print(f"Advarsel: {w}", file=sys.stderr)
     print(summary(result))

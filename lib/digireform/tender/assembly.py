@@ -18,14 +18,14 @@ from typing import Any
 import pandas as pd
 
 from digireform.model import formatting
-from digireform.model.errors import Problem, ValidationError
+from digireform.model.errors import ValidationError
 from digireform.model.privacy import is_confidential, public_region, public_systems
 from digireform.model.region import Region
 from digireform.model.rules import WELFARE_IN_USE_STATUSES, welfare_totals
 from digireform.model.schema import SERVICE_AREAS, WELFARE_CATEGORIES, code_list, label, normalise_token
 from digireform.model.thresholds import ThresholdResult, classify
 from digireform.tender.definition import AwardCriterion, TenderDefinition, defaults
-from digireform.tender.requirements import Library, Requirement, sami_participants
+from digireform.tender.requirements import Library, Requirement, sami_participants, selection_problems
 
 SYSTEM_COLUMNS = [
     "municipality", "name", "system_id", "product", "product_canonical", "vendor", "service_area",
@@ -143,15 +143,8 @@ def assemble(region: Region, tender: TenderDefinition, library: Library, as_of: 
 
 
 def _check_requirement_ids(tender: TenderDefinition, library: Library) -> None:
-    problems: list[Problem] = []
-    for key, ids in (("include", tender.include), ("exclude", tender.exclude), ("weights", list(tender.weights))):
-        unknown = [i for i in ids if i not in library.by_id]
-        if unknown:
-            problems.append(tender.problem(f"requirements.{key}", f"ukjent krav-ID {', '.join(unknown)} (finnes ikke i kravbiblioteket)"))
-    for rid in tender.weights:
-        req = library.by_id.get(rid)
-        if req is not None and req.kind == "skal":
-            problems.append(tender.problem("requirements.weights", f"{rid} er et SKAL-krav og kan ikke vektes"))
+    """The tender's requirement choice against the library (`requirements.selection_problems`)."""
+    problems = selection_problems(tender, library)
     if problems:
         raise ValidationError(f"Anbudsfila {tender.label} har feil:", problems)
 

@@ -3,7 +3,8 @@
 Loads the data, the requirement library and the tender file (each validated, with
 FILE:LINE messages), assembles the tender and writes the four files. Every file is
 written to a temporary name in the output folder and renamed into place, so a failed
-build never leaves a half-written document behind.
+build never leaves a half-written document behind. A file that is not what the previous
+build wrote (adjusted by hand) is not overwritten unless asked (`tender.manifest`).
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from digireform.model.errors import DigireformError, ValidationError, display_pa
 from digireform.model.region import Region
 from digireform.tender.assembly import Assembly, assemble, nok
 from digireform.tender.definition import defaults, load_tender
+from digireform.tender.manifest import OverwriteRefused, changed_since_build, record
 from digireform.tender.requirements import load_library
 from digireform.validate.region import load
 
@@ -75,12 +77,20 @@ def _participant_problems(region: Region, participants: list[str]) -> list:
 
 def build_tender(tender_path: str | os.PathLike, data_dir: str | os.PathLike | None = None,
                  out_dir: str | os.PathLike | None = None, as_of: dt.date | None = None,
-                 assembly: Assembly | None = None) -> BuildResult:
-    """Build the four files; `assembly` lets a notebook pass an adjusted assembly."""
+                 assembly: Assembly | None = None, overwrite: bool = False) -> BuildResult:
+    """Build the four files; `assembly` lets a notebook pass an adjusted assembly.
+
+    OverwriteRefused, before anything is written, when a file there is not what the last
+    build wrote (edited by hand since, or not from a build) and `overwrite` is not given.
+    """
     a = assembly or prepare(tender_path, data_dir, as_of)
-    out = Path(out_dir) if out_dir else resolve_data_dir(data_dir) / OUT_DIR / a.tender.slug
+    out = output_dir(a, data_dir, out_dir)
     docs = defaults()["documents"]
-    check_out_dir(out, [docs[k]["file"] for k in ("docx", "xlsx", "md", "ocds")])
+    names = [docs[k]["file"] for k in ("docx", "xlsx", "md", "ocds")]
+    check_out_dir(out, names)
+    changed = [] if overwrite else changed_since_build(out, names)
+    if changed:
+        raise OverwriteRefused(out, changed)
     from digireform.tender.exports.docx import write_docx
     from digireform.tender.exports.md import render_markdown
     from digireform.tender.exports.ocds import render_ocds, validated_package
@@ -95,9 +105,17 @@ def build_tender(tender_path: str | os.PathLike, data_dir: str | os.PathLike | N
         "ocds": lambda p: p.write_text(render_ocds(package), encoding="utf-8"),
     }
     result = BuildResult(a, out)
-    for key, write in writers.items():
-        result.files[key] = atomic_write_with(out / docs[key]["file"], write)
+    try:
+        for key, write in writers.items():
+            result.files[key] = atomic_write_with(out / docs[key]["file"], write)
+    finally:
+        record(out, result.files)
     return result
+
+
+def output_dir(a: Assembly, data_dir: str | os.PathLike | None = None, out_dir: str | os.PathLike | None = None) -> Path:
+    """Where the build writes: `out_dir`, else procurement/out/<slug> in the data folder."""
+    return Path(out_dir) if out_dir else resolve_data_dir(data_dir) / OUT_DIR / a.tender.slug
 
 
 def check_out_dir(out: Path, names: list[str]) -> None:

@@ -84,6 +84,7 @@ class TenderDefinition:
     include: list[str] = field(default_factory=list)
     exclude: list[str] = field(default_factory=list)
     weights: dict[str, float] = field(default_factory=dict)
+    exclude_reasons: dict[str, str] = field(default_factory=dict)  # id → why it is excluded (SKAL: required)
     publication: dict[str, Any] = field(default_factory=dict)
     source: Any = field(default=None, repr=False, compare=False)  # the file as read, with lines
 
@@ -267,8 +268,14 @@ def _definition(path: Path, d: dict) -> TenderDefinition:
         estimated_value_note=(d.get("estimated_value_note") or "").strip(), cpv=d.get("cpv"),
         include=[x.strip() for x in reqs.get("include") or []], exclude=[x.strip() for x in reqs.get("exclude") or []],
         weights={str(k): float(v) for k, v in (reqs.get("weights") or {}).items()},
+        exclude_reasons=_reasons(reqs.get("exclude_reasons") or {}),
         publication=_publication(d.get("publication") or {}), source=d,
     )
+
+
+def _reasons(items: dict) -> dict[str, str]:
+    """Requirement id → reason for excluding it; a blank reason is no reason (the rule then says so)."""
+    return {str(k).strip(): str(v).strip() for k, v in items.items() if v is not None and str(v).strip()}
 
 
 def _lot(item: dict) -> Lot:

@@ -21,14 +21,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from digireform.io.yamlio import line_at, load_with_lines
 from digireform.model.errors import Problem, ValidationError, display_path
 from digireform.model.schema import package_yaml
 from digireform.validate.schema import SchemaCheck, schema
 
+if TYPE_CHECKING:  # pragma: no cover
+    from digireform.tender.definition import TenderDefinition
+
 KINDS = {"skal": "SKAL", "bor": "BØR", "kvalifikasjon": "Kvalifikasjonskrav"}
 QUALIFICATION = "kvalifikasjon"
+MANDATORY = ("skal", QUALIFICATION)  # absolute, never weighted: left out of a tender only with a reason
 ALL = "all"
 SCHEMA = "requirements"
 KEYS = tuple(schema(SCHEMA)["items"]["properties"])  # the schema's, in its order
@@ -250,6 +255,61 @@ def sami_requirements_apply(participants: Iterable[str], on: dt.date | None = No
     health and care services in Sami) that a joint contract must let the municipality keep.
     """
     return bool(sami_participants(participants, on))
+
+
+# --------------------------------------------------------------------------- a tender's choice from the library
+
+
+def selection_problems(tender: TenderDefinition, library: Library) -> list[Problem]:
+    """What is wrong with the tender file's `requirements:` choice, measured against the library.
+
+    One place for the rules, run when a tender is assembled (build, notebook, dashboards)
+    and before the notebook saves a choice: every id must be in the library, only BØR
+    requirements are weighted, a SKAL or qualification requirement is excluded only with a
+    stated reason (`exclude_reasons`; a mandatory requirement never drops out of a tender
+    silently), and a reason stands only for an excluded id (else it is a typo or left over).
+    """
+    problems: list[Problem] = []
+    for key, ids in (("include", tender.include), ("exclude", tender.exclude), ("weights", list(tender.weights))):
+        unknown = [i for i in ids if i not in library.by_id]
+        if unknown:
+            problems.append(tender.problem(f"requirements.{key}", f"ukjent krav-ID {', '.join(unknown)} (finnes ikke i kravbiblioteket)"))
+    for rid in tender.weights:
+        req = library.by_id.get(rid)
+        if req is not None and req.kind in MANDATORY:
+            problems.append(tender.problem("requirements.weights", f"{rid} er {kind_phrase(req)} og kan ikke vektes"))
+    for rid in unreasoned_exclusions(library, tender.exclude, tender.exclude_reasons):
+        line = line_at(tender.source, ("requirements", "exclude", tender.exclude.index(rid)))
+        problems.append(Problem(tender.label, line, "requirements.exclude", exclusion_refusal(
+            library.by_id[rid], f'skriv den under requirements.exclude_reasons ({rid}: "hvorfor")')))
+    for rid in tender.exclude_reasons:
+        if rid not in tender.exclude:
+            line = line_at(tender.source, ("requirements", "exclude_reasons", rid))
+            problems.append(Problem(tender.label, line, "requirements.exclude_reasons",
+                                    f"begrunnelse for {rid}, men {rid} står ikke i exclude; fjern linjen eller ta kravet ut"))
+    return problems
+
+
+def unreasoned_exclusions(library: Library, exclude: list[str], reasons: dict[str, str]) -> list[str]:
+    """The SKAL and qualification requirements in `exclude` without a (non-blank) reason, in the order given."""
+    return [rid for rid in exclude
+            if rid in library.by_id and library.by_id[rid].kind in MANDATORY and not (reasons.get(rid) or "").strip()]
+
+
+def kind_phrase(req: Requirement) -> str:
+    """«et SKAL-krav», «et BØR-krav», «et kvalifikasjonskrav»: the kind as a message names it."""
+    return "et kvalifikasjonskrav" if req.kind == QUALIFICATION else f"et {req.kind_label}-krav"
+
+
+def exclusion_refusal(req: Requirement, how: str) -> str:
+    """Why a mandatory requirement cannot be excluded as it stands (names it and its text), and `how` to give the reason."""
+    return f"{req.id} er {kind_phrase(req)} («{short(req.text)}») og kan bare tas ut med en begrunnelse; {how}"
+
+
+def short(text: str, limit: int = 70) -> str:
+    """The first words of a requirement text, for a message that names it."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + " …"
 
 
 def requirements_frame(library: Library):
