@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 
 from digireform.model import formatting
-from digireform.model.errors import DigireformError
+from digireform.model.errors import DigireformError, Problem
 from digireform.model.region import Region
 from digireform.model.schema import file_spec, label
 from digireform.report import completeness
@@ -18,8 +18,13 @@ from digireform.report import completeness
 
 def problems_table(region: Region) -> pd.DataFrame:
     """Validation problems as a table (Fil, Linje, Felt, Melding); empty when the data is valid."""
+    return problems_frame(region.problems)
+
+
+def problems_frame(problems: list[Problem]) -> pd.DataFrame:
+    """Any list of problems (the region's, a tender file's) as the table Fil, Linje, Felt, Melding."""
     return pd.DataFrame(
-        [{"Fil": p.file, "Linje": p.line, "Felt": p.field, "Melding": p.message} for p in region.problems],
+        [{"Fil": p.file, "Linje": p.line, "Felt": p.field, "Melding": p.message} for p in problems],
         columns=["Fil", "Linje", "Felt", "Melding"],
     ).astype({"Linje": "Int64"})
 

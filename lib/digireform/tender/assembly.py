@@ -297,7 +297,7 @@ def select_requirements(tender: TenderDefinition, library: Library, systems: pd.
         if req.id in exclude or (req.sami and not sami and req.id not in include):
             continue
         matched = [c for c in req.applies_to if c in scope]
-        if not (req.applies_to_all or matched or req.id in include):
+        if not (req.selected_by(scope) or req.id in include):
             continue
         trace = Trace()
         if req.applies_to_all:

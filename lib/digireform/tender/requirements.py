@@ -72,6 +72,10 @@ class Requirement:
         """A requirement on the tenderer: konkurransegrunnlag, never Bilag 1 or the scoring."""
         return self.kind == QUALIFICATION
 
+    def selected_by(self, scope: set[str]) -> bool:
+        """Whether a tender's scope alone selects it: it applies to all, or to a code in the scope."""
+        return self.applies_to_all or any(c in scope for c in self.applies_to)
+
     def text_in(self, nynorsk: bool) -> str:
         """Nynorsk text when asked for and written, else bokmål."""
         return self.text_nn if nynorsk and self.text_nn else self.text

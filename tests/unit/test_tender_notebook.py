@@ -1,0 +1,225 @@
+"""Notebook 05's widgets driven in-process (`button.click()`, widget values) on the tender fixture:
+problems instead of tracebacks, the tender drop-down, requirement rows, SKAL exclusions only with
+a reason, saving the choice into the tender file, and builds that ask before overwriting."""
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+
+import pytest
+
+from digireform.notebook.tender import TenderNotebook
+from tests.support.tender import tender_yaml
+
+AS_OF = dt.date(2026, 11, 23)
+BAD_ROW = "EVE-9,Noe,,,skole_oppvekst,,saas,operational,mange,,,,,,,,,no,\n"
+
+
+def _cells(html: str) -> list[list[str]]:
+    """The rows of the HTML tables in `html`, as lists of cell texts."""
+    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", html, flags=re.S)
+    return [[re.sub(r"\s+", " ", c).strip() for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", r, flags=re.S)] for r in rows]
+
+
+def _shown(widget) -> bool:
+    return widget.layout.display != "none"
+
+
+def _diff(before: str, after: str) -> list[str]:
+    return [line for line in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0)
+            if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+
+
+@pytest.fixture
+def notebook(tender_region, tender_file):
+    """`open(text=None) -> (TenderNotebook, tender path)` on the fixture region."""
+    def open_(text: str | None = None):
+        path = tender_file(text)
+        return TenderNotebook(tender_region, as_of=AS_OF), path
+    return open_
+
+
+# --------------------------------------------------------------------------- problems, never a traceback
+
+
+def test_a_bad_row_shows_the_problems_table_and_stops_quietly(tender_region, notebook):
+    systems = tender_region / "municipalities" / "1853-evenes" / "systems.csv"
+    with systems.open("a", encoding="utf-8") as fh:
+        fh.write(BAD_ROW)
+    line = len(systems.read_text("utf-8").splitlines())
+    nb, _ = notebook()
+    rows = _cells(nb.problems.value)
+    assert rows[0] == ["Fil", "Linje", "Felt", "Melding"]
+    assert [(r[0].endswith("1853-evenes/systems.csv"), r[1], r[2], r[3]) for r in rows[1:]] == [
+        (True, str(line), "users", "«mange» er ikke et heltall")]
+    assert "Dataene til deltakerne har feil" in nb.problems.value
+    assert not any(_shown(p) for p in (nb.overview(), nb.editor(), nb.builder()))
+    assert nb.key_figures() == "Ingen nøkkeltall: rett feilene øverst i notatboka først."
+    nb.build_button.click()  # hidden, and harmless if clicked
+    nb.save_button.click()
+    assert not (tender_region / "procurement" / "out").exists()
+
+
+def test_a_bad_tender_file_shows_its_problems_and_a_good_one_clears_them(tender_region, tender_file):
+    bad = tender_yaml(head='title: "A: ugyldig"\ndescription: x\nhost: "1853"\nparticipants: ["1853", "1114"]\n',
+                      award_criteria="award_criteria:\n  - {code: pris, weight: 90}\n")
+    tender_file(bad, name="a.yaml")
+    tender_file(name="b.yaml")
+    nb = TenderNotebook(tender_region, as_of=AS_OF)
+    assert nb.picker.value.name == "a.yaml"
+    line = next(i for i, text in enumerate(bad.splitlines(), 1) if text.startswith("award_criteria"))
+    rows = _cells(nb.problems.value)
+    assert [r[1:] for r in rows[1:]] == [[str(line), "award_criteria", "vektene summerer til 90 %, ikke 100 %"]]
+    assert not _shown(nb.overview())
+    nb.picker.value = tender_region / "procurement" / "tenders" / "b.yaml"
+    assert nb.problems.value == ""
+    assert _shown(nb.overview()) and nb.key_figures().startswith("b: ")
+
+
+# --------------------------------------------------------------------------- choosing a tender
+
+
+def test_the_dropdown_lists_the_tenders_by_title(tender_region, tender_file):
+    head = 'title: {t}\ndescription: x\nhost: "1853"\nparticipants: ["1853", "1114"]\n'
+    tender_file(tender_yaml(head=head.format(t="Velferdsteknologi 2027")), name="a-velferd.yaml")
+    tender_file(tender_yaml(head=head.format(t="Arkivsystem 2028")), name="b-arkiv.yaml")
+    tender_file("title: [ikke lukket\n", name="c-ødelagt.yaml")
+    nb = TenderNotebook(tender_region, as_of=AS_OF)
+    assert [label for label, _ in nb.picker.options] == [
+        "Arkivsystem 2028 (b-arkiv.yaml)", "Velferdsteknologi 2027 (a-velferd.yaml)",
+        "c-ødelagt.yaml (tittelen kan ikke leses)"]
+    assert nb.picker.style.description_width == "initial"
+    assert nb.key_figures().startswith("b-arkiv: ")
+    nb.picker.value = tender_region / "procurement" / "tenders" / "c-ødelagt.yaml"
+    assert "c-ødelagt.yaml" in nb.problems.value and "kan ikke leses" in nb.problems.value
+
+
+def test_rows_show_id_kind_and_text(notebook):
+    nb, _ = notebook()
+    nb.category.value = "vt_trygghetsalarm"
+    texts = [box.children[0].children[2].value for box in nb.list.children[1:]]
+    assert len(texts) == 1
+    assert "<b>ALARM-01</b> · SKAL · Alarmen skal være IP-basert." in texts[0]
+    assert "tas med etter omfanget" in texts[0]
+    nb.category.value = "funksjonelle_krav"
+    ids = [re.search(r"<b>(.*?)</b>", box.children[0].children[2].value).group(1) for box in nb.list.children[1:]]
+    assert ids == ["SKOLE-01", "PLAN-01"]  # library order; PLAN-01 (plan_bygg) is outside the scope
+    assert "ikke med etter omfanget" in nb.row("PLAN-01").box.children[0].children[2].value
+    assert nb.row("PLAN-01").reason.style.description_width == "initial"
+
+
+# --------------------------------------------------------------------------- SKAL only with a reason
+
+
+def test_excluding_a_skal_without_reason_is_refused(tender_region, notebook):
+    nb, path = notebook()
+    before = path.read_bytes()
+    row = nb.row("ALARM-01")
+    assert not _shown(row.reason)
+    row.choice.value = "exclude"
+    assert _shown(row.reason)
+    assert "ALARM-01 er et SKAL-krav («Alarmen skal være IP-basert.»)" in nb.choice_status.value
+    assert nb.key_figures() == "test: 5 krav (3 SKAL, 2 BØR, 0 kvalifikasjonskrav), 2 deltakere"  # the last valid choice
+    nb.save_button.click()
+    assert "Ikke lagret: ALARM-01 er et SKAL-krav" in nb.save_status.value
+    assert path.read_bytes() == before
+    nb.build_button.click()
+    assert "Bygget ikke: ALARM-01 er et SKAL-krav" in nb.build_status.value
+    assert not (tender_region / "procurement" / "out").exists()
+    row.reason.value = "Dekkes av egen avtale"
+    assert nb.key_figures() == "test: 4 krav (2 SKAL, 2 BØR, 0 kvalifikasjonskrav), 2 deltakere"
+    nb.save_button.click()
+    assert "Lagret valgene i" in nb.save_status.value
+    assert _diff(before.decode("utf-8"), path.read_text("utf-8")) == [
+        "+requirements:", "+  exclude:", "+    - ALARM-01", "+  exclude_reasons:", "+    ALARM-01: Dekkes av egen avtale"]
+
+
+# --------------------------------------------------------------------------- saving the choice
+
+
+COMMENTED = tender_yaml(extra="""\
+    requirements:
+      # vekter fra prosjektgruppa
+      weights: {SKOLE-01: 6}   # avtalt 2026-11-20
+    """)
+
+
+def test_save_button_writes_only_the_changed_weight(notebook):
+    nb, path = notebook(COMMENTED)
+    before = path.read_text("utf-8")
+    assert nb.row("SKOLE-01").weight.value == 6
+    nb.row("SKOLE-01").weight.value = 8
+    assert "endret, men ikke lagret" in nb.choice_status.value
+    nb.save_button.click()
+    assert _diff(before, path.read_text("utf-8")) == ["-  weights: {SKOLE-01: 6}   # avtalt 2026-11-20",
+                                                      "+  weights: {SKOLE-01: 8}   # avtalt 2026-11-20"]
+    assert "som i anbudsfila" in nb.choice_status.value
+
+
+def test_a_refused_weight_leaves_the_file_untouched(notebook):
+    nb, path = notebook(COMMENTED)
+    before = path.read_bytes()
+    nb.row("SKOLE-01").weight.value = 0
+    nb.save_button.click()
+    assert "Ikke lagret: Vekten for SKOLE-01" in nb.save_status.value
+    assert path.read_bytes() == before
+
+
+def test_a_concurrent_change_is_shown_as_a_conflict(notebook):
+    nb, path = notebook(COMMENTED)
+    theirs = COMMENTED.replace("{SKOLE-01: 6}", "{SKOLE-01: 2}")
+    path.write_text(theirs, "utf-8")
+    nb.row("SKOLE-01").weight.value = 9
+    nb.save_button.click()
+    assert "konflikt" in nb.save_status.value
+    assert _shown(nb.conflict.box) and "SKOLE-01: 2" in nb.conflict.html.value and "SKOLE-01: 9" in nb.conflict.html.value
+    assert path.read_text("utf-8") == theirs
+    nb.conflict.theirs.click()  # «Behold den andres»: the file as it is now
+    assert path.read_text("utf-8") == theirs
+    assert nb.row("SKOLE-01").weight.value == 2 and not _shown(nb.conflict.box)
+
+
+def test_choosing_my_version_in_a_conflict_saves_it(notebook):
+    nb, path = notebook(COMMENTED)
+    path.write_text(COMMENTED.replace("{SKOLE-01: 6}", "{SKOLE-01: 2}"), "utf-8")
+    nb.row("SKOLE-01").weight.value = 9
+    nb.save_button.click()
+    nb.conflict.mine.click()
+    assert "weights: {SKOLE-01: 9}" in path.read_text("utf-8")
+
+
+# --------------------------------------------------------------------------- building
+
+
+def test_a_second_build_asks_before_overwriting_a_hand_edited_document(tender_region, notebook):
+    nb, _ = notebook()
+    out = tender_region / "procurement" / "out" / "test"
+    nb.build_button.click()
+    assert "kravspesifikasjon.docx" in nb.build_status.value
+    nb.build_button.click()  # nothing edited: rebuilt without asking
+    assert "Skrevet til" in nb.build_status.value and not _shown(nb.overwrite_button)
+    md = out / "kravspesifikasjon.md"
+    md.write_text("min egen versjon\n", "utf-8")
+    nb.build_button.click()
+    assert "Ikke bygget" in nb.build_status.value and "kravspesifikasjon.md" in nb.build_status.value
+    assert "kravmatrise.xlsx" not in nb.build_status.value
+    assert md.read_text("utf-8") == "min egen versjon\n"
+    assert _shown(nb.overwrite_button) and _shown(nb.new_folder_button)
+    nb.new_folder_button.click()
+    fresh = [p for p in out.parent.iterdir() if p.name.startswith("test-")]
+    assert len(fresh) == 1 and (fresh[0] / "kravspesifikasjon.md").read_text("utf-8") != "min egen versjon\n"
+    assert md.read_text("utf-8") == "min egen versjon\n" and not _shown(nb.overwrite_button)
+    nb.build_button.click()
+    nb.overwrite_button.click()
+    assert md.read_text("utf-8") != "min egen versjon\n"
+    assert "Skrevet til" in nb.build_status.value
+
+
+def test_every_button_has_its_full_label(notebook):
+    nb, _ = notebook()
+    buttons = [nb.save_button, nb.build_button, nb.overwrite_button, nb.new_folder_button]
+    assert [b.description for b in buttons] == ["Lagre valgene i anbudsfila", "Bygg dokumentene",
+                                                "Overskriv de endrede filene", "Bygg i en ny mappe"]
+    assert all(b.layout.width == "auto" for b in buttons)
+    assert all(d.style.description_width == "initial" for d in (nb.picker, nb.category, nb.show))
