@@ -17,7 +17,13 @@ from digireform.tender import manifest
 from digireform.tender.assembly import assemble
 from digireform.tender.build import build_tender
 from digireform.tender.definition import load_tender
-from digireform.tender.requirements import load_library
+from digireform.tender.requirements import (
+    Library,
+    Requirement,
+    exclusion_refusal,
+    load_library,
+    unreasoned_exclusions,
+)
 from digireform.tender.save import Choices, load_tender_file, save_choices
 from tests.support.tender import tender_yaml
 
@@ -76,6 +82,19 @@ def test_a_reason_that_is_no_text_is_a_schema_error(tender_file):
         load_tender(tender_file(text))
     assert [(p.line, p.field, p.message) for p in exc.value.problems] == [
         (_line(text, "ALARM-01: [a, b]"), "requirements.exclude_reasons", "begrunnelsen for ALARM-01 skal være tekst")]
+
+
+def test_every_mandatory_kind_needs_a_reason_and_bor_does_not():
+    reqs = [Requirement("K-1", "leverandor_avtale", "kvalifikasjon", "Leverandøren skal ha ISO 27001.", ("all",),
+                        documentation="Sertifikat"),
+            Requirement("S-1", "leverandor_avtale", "skal", "Skal.", ("all",)),
+            Requirement("B-1", "leverandor_avtale", "bor", "Bør.", ("all",), weight=2.0)]
+    library = Library(reqs, {"leverandor_avtale": "Leverandør og avtale"})
+    assert unreasoned_exclusions(library, ["B-1", "K-1", "S-1"], {"S-1": "  "}) == ["K-1", "S-1"]
+    assert unreasoned_exclusions(library, ["K-1", "S-1"], {"K-1": "Ikke aktuelt", "S-1": "Dekket"}) == []
+    assert exclusion_refusal(reqs[0], "skriv hvorfor") == (
+        "K-1 er et kvalifikasjonskrav («Leverandøren skal ha ISO 27001.») og kan bare tas ut med en begrunnelse; "
+        "skriv hvorfor")
 
 
 def test_cli_build_refuses_skal_exclusion_without_reason(tender_region, tender_file, capsys):

@@ -26,7 +26,7 @@ import ipywidgets as w
 import pandas as pd
 
 from digireform.io.paths import resolve_data_dir
-from digireform.io.yamlio import load_with_lines
+from digireform.io.yamlio import inline_yaml, load_with_lines
 from digireform.model import formatting
 from digireform.model.errors import DigireformError, Problem, ValidationError, display_path
 from digireform.model.region import Region
@@ -39,6 +39,7 @@ from digireform.tender.manifest import OverwriteRefused, fresh_folder, modified_
 from digireform.tender.requirements import Requirement, exclusion_refusal, short, unreasoned_exclusions
 from digireform.tender.save import Choices, TenderSnapshot, load_tender_file, save_choices
 from digireform.validate.region import load
+from digireform.validate.schema import schema
 
 WIDE = {"description_width": "initial"}  # a label is never cut («Bygg dokumen…»)
 AUTO, INCLUDE, EXCLUDE = "auto", "include", "exclude"
@@ -144,6 +145,32 @@ def requirement_html(req: Requirement, in_scope: bool) -> str:
     scope = "tas med etter omfanget" if in_scope else "ikke med etter omfanget"
     return (f'<div style="line-height:1.3"><b>{esc(req.id)}</b> · {esc(req.kind_label)} · {esc(req.text)} '
             f'<small style="color:#666">({scope})</small></div>')
+
+
+def conflict_html(exc: ConflictError) -> str:
+    """What was changed both here and in the file meanwhile: each key by its schema title, values as YAML."""
+    rows = []
+    for c in exc.conflicts:
+        for d in c.fields:
+            for title, values in _conflict_rows(d.field, d.base, d.ours, d.theirs):
+                cells = "".join(f"<td>{esc(inline_yaml(v)) if v is not None else '<i>tom</i>'}</td>" for v in values)
+                rows.append(f"<tr><td>{esc(title)}</td>{cells}</tr>")
+    return (f"<div style='border:2px solid #c60;padding:6px'><b>Ikke lagret: en annen har endret kravutvalget i "
+            f"{esc(display_path(exc.path))} siden du lastet anbudet.</b> Sammenlign og velg hvilken versjon som skal "
+            "gjelde.</div><table><tr><th>Felt</th><th>Opprinnelig</th><th>Din endring</th><th>Lagret av en annen</th></tr>"
+            + "".join(rows) + "</table>")
+
+
+def _conflict_rows(key: str, base: Any, ours: Any, theirs: Any) -> list[tuple[str, tuple]]:
+    """(title, (base, ours, theirs)) per differing key; the `requirements:` block key by key."""
+    props = schema("tender")["properties"]
+    title = props.get(key, {}).get("title", key)
+    if not all(isinstance(v, dict) or v is None for v in (base, ours, theirs)) or key != "requirements":
+        return [(title, (base, ours, theirs))]
+    sides = [v or {} for v in (base, ours, theirs)]
+    sub = props["requirements"]["properties"]
+    keys = [k for k in dict.fromkeys([*sides[0], *sides[1], *sides[2]]) if sides[1].get(k) != sides[2].get(k)]
+    return [(f"{title}: {sub.get(k, {}).get('title', k)}", tuple(s.get(k) for s in sides)) for k in keys]
 
 
 # --------------------------------------------------------------------------- one requirement's row
@@ -390,7 +417,8 @@ class TenderNotebook:
         return True
 
     def _show_conflict(self, exc: ConflictError) -> None:
-        self.conflict.show(exc.conflicts, {"requirements": "Kravutvalg (requirements)"})
+        self.conflict.show(exc.conflicts)
+        self.conflict.html.value = conflict_html(exc)
 
     def _resolve_conflict(self, choice: str) -> None:
         """«Bruk min versjon»: save over the other change; «Behold den andres»: load the file as it is now."""
