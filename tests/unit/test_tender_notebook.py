@@ -13,6 +13,11 @@ from digireform.notebook.tender import TenderNotebook
 from tests.support.tender import tender_yaml
 
 AS_OF = dt.date(2026, 11, 23)
+COMMENTED = tender_yaml(extra="""\
+    requirements:
+      # vekter fra prosjektgruppa
+      weights: {SKOLE-01: 6}   # avtalt 2026-11-20
+    """)
 BAD_ROW = "EVE-9,Noe,,,skole_oppvekst,,saas,operational,mange,,,,,,,,,no,\n"
 
 
@@ -95,6 +100,18 @@ def test_the_dropdown_lists_the_tenders_by_title(tender_region, tender_file):
     assert "c-ødelagt.yaml" in nb.problems.value and "kan ikke leses" in nb.problems.value
 
 
+def test_switching_tender_says_unsaved_choices_are_dropped(tender_region, tender_file):
+    first = tender_file(COMMENTED, name="a.yaml")
+    tender_file(name="b.yaml")
+    nb = TenderNotebook(tender_region, as_of=AS_OF)
+    nb.row("SKOLE-01").weight.value = 9
+    nb.picker.value = tender_region / "procurement" / "tenders" / "b.yaml"
+    assert "Valgene du ikke lagret for a.yaml, er forkastet" in nb.save_status.value
+    assert first.read_text("utf-8") == COMMENTED
+    nb.picker.value = first
+    assert nb.save_status.value == "" and nb.row("SKOLE-01").weight.value == 6
+
+
 def test_rows_show_id_kind_and_text(notebook):
     nb, _ = notebook()
     nb.category.value = "vt_trygghetsalarm"
@@ -138,11 +155,6 @@ def test_excluding_a_skal_without_reason_is_refused(tender_region, notebook):
 # --------------------------------------------------------------------------- saving the choice
 
 
-COMMENTED = tender_yaml(extra="""\
-    requirements:
-      # vekter fra prosjektgruppa
-      weights: {SKOLE-01: 6}   # avtalt 2026-11-20
-    """)
 
 
 def test_save_button_writes_only_the_changed_weight(notebook):

@@ -227,7 +227,7 @@ class TenderNotebook:
             self._stop(message_html(f"Fant ingen anbudsfiler i {display_path(self.region.data_dir / TENDERS_DIR)}.", "error"))
             return
         self.picker.value = self.picker.options[0][1]
-        self.picker.observe(lambda change: self.select(change["new"]), "value")
+        self.picker.observe(lambda change: self._switch(change["old"], change["new"]), "value")
         self.select(self.picker.value)
 
     # ------------------------------------------------------------------ widgets
@@ -314,6 +314,14 @@ class TenderNotebook:
         self._hide_overwrite()
         self._fill_list()
         self._show_assembly()
+
+    def _switch(self, old: Path, new: Path) -> None:
+        """Another tender chosen: load it, and say so if choices made for the previous one were not saved."""
+        lost = self.assembly is not None and self.unsaved
+        self.select(new)
+        if lost:
+            self.save_status.value = message_html(f"Valgene du ikke lagret for {old.name}, er forkastet "
+                                                  "(anbudsfila er uendret).", "info")
 
     def _stop(self, message: str) -> None:
         """Show why the tender cannot be shown, and nothing else."""

@@ -17,6 +17,7 @@ from typing import Any, NoReturn
 
 from digireform.model.errors import DigireformError, Problem, ValidationError, display_path
 from digireform.sync import (
+    OPEN,
     Prefer,
     fingerprint_bytes,
     merge_mapping,
@@ -40,11 +41,12 @@ class TenderSnapshot:
 
 
 def load_tender_file(path: str | os.PathLike) -> TenderSnapshot:
+    """The tender file as it is now, for a later save (its fingerprint detects a change on disk meanwhile)."""
     path = Path(path)
-    data = read_current(path)
+    data = read_current(path, OPEN)
     if data is None:
         raise DigireformError(f"Anbudsfila {display_path(path)} finnes ikke.")
-    return TenderSnapshot(path, parse_mapping(path, data), fingerprint_bytes(data))
+    return TenderSnapshot(path, parse_mapping(path, data, OPEN), fingerprint_bytes(data))
 
 
 def save_tender(path: str | os.PathLike, base: dict, edited: dict, base_fingerprint: str,
