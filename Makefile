@@ -5,6 +5,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8866
+# JupyterLab as the project ships it (deploy/lab: Norwegian bokmål menus, no news or update checks).
+# One place: every target that starts JupyterLab (and a JupyterHub spawner, see deploy/lab/README.md)
+# puts deploy/lab on JUPYTER_CONFIG_PATH; nothing is copied into the venv, so one shared venv serves all.
+LAB_ENV := JUPYTER_CONFIG_PATH=$(CURDIR)/deploy/lab$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}
 
 .PHONY: dashboards test lab hub proxy lint bench bench-dashboards venv clean
 
@@ -23,7 +27,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab --notebook-dir=.
+	$(LAB_ENV) $(BIN)/jupyter lab --notebook-dir=.
 
 # JupyterHub for the project group (docs/deployment.md): as root, with DATA= the data repository.
 PROXY := $(VENV)/node_modules/.bin/configurable-http-proxy

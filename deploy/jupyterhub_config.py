@@ -125,7 +125,8 @@ c.Spawner.default_url = "/lab/tree/notebooks/01-inventar.ipynb"
 c.Spawner.start_timeout = 60
 c.Spawner.http_timeout = 60
 c.Spawner.mem_limit = os.environ.get("DIGIREFORM_USER_MEM_LIMIT") or None  # informative for LocalProcessSpawner
-_env = {"DIGIREFORM_DATA": str(DATA), "DIGIREFORM_COMMIT": "1"}
+# deploy/lab is a Jupyter config folder (Norwegian menus, no news: deploy/lab/README.md), as for `make lab`
+_env = {"DIGIREFORM_DATA": str(DATA), "DIGIREFORM_COMMIT": "1", "JUPYTER_CONFIG_PATH": str(CHECKOUT / "deploy" / "lab")}
 if USER_PYTHONPATH:
     _env["PYTHONPATH"] = USER_PYTHONPATH
 if (CHECKOUT / "deploy" / "lab").is_dir():  # JupyterLab as `make lab` runs it: bokmål, no news (deploy/lab)
