@@ -90,6 +90,10 @@ def build_parser() -> argparse.ArgumentParser:
     _add_data(n)
     n.add_argument("--out", metavar="DIR", help="utmappe (standard procurement/out/<anbud>)")
     n.add_argument("--as-of", type=_date, metavar="DATO", help="dato for terskelverdier")
+    g = tsub.add_parser("agreement", help="skriv utkast til samarbeidsavtale med fordelingsnøkkel for anbudet")
+    g.add_argument("tender", metavar="ANBUD.yaml")
+    _add_data(g)
+    g.add_argument("--out", metavar="DIR", help="utmappe (standard procurement/out/<anbud>)")
 
     p = sub.add_parser("changes", help="hva som er endret i dataene siden siste git-commit")
     _add_data(p)
@@ -247,6 +251,17 @@ def cmd_tender_notice(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_tender_agreement(args: argparse.Namespace) -> int:
+    """`digireform tender agreement ANBUD.yaml [--data DIR] [--out DIR]`: samarbeidsavtale.docx."""
+    from digireform.model.errors import display_path
+    from digireform.tender.agreement import build_agreement
+
+    path, table = build_agreement(args.tender, data_dir=args.data, out_dir=args.out)
+    print(f"Skrev {display_path(path)}.")
+    print(table)
+    return 0
+
+
 def cmd_changes(args: argparse.Namespace) -> int:
     """`digireform changes [--data DIR]`: what changed in the data since the last commit."""
     from digireform.analysis.changes import summary
@@ -334,6 +349,7 @@ HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "import-survey": cmd_import_survey,
     "tender build": cmd_tender_build,
     "tender notice": cmd_tender_notice,
+    "tender agreement": cmd_tender_agreement,
     "changes": cmd_changes,
     "dashboards": cmd_dashboards,
     "access apply": cmd_access_apply,

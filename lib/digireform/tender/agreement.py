@@ -1,0 +1,135 @@
+"""The partners' agreement for a joint tender: who acts for whom, and how costs are shared.
+
+The cost-sharing key is the tender file's `cost_sharing:` (one basis, or a mix with weights),
+computed from the data by `analysis.cost_sharing` on the assembled tender: population of each
+participant, users of the systems in scope, welfare volume in scope (units needed in the target
+year), or equal shares. The amount shared per year is the tender's estimated value (with
+options) divided by the years it covers. The same key feeds samarbeidsavtale.docx, the report,
+the tender notebook and the anbud dashboard.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+
+from digireform.analysis.cost_sharing import SharingKey, parse_weights, sharing_key
+from digireform.model.errors import DigireformError
+from digireform.model.schema import package_yaml
+
+
+def texts() -> dict[str, Any]:
+    """model/data/agreement.yaml: the agreement's texts and its shared-processing rule."""
+    return package_yaml("agreement.yaml")
+
+
+def cost_sharing_spec(tender: Any) -> Any:
+    """The tender file's `cost_sharing:` as written (None when the file has none)."""
+    return (tender.source or {}).get("cost_sharing")
+
+
+def tender_key(assembly: Any) -> SharingKey:
+    """The tender's cost-sharing key; DigireformError (Norwegian) when it cannot be computed."""
+    tender = assembly.tender
+    spec = cost_sharing_spec(tender)
+    if spec is None:
+        raise DigireformError(f"{tender.label}: anbudsfila har ingen fordelingsnøkkel (cost_sharing:).")
+    weights = parse_weights(spec)
+    partners = list(zip(assembly.participants["number"], assembly.participants["name"], strict=True))
+    return sharing_key(partners, basis_values(assembly), weights, amount_per_year(assembly))
+
+
+def amount_per_year(assembly: Any) -> int:
+    """The estimated value (contract years and options) per year, in whole kroner."""
+    tender = assembly.tender
+    years = tender.years + tender.option_years
+    return int(round(float(assembly.estimated_value_nok or 0) / years)) if years else 0
+
+
+def basis_values(assembly: Any) -> dict[str, dict[str, float | None]]:
+    """Each basis per participant number; None where the data do not say (the key then refuses)."""
+    p = assembly.participants
+    return {
+        "population": {n: _known(v) for n, v in zip(p["number"], p["population"], strict=True)},
+        "users": _users(assembly),
+        "volume": _volume(assembly),
+    }
+
+
+def _known(v: Any) -> float | None:
+    return None if v is None or (isinstance(v, float) and math.isnan(v)) or pd.isna(v) else float(v)
+
+
+def _users(assembly: Any) -> dict[str, float | None]:
+    """Users of the systems in scope: 0 for a partner with none of them, unknown if a count is missing."""
+    systems = assembly.systems
+    out: dict[str, float | None] = {}
+    for n in assembly.participants["number"]:
+        rows = systems[systems["municipality"] == n] if len(systems) else systems
+        out[n] = 0.0 if rows.empty else (None if rows["users"].isna().any() else float(rows["users"].sum()))
+    return out
+
+
+def _volume(assembly: Any) -> dict[str, float | None]:
+    """Welfare units needed in the target year, for the categories in scope; unknown stays unknown."""
+    welfare = assembly.welfare
+    out: dict[str, float | None] = {}
+    for n in assembly.participants["number"]:
+        rows = welfare[welfare["municipality"] == n] if len(welfare) else welfare
+        out[n] = 0.0 if rows.empty else (None if rows["needed"].isna().any() else float(rows["needed"].sum()))
+    return out
+
+
+def shared_processing(assembly: Any) -> list[str]:
+    """Labels of the scope codes where partners share one solution and the same personal data."""
+    from digireform.model.schema import SERVICE_AREAS, WELFARE_CATEGORIES, label
+
+    rule = texts()["shared_processing"]
+    tender = assembly.tender
+    cats = [c for c in tender.welfare_categories if c in rule["welfare_categories"]]
+    areas = [a for a in tender.service_areas if a in rule["service_areas"]]
+    return [label(WELFARE_CATEGORIES, c) for c in cats] + [label(SERVICE_AREAS, a) for a in areas]
+
+
+def key_table(key: SharingKey, assembly: Any) -> tuple[list[str], list[list[str]]]:
+    """Headers and rows of the sharing table as people read it (the one formatter for numbers)."""
+    from digireform.model import formatting
+
+    values = basis_values(assembly)
+    used = [b for b in key.weights if b != "equal"]
+    headers = ["Kommune", *[_basis_header(b) for b in used], "Andel", "Kroner per år"]
+    rows = []
+    for s in key.shares:
+        cells = [s.name, *[formatting.number(values[b][s.number]) for b in used],
+                 f"{formatting.number(s.percent, 2)} %", formatting.nok(s.nok_per_year)]
+        rows.append(cells)
+    total = ["Sum", *[formatting.number(sum(values[b][n] or 0 for n in values[b])) for b in used],
+             "100,00 %", formatting.nok(key.amount_per_year)]
+    return headers, [*rows, total]
+
+
+def _basis_header(basis: str) -> str:
+    from digireform.analysis.cost_sharing import bases
+
+    return bases()[basis]["label"].capitalize()
+
+
+def build_agreement(tender_path: Any, data_dir: Any = None, out_dir: Any = None) -> tuple[Any, str]:
+    """Write samarbeidsavtale.docx for the tender; returns its path and the key as text lines."""
+    from pathlib import Path
+
+    from digireform.io.atomic import atomic_write_with
+    from digireform.io.paths import resolve_data_dir
+    from digireform.tender.build import OUT_DIR, check_out_dir, prepare
+    from digireform.tender.exports.agreement_docx import write_agreement
+
+    assembly = prepare(tender_path, data_dir)
+    key = tender_key(assembly)  # refused before anything is written
+    out = Path(out_dir) if out_dir else resolve_data_dir(data_dir) / OUT_DIR / assembly.tender.slug
+    check_out_dir(out, [texts()["file"]])
+    out.mkdir(parents=True, exist_ok=True)
+    path = atomic_write_with(out / texts()["file"], lambda p: write_agreement(assembly, p))
+    headers, rows = key_table(key, assembly)
+    lines = [f"Fordelingsnøkkel: {key.label}", "  ".join(headers)] + ["  ".join(r) for r in rows]
+    return path, "\n".join(lines)
