@@ -245,7 +245,7 @@ def cmd_tender_build(args: argparse.Namespace) -> int:
 
 def cmd_tender_notice(args: argparse.Namespace) -> int:
     """`digireform tender notice ANBUD.yaml [--data DIR] [--out DIR]`: the eForms contract notice."""
-    from digireform.tender.notice import build_notice, summary
+    from digireform.tender.publish import build_notice, summary
 
     print(summary(build_notice(args.tender, data_dir=args.data, out_dir=args.out, as_of=args.as_of)))
     return 0
@@ -254,7 +254,7 @@ def cmd_tender_notice(args: argparse.Namespace) -> int:
 def cmd_tender_agreement(args: argparse.Namespace) -> int:
     """`digireform tender agreement ANBUD.yaml [--data DIR] [--out DIR]`: samarbeidsavtale.docx."""
     from digireform.model.errors import display_path
-    from digireform.tender.agreement import build_agreement
+    from digireform.tender.publish import build_agreement
 
     path, table = build_agreement(args.tender, data_dir=args.data, out_dir=args.out)
     print(f"Skrev {display_path(path)}.")

@@ -7,8 +7,9 @@ import pytest
 from docx import Document
 
 from digireform.model.errors import DigireformError
-from digireform.tender.agreement import basis_values, build_agreement, shared_processing, tender_key
+from digireform.tender.agreement import basis_values, shared_processing, tender_key
 from digireform.tender.build import prepare
+from digireform.tender.publish import build_agreement
 from tests.support import tender as t
 
 # Evenes: EVE-1 (skole_oppvekst) 40 users; welfare needed 60 alarms + 10 supervision = 70.

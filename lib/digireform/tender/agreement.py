@@ -114,22 +114,3 @@ def _basis_header(basis: str) -> str:
 
     return bases()[basis]["label"].capitalize()
 
-
-def build_agreement(tender_path: Any, data_dir: Any = None, out_dir: Any = None) -> tuple[Any, str]:
-    """Write samarbeidsavtale.docx for the tender; returns its path and the key as text lines."""
-    from pathlib import Path
-
-    from digireform.io.atomic import atomic_write_with
-    from digireform.io.paths import resolve_data_dir
-    from digireform.tender.build import OUT_DIR, check_out_dir, prepare
-    from digireform.tender.exports.agreement_docx import write_agreement
-
-    assembly = prepare(tender_path, data_dir)
-    key = tender_key(assembly)  # refused before anything is written
-    out = Path(out_dir) if out_dir else resolve_data_dir(data_dir) / OUT_DIR / assembly.tender.slug
-    check_out_dir(out, [texts()["file"]])
-    out.mkdir(parents=True, exist_ok=True)
-    path = atomic_write_with(out / texts()["file"], lambda p: write_agreement(assembly, p))
-    headers, rows = key_table(key, assembly)
-    lines = [f"Fordelingsnøkkel: {key.label}", "  ".join(headers)] + ["  ".join(r) for r in rows]
-    return path, "\n".join(lines)

@@ -1,8 +1,10 @@
-"""`digireform tender notice`: write the eForms contract notice and check it like Doffin/TED.
+"""Publish and agree: the eForms contract notice and the partners' draft agreement, as files.
 
-The notice is written only when it passes the SDK's XSD and schematron rules: a notice that
-TED would refuse is not left where someone could upload it. What fails is listed with the rule
-id and a Norwegian explanation, and nothing is written.
+`build_notice` (`digireform tender notice`) writes eforms-contract-notice.xml only when it
+passes the SDK's XSD and schematron rules: a notice TED would refuse is not left where someone
+could upload it; what fails is listed with the rule id and a Norwegian explanation.
+`build_agreement` (`digireform tender agreement`) writes samarbeidsavtale.docx with the
+cost-sharing key, refusing before anything is written when the key cannot be computed.
 """
 from __future__ import annotations
 
@@ -74,3 +76,23 @@ def summary(result: NoticeResult) -> str:
     ]
     lines += [f"  Delkontrakt {lot.internal_id}: {lot.title} – {formatting.nok(lot.value_nok)}" for lot in f.lots]
     return "\n".join(lines)
+
+
+def build_agreement(tender_path: str | os.PathLike, data_dir: str | os.PathLike | None = None,
+                    out_dir: str | os.PathLike | None = None) -> tuple[Path, str]:
+    """Write samarbeidsavtale.docx for the tender; returns its path and the key as text lines."""
+    from digireform.tender.agreement import key_table, tender_key, texts
+    from digireform.tender.exports.agreement_docx import write_agreement
+
+    assembly = prepare(tender_path, data_dir)
+    key = tender_key(assembly)  # refused before anything is written
+    out = Path(out_dir) if out_dir else resolve_data_dir(data_dir) / OUT_DIR / assembly.tender.slug
+    check_out_dir(out, [texts()["file"]])
+    out.mkdir(parents=True, exist_ok=True)
+    path = atomic_write_with(out / texts()["file"], lambda p: write_agreement(assembly, p))
+    headers, rows = key_table(key, assembly)
+    widths = [max(len(str(r[i])) for r in [headers, *rows]) for i in range(len(headers))]
+    lines = [f"Fordelingsnøkkel: {key.label}"] + [
+        "  ".join(str(c).ljust(w) if i == 0 else str(c).rjust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True)))
+        for r in [headers, *rows]]
+    return path, "\n".join(lines)
