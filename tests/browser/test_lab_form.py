@@ -4,7 +4,9 @@ JupyterLab runs on 127.0.0.1 (free port, token) on a temporary copy of the examp
 (`DIGIREFORM_DATA`) and of notebooks/01-inventar.ipynb (tests/support/lab.py). The test runs all
 cells, picks one system of the first municipality in the systems form, types a new number of
 users, presses «Lagre» and reads the data folder back: exactly that one cell of systems.csv has
-changed, every other byte of it and every other file is as before.
+changed, every other byte of it and every other file is as before. On the way it checks in the
+real page that no visible label or button text is cut, and that «Slett rad» asks first
+(«Avbryt» then changes nothing); the question is kept as a screenshot (screenshots/).
 
 Every wait is a bounded wait for a condition (Playwright's waits, the command's own promise),
 never a sleep.
@@ -20,11 +22,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.browser import SCREENSHOTS
 from tests.support.lab import Lab
 from tests.support.regionfiles import REPO, copy_example
 
 NOTEBOOK = "01-inventar.ipynb"
-WAIT_MS = 120_000
+WAIT_MS = 120_000  # every wait below is bounded by this (Playwright waits and expectations)
 
 
 @pytest.fixture(scope="module")
@@ -56,10 +59,16 @@ def first_folder(data: Path) -> Path:
 
 
 def pick_row(rows: list[list[str]]) -> tuple[int, str]:
-    """The first system with a number of users, and a new number for it."""
-    users = rows[0].index("users")
-    index = next(i for i, r in enumerate(rows[1:]) if r[users].isdigit())
+    """The first system with a number of users that no other system points to, and a new number for it."""
+    users, sid, links = (rows[0].index(c) for c in ("users", "system_id", "integrations"))
+    pointed_to = {part.strip() for r in rows[1:] for part in r[links].split(";")}
+    index = next(i for i, r in enumerate(rows[1:]) if r[users].isdigit() and r[sid] not in pointed_to)
     return index, str(int(rows[index + 1][users]) + 7)
+
+
+CUT_LABELS = """() => [...document.querySelectorAll('.widget-label, button.jupyter-button')]
+    .filter(el => el.offsetParent !== null && el.scrollWidth > el.clientWidth + 1)
+    .map(el => el.textContent.trim())"""  # visible labels and buttons whose text does not fit
 
 
 def run_all_cells(page) -> None:
@@ -86,15 +95,24 @@ def test_one_field_changed_through_the_form_changes_exactly_that_cell(lab, brows
         page.goto(lab.notebook_url(NOTEBOOK))
         run_all_cells(page)
         rows = page.get_by_label("Rad", exact=True).filter(visible=True)
-        expect(rows).to_have_count(1)
+        expect(rows).to_have_count(1, timeout=WAIT_MS)
         rows.select_option(index=index)
         users = page.get_by_label("Antall brukere", exact=True).filter(visible=True)
-        expect(users).to_have_value(before[index + 1][before[0].index("users")])
+        expect(users).to_have_value(before[index + 1][before[0].index("users")], timeout=WAIT_MS)
         users.fill(new_users)
         save = page.locator("button").filter(has_text=re.compile(r"^\s*Lagre\s*$")).filter(visible=True)
-        expect(save).to_have_count(1)  # the systems form's, not «Lagre kommuneprofil» in its hidden tab
+        expect(save).to_have_count(1, timeout=WAIT_MS)  # the systems form's, not «Lagre kommuneprofil» in its hidden tab
         save.click()
-        expect(page.get_by_text(f"Lagret {systems}")).to_be_visible()
+        expect(page.get_by_text(f"Lagret {systems}")).to_be_visible(timeout=WAIT_MS)
+        assert page.evaluate(CUT_LABELS) == []  # «Årlig kostnad (kr eks. mva)», «Last inn på nytt» whole
+        page.locator("button").filter(has_text=re.compile(r"^\s*Slett rad\s*$")).filter(visible=True).click()
+        sid, product = (before[index + 1][before[0].index(c)] for c in ("system_id", "product"))
+        expect(page.get_by_text(f"Slett {sid} {product}?")).to_be_visible(timeout=WAIT_MS)
+        assert page.evaluate(CUT_LABELS) == []  # «Ja, slett», «Avbryt»
+        SCREENSHOTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "01-inventar-skjema-slett.png"))
+        page.locator("button").filter(has_text=re.compile(r"^\s*Avbryt\s*$")).filter(visible=True).click()
+        expect(page.get_by_text("Ikke slettet.")).to_be_visible(timeout=WAIT_MS)
     finally:
         context.close()
     after_text = systems.read_text("utf-8")
