@@ -199,6 +199,35 @@ def test_two_editors_change_different_fields_of_one_row_both_kept(tmp_path, regi
     assert (second.fields["users"].value, second.fields["annual_cost_nok"].value) == ("50", "45000")
 
 
+def test_row_deleted_by_another_while_i_edit_it_is_a_conflict(tmp_path, region_builder):
+    data = region_builder(**EVENES)
+    first, second = TableEditor(data, "systems"), TableEditor(data, "systems")
+    second.select(1)
+    first.select(1)
+    first.delete_button.click()
+    first.question.button("Ja, slett").click()
+    after_delete = systems_file(data).read_bytes()
+    fill(second, users="99")
+    assert not second.save()
+    assert systems_file(data).read_bytes() == after_delete  # not brought back behind the other's back
+    shown = second.conflict.html.value
+    assert "<p><b>B</b> (den andre slettet raden)</p>" in shown
+    assert "<tr><td>Antall brukere</td><td>10</td><td><b>99</b></td><td><i>tom</i></td></tr>" in shown
+    second.conflict.theirs.click()  # keep the other's deletion
+    assert [r["system_id"] for r in sync.load_table(data, "1853", "systems").rows] == ["A"]
+    assert second.selected is None and second.conflict.box.layout.display == "none"
+
+
+def test_welfare_delete_asks_with_the_rows_words(tmp_path, region_builder):
+    data = region_builder(**EVENES)
+    ed = TableEditor(data, "welfare")
+    ed.select(0)
+    ed.delete_button.click()
+    assert ed.question.html.value == "<b>Slett Trygghetsalarm – I bruk – Careium?</b>"
+    ed.question.button("Ja, slett").click()
+    assert sync.load_table(data, "1853", "welfare").rows == []
+
+
 def test_conflict_panel_shows_labels_not_codes(tmp_path, region_builder):
     data = region_builder(**EVENES)
     first, second = TableEditor(data, "systems"), TableEditor(data, "systems")
