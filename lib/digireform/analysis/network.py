@@ -140,28 +140,105 @@ def bipartite_graph(canon: pd.DataFrame, names: dict[str, str] | None = None) ->
     return g
 
 
+# Layout of the municipality–product graph, in layout units (municipalities on a circle of radius 1).
+MIN_DISTANCE = 0.16  # no two nodes closer than this: a municipality's square never hides another node
+_SPREAD_ROUNDS = 400
+
+
+def _circle(numbers: list[str]) -> dict[str, np.ndarray]:
+    """Municipalities evenly on the unit circle, first at the top, clockwise; one alone in the middle.
+
+    Two sit left and right, so the products they share stack between them with their (horizontal)
+    labels one above the other.
+    """
+    if len(numbers) == 1:
+        return {numbers[0]: np.zeros(2)}
+    first = np.pi if len(numbers) == 2 else np.pi / 2
+    step = 2 * np.pi / len(numbers)
+    return {n: np.array([np.cos(first - i * step), np.sin(first - i * step)]) for i, n in enumerate(numbers)}
+
+
+def _spread(pos: dict[str, np.ndarray], fixed: set[str], min_distance: float) -> None:
+    """Push apart, in place and deterministically, every pair of nodes closer than `min_distance`.
+
+    Only nodes not in `fixed` move (a pair of two movable nodes shares the move); two nodes on the
+    same spot are separated along a direction taken from their order, so the result never depends
+    on chance. Stops when no pair is too close.
+    """
+    names = sorted(pos)
+    for _ in range(_SPREAD_ROUNDS):
+        moved = False
+        for i, a in enumerate(names):
+            for j in range(i + 1, len(names)):
+                b = names[j]
+                if a in fixed and b in fixed:
+                    continue
+                delta = pos[b] - pos[a]
+                dist = float(np.hypot(*delta))
+                if dist >= min_distance:
+                    continue
+                angle = 2.399963 * (i * len(names) + j)  # golden angle: distinct directions
+                unit = delta / dist if dist > 1e-9 else np.array([np.cos(angle), np.sin(angle)])
+                push = (min_distance - dist) * 1.01
+                if a in fixed or b in fixed:
+                    mover, sign = (b, 1) if a in fixed else (a, -1)
+                    pos[mover] = pos[mover] + sign * push * unit
+                else:
+                    pos[a], pos[b] = pos[a] - push / 2 * unit, pos[b] + push / 2 * unit
+                moved = True
+        if not moved:
+            return
+
+
+def graph_layout(graph: nx.Graph, min_distance: float = MIN_DISTANCE) -> dict[str, tuple[float, float]]:
+    """Node → (x, y): the same picture for the same data, and no two nodes on top of each other.
+
+    Why not a plain spring layout: it pulls municipalities that share most products (Narvik and
+    Tjeldsund) onto the same spot. Here the municipalities sit evenly on a circle (by number), each
+    product starts at the centre of the municipalities that use it and a seeded spring layout with
+    the municipalities held still settles the products between them; then every pair closer than
+    `min_distance` is pushed apart.
+    """
+    numbers = sorted(n for n, d in graph.nodes(data=True) if d["kind"] == "municipality")
+    fixed = _circle(numbers)
+    start = dict(fixed)
+    for n in sorted(graph):
+        if n not in fixed:
+            around = [fixed[m] for m in sorted(graph.neighbors(n)) if m in fixed]
+            start[n] = np.mean(around, axis=0) * 0.8 if around else np.zeros(2)
+    pos = start
+    if len(graph) > len(fixed):
+        pos = nx.spring_layout(graph, pos=start, fixed=numbers or None, seed=0, k=0.35, iterations=80)
+    pos = {n: np.asarray(p, dtype=float) for n, p in pos.items()}
+    _spread(pos, set(fixed), min_distance)
+    return {n: (float(p[0]), float(p[1])) for n, p in pos.items()}
+
+
 def graph_figure(graph: nx.Graph, groups: list[list[str]] | None = None, min_partners: int = 2,
                  title: str = "Kommuner og felles produkter"):
-    """Plotly figure of the bipartite graph; products used by fewer than `min_partners` are hidden."""
+    """Plotly figure of the bipartite graph; products used by fewer than `min_partners` are hidden.
+
+    The height follows the number of nodes shown, so one municipality gets a small figure and
+    five with fifty shared products a tall one.
+    """
     import plotly.graph_objects as go
+    from plotly.colors import qualitative
 
     keep = [n for n, d in graph.nodes(data=True) if d["kind"] == "municipality" or graph.degree(n) >= min_partners]
     g = graph.subgraph(keep)
-    pos = nx.spring_layout(g, seed=0, k=1.2 / max(np.sqrt(max(len(g), 1)), 1)) if len(g) else {}
-    from plotly.colors import qualitative
-
+    pos = graph_layout(g)
     palette = qualitative.Set2
     community_of = {nr: i for i, c in enumerate(groups or []) for nr in c}
     edge_x: list[float | None] = []
     edge_y: list[float | None] = []
-    for a, b in g.edges:
+    for a, b in sorted(g.edges):
         edge_x += [pos[a][0], pos[b][0], None]
         edge_y += [pos[a][1], pos[b][1], None]
     fig = go.Figure()
     fig.add_trace(go.Scatter(x=edge_x, y=edge_y, mode="lines", line={"width": 0.6, "color": "#b0b0b0"},
                              hoverinfo="skip", showlegend=False))
-    munis = [n for n in g if g.nodes[n]["kind"] == "municipality"]
-    prods = [n for n in g if g.nodes[n]["kind"] == "product"]
+    munis = sorted(n for n in g if g.nodes[n]["kind"] == "municipality")
+    prods = sorted(n for n in g if g.nodes[n]["kind"] == "product")
     fig.add_trace(go.Scatter(
         x=[pos[n][0] for n in prods], y=[pos[n][1] for n in prods], mode="markers+text",
         text=[g.nodes[n]["label"] for n in prods], textposition="top center", textfont={"size": 9},
@@ -171,16 +248,23 @@ def graph_figure(graph: nx.Graph, groups: list[list[str]] | None = None, min_par
     ))
     fig.add_trace(go.Scatter(
         x=[pos[n][0] for n in munis], y=[pos[n][1] for n in munis], mode="markers+text",
-        text=[g.nodes[n]["label"] for n in munis], textposition="bottom center",
+        text=[f"<b>{g.nodes[n]['label']}</b>" for n in munis],
+        textposition=["top center" if pos[n][1] > 1e-6 else "bottom center" for n in munis],  # outwards
+        textfont={"size": 13},
         marker={"size": 18, "symbol": "square",
                 "color": [palette[community_of.get(g.nodes[n]["number"], 0) % len(palette)] for n in munis]},
         hovertext=[f"{g.nodes[n]['label']} ({g.nodes[n]['number']}): {g.degree(n)} produkter" for n in munis],
         hoverinfo="text", name="Kommune",
     ))
     fig.update_layout(title=title, xaxis={"visible": False}, yaxis={"visible": False},
-                      plot_bgcolor="white", height=600, margin={"l": 10, "r": 10, "t": 40, "b": 10},
-                      legend={"orientation": "h"})
+                      plot_bgcolor="white", height=figure_height(len(g)),
+                      margin={"l": 10, "r": 10, "t": 40, "b": 10}, legend={"orientation": "h"})
     return fig
+
+
+def figure_height(nodes: int) -> int:
+    """Pixels for a graph of `nodes` nodes: room for labels, between a small and a screen-high figure."""
+    return int(min(900, max(320, 260 + 9 * nodes)))
 
 
 def similarity_figure(sim: pd.DataFrame, names: dict[str, str] | None = None, weight: str | None = None):

@@ -8,6 +8,11 @@ from digireform.model import formatting
 from digireform.model.schema import WELFARE_CATEGORIES, label
 
 
+def bar_layout(bars: int) -> dict:
+    """A bar chart's size for `bars` groups: one municipality gets a slim bar, not one wall of colour."""
+    return {"height": 380, "bargap": 0.6 if bars <= 2 else 0.25, "xaxis": {"type": "category"}}
+
+
 def gap_figure(needs: pd.DataFrame, category: str) -> go.Figure:
     """Units in use and needed by target year per municipality, for one category."""
     part = needs[needs["category"] == category]
@@ -16,7 +21,7 @@ def gap_figure(needs: pd.DataFrame, category: str) -> go.Figure:
         go.Bar(name="Behov innen målår", x=part["name"], y=part["needed"]),
     ])
     fig.update_layout(barmode="group", title=f"{label(WELFARE_CATEGORIES, category)}: i bruk og behov",
-                      yaxis_title="Enheter", legend_title_text="")
+                      yaxis_title="Enheter", legend_title_text="", **bar_layout(len(part)))
     return fig
 
 
@@ -24,11 +29,12 @@ def coverage_figure(needs: pd.DataFrame, category: str) -> go.Figure:
     """Units in use per 1,000 inhabitants aged 80+ (or total, marked) for one category."""
     part = needs[(needs["category"] == category) & needs["per_1000_80plus"].notna()]
     names = [n + (" *" if b == "total" else "") for n, b in zip(part["name"], part["coverage_basis"], strict=True)]
-    fig = go.Figure(go.Bar(x=names, y=part["per_1000_80plus"], text=part["per_1000_80plus"], textposition="outside"))
+    fig = go.Figure(go.Bar(x=names, y=part["per_1000_80plus"], textposition="outside", cliponaxis=False,
+                           text=[formatting.decimal(v, 1) for v in part["per_1000_80plus"]]))
     title = f"{label(WELFARE_CATEGORIES, category)}: enheter per 1000 innbyggere 80 år+"
     if (part["coverage_basis"] == "total").any():
         title += " (* per 1000 innbyggere i alt: aldersgruppe mangler)"
-    fig.update_layout(title=title, yaxis_title="Per 1000")
+    fig.update_layout(title=title, yaxis_title="Per 1000", **bar_layout(len(part)))
     return fig
 
 
