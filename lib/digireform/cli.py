@@ -191,10 +191,11 @@ def cmd_overlap(args: argparse.Namespace) -> int:
     from digireform.analysis.overlap import analyse, summary_text
     from digireform.model.privacy import public_systems
     from digireform.validate.region import load_valid
+    from digireform.validate.thresholds import group_thresholds
 
     region = load_valid(args.data, "Overlappen")
     result = analyse(public_systems(region.in_use_systems()), load_catalogue(region.data_dir), report_options(args),
-                     region_size=len(region.municipalities))
+                     region_size=len(region.municipalities), thresholds=group_thresholds(region.data_dir))
     print(summary_text(result, {nr: region.name(nr) for nr in region.numbers}))
     return 0
 

@@ -134,7 +134,7 @@ def test_ocds_content(built):
     assert t["contractPeriod"]["startDate"] == "2027-09-01T00:00:00+02:00"  # summer time
     assert t["contractPeriod"]["maxExtentDate"] == "2033-08-31T00:00:00+02:00"
     assert t["awardCriteria"] == "ratedCriteria"
-    assert t["value"] == {"amount": 2_880_000, "currency": "NOK"}
+    assert t["value"] == {"amount": 3_420_000, "currency": "NOK"}  # FOA § 5-4 with growth: test_tender_assembly
     assert t["procurementMethod"] == "open"
     assert [lot["id"] for lot in t["lots"]] == ["1", "2"]
     alarm = next(i for i in t["items"] if i["description"] == "Trygghetsalarm")

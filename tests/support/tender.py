@@ -126,6 +126,8 @@ def tender_yaml(**overrides: str) -> str:
               questions_deadline: 2027-02-01
               tender_deadline: 2027-03-01
         """,
+        # the value is over the EEA threshold: a del III procedure (tender.rules, prosedyre_valgt)
+        "procedure": "procedure: apen_anbudskonkurranse\n",
         "extra": "",
     }
     blocks.update(overrides)

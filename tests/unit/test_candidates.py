@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 
 from digireform.analysis.candidates import estimated_value, joint_candidates
+from digireform.model.thresholds import Threshold
 
 ON = dt.date(2025, 6, 1)  # inside the validity of every threshold in data/thresholds.yaml
 
@@ -38,10 +39,16 @@ def test_threshold_choice_at_the_boundary(annual, band):
     assert warnings == []
 
 
-def test_warning_when_threshold_data_has_expired():
-    # the EEA value in thresholds.yaml is valid to 2025-12-31
-    _, warnings = joint_candidates([shared("P", ["1", "2"], 500000)], [], [], [], 2, dt.date(2026, 6, 1))
-    assert len(warnings) == 1 and "gjaldt til 2025-12-31" in warnings[0]
+def test_threshold_stays_in_force_until_superseded():
+    # the EEA value of 14 March 2024 still applies in 2026: no warning, no «gjaldt til»
+    [c], warnings = joint_candidates([shared("P", ["1", "2"], 500000)], [], [], [], 2, dt.date(2026, 6, 1))
+    assert warnings == [] and c["threshold"]["band"] == "eea"
+    # a group's newer value (procurement/thresholds.yaml) from 2026-06-01 supersedes it on that day
+    newer = Threshold("eea", "EØS-terskelverdi", 3_100_000, dt.date(2026, 6, 1), "FOA § 5-3, endret 2026")
+    [c], _ = joint_candidates([shared("P", ["1", "2"], 500000)], [], [], [], 2, dt.date(2026, 6, 1), thresholds=[newer])
+    assert c["threshold"]["band"] == "national"  # 3 000 000 < 3 100 000
+    [c], _ = joint_candidates([shared("P", ["1", "2"], 500000)], [], [], [], 2, dt.date(2026, 5, 31), thresholds=[newer])
+    assert c["threshold"]["band"] == "eea"
 
 
 def test_ranking_by_cost_partners_and_window():

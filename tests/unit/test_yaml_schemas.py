@@ -72,7 +72,7 @@ timeline:
      "SSA-K, SSA-T, rammeavtale"),
     # unknown key
     ("  - {code: pris, weight: 100}", "  - {code: pris, weight: 100, farge: blå}",
-     "f.yaml:8: award_criteria.farge: ukjent nøkkel; gyldige: code, label, weight, description, reason"),
+     "f.yaml:8: award_criteria.farge: ukjent nøkkel; gyldige: code, label, weight, description, requirements"),
     # formats and ranges
     ("publication: 2027-01-15", "publication: 2027-02-30",
      "f.yaml:10: timeline.publication: ugyldig dato «2027-02-30»: dagen finnes ikke i kalenderen (ÅÅÅÅ-MM-DD)"),

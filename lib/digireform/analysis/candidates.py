@@ -6,16 +6,19 @@ different products) is scored on three components scaled to 0–1 (weights in
 partners (relative to the region), and window feasibility (share of the partners that are
 free together in the best joint exit window). The estimated contract value is the
 combined annual cost × (period + option years), as the procurement regulation counts
-options in the value (FOA § 5-4), and `thresholds.classify` says which procurement
-threshold that value crosses on the report date.
+options in the value (FOA § 5-4, `analysis.value.estimate`, the one definition the tender
+documents use too), and `thresholds.classify` says which procurement threshold that value
+crosses on the report date (with the group's own threshold entries, when it has any).
 """
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
+from digireform.analysis.value import estimate
 from digireform.model.schema import package_yaml
-from digireform.model.thresholds import classify
+from digireform.model.thresholds import Threshold, classify
 
 
 def settings() -> dict[str, Any]:
@@ -23,8 +26,8 @@ def settings() -> dict[str, Any]:
 
 
 def estimated_value(annual_cost_nok: float, period_years: int, option_years: int) -> float:
-    """Total value over the contract period including options (NOK excl. VAT)."""
-    return float(annual_cost_nok) * (int(period_years) + int(option_years))
+    """Total value over the contract period including options (NOK excl. VAT), by `value.estimate`."""
+    return estimate(annual_cost_nok, period_years, option_years).total_nok
 
 
 def _best_window(windows: list[dict[str, Any]], partners: list[str]) -> tuple[float, dict[str, Any] | None]:
@@ -38,7 +41,7 @@ def _best_window(windows: list[dict[str, Any]], partners: list[str]) -> tuple[fl
 def joint_candidates(shared: list[dict[str, Any]], harmonisation: list[dict[str, Any]],
                      product_windows: list[dict[str, Any]], function_windows: list[dict[str, Any]],
                      region_size: int, as_of: dt.date, period_years: int = 4,
-                     option_years: int = 2) -> tuple[list[dict[str, Any]], list[str]]:
+                     option_years: int = 2, thresholds: Sequence[Threshold] = ()) -> tuple[list[dict[str, Any]], list[str]]:
     """Ranked candidates and the threshold warnings (e.g. threshold data out of date)."""
     raw: list[dict[str, Any]] = []
     by_product: dict[str, list] = {}
@@ -65,7 +68,7 @@ def joint_candidates(shared: list[dict[str, Any]], harmonisation: list[dict[str,
     for c in raw:
         share, best = _best_window(c.pop("_windows"), c["municipalities"])
         value = estimated_value(c["annual_cost_nok"], period_years, option_years)
-        result = classify(value, on=as_of)
+        result = classify(value, on=as_of, extra=thresholds)
         warnings += [w for w in result.warnings if w not in warnings]
         threshold = result.as_dict()
         threshold.pop("warnings", None)

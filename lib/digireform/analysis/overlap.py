@@ -16,6 +16,7 @@ Every figure is traceable: lists carry the municipalities and system IDs behind 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,6 +29,7 @@ from digireform.analysis.catalogue import Catalogue, canonical_products, load_ca
 from digireform.analysis.options import ReportOptions
 from digireform.model.formatting import nok, nok_per_year
 from digireform.model.schema import label
+from digireform.model.thresholds import Threshold
 
 # --------------------------------------------------------------------------- building blocks
 
@@ -233,8 +235,12 @@ def select(systems: pd.DataFrame, service_areas: list[str] | None = None,
 
 def analyse(systems: pd.DataFrame, catalogue: Catalogue | None = None, options: ReportOptions | None = None,
             region_size: int | None = None, service_areas: list[str] | None = None,
-            municipalities: list[str] | None = None, with_network: bool = True) -> OverlapResult:
-    """Run the overlap chain on `systems` (any typed systems DataFrame, e.g. `Region.systems`)."""
+            municipalities: list[str] | None = None, with_network: bool = True,
+            thresholds: Sequence[Threshold] = ()) -> OverlapResult:
+    """Run the overlap chain on `systems` (any typed systems DataFrame, e.g. `Region.systems`).
+
+    `thresholds` are the group's own threshold entries (`validate.thresholds.group_thresholds`).
+    """
     options = options or ReportOptions()
     catalogue = catalogue or load_catalogue()
     canon = canonical_products(select(systems, service_areas, municipalities), catalogue)
@@ -243,7 +249,7 @@ def analyse(systems: pd.DataFrame, catalogue: Catalogue | None = None, options: 
     product_windows, function_windows = _windows(canon, options)
     size = region_size or max(canon["municipality"].nunique(), 1)
     ranked, warnings = joint_candidates(shared, harmon, product_windows, function_windows, size, options.as_of,
-                                        options.period_years, options.option_years)
+                                        options.period_years, options.option_years, thresholds)
     result = OverlapResult(
         options=options, canon=canon, shared_products=shared, harmonisation_candidates=harmon,
         exit_windows=product_windows, function_windows=function_windows, tender_candidates=ranked,
@@ -340,9 +346,10 @@ def _data_warnings(result: OverlapResult) -> list[str]:
 def report_section(region, report: dict[str, Any], options: ReportOptions) -> None:
     """Add `report["overlap"]` (public: computed from `privacy.public_systems`)."""
     from digireform.model.privacy import public_systems
+    from digireform.validate.thresholds import group_thresholds
 
     result = analyse(public_systems(region.in_use_systems()), load_catalogue(region.data_dir), options,
-                     region_size=len(region.municipalities))
+                     region_size=len(region.municipalities), thresholds=group_thresholds(region.data_dir))
     report["overlap"] = result.as_report()
     distinct = distinct_products(result.canon)
     for nr, n in distinct.items():

@@ -17,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 
+from digireform.analysis.value import EstimatedValue, estimate, welfare_growth
 from digireform.model import formatting
 from digireform.model.errors import ValidationError
 from digireform.model.privacy import is_confidential, public_region, public_systems
@@ -24,8 +25,9 @@ from digireform.model.region import Region
 from digireform.model.rules import WELFARE_IN_USE_STATUSES, welfare_totals
 from digireform.model.schema import SERVICE_AREAS, WELFARE_CATEGORIES, code_list, label, normalise_token
 from digireform.model.thresholds import ThresholdResult, classify
-from digireform.tender.definition import AwardCriterion, TenderDefinition, defaults
+from digireform.tender.definition import TenderDefinition, defaults
 from digireform.tender.requirements import Library, Requirement, sami_participants, selection_problems
+from digireform.validate.thresholds import group_thresholds
 
 SYSTEM_COLUMNS = [
     "municipality", "name", "system_id", "product", "product_canonical", "vendor", "service_area",
@@ -90,6 +92,7 @@ class Assembly:
     cpv: dict[str, str]
     example_data: bool
     warnings: list[str] = field(default_factory=list)
+    value: EstimatedValue | None = None  # the estimate and its parts (analysis.value); its total is estimated_value_nok
 
     @property
     def host_name(self) -> str:
@@ -125,18 +128,18 @@ def assemble(region: Region, tender: TenderDefinition, library: Library, as_of: 
     per_year = _joint_volumes(region, tender)
     requirements = select_requirements(tender, library, systems, welfare)
     annual, confidential_left_out = _annual_cost(region, tender, systems)
-    value, basis = estimate_value(tender, annual, confidential_left_out)
-    threshold = classify(value, on=tender.date)
+    value = estimate_value(tender, annual, confidential_left_out, welfare)
+    threshold = classify(value.total_nok, on=tender.date, extra=group_thresholds(region.data_dir))
     nynorsk, note = language(tender, participants)
     participants = _participant_volumes(participants, systems, welfare)
-    warnings = award_warnings(tender.award_criteria) + list(threshold.warnings)
+    warnings = list(threshold.warnings)  # the procurement rules' warnings: tender.rules, at build
     warnings += _orgnr_warnings(participants)
     if confidential_left_out:
         warnings.append(f"{confidential_left_out} system(er) er unntatt offentlighet; kostnaden deres er holdt utenfor anslaget.")
     return Assembly(
         tender=tender, library=library, as_of=as_of, participants=participants, requirements=requirements,
         systems=systems, welfare=welfare, welfare_per_year=per_year, annual_cost_nok=annual,
-        estimated_value_nok=value, value_basis=basis, confidential_left_out=confidential_left_out,
+        estimated_value_nok=value.total_nok, value_basis=value.basis, value=value, confidential_left_out=confidential_left_out,
         threshold=threshold, nynorsk=nynorsk, language_note=note, cpv=main_cpv(tender, systems),
         example_data=bool(region.municipalities.loc[tender.participants, "example_data"].any()), warnings=warnings,
     )
@@ -267,17 +270,14 @@ def _annual_cost(region: Region, tender: TenderDefinition, systems: pd.DataFrame
     return total, int(systems["confidential"].sum()) if len(systems) else 0
 
 
-def estimate_value(tender: TenderDefinition, annual_cost: float, confidential_left_out: int = 0) -> tuple[float, str]:
-    """Stated value, else current annual cost × (years + option years); with a Norwegian explanation."""
-    if tender.estimated_value_nok is not None:
-        note = f" {tender.estimated_value_note}" if tender.estimated_value_note else ""
-        return tender.estimated_value_nok, f"Oppgitt verdi i anbudsdefinisjonen.{note}"
-    years = tender.years + tender.option_years
-    basis = (f"Dagens årlige kostnad {nok(annual_cost)} × {years} år "
-             f"({tender.years} år + {tender.option_years} års opsjon).")
-    if confidential_left_out:
-        basis += f" {confidential_left_out} system(er) unntatt offentlighet er ikke med i grunnlaget."
-    return annual_cost * years, basis
+def estimate_value(tender: TenderDefinition, annual_cost: float, confidential_left_out: int = 0,
+                   welfare: pd.DataFrame | None = None) -> EstimatedValue:
+    """FOA § 5-4 by `analysis.value.estimate`: today's cost, the welfare growth, options, one-off costs."""
+    notes = [f"{confidential_left_out} system(er) unntatt offentlighet er ikke med i grunnlaget."] if confidential_left_out else []
+    growth = welfare_growth(welfare) if welfare is not None else None
+    return estimate(annual_cost, tender.years, tender.option_years, growth,
+                    [(c.description, c.amount_nok) for c in tender.one_off_costs],
+                    tender.estimated_value_nok, tender.estimated_value_note, notes)
 
 
 # --------------------------------------------------------------------------- requirement selection
@@ -369,19 +369,6 @@ def _lots_by_code(tender: TenderDefinition) -> dict[str, list[str]]:
 
 
 # --------------------------------------------------------------------------- checks and labels
-
-
-def award_warnings(criteria: list[AwardCriterion]) -> list[str]:
-    """Warn when climate/environment weighs under the FOA § 7-9 minimum without a stated reason."""
-    cfg = defaults()
-    minimum = float(cfg["climate_min_weight"])
-    climate = [a for a in criteria if a.climate]
-    weight = sum(a.weight for a in climate)
-    if weight >= minimum or any(a.reason for a in climate):
-        return []
-    what = f"vektes {formatting.percent_value(weight)}" if climate else "er ikke et tildelingskriterium"
-    return [f"Klima- og miljøhensyn {what}, under {formatting.percent_value(minimum)}, uten begrunnelse. {cfg['climate_rule']}. "
-            "Oppgi begrunnelsen i award_criteria (reason) eller øk vekten."]
 
 
 def _orgnr_warnings(participants: pd.DataFrame) -> list[str]:

@@ -152,6 +152,7 @@ def summary(result: BuildResult) -> str:
         f"  Vertskommune: {a.host_name}; deltakere: {', '.join(a.names.values())}",
         f"  Krav: {len(a.requirements)} ({skal} SKAL, {len(a.requirements) - skal} BØR)",
         f"  Anslått verdi: {nok(a.estimated_value_nok)} – {a.threshold.procedure['part']}: {a.threshold.procedure['label']}",
+        *([f"  Prosedyre: {p.label} ({p.reference})"] if (p := a.tender.procedure_info) else []),
         f"  Skrevet til {display_path(result.out_dir)}:",
     ]
     lines += [f"    {display_path(p)}" for p in result.files.values()]

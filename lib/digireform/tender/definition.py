@@ -10,7 +10,10 @@ The file's shape, every key with its Norwegian title and description, is the JSO
 `model/data/schemas/tender.schema.yaml`; `validate.schema` checks it. What a schema cannot
 say is checked here after it (`_rules`): numbers in the municipality register, the host
 among the participants, lots within the scope, unique lot ids and criterion codes, weights
-summing to 100, dates within tender.yaml's years and in order.
+summing to 100 (the rule `vekter_summerer_til_100` of procurement_rules.yaml), dates within
+tender.yaml's years and in order. A file that fails these cannot be read at all; the
+procurement rules that judge a readable tender (deadlines, procedure, value, …) are
+`tender.rules`, run when it is built.
 """
 from __future__ import annotations
 
@@ -23,10 +26,15 @@ from digireform.io.yamlio import line_at, load_with_lines
 from digireform.model import formatting, register
 from digireform.model.errors import Problem, ValidationError, display_path
 from digireform.model.schema import package_yaml
+from digireform.tender.procedures import Procedure, procedure, rule
 from digireform.validate.schema import SchemaCheck, as_date
 
 SCHEMA = "tender"
-TIMELINE_KEYS = ("publication", "questions_deadline", "tender_deadline", "award")
+# The timeline's dates in the order they must follow each other (each may be left out but
+# publication and tender_deadline); questions_deadline and offer_validity are checked apart.
+TIMELINE_ORDER = ("publication", "participation_deadline", "invitation", "tender_deadline", "award", "signing")
+TIMELINE_KEYS = ("publication", "questions_deadline", "participation_deadline", "invitation", "tender_deadline",
+                 "offer_validity", "award", "signing")
 
 
 def defaults() -> dict:
@@ -40,9 +48,10 @@ class AwardCriterion:
     label: str
     weight: float
     description: str = ""
-    reason: str = ""
+    reason: str = ""  # the climate criterion: the stated FOA § 7-9 exception's reason
     ocds_type: str = "quality"
     climate: bool = False
+    requirements: tuple[str, ...] = ()  # BØR requirements it scores, as the tender file lists them
 
 
 @dataclass(frozen=True)
@@ -52,6 +61,38 @@ class Lot:
     description: str = ""
     service_areas: tuple[str, ...] = ()
     welfare_categories: tuple[str, ...] = ()
+    contract_type: str | None = None  # the lot's own agreement, when not the tender's
+
+    @property
+    def scope_codes(self) -> tuple[str, ...]:
+        return (*self.service_areas, *self.welfare_categories)
+
+
+@dataclass(frozen=True)
+class OneOffCost:
+    """A cost that comes once (migration, implementation), counted in the estimated value."""
+
+    description: str
+    amount_nok: float
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """Estimated and maximum quantity of one thing bought (C-23/20)."""
+
+    what: str
+    estimated: float
+    maximum: float
+    unit: str = ""
+    category: str | None = None
+
+
+@dataclass(frozen=True)
+class ClimateException:
+    """The FOA § 7-9 exception a tender states when climate weighs under the minimum."""
+
+    ground: str  # procurement_rules.yaml climate.exceptions key
+    reason: str
 
 
 @dataclass
@@ -86,7 +127,20 @@ class TenderDefinition:
     weights: dict[str, float] = field(default_factory=dict)
     exclude_reasons: dict[str, str] = field(default_factory=dict)  # id → why it is excluded (SKAL: required)
     publication: dict[str, Any] = field(default_factory=dict)
+    procedure: str | None = None  # procedures.yaml code
+    procedure_ground: str | None = None  # FOA § 13-2 (1) letter
+    procedure_ground_reason: str = ""
+    framework: bool = False  # a rammeavtale (FOA § 26-1)
+    framework_reason: str = ""
+    one_off_costs: list[OneOffCost] = field(default_factory=list)
+    quantities: list[Quantity] = field(default_factory=list)
+    climate_exception: ClimateException | None = None
     source: Any = field(default=None, repr=False, compare=False)  # the file as read, with lines
+
+    @property
+    def procedure_info(self) -> Procedure | None:
+        """The chosen procedure's label, reference and bands (procedures.yaml); None when not chosen."""
+        return procedure(self.procedure)
 
     @property
     def date(self) -> dt.date:
@@ -102,8 +156,9 @@ class TenderDefinition:
         return display_path(self.path)
 
     def problem(self, key: str, message: str) -> Problem:
-        """A Problem pointing at the line of `key` (dotted) in this tender file."""
-        return Problem(self.label, line_at(self.source, key.split(".")), key, message)
+        """A Problem pointing at the line of `key` (dotted; a number is a list index) in this tender file."""
+        path = [int(step) if step.isdigit() else step for step in key.split(".")]
+        return Problem(self.label, line_at(self.source, path), key, message)
 
 
 def load_tender(path: str | Path, known_numbers: set[str] | None = None) -> TenderDefinition:
@@ -222,8 +277,9 @@ def _criteria(d: dict, c: SchemaCheck) -> None:
     if isinstance(items, list) and items and all(isinstance(x, dict) for x in items):
         # a weight that is no percentage counts as 0, so the sum is still said
         total = sum(item["weight"] if c.ok("award_criteria", i, "weight") else 0 for i, item in enumerate(items))
-        if abs(total - 100) > 1e-9:
-            c.add(("award_criteria",), f"vektene summerer til {formatting.percent_value(total)}, ikke 100 %")
+        if abs(total - 100) > 1e-9:  # the rule's wording, with its reference, from procurement_rules.yaml
+            r = rule("vekter_summerer_til_100")
+            c.add(("award_criteria",), r["fix"].format(total=formatting.percent_value(total)))
 
 
 def _dates(d: dict, c: SchemaCheck) -> None:
@@ -238,12 +294,30 @@ def _dates(d: dict, c: SchemaCheck) -> None:
         day = as_date(value)
         if not span["min"] <= day.year <= span["max"]:
             c.add(path, f"{day.isoformat()} ligger utenfor årene {span['min']}–{span['max']}; er et siffer feil?")
-        elif path[0] == "timeline":
-            found[path[1]] = day
-    order = list(found)
+        else:
+            found[".".join(path)] = day
+    timeline = {k.removeprefix("timeline."): v for k, v in found.items() if k.startswith("timeline.")}
+    order = [k for k in TIMELINE_ORDER if k in timeline]
     for a, b in zip(order, order[1:], strict=False):
-        if found[b] < found[a]:
-            c.add(("timeline", b), f"{found[b].isoformat()} er før {a} ({found[a].isoformat()})")
+        if timeline[b] < timeline[a]:
+            c.add(("timeline", b), f"{timeline[b].isoformat()} er før {a} ({timeline[a].isoformat()})")
+    _questions_in_order(timeline, c)
+    start, signing = found.get("contract.start"), timeline.get("signing")
+    if start and signing and start < signing:
+        c.add(("contract", "start"), f"kontraktsstart {start.isoformat()} er før kontraktsinngåelsen "
+                                     f"(timeline.signing {signing.isoformat()})")
+
+
+def _questions_in_order(timeline: dict[str, dt.date], c: SchemaCheck) -> None:
+    """Questions are asked after publication and answered before the tender deadline."""
+    q = timeline.get("questions_deadline")
+    if q is None:
+        return
+    if "publication" in timeline and q < timeline["publication"]:
+        c.add(("timeline", "questions_deadline"), f"{q.isoformat()} er før publication ({timeline['publication'].isoformat()})")
+    elif "tender_deadline" in timeline and timeline["tender_deadline"] < q:
+        c.add(("timeline", "tender_deadline"),
+              f"{timeline['tender_deadline'].isoformat()} er før questions_deadline ({q.isoformat()})")
 
 
 # --------------------------------------------------------------------------- the checked file as a definition
@@ -260,7 +334,8 @@ def _definition(path: Path, d: dict) -> TenderDefinition:
         service_areas=list(scope.get("service_areas") or []), welfare_categories=list(scope.get("welfare_categories") or []),
         products=[p.strip() for p in scope.get("products") or []],
         contract_type=contract["type"], years=contract["years"], option_years=contract.get("option_years") or 0,
-        contract_start=as_date(contract["start"]), award_criteria=_award_criteria(d["award_criteria"]),
+        contract_start=as_date(contract["start"]),
+        award_criteria=_award_criteria(d["award_criteria"], d.get("climate_exception")),
         timeline={k: as_date(v) for k, v in d["timeline"].items() if v is not None},
         reference=(d.get("reference") or "").strip(), rationale=(d.get("rationale") or "").strip(), status=status,
         language=d.get("language"), lots=[_lot(x) for x in d.get("lots") or []],
@@ -269,7 +344,7 @@ def _definition(path: Path, d: dict) -> TenderDefinition:
         include=[x.strip() for x in reqs.get("include") or []], exclude=[x.strip() for x in reqs.get("exclude") or []],
         weights={str(k): float(v) for k, v in (reqs.get("weights") or {}).items()},
         exclude_reasons=_reasons(reqs.get("exclude_reasons") or {}),
-        publication=_publication(d.get("publication") or {}), source=d,
+        publication=_publication(d.get("publication") or {}), source=d, **_procurement_terms(d),
     )
 
 
@@ -278,20 +353,43 @@ def _reasons(items: dict) -> dict[str, str]:
     return {str(k).strip(): str(v).strip() for k, v in items.items() if v is not None and str(v).strip()}
 
 
+def _procurement_terms(d: dict) -> dict[str, Any]:
+    """The keys the procurement rules judge: procedure, framework, one-off costs, quantities, § 7-9."""
+    contract = d["contract"]
+    framework = contract.get("framework")
+    if framework is None:  # a rammeavtale by type is one unless the file says otherwise
+        framework = bool(defaults()["contract_types"][contract["type"]].get("framework", False))
+    exception = d.get("climate_exception")
+    return {
+        "procedure": d.get("procedure"), "procedure_ground": d.get("procedure_ground"),
+        "procedure_ground_reason": (d.get("procedure_ground_reason") or "").strip(),
+        "framework": bool(framework), "framework_reason": (contract.get("framework_reason") or "").strip(),
+        "one_off_costs": [OneOffCost(str(x["description"]).strip(), float(x["amount_nok"])) for x in d.get("one_off_costs") or []],
+        "quantities": [Quantity(str(x["what"]).strip(), float(x["estimated"]), float(x["maximum"]),
+                                str(x.get("unit") or "").strip(), x.get("category")) for x in d.get("quantities") or []],
+        "climate_exception": ClimateException(exception["ground"], str(exception["reason"]).strip()) if exception else None,
+    }
+
+
 def _lot(item: dict) -> Lot:
     return Lot(str(item["id"]).strip(), str(item["title"]).strip(), str(item.get("description") or "").strip(),
-               tuple(item.get("service_areas") or ()), tuple(item.get("welfare_categories") or ()))
+               tuple(item.get("service_areas") or ()), tuple(item.get("welfare_categories") or ()),
+               item.get("contract_type"))
 
 
-def _award_criteria(items: list[dict]) -> list[AwardCriterion]:
+def _award_criteria(items: list[dict], exception: dict | None = None) -> list[AwardCriterion]:
+    """The criteria with tender.yaml's labels; the climate one carries the § 7-9 exception's reason."""
     known = defaults()["award_criteria"]
+    reason = str((exception or {}).get("reason") or "").strip()
     out = []
     for item in items:
         code = str(item.get("code") or "").strip()
         spec = known.get(code) or {}
+        climate = bool(spec.get("climate", False))
         out.append(AwardCriterion(code, str(item.get("label") or spec.get("label") or code), float(item["weight"]),
-                                  str(item.get("description") or "").strip(), str(item.get("reason") or "").strip(),
-                                  spec.get("ocds_type", "quality"), bool(spec.get("climate", False))))
+                                  str(item.get("description") or "").strip(), reason if climate else "",
+                                  spec.get("ocds_type", "quality"), climate,
+                                  tuple(str(r).strip() for r in item.get("requirements") or ())))
     return out
 
 

@@ -79,8 +79,10 @@ def _scope_labels(tender) -> list[str]:
 
 
 TIMELINE_LABELS = {"publication": "Kunngjøring", "questions_deadline": "Frist for spørsmål",
-                   "tender_deadline": "Tilbudsfrist", "award": "Tildeling", "contract_signature": "Kontraktsignering",
-                   "contract_start": "Kontraktstart"}
+                   "participation_deadline": "Frist for forespørsel om å delta",
+                   "invitation": "Invitasjon til å levere tilbud", "tender_deadline": "Tilbudsfrist",
+                   "offer_validity": "Vedståelsesfrist", "award": "Tildeling", "signing": "Kontraktsinngåelse",
+                   "contract_signature": "Kontraktsignering", "contract_start": "Kontraktstart"}
 
 
 DOCUMENT_LABELS = {"kravspesifikasjon.docx": "Kravspesifikasjon (Word)", "kravmatrise.xlsx": "Kravmatrise (Excel)",

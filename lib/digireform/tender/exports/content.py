@@ -20,8 +20,12 @@ from digireform.tender.definition import defaults
 TIMELINE_LABELS = {
     "publication": "Kunngjøring",
     "questions_deadline": "Frist for spørsmål",
+    "participation_deadline": "Frist for forespørsel om å delta",
+    "invitation": "Invitasjon til å levere tilbud",
     "tender_deadline": "Tilbudsfrist",
+    "offer_validity": "Vedståelsesfrist",
     "award": "Meddelelse av tildeling (planlagt)",
+    "signing": "Kontraktsinngåelse (planlagt)",
 }
 REQ_HEADERS = ["ID", "Krav", "SKAL/BØR", "Vekt", "Referanse"]
 REQ_WIDTHS = [2.4, 7.9, 1.5, 1.2, 4.0]
