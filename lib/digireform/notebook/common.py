@@ -240,7 +240,7 @@ class Question:
         return self.box.layout.display != "none"
 
     def button(self, label: str) -> w.Button:
-        """The answer button labelled `label` (KeyError-free: a missing one is a bug in the caller)."""
+        """The answer button labelled `label` (StopIteration when the question has none: a bug in the caller)."""
         return next(b for b in self.buttons.children if b.description == label)
 
 
