@@ -103,7 +103,7 @@ def summary_frame(a: Assembly) -> pd.DataFrame:
     rows = [
         ("Vertskommune", a.host_name),
         ("Deltakere", ", ".join(a.names.values())),
-        ("Krav", f"{len(a.requirements)} ({sum(s.requirement.kind == 'skal' for s in a.requirements)} SKAL)"),
+        ("Krav", f"{len(a.requirements)} ({kind_counts(a)})"),
         ("Anslått verdi", formatting.nok(a.estimated_value_nok)),
         ("Grunnlag", a.value_basis),
         ("Prosedyre", f"{a.threshold.procedure['part']}: {a.threshold.procedure['label']}"),
@@ -112,11 +112,15 @@ def summary_frame(a: Assembly) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["Nøkkeltall", "Verdi"])
 
 
+def kind_counts(a: Assembly) -> str:
+    """«105 SKAL, 78 BØR, 5 kvalifikasjonskrav»: the selected requirements by kind."""
+    n = {k: sum(1 for s in a.requirements if s.requirement.kind == k) for k in ("skal", "bor", "kvalifikasjon")}
+    return f"{n['skal']} SKAL, {n['bor']} BØR, {n['kvalifikasjon']} kvalifikasjonskrav"
+
+
 def key_figures(a: Assembly) -> str:
     """One line: the tender, its requirements by kind and its participants (nbval checks it)."""
-    n = {k: sum(1 for s in a.requirements if s.requirement.kind == k) for k in ("skal", "bor", "kvalifikasjon")}
-    return (f"{a.tender.slug}: {len(a.requirements)} krav ({n['skal']} SKAL, {n['bor']} BØR, "
-            f"{n['kvalifikasjon']} kvalifikasjonskrav), {len(a.participants)} deltakere")
+    return f"{a.tender.slug}: {len(a.requirements)} krav ({kind_counts(a)}), {len(a.participants)} deltakere"
 
 
 def adjusted(a: Assembly, region: Region, choices: Choices) -> Assembly:
@@ -237,6 +241,8 @@ class TenderNotebook:
         self.problems = w.HTML()
         self.summary = w.HTML()
         self.table = w.HTML()
+        self.table_box = w.Accordion(children=[self.table])  # 188 rows: open when wanted, the key figures first
+        self.table_box.selected_index = None
         self.category = w.Dropdown(description="Kategori", style=WIDE, layout=w.Layout(width="420px"))
         self.show = w.Dropdown(description="Vis", style=WIDE, layout=w.Layout(width="320px"), options=[
             ("Alle krav i kategorien", "all"), ("Krav i anbudet", "selected"), ("Krav som er tatt med eller ut", "chosen")])
@@ -259,7 +265,7 @@ class TenderNotebook:
         self.build_button.on_click(lambda _: self.build())
         self.overwrite_button.on_click(lambda _: self.build(overwrite=True))
         self.new_folder_button.on_click(lambda _: self.build(new_folder=True))
-        self.parts = [w.VBox([self.summary, self.table]),
+        self.parts = [w.VBox([self.summary, self.table_box]),
                       w.VBox([w.HBox([self.category, self.show]), self.list, self.choice_status,
                               w.HBox([self.save_button]), self.save_status, self.conflict.box]),
                       w.VBox([w.HBox([self.build_button, self.new_folder_button, self.overwrite_button]),
@@ -335,6 +341,7 @@ class TenderNotebook:
         warnings = "".join(f"<li>{esc(x)}</li>" for x in a.warnings)
         self.summary.value = (frame_html(summary_frame(a)) + (f"<p><b>Advarsler</b></p><ul>{warnings}</ul>" if warnings else ""))
         self.table.value = frame_html(requirements_frame(a))
+        self.table_box.set_title(0, f"Alle {len(a.requirements)} krav med sporbarhet (klikk for å åpne)")
 
     # ------------------------------------------------------------------ the choice editor
 
