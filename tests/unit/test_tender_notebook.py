@@ -57,7 +57,7 @@ def test_a_bad_row_shows_the_problems_table_and_stops_quietly(tender_region, not
     rows = _cells(nb.problems.value)
     assert rows[0] == ["Fil", "Linje", "Felt", "Melding"]
     assert [(r[0].endswith("1853-evenes/systems.csv"), r[1], r[2], r[3]) for r in rows[1:]] == [
-        (True, str(line), "users", "«mange» er ikke et heltall")]
+        (True, str(line), "Antall brukere (users)", "«mange» er ikke et heltall")]
     assert "Dataene til deltakerne har feil" in nb.problems.value
     assert not any(_shown(p) for p in (nb.overview(), nb.editor(), nb.builder()))
     assert nb.key_figures() == "Ingen nøkkeltall: rett feilene øverst i notatboka først."
@@ -237,3 +237,17 @@ def test_every_button_has_its_full_label(notebook):
                                                 "Overskriv de endrede filene", "Bygg i en ny mappe"]
     assert all(b.layout.width == "auto" for b in buttons)
     assert all(d.style.description_width == "initial" for d in (nb.picker, nb.category, nb.show))
+
+
+@pytest.mark.parametrize("file, field, shown", [
+    ("municipalities/1853-evenes/systems.csv", "users", "Antall brukere (users)"),
+    ("municipalities/1853-evenes/welfare.csv", "units_needed", "Enheter behov (units_needed)"),
+    ("municipalities/1853-evenes/kommune.yaml", "population.total", "Innbyggere i alt (population.total)"),
+    ("municipalities/1853-evenes/systems.csv", "(rad)", "(rad)"),
+    ("procurement/tenders/test.yaml", "award_criteria", "award_criteria"),
+])
+def test_the_problems_table_names_fields_by_their_labels(file, field, shown):
+    from digireform.model.errors import Problem
+    from digireform.notebook.views import problems_frame
+
+    assert problems_frame([Problem(file, 2, field, "feil")])["Felt"].tolist() == [shown]

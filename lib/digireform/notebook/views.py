@@ -9,7 +9,7 @@ from typing import Any
 
 import pandas as pd
 
-from digireform.model import formatting
+from digireform.model import formatting, labels
 from digireform.model.errors import DigireformError, Problem
 from digireform.model.region import Region
 from digireform.model.schema import file_spec, label
@@ -24,9 +24,20 @@ def problems_table(region: Region) -> pd.DataFrame:
 def problems_frame(problems: list[Problem]) -> pd.DataFrame:
     """Any list of problems (the region's, a tender file's) as the table Fil, Linje, Felt, Melding."""
     return pd.DataFrame(
-        [{"Fil": p.file, "Linje": p.line, "Felt": p.field, "Melding": p.message} for p in problems],
+        [{"Fil": p.file, "Linje": p.line, "Felt": problem_field(p), "Melding": p.message} for p in problems],
         columns=["Fil", "Linje", "Felt", "Melding"],
     ).astype({"Linje": "Int64"})
+
+
+_FILE_KINDS = {"systems.csv": "systems", "welfare.csv": "welfare", "kommune.yaml": labels.PROFILE}
+
+
+def problem_field(p: Problem) -> str:
+    """The problem's field by its Norwegian label, the key after it for whoever edits the file:
+    «Antall brukere (users)»; a field the data files do not name (a tender file's) as written."""
+    kind = _FILE_KINDS.get(p.file.replace("\\", "/").rsplit("/", 1)[-1])
+    label = labels.field_label(p.field, kind) if kind else p.field
+    return f"{label} ({p.field})" if label != p.field else p.field
 
 
 def completeness_table(region: Region) -> pd.DataFrame:
