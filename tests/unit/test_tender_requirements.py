@@ -431,3 +431,16 @@ def test_the_sami_area_file_names_registered_municipalities_with_a_sami_language
     assert {m.language for m in area.values()} == {"nordsamisk", "lulesamisk", "sørsamisk"}
     assert area["5512"].since == dt.date(2020, 7, 1) and register.get("5512").name_no == "Tjeldsund"
     assert all(register.get(n).name_no in m.name for n, m in area.items())  # the file's name matches the number
+
+
+def test_no_shipped_requirement_names_a_brand_without_or_equivalent_or_opens_the_contract(shipped):
+    """The build checks the selected requirements (tender.rules); here the whole library, both forms."""
+    from digireform.tender.rules import accession_phrases, brands_without_equivalent
+
+    texts = {r.id: [t for t in (r.text, r.text_nn, r.documentation, r.documentation_nn) if t]
+             for r in shipped.requirements}
+    brands = {rid: b for rid, ts in texts.items() if (b := [x for t in ts for x in brands_without_equivalent(t)])}
+    opening = {rid: p for rid, ts in texts.items() if (p := [x for t in ts for x in accession_phrases(t)])}
+    assert (brands, opening) == ({}, {})
+    assert brands_without_equivalent("Arkiver fra Outlook og Teams.") == ["Outlook", "Teams"]  # the check bites
+    assert "Microsoft" in shipped.by_id["INT-02"].text  # named, with «eller tilsvarende»
