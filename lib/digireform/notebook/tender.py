@@ -36,7 +36,13 @@ from digireform.sync import ConflictError
 from digireform.tender.assembly import Assembly, assemble
 from digireform.tender.build import TENDERS_DIR, BuildResult, build_tender, output_dir, prepare
 from digireform.tender.manifest import OverwriteRefused, fresh_folder, modified_text
-from digireform.tender.requirements import Requirement, exclusion_refusal, short, unreasoned_exclusions
+from digireform.tender.requirements import (
+    MANDATORY,
+    Requirement,
+    exclusion_refusal,
+    short,
+    unreasoned_exclusions,
+)
 from digireform.tender.save import Choices, TenderSnapshot, load_tender_file, save_choices
 from digireform.validate.region import load
 from digireform.validate.schema import schema
@@ -191,7 +197,7 @@ class ChoiceRow:
         self.weight = (w.FloatText(value=choices.weights.get(req.id, req.weight or 1.0), step=0.5,
                                    layout=w.Layout(width="80px")) if req.kind == "bor" else None)
         self.reason = w.Text(value=choices.exclude_reasons.get(req.id, ""), description="Begrunnelse",
-                             placeholder="Hvorfor kravet tas ut" + (" (påkrevd for SKAL-krav)" if req.kind == "skal" else ""),
+                             placeholder="Hvorfor kravet tas ut" + (" (påkrevd)" if req.kind in MANDATORY else " (valgfritt)"),
                              continuous_update=False, style=WIDE, layout=w.Layout(width="100%"))
         text = w.HTML(requirement_html(req, in_scope), layout=w.Layout(flex="1 1 0%", min_width="0"))
         weight = self.weight or w.HTML("–", layout=w.Layout(width="80px"))
