@@ -86,7 +86,7 @@ def setup():
             for user in (EVE, NAR):
                 users.set_password(user, PASSWORD)
             python = hubs.user_python(base)
-            with hubs.Hub(data, state, python) as hub:
+            with hubs.Traversable(hubs.REPO, Path(sys.prefix)), hubs.Hub(data, state, python) as hub:
                 yield {"data": data, "hub": hub, "apply": (first, second)}
     finally:
         subprocess.run(["rm", "-rf", "--one-file-system", str(base)], check=False, timeout=hubs.STEP_SECONDS)

@@ -74,6 +74,32 @@ def _world_runnable(path: Path) -> bool:
     return all(p.stat().st_mode & 0o001 for p in real.parents) and bool(real.stat().st_mode & 0o001)
 
 
+class Traversable:
+    """Let every user pass through the folders above the checkout and the venv for the test.
+
+    The hub's users run the checkout's notebooks and Python. A checkout under a private folder
+    (a CI's `mktemp -d`, mode 0700) would hide them: this adds only o+x (pass through, not list)
+    to each folder above them that lacks it, and restores the modes afterwards.
+    """
+
+    def __init__(self, *paths: Path) -> None:
+        self.paths = paths
+        self.changed: dict[Path, int] = {}
+
+    def __enter__(self) -> Traversable:
+        for path in self.paths:
+            for folder in (path.resolve(), *path.resolve().parents):
+                mode = folder.stat().st_mode
+                if folder not in self.changed and not mode & 0o001:
+                    self.changed[folder] = mode & 0o7777
+                    os.chmod(folder, (mode & 0o7777) | 0o001)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for folder, mode in self.changed.items():
+            os.chmod(folder, mode)
+
+
 def user_python(base: Path) -> str:
     """A Python for the users' servers: ours when every user may run it, else a venv of the
     system's Python of the same version whose path reaches our venv's packages and Jupyter
