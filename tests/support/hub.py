@@ -12,6 +12,7 @@ benchmarks/hub_memory.py (a test helper, not part of the package). Loopback only
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import grp
 import http.cookiejar
 import json
@@ -55,6 +56,9 @@ def why_not() -> str | None:
     missing = [t for t in TOOLS if shutil.which(t) is None]
     if missing:
         return f"cannot create system users here: {', '.join(missing)} missing"
+    private = [p for p in (REPO, Path(sysconfig.get_paths()["purelib"])) if not _world_readable(p)]
+    if private:
+        return f"other users cannot read {', '.join(map(str, private))} (a folder above it is private)"
     if proxy_program() is None:
         return "configurable-http-proxy missing (make proxy, or npm install -g configurable-http-proxy)"
     try:
@@ -66,6 +70,12 @@ def why_not() -> str | None:
         return "this machine runs a real hub (group dr-prosjekt exists): the test does not touch it"
     except KeyError:
         return None
+
+
+def _world_readable(folder: Path) -> bool:
+    """May any user reach and list `folder` (every folder on the way searchable by others)?"""
+    real = Path(os.path.realpath(folder))
+    return all(p.stat().st_mode & 0o001 for p in (real, *real.parents)) and bool(real.stat().st_mode & 0o004)
 
 
 def _world_runnable(path: Path) -> bool:
@@ -203,21 +213,17 @@ class Hub:
                 os.killpg(self.proc.pid, signal.SIGTERM)
                 self.proc.wait(STEP_SECONDS)
             except (ProcessLookupError, subprocess.TimeoutExpired):
-                with _quiet():
+                with contextlib.suppress(ProcessLookupError):
                     os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait(10)
-        pid_file = self.state / "proxy.pid"  # the proxy outlives a hub killed hard: stop it by its pid
-        if pid_file.exists():
-            with _quiet():
-                os.kill(int(pid_file.read_text().strip()), signal.SIGTERM)
+        self._stop_proxy()
 
-
-class _quiet:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, kind: Any, *rest: object) -> bool:
-        return kind is not None and issubclass(kind, (ProcessLookupError, OSError, ValueError))
+    def _stop_proxy(self) -> None:
+        """The proxy outlives a hub killed hard: stop it by its pid file, once the pid is seen to be it."""
+        with contextlib.suppress(OSError, ValueError):
+            pid = int((self.state / "proxy.pid").read_text().strip())
+            if b"configurable-http-proxy" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                os.kill(pid, signal.SIGTERM)
 
 
 def wait_for(condition: Any, what: str, proc: subprocess.Popen | None = None, timeout: float = STEP_SECONDS) -> None:
