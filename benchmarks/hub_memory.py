@@ -117,41 +117,51 @@ def main() -> int:
     (data / "access.yaml").write_text("users:\n" + entries, encoding="utf-8")
     git_init(data)
     git_commit_all(data, "eksempeldata")
-    result: dict[str, object] = {"users": {}, "hub_and_proxy": {}, "dashboards": {}}
     try:
-        with hubs.SystemUsers() as users:
-            env = {**os.environ, "PYTHONPATH": str(hubs.REPO / "lib")}
-            subprocess.run([sys.executable, "-m", "digireform.cli", "access", "apply", "--data", str(data)], env=env,
-                           check=True, capture_output=True, timeout=hubs.STEP_SECONDS)
-            for n in names:
-                users.set_password(n, PASSWORD)
-            with hubs.Hub(data, base / "state", hubs.user_python(base)) as hub:
-                code = notebook_code("01-inventar.ipynb")
-                for n in names:
-                    s = hubs.HubSession(hub, n)
-                    s.login(PASSWORD)
-                    s.request_token()
-                    s.start_server()
-                    uid = pwd.getpwnam(n).pw_uid
-                    time.sleep(2)
-                    server_only = memory_of(uid)
-                    kernel = s.start_kernel()
-                    s.execute(kernel, code, timeout=180)
-                    time.sleep(2)
-                    result["users"][n] = {"server": server_only, "server_and_kernel_after_01": memory_of(uid)}
-                proxy = int((base / "state" / "proxy.pid").read_text().strip())
-                result["hub_and_proxy"] = memory_of_pids([hub.proc.pid, proxy])
-                dash = pwd.getpwnam("dr-dashbord").pw_uid
-                hubs.wait_for(lambda: hubs.get(f"{hub.url}/services/dashboards/oversikt")[0] == 200,
-                              "the dashboards' first version", hub.proc, timeout=300)
-                time.sleep(2)
-                idle = memory_of(dash)
-                result["dashboards"] = {"idle": idle, **{f"{v}_viewers": peak_under_viewers(
-                    hub.url, dash, v, args.seconds) for v in args.viewers}}
+        with hubs.machine_lock() as busy:
+            if busy or hubs.real_hub_here():
+                print(f"hub_memory: cannot run now: {busy or hubs.real_hub_here()}", file=sys.stderr)
+                return 1
+            result = measure(base, data, names, args.seconds, args.viewers)
     finally:
         subprocess.run(["rm", "-rf", "--one-file-system", str(base)], check=False)
     print(json.dumps(result, indent=2, ensure_ascii=False))
     return 0
+
+
+def measure(base: Path, data: Path, names: list[str], seconds: float, viewers: list[int]) -> dict[str, object]:
+    """Under the machine lock: users, access, the hub; what `main` prints."""
+    result: dict[str, object] = {"users": {}}
+    with hubs.SystemUsers() as users:
+        env = {**os.environ, "PYTHONPATH": str(hubs.REPO / "lib")}
+        subprocess.run([sys.executable, "-m", "digireform.cli", "access", "apply", "--data", str(data)], env=env,
+                       check=True, capture_output=True, timeout=hubs.STEP_SECONDS)
+        users.record()
+        for n in names:
+            users.set_password(n, PASSWORD)
+        with hubs.Hub(data, base / "state", hubs.user_python(base)) as hub:
+            code = notebook_code("01-inventar.ipynb")
+            for n in names:
+                s = hubs.HubSession(hub, n)
+                s.login(PASSWORD)
+                s.request_token()
+                s.start_server()
+                uid = pwd.getpwnam(n).pw_uid
+                time.sleep(2)
+                server_only = memory_of(uid)
+                kernel = s.start_kernel()
+                s.execute(kernel, code, timeout=180)
+                time.sleep(2)
+                result["users"][n] = {"server": server_only, "server_and_kernel_after_01": memory_of(uid)}
+            proxy = int((base / "state" / "proxy.pid").read_text().strip())
+            result["hub_and_proxy"] = memory_of_pids([hub.proc.pid, proxy])
+            dash = pwd.getpwnam("dr-dashbord").pw_uid
+            hubs.wait_for(lambda: hubs.get(f"{hub.url}/services/dashboards/oversikt")[0] == 200,
+                          "the dashboards' first version", hub.proc, timeout=300)
+            time.sleep(2)
+            result["dashboards"] = {"idle": memory_of(dash), **{f"{v}_viewers": peak_under_viewers(
+                hub.url, dash, v, seconds) for v in viewers}}
+    return result
 
 
 if __name__ == "__main__":
