@@ -135,6 +135,15 @@ def test_a_wrong_password_does_not_log_in(setup):
     assert not s.logged_in()
 
 
+def test_each_user_gets_jupyterlab_in_norwegian_with_the_data_and_history_settings(sessions):
+    s = sessions[EVE]
+    status, setting = s.api("GET", f"/user/{EVE}/lab/api/settings/@jupyterlab/translation-extension:plugin")
+    assert status == 200 and setting["schema"]["properties"]["locale"]["default"] == "no_NO"  # deploy/lab
+    env = json.loads(s.run_code("import json, os; print(json.dumps({k: os.environ.get(k) for k in "
+                                "('DIGIREFORM_DATA', 'DIGIREFORM_COMMIT', 'JUPYTERHUB_USER')}))"))
+    assert env == {"DIGIREFORM_DATA": str(s.hub.data), "DIGIREFORM_COMMIT": "1", "JUPYTERHUB_USER": EVE}
+
+
 def test_each_user_saves_their_own_municipality_through_the_form_and_it_is_a_commit_by_them(setup, sessions):
     data = setup["data"]
     eve = json.loads(sessions[EVE].run_code(FORM_SAVE.format(number="1853", sid="EVE-004", users="77")))
