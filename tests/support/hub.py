@@ -13,6 +13,7 @@ benchmarks/hub_memory.py (a test helper, not part of the package). Loopback only
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import fcntl
 import grp
@@ -392,8 +393,10 @@ class HubSession:
         return kernel["id"]
 
     def execute(self, kernel: str, code: str, timeout: float = STEP_SECONDS) -> str:
-        """Run `code` in the kernel `kernel`; its printed output."""
-        return asyncio.run(asyncio.wait_for(self._execute(kernel, code), timeout))
+        """Run `code` in the kernel `kernel`; its printed output. In a thread of its own: the browser
+        tests' Playwright (sync API) may keep an event loop running in this one for the session."""
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            return pool.submit(lambda: asyncio.run(asyncio.wait_for(self._execute(kernel, code), timeout))).result()
 
     async def _execute(self, kernel_id: str, code: str) -> str:
         from tornado.httpclient import HTTPRequest
