@@ -139,7 +139,8 @@ def measure(base: Path, data: Path, names: list[str], seconds: float, viewers: l
         users.record()
         for n in names:
             users.set_password(n, PASSWORD)
-        with hubs.Hub(data, base / "state", hubs.user_python(base)) as hub:
+        python = hubs.user_python(base)
+        with hubs.Traversable(hubs.REPO, Path(sys.prefix)), hubs.Hub(data, base / "state", python) as hub:
             code = notebook_code("01-inventar.ipynb")
             for n in names:
                 s = hubs.HubSession(hub, n)
