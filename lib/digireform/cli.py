@@ -17,6 +17,58 @@ from collections.abc import Callable, Sequence
 from digireform.analysis.options import ReportOptions
 
 
+class NorwegianFormatter(argparse.HelpFormatter):
+    """argparse's help layout with «Bruk:» for «usage:» (texts in data/cli_messages.yaml)."""
+
+    def add_usage(self, usage, actions, groups, prefix=None) -> None:  # noqa: ANN001 - argparse's signature
+        super().add_usage(usage, actions, groups, _cli_texts()["usage_prefix"] if prefix is None else prefix)
+
+
+class NorwegianParser(argparse.ArgumentParser):
+    """An ArgumentParser that speaks Norwegian: help, group titles and error messages.
+
+    argparse writes its texts in English (through gettext, which follows the user's locale and
+    finds no Norwegian catalogue): the group titles and the -h help are set here, and every
+    error message is translated by the patterns of data/cli_messages.yaml before it is shown,
+    so `digireform --help` and a mistyped command read the same on every machine.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003 - argparse's signature
+        kwargs.setdefault("formatter_class", NorwegianFormatter)
+        add_help = kwargs.pop("add_help", True)
+        super().__init__(*args, add_help=False, **kwargs)
+        texts = _cli_texts()
+        self._positionals.title = texts["positional_title"]
+        self._optionals.title = texts["optional_title"]
+        if add_help:
+            self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help=texts["help_help"])
+
+    def error(self, message: str):  # noqa: ANN201 - NoReturn, as argparse's
+        """Usage and the Norwegian message on stderr, exit 2 (as argparse does, in Norwegian)."""
+        self.print_usage(sys.stderr)
+        self.exit(2, _cli_texts()["error_format"].format(prog=self.prog, message=translate_message(message)) + "\n")
+
+
+def _cli_texts() -> dict:
+    from digireform.model.schema import package_yaml
+
+    return package_yaml("cli_messages.yaml")
+
+
+def translate_message(message: str) -> str:
+    """An argparse message in Norwegian (data/cli_messages.yaml); an unknown one as it is.
+
+    The parts a pattern captures are translated too («argument X: invalid choice: …»)."""
+    import re
+
+    for pattern, norwegian in _cli_texts()["messages"]:
+        match = re.match(pattern, message, flags=re.DOTALL)
+        if match:
+            parts = [translate_message(g) if g else "" for g in match.groups()]
+            return re.sub(r"\\(\d)", lambda m, got=parts: got[int(m.group(1)) - 1], norwegian)
+    return message
+
+
 def _date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
@@ -32,16 +84,16 @@ def _add_data(p: argparse.ArgumentParser) -> None:
 def _add_analysis_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--as-of", type=_date, metavar="DATO", help="beregn som om i dag var DATO (ÅÅÅÅ-MM-DD)")
     # the defaults are ReportOptions' (class attributes of the dataclass), so they are said once
-    p.add_argument("--k", type=int, default=ReportOptions.k,
+    p.add_argument("--k", type=int, default=ReportOptions.k, metavar="ANTALL",
                    help=f"minste antall partnere i et felles exit-vindu (standard {ReportOptions.k})")
-    p.add_argument("--tolerance-months", type=int, default=ReportOptions.tolerance_months,
+    p.add_argument("--tolerance-months", type=int, default=ReportOptions.tolerance_months, metavar="MND",
                    help=f"toleranse i måneder mellom partnernes frigjøring (standard {ReportOptions.tolerance_months})")
-    p.add_argument("--horizon-years", type=int, default=ReportOptions.horizon_years,
+    p.add_argument("--horizon-years", type=int, default=ReportOptions.horizon_years, metavar="ÅR",
                    help=f"hvor mange år fram vi ser (standard {ReportOptions.horizon_years})")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="digireform", description="Arbeidsbok for felles digital kommunereform.")
+    parser = NorwegianParser(prog="digireform", description="Arbeidsbok for felles digital kommunereform.")
     sub = parser.add_subparsers(dest="command", metavar="KOMMANDO", required=True)
 
     p = sub.add_parser("validate", help="kontroller dataene; exit 0 når alt er gyldig")
@@ -110,7 +162,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_data(p)
 
     p = sub.add_parser("dashboards", help="start dashbordene for folkevalgte (http://127.0.0.1:PORT/)")
-    p.add_argument("--port", type=int, default=8866)
+    p.add_argument("--port", type=int, default=8866, metavar="PORT", help="portnummer (standard 8866)")
     _add_data(p)
     p.add_argument("--allow-host", action="append", metavar="NAME",
                    help="vertsnavn serveren også svarer på bak en proxy (kan gjentas; også $DIGIREFORM_ALLOWED_HOSTS)")

@@ -74,14 +74,60 @@ def test_cli_prints_norwegian_summary_without_contacts(tmp_path, capsys):
     edit_working_tree(folder)
     assert cli.main(["changes", "--data", str(repo / "data")]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("Endringer i dataene siden siste commit: 1 nye, 4 endrede, 1 fjernede.")
-    assert "1853 Evenes – systemer:" in out
-    assert "  Endret: A\n    users: 10 → 25" in out
-    assert "  Fjernet: B" in out
-    assert "kommuneprofil:\n  Endret: population\n    population.total: 1400 → 1450" in out
-    assert "  Ny: D\n    product=Delta" in out
-    assert "kontaktpersoner (personopplysninger vises ikke)" in out
+    # field labels and code labels, never keys («users», «service_area=felles»); the code after a code label
+    assert out == EXPECTED_SUMMARY
     assert "Hemmelig" not in out and "kari@" not in out
+
+
+EXPECTED_SUMMARY = """Endringer i dataene siden siste commit: 1 nye, 4 endrede, 1 fjernede.
+
+1853 Evenes – kommuneprofil:
+  Endret: Folketall
+    Innbyggere i alt: 1400 → 1450
+  Endret: kontaktpersoner (personopplysninger vises ikke)
+
+1853 Evenes – systemer:
+  Endret: A
+    Antall brukere: 10 → 25
+  Fjernet: B
+  Ny: D
+    System / produkt: Delta
+    Leverandør: Lev AS
+    Tjenesteområde: Felles infrastruktur (felles)
+    Funksjon: F
+    Driftsform: Skytjeneste (saas)
+    Livsløp: I drift (operational)
+    Antall brukere: 10
+    Årlig kostnad (kr eks. mva): 1 000 kr
+    Avtale utløper: 01.01.2027
+    Oppsigelsestid (mnd): 3
+    Avtaletype: SSA-L (løpende tjenestekjøp)
+    Personopplysninger: Ingen (none)
+    Databehandleravtale: Ikke nødvendig (not_needed)
+    Unntatt offentlighet: Nei (no)
+
+1853 Evenes – velferdsteknologi:
+  Endret: Trygghetsalarm (Careium)
+    Enheter i bruk: 10 → 12
+"""
+
+
+def test_changed_code_and_date_read_as_labels(tmp_path):
+    """A changed code shows both labels (codes in parentheses), a changed date the Norwegian form."""
+    repo, folder = make_repo(tmp_path)
+    (folder / "systems.csv").write_text(csv_text("systems", [
+        system("A", "Alfa") | {"hosting": "on_prem", "contract_end": "2028-06-30", "annual_cost_nok": ""},
+        system("B", "Beta"), system("C", "Gamma")]), encoding="utf-8")
+    text = changes.summary(repo / "data")
+    assert text.splitlines() == [
+        "Endringer i dataene siden siste commit: 0 nye, 1 endrede, 0 fjernede.",
+        "",
+        "1853 Evenes – systemer:",
+        "  Endret: A",
+        "    Driftsform: Skytjeneste (saas) → Lokal drift (on_prem)",
+        "    Årlig kostnad (kr eks. mva): 1 000 kr → (tom)",
+        "    Avtale utløper: 01.01.2027 → 30.06.2028",
+    ]
 
 
 def test_no_changes_and_no_repository(tmp_path, capsys):

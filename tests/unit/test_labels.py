@@ -20,7 +20,7 @@ def test_table_fields_and_codes_in_words():
 
 
 def test_numbers_dates_and_unknown_values():
-    assert labels.value_words("annual_cost_nok", "45000.50") == "45 000,5"
+    assert labels.value_words("annual_cost_nok", "45000.50") == "45 000,50 kr"  # money with kr, øre as written
     assert labels.value_words("users", "1200") == "1 200"
     assert labels.value_words("target_year", "2028", "welfare") == "2028"
     assert labels.value_words("contract_end", "2027-12-31") == "31.12.2027"

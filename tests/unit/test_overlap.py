@@ -183,7 +183,7 @@ def test_cli_prints_norwegian_summary(region, capsys):
     assert cli.cmd_overlap(args) == 0
     out = capsys.readouterr().out
     assert "Felles produkter (brukt av minst to kommuner): 3" in out
-    assert "Gerica: Narvik, Evenes ledige 2028-01-01–2028-07-01, felles oppstart 2028-07-01" in out
+    assert "Gerica: Narvik, Evenes ledige 01.01.2028–01.07.2028, felles oppstart 01.07.2028" in out
     assert "Harmoniseringskandidater" in out
 
 

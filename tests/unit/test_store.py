@@ -14,6 +14,7 @@ from digireform.io.paths import folder_for, scan_folders
 from digireform.model.errors import DigireformError, ValidationError
 from digireform.sync import save_table
 from digireform.validate.region import load, validate
+from tests.support.labels import LEVELS_TEXT, SERVICE_AREAS_TEXT
 from tests.support.regionfiles import columns, csv_line, csv_text, header, profile_yaml, system_row
 
 PROFILE = profile_yaml("1853")  # number, name and example_data: true
@@ -58,15 +59,18 @@ def test_valid_fixture_has_no_problems(tmp_path, region_builder):
         ({"contract_end": "2026-02-29"}, f"{SYS}:2: contract_end: «2026-02-29» er ikke en gyldig kalenderdato"),
         ({"contract_end": "31.12.2026"}, f"{SYS}:2: contract_end: «31.12.2026» er ikke en dato på formen ÅÅÅÅ-MM-DD"),
         ({"notice_months": "x"}, f"{SYS}:2: notice_months: «x» er ikke et heltall"),
-        ({"hosting": "cloud"}, f"{SYS}:2: hosting: «cloud» er ikke en gyldig kode; gyldige: on_prem, hosted, saas, hybrid"),
+        ({"hosting": "cloud"}, f"{SYS}:2: hosting: «cloud» er ikke en gyldig kode; gyldige: Lokal drift (on_prem), "
+         "Driftet hos leverandør (hosted), Skytjeneste (saas), Hybrid (hybrid)"),
         ({"lifecycle": "live"},
-         f"{SYS}:2: lifecycle: «live» er ikke en gyldig kode; gyldige: planned, phasing_in, operational, phasing_out, retired"),
+         f"{SYS}:2: lifecycle: «live» er ikke en gyldig kode; gyldige: Planlagt (planned), "
+         "Innføres (phasing_in), I drift (operational), Fases ut (phasing_out), Avviklet (retired)"),
         ({"service_area": "helse"},
-         f"{SYS}:2: service_area: «helse» er ikke en gyldig kode; gyldige: innbygger, okonomi_personal, sak_arkiv, "
-         "helse_velferd, skole_oppvekst, plan_bygg, teknisk, kultur, felles"),
-        ({"personal_data": "yes"}, f"{SYS}:2: personal_data: «yes» er ikke en gyldig kode; gyldige: none, ordinary, special"),
-        ({"dpa": "Ja"}, f"{SYS}:2: dpa: «Ja» er ikke en gyldig kode; gyldige: yes, no, not_needed"),
-        ({"confidential": "maybe"}, f"{SYS}:2: confidential: «maybe» er ikke en gyldig kode; gyldige: yes, no"),
+         f"{SYS}:2: service_area: «helse» er ikke en gyldig kode; gyldige: "
+         f"{SERVICE_AREAS_TEXT}"),
+        ({"personal_data": "yes"}, f"{SYS}:2: personal_data: «yes» er ikke en gyldig kode; gyldige: Ingen (none), "
+         "Alminnelige (ordinary), Særlige kategorier (special)"),
+        ({"dpa": "Ja"}, f"{SYS}:2: dpa: «Ja» er ikke en gyldig kode; gyldige: Ja (yes), Nei (no), Ikke nødvendig (not_needed)"),
+        ({"confidential": "maybe"}, f"{SYS}:2: confidential: «maybe» er ikke en gyldig kode; gyldige: Ja (yes), Nei (no)"),
         ({"satisfaction": "6"}, f"{SYS}:2: satisfaction: «6» er for stort (høyst 5)"),
         ({"satisfaction": "0"}, f"{SYS}:2: satisfaction: «0» er for lite (minst 1)"),
         ({"vendor_orgnr": "974760674"},
@@ -166,9 +170,11 @@ YAML = "municipalities/1853-evenes/kommune.yaml"
         ('number: "1853"\nname: Evenes\npopulation:\n  year: 2025\n  total: 1330\n  age_bands: {"0-17": 240, "18-66": 760, "67-79": 210, "80+": 100}\n',
          f"{YAML}:6: population.age_bands: summen av aldersgruppene (1310) er ikke lik total (1330)"),
         ('number: "1853"\nname: Evenes\ndigitalisation:\n  helse_velferd: paper\n',
-         f"{YAML}:4: digitalisation.helse_velferd: «paper» er ikke et gyldig nivå; gyldige: all_digital, mostly_digital, mostly_paper, all_paper"),
+         f"{YAML}:4: digitalisation.helse_velferd: «paper» er ikke et gyldig nivå; gyldige: "
+         f"{LEVELS_TEXT}"),
         ('number: "1853"\nname: Evenes\ndigitalisation:\n  helse: all_paper\n',
-         f"{YAML}:4: digitalisation: ukjent tjenesteområde «helse»; gyldige: innbygger, okonomi_personal, sak_arkiv, helse_velferd, skole_oppvekst, plan_bygg, teknisk, kultur, felles"),
+         f"{YAML}:4: digitalisation: ukjent tjenesteområde «helse»; gyldige: "
+         f"{SERVICE_AREAS_TEXT}"),
         ('number: "1853"\nname: Evenes\nchannels:\n  - year: 2025\n    phone_in: -3\n',
          f"{YAML}:5: channels.phone_in: «-3» er ikke et heltall ≥ 0"),
         ('number: "1853"\nname: Evenes\ntargets:\n  - {id: T1, text: X, metric: m, target: 0.7, deadline: 2027-02-30}\n',
@@ -203,7 +209,7 @@ def test_welfare_rules(tmp_path, region_builder):
     ])
     found = messages(region_builder(systems=[system_row()], welfare=welfare))
     w = "municipalities/1853-evenes/welfare.csv"
-    assert found[0].startswith(f"{w}:3: category: «gps» er ikke en gyldig kode; gyldige: trygghetsalarm,")
+    assert found[0].startswith(f"{w}:3: category: «gps» er ikke en gyldig kode; gyldige: Trygghetsalarm (trygghetsalarm),")
     assert found[1] == f"{w}:3: priority: «4» er for stort (høyst 3)"
     assert len(found) == 2
 
@@ -464,7 +470,7 @@ def test_stored_decimal_with_three_digits_is_a_decimal(tmp_path, region_builder)
 def test_norwegian_yes_in_stored_file_stays_an_error(tmp_path, region_builder):
     """Only codes are valid in stored files: «Ja» is named, and the row is not public (NA)."""
     region_builder(systems=[system_row(confidential="Ja")])
-    assert messages(tmp_path) == [f"{SYS}:2: confidential: «Ja» er ikke en gyldig kode; gyldige: yes, no"]
+    assert messages(tmp_path) == [f"{SYS}:2: confidential: «Ja» er ikke en gyldig kode; gyldige: Ja (yes), Nei (no)"]
     assert pd.isna(load(tmp_path).systems.loc[0, "confidential"])
 
 

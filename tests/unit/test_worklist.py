@@ -75,8 +75,9 @@ def test_report_section_every_municipality(tmp_path):
 
 def test_table_has_norwegian_columns(tmp_path):
     items = worklist.region_worklists(fixture(tmp_path))["1853"]
-    table = views.worklist_table(items)
-    assert list(table.columns) == ["System-ID", "System", "Mangler", "Antall", "Vekt (påvirkning)"]
+    table = views.worklist_table(items).data  # the Styler's formatted frame
+    assert list(table.columns) == ["System-ID", "System / produkt", "Mangler", "Antall manglende felt",
+                                   "Vekt (påvirkning)"]
     assert table.iloc[0]["Mangler"] == "Driftsform, Databehandleravtale"
 
 

@@ -11,6 +11,7 @@ from digireform.io.yamlio import load_text_with_lines
 from digireform.model.schema import package_yaml
 from digireform.tender.definition import load_tender
 from digireform.validate.schema import SchemaCheck, schema
+from tests.support.labels import LEVELS_TEXT, SERVICE_AREAS_TEXT, WELFARE_CATEGORIES_TEXT
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMAS = ("tender", "requirements", "catalogue", "kommune")
@@ -66,8 +67,8 @@ timeline:
     ("participants: [\"1806\"]", "participants: \"1806\"", "f.yaml:4: participants: skal være en liste med kommunenummer"),
     # unknown code: every unknown item of a list in one message
     ("[trygghetsalarm]", "[trygghetsalarm, gps, drone]",
-     "f.yaml:5: scope.welfare_categories: ukjent kode «gps», «drone»; gyldige: trygghetsalarm, digitalt_tilsyn, "
-     "medisineringsstotte, lokalisering, elektronisk_dorlas, digital_hjemmeoppfolging, skjermbesok, responssenter"),
+     "f.yaml:5: scope.welfare_categories: ukjent kode «gps», «drone»; gyldige: "
+     f"{WELFARE_CATEGORIES_TEXT}"),
     ("type: SSA-L", "type: SSA-X", "f.yaml:6: contract.type: «SSA-X» er ikke gyldig; gyldige: SSA-L, SSA-sky, SSA-D, "
      "SSA-K, SSA-T, rammeavtale"),
     # unknown key
@@ -188,8 +189,8 @@ PRODUCT = """\
 @pytest.mark.parametrize(("old", "new", "expected"), [
     ("- name: SpeedAdmin\n  aliases", "- aliases", "f.yaml:1: name: mangler (påkrevd felt)"),
     ("[Speed Admin]", "Speed Admin", "f.yaml:2: aliases: skal være en liste av skrivemåter, f.eks. [Tieto Gerica, Gerica]"),
-    ("kultur", "romfart", "f.yaml:5: service_area: «romfart» er ikke et tjenesteområde; gyldige: innbygger, "
-     "okonomi_personal, sak_arkiv, helse_velferd, skole_oppvekst, plan_bygg, teknisk, kultur, felles"),
+    ("kultur", "romfart", "f.yaml:5: service_area: «romfart» er ikke et tjenesteområde; gyldige: "
+     f"{SERVICE_AREAS_TEXT}"),
     ('"964965137"', '"964965138"', "f.yaml:4: vendor_orgnr: «964965138» er ikke et gyldig organisasjonsnummer "
      "(9 siffer, mod 11)"),  # the check digit of 96496513 is 7
     ("cpv: 48000000-8", "cpv: 4800", "f.yaml:6: cpv: «4800» er ikke en CPV-kode på formen 48000000-8"),
@@ -261,9 +262,9 @@ targets:
     ("  total: 1330", "  total: mange", "k.yaml:5: population.total: «mange» er ikke et heltall ≥ 0"),
     ("    target: 0.75", "    target: mye", "k.yaml:15: targets.target: «mye» er ikke et tall"),
     ("  sak_arkiv: mostly_paper", "  sak_arkiv: paper", "k.yaml:7: digitalisation.sak_arkiv: «paper» er ikke et gyldig "
-     "nivå; gyldige: all_digital, mostly_digital, mostly_paper, all_paper"),
+     f"nivå; gyldige: {LEVELS_TEXT}"),
     ("  sak_arkiv: mostly_paper", "  arkiv: mostly_paper", "k.yaml:7: digitalisation: ukjent tjenesteområde «arkiv»; "
-     "gyldige: innbygger, okonomi_personal, sak_arkiv, helse_velferd, skole_oppvekst, plan_bygg, teknisk, kultur, felles"),
+     f"gyldige: {SERVICE_AREAS_TEXT}"),
     ("    phone_in: 120", "    telefon: 120", "k.yaml:10: channels.telefon: ukjent kanal; gyldige: personal_visits, "
      "phone_in, phone_out, web_visits, letters_in, letters_out, email_in, email_out, digital_post_out, "
      "selfservice_completed, selfservice_abandoned"),
@@ -334,7 +335,7 @@ EMPTY_COUNT = "har ingen verdi; skriv et heltall ≥ 0 eller fjern linjen"
 EMPTY_NUMBER = "har ingen verdi; skriv et tall eller fjern linjen"
 EMPTY_ORGNR = "har ingen verdi; skriv et organisasjonsnummer (9 sifre) eller fjern linjen"
 EMPTY_VALUE = "har ingen verdi; skriv en verdi eller fjern linjen"
-AREAS = "innbygger, okonomi_personal, sak_arkiv, helse_velferd, skole_oppvekst, plan_bygg, teknisk, kultur, felles"
+AREAS = SERVICE_AREAS_TEXT
 
 
 @pytest.mark.parametrize(("old", "new", "expected"), [
@@ -343,7 +344,7 @@ AREAS = "innbygger, okonomi_personal, sak_arkiv, helse_velferd, skole_oppvekst, 
     ("  total: 1330\n", '  total: 1330\n  age_bands: {"0-17": null}\n',
      f"k.yaml:6: population.age_bands.0-17: {EMPTY_COUNT}"),
     ("  sak_arkiv: mostly_paper", "  sak_arkiv:", "k.yaml:7: digitalisation.sak_arkiv: har ingen verdi; skriv en av "
-     "all_digital, mostly_digital, mostly_paper, all_paper eller fjern linjen"),
+     f"{LEVELS_TEXT} eller fjern linjen"),
     ("    phone_in: 120", "    phone_in: ''", f"k.yaml:10: channels.phone_in: {EMPTY_COUNT}"),
     ("    target: 0.75\n", "    target: 0.75\n    baseline:\n", f"k.yaml:16: targets.baseline: {EMPTY_NUMBER}"),
     ("    target: 0.75\n", "    target: 0.75\n    current_date: ' '\n", f"k.yaml:16: targets.current_date: {EMPTY_DATE}"),

@@ -19,7 +19,7 @@ from digireform.io import git, textio
 from digireform.io.paths import municipality_folders, resolve_data_dir
 from digireform.io.tables import rows_from_bytes
 from digireform.io.yamlio import inline_yaml
-from digireform.model import privacy
+from digireform.model import labels, privacy
 from digireform.model.errors import DigireformError, display_path
 from digireform.model.region import FOLDER_RE, PROFILE_FILE
 from digireform.model.rows import Row, match_rows, row_label
@@ -173,12 +173,35 @@ def changes(data_dir: str | Path | None = None) -> list[Change]:
 # --------------------------------------------------------------------------- text
 
 
-def _val(value: str | None) -> str:
-    return "(tom)" if value in (None, "") else value
+def _row_title(c: Change) -> str:
+    """How the summary names a row or key: «A», «Trygghetsalarm (Careium)», «Folketall»."""
+    if c.kind == "profile":
+        return labels.field_label(c.key, labels.PROFILE)
+    return labels.row_title(c.kind, c.key)
+
+
+def _words(field: str, value: str | None, kind: str) -> str:
+    """A stored value in words with its code («Skytjeneste (saas)»), «(tom)» when empty."""
+    return labels.value_words(field, value, kind, with_code=True) or labels.EMPTY
+
+
+def _field_lines(c: Change) -> list[str]:
+    """One line per field: «Antall brukere: 10 → 25», «Driftsform: Skytjeneste (saas)» for a new row.
+
+    Field labels and code labels through `labels` (the one (field, value) → words function),
+    the stored code in parentheses so whoever edits the files can find it."""
+    kind = c.kind
+    if c.action == "changed":
+        return [f"    {labels.field_label(f.field, kind)}: {_words(f.field, f.old, kind)} → {_words(f.field, f.new, kind)}"
+                for f in c.fields]
+    if c.action == "added":
+        return [f"    {labels.field_value(f.field, f.new, kind, with_code=True)}" for f in c.fields
+                if not (kind == "systems" and f.field == "system_id")]
+    return []
 
 
 def format_changes(items: list[Change], has_head: bool = True) -> str:
-    """The summary as Norwegian text, grouped by municipality and file."""
+    """The summary as Norwegian text, grouped by municipality and file, fields by their labels."""
     if not items:
         return "Ingen endringer i dataene siden siste commit."
     counts = {a: sum(1 for c in items if c.action == a) for a in ACTION_LABELS}
@@ -195,16 +218,8 @@ def format_changes(items: list[Change], has_head: bool = True) -> str:
         if c.private:
             lines.append(f"  {ACTION_LABELS[c.action]}: kontaktpersoner (personopplysninger vises ikke)")
             continue
-        lines.append(f"  {ACTION_LABELS[c.action]}: {c.key}")
-        if c.action == "changed":
-            for f in c.fields:
-                lines.append(f"    {f.field}: {_val(f.old)} → {_val(f.new)}")
-        elif c.action == "added" and c.kind != "profile":
-            shown = ", ".join(f"{f.field}={f.new}" for f in c.fields if f.field not in ("system_id",))
-            if shown:
-                lines.append(f"    {shown}")
-        elif c.action == "added":
-            lines += [f"    {f.field}: {_val(f.new)}" for f in c.fields]
+        lines.append(f"  {ACTION_LABELS[c.action]}: {_row_title(c)}")
+        lines += _field_lines(c)
     return "\n".join(lines)
 
 

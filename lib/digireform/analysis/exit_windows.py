@@ -49,6 +49,27 @@ def notice_deadline(contract_end: dt.date, notice_months: int) -> dt.date:
     return add_months(contract_end, -int(notice_months))
 
 
+def deadline_passed(deadline, as_of):  # noqa: ANN001, ANN201 - a date or a column of dates
+    """Has the notice deadline passed on `as_of`? Only when it lies before that day: on the
+    deadline itself notice can still be given. The one rule for every view of deadlines
+    (`running_on_notice` here, the welfare contracts, the notebooks and the dashboards);
+    works on one date or on a pandas column (then NaT is not passed)."""
+    if isinstance(deadline, pd.Series):
+        return (deadline < pd.Timestamp(as_of)).fillna(False).astype(bool)
+    return deadline is not None and pd.Timestamp(deadline) < pd.Timestamp(as_of)
+
+
+def deadline_note(deadline, as_of) -> str:  # noqa: ANN001 - a date, timestamp or ISO text
+    """«Fristen gikk ut 30. juni 2026» for a passed notice deadline; empty for one still open or
+    unknown. How every table and page marks a passed deadline."""
+    from digireform.model.formatting import date_long, is_missing
+
+    if deadline is None or is_missing(deadline) or deadline == "":
+        return ""
+    day = pd.Timestamp(deadline).date()
+    return f"Fristen gikk ut {date_long(day)}" if deadline_passed(day, as_of) else ""
+
+
 def month_start_on_or_after(day: dt.date) -> dt.date:
     """The first day of a month on or after `day`."""
     if day.day == 1:
@@ -76,7 +97,7 @@ def contract_dates(systems: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
         "contract_end": end,
         "notice_months": notice.astype("Int64"),
         "notice_deadline": deadline,
-        "running_on_notice": (deadline < today).fillna(False).astype(bool),
+        "running_on_notice": deadline_passed(deadline, as_of),
         "expired": (end < today).fillna(False).astype(bool),
         "free_from": free.where(deadline.notna()),
         "missing": pd.Series([m or None for m in missing], index=systems.index, dtype=object),

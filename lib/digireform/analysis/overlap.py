@@ -27,6 +27,7 @@ from digireform.analysis import network
 from digireform.analysis.candidates import joint_candidates
 from digireform.analysis.catalogue import Catalogue, canonical_products, load_catalogue, not_in_catalogue
 from digireform.analysis.options import ReportOptions
+from digireform.model import formatting
 from digireform.model.formatting import nok, nok_per_year
 from digireform.model.schema import label
 from digireform.model.thresholds import Threshold
@@ -369,7 +370,8 @@ def names_text(result_nrs: list[str], names: dict[str, str]) -> str:
 def summary_text(result: OverlapResult, names: dict[str, str]) -> str:
     """A readable Norwegian summary (what `digireform overlap` prints)."""
     o = result.options
-    lines = [f"Overlapp per {o.as_of.isoformat()} (k = {o.k}, toleranse {o.tolerance_months} mnd, "
+    day = formatting.date_no
+    lines = [f"Overlapp per {day(o.as_of.isoformat())} (k = {o.k}, toleranse {o.tolerance_months} mnd, "
              f"horisont {o.horizon_years} år)", ""]
     lines.append(f"Felles produkter (brukt av minst to kommuner): {len(result.shared_products)}")
     for s in result.shared_products:
@@ -380,11 +382,11 @@ def summary_text(result: OverlapResult, names: dict[str, str]) -> str:
         lines.append(f"  {h['service_area_label']} – {h['function']}: {prods}; {nok_per_year(h['annual_cost_nok'], h.get('cost_complete', True))}")
     lines += ["", f"Felles exit-vinduer per produkt: {len(result.exit_windows)}"]
     for w in result.exit_windows:
-        notice = ", ".join(f"{names.get(nr, nr)} {d}" for nr, d in w["notice_deadlines"].items())
-        late = f" (fristen er passert for {names_text(w['running_on_notice'], names)})" if w["running_on_notice"] else ""
-        lines.append(f"  {w['product']}: {names_text(w['municipalities'], names)} ledige {w['window_start']}–"
-                     f"{w['window_end']}, felles oppstart {w['proposed_start']}; "
-                     f"oppsigelsesfrister: {notice}{late}")
+        notice = ", ".join(f"{names.get(nr, nr)} {day(d)}" + (" (gått ut)" if nr in w["running_on_notice"] else "")
+                           for nr, d in w["notice_deadlines"].items())
+        lines.append(f"  {w['product']}: {names_text(w['municipalities'], names)} ledige {day(w['window_start'])}–"
+                     f"{day(w['window_end'])}, felles oppstart {day(w['proposed_start'])}; "
+                     f"oppsigelsesfrister: {notice}")
     lines += ["", f"Kandidater til felles anskaffelse: {len(result.tender_candidates)}"]
     for c in result.tender_candidates[:10]:
         what = c.get("product") or f"{c['function']} ({', '.join(c['products'])})"

@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from digireform.analysis.exit_windows import deadline_note, deadline_passed
 from digireform.model.dates import add_years, shift_months
 from digireform.model.region import Region
 from digireform.model.rules import HORIZON_YEARS, welfare_totals
@@ -190,10 +191,13 @@ def _most_common_service(rows: pd.DataFrame) -> pd.Series:
 
 
 def contracts_ending(region: Region, as_of: dt.date, horizon_years: int = HORIZON_YEARS) -> pd.DataFrame:
-    """Welfare contracts ending between `as_of` and `as_of` + horizon, soonest first.
+    """Welfare contracts ending between `as_of` and `as_of` + horizon, soonest first; those
+    whose notice deadline has passed come last.
 
-    `notice_by` is the last day to give notice (end − notice months), the date that
-    matters for joining a joint tender.
+    `notice_by` is the last day to give notice (end − notice months; unknown without a
+    notice period), the date that matters for joining a joint tender; `notice_passed` says it lies before `as_of`
+    (`exit_windows.deadline_passed`: the deadline day itself is not passed) and
+    `notice_note` says it in words («Fristen gikk ut 30. juni 2026»).
     """
     w = region.welfare
     start = pd.Timestamp(as_of)
@@ -208,8 +212,11 @@ def contracts_ending(region: Region, as_of: dt.date, horizon_years: int = HORIZO
         "contract_end": rows["contract_end"],
         "notice_months": rows["notice_months"],
     })
-    out["notice_by"] = shift_months(out["contract_end"], -out["notice_months"].fillna(0).astype(int))
-    return out.sort_values(["contract_end", "municipality"]).reset_index(drop=True)
+    # an unknown notice period leaves the deadline unknown: never read as «no notice needed»
+    out["notice_by"] = shift_months(out["contract_end"], -pd.to_numeric(out["notice_months"]).astype("Float64"))
+    out["notice_passed"] = deadline_passed(out["notice_by"], as_of)
+    out["notice_note"] = [deadline_note(d, as_of) for d in out["notice_by"]]
+    return out.sort_values(["notice_passed", "contract_end", "municipality"], kind="stable").reset_index(drop=True)
 
 
 def _int(v: Any) -> int | None:
@@ -246,7 +253,8 @@ def report_section(region: Region, report: dict, options) -> None:
     ending = contracts_ending(region, options.as_of, options.horizon_years)
     for r in ending.itertuples(index=False):
         per_muni[r.municipality]["welfare_contracts_ending"].append(
-            {"category": r.category, "product": r.product, "contract_end": r.contract_end, "notice_by": r.notice_by}
+            {"category": r.category, "product": r.product, "contract_end": r.contract_end,
+             "notice_by": None if pd.isna(r.notice_by) else r.notice_by, "notice_passed": bool(r.notice_passed)}
         )
     joint = joint_volumes(region.welfare)
     report["region"]["welfare_joint"] = {

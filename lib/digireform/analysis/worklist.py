@@ -23,14 +23,15 @@ from typing import Any
 import pandas as pd
 
 from digireform.analysis.options import ReportOptions
+from digireform.model import labels
 from digireform.model.privacy import confidential_fields, is_confidential, public_systems
 from digireform.model.region import Region
-from digireform.model.schema import completeness_fields, file_spec
+from digireform.model.schema import completeness_fields
 
 
 def field_label(key: str) -> str:
-    """The Norwegian header of a systems.csv field (as in the Excel template)."""
-    return file_spec("systems").by_key[key].header
+    """The Norwegian header of a systems.csv field (as in the Excel template): `labels.field_label`."""
+    return labels.field_label(key, "systems")
 
 
 def worklist(systems: pd.DataFrame, public: bool = True) -> list[dict[str, Any]]:

@@ -58,9 +58,9 @@ from digireform.ingest.columns import field_label, find_header_row, is_blank, ma
 from digireform.ingest.sheets import SheetRows, read_rows
 from digireform.io.paths import folder_for, resolve_data_dir
 from digireform.io.tables import parse_table, read_text
-from digireform.model import formatting, register, values
+from digireform.model import labels, register, values
 from digireform.model.errors import DigireformError, Problem, ValidationError, display_path
-from digireform.model.schema import Field, FileSpec, code_list, file_spec, normalise_token, package_yaml
+from digireform.model.schema import Field, FileSpec, file_spec, normalise_token, package_yaml
 from digireform.sync import save_table
 from digireform.validate.tables import check_tables
 
@@ -435,35 +435,20 @@ def import_inventory(path: str | Path, municipality: str, data_dir: Any = None,
 
 
 def show_value(value: str, f: Field) -> str:
-    """A stored cell as a person reads it: «45 000 kr», «31.12.2026», «Skytjeneste», «(tom)»."""
-    if value == "":
-        return EMPTY
-    try:
-        if f.type == "number":
-            x = float(value)
-            decimals = 0 if x.is_integer() else 2
-            return formatting.nok(x, decimals=decimals) if f.key.endswith("_nok") else formatting.number(x, decimals)
-        if f.type == "int":
-            return formatting.number(int(value))
-        if f.type == "date":
-            return formatting.date_no(value)
-    except ValueError:  # a stored value that is not valid: shown as it is
-        return value
-    if f.type == "code" and f.codes:
-        return code_list(f.codes).get(value, value)
-    return value
+    """A stored cell as a person reads it: «45 000 kr», «31.12.2026», «Skytjeneste», «(tom)» (`labels`)."""
+    return labels.value_words(f.key, value, KIND) or labels.EMPTY
 
 
 def _changes_text(diffs: list[tuple[str, str, str]]) -> str:
-    spec = file_spec(KIND)
-    return "; ".join(f"{spec.by_key[k].header}: {show_value(old, spec.by_key[k])} → {show_value(new, spec.by_key[k])}"
-                     for k, old, new in diffs)
+    def words(key: str, value: str) -> str:
+        return labels.value_words(key, value, KIND) or labels.EMPTY
+
+    return "; ".join(f"{labels.field_label(k, KIND)}: {words(k, old)} → {words(k, new)}" for k, old, new in diffs)
 
 
 def _new_row_text(cells: dict[str, str]) -> str:
-    spec = file_spec(KIND)
-    return "; ".join(f"{spec.by_key[k].header}: {show_value(v, spec.by_key[k])}" for k, v in cells.items()
-                     if k != spec.key)
+    key = file_spec(KIND).key
+    return "; ".join(labels.field_value(k, v, KIND) for k, v in cells.items() if k != key)
 
 
 def format_summary(result: ImportResult) -> str:

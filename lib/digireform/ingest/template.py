@@ -20,6 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from digireform.io.atomic import atomic_write_with
 from digireform.model import formatting
 from digireform.model.errors import DigireformError, display_path
+from digireform.model.labels import code_list_label
 from digireform.model.schema import Field, FileSpec, code_list, file_spec, package_yaml
 
 DATA_SHEET = "Systemer"
@@ -70,11 +71,12 @@ def _write_codes_sheet(wb: Workbook, spec: FileSpec) -> dict[str, str]:
     for col, name in enumerate(lists, start=1):
         letter = get_column_letter(col)
         labels = list(code_list(name).values())
-        ws.cell(row=1, column=col, value=name).font = Font(bold=True)
+        head = code_list_label(name, spec.kind)  # «Tjenesteområde», never the list's key
+        ws.cell(row=1, column=col, value=head).font = Font(bold=True)
         for row, lab in enumerate(labels, start=2):
             ws.cell(row=row, column=col, value=lab)
         ranges[name] = f"{quote_sheetname(CODES_SHEET)}!${letter}$2:${letter}${len(labels) + 1}"
-        ws.column_dimensions[letter].width = max(len(x) for x in [name, *labels]) + 2
+        ws.column_dimensions[letter].width = max(len(x) for x in [head, *labels]) + 2
     ws.sheet_state = "hidden"
     return ranges
 

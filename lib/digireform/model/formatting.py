@@ -101,3 +101,54 @@ def years(n: int) -> str:
     """«ett år», «fem år», «tolv år», «15 år»: up to twelve in words, as Norwegian text writes them."""
     n = int(n)
     return f"{NUMBER_WORDS[n] if 0 <= n < len(NUMBER_WORDS) else number(n)} år"
+
+
+def rate(x: Any, sep: str = " ") -> str:
+    """A rate per 1 000 (or per inhabitant) with one decimal: 270.3 → «270,3»."""
+    return number(x, 1, sep)
+
+
+def _list_text(x: Any) -> str:
+    """A list (of IDs, names) as «EVE-001; EVE-002»; a text stays as it is."""
+    if isinstance(x, (list, tuple, set, frozenset)):
+        return "; ".join(str(v) for v in x)
+    return str(x)
+
+
+def _date_cell(x: Any) -> str:
+    """A date, timestamp or ISO text → «23.11.2026»."""
+    return date_no(x.isoformat() if hasattr(x, "isoformat") else x)
+
+
+CELL_FORMATS = {
+    "text": lambda x, sep: _list_text(x),
+    "int": lambda x, sep: number(x, 0, sep),
+    "decimal": lambda x, sep: decimal(x, 2, sep),
+    "number1": lambda x, sep: number(x, 1, sep),
+    "number2": lambda x, sep: number(x, 2, sep),
+    "rate": rate,
+    "nok": nok,
+    "percent": lambda x, sep: percent(x, 0, sep),
+    "percent1": lambda x, sep: percent(x, 1, sep),
+    "date": lambda x, sep: _date_cell(x),
+    "date_long": lambda x, sep: date_long(x.isoformat() if hasattr(x, "isoformat") else x),
+    "id_list": lambda x, sep: "; ".join(p.strip() for p in _list_text(x).split(";") if p.strip()),
+    "year": lambda x, sep: str(int(x)),  # «2027», never «2 027»
+    "line": lambda x, sep: str(int(x)),  # a line or row number, as FILE:LINE writes it
+}
+CELL_KINDS = tuple(CELL_FORMATS)
+
+
+def cell(x: Any, kind: str = "text", sep: str = " ") -> str:
+    """One table cell as a person reads it, by the kind of its column (CELL_KINDS).
+
+    Unknown is a blank cell, never «NaN», «<NA>» or «None»: a table marks what is missing by
+    leaving it empty. A text cell that is not a number kind is shown as it is; an already
+    formatted text in a number column («for få svar») too, so a table may say why a figure
+    is withheld.
+    """
+    if is_missing(x) or (isinstance(x, str) and not x.strip()):
+        return ""
+    if isinstance(x, str) and kind not in ("text", "date", "date_long", "id_list"):
+        return x
+    return CELL_FORMATS[kind](x, sep)

@@ -14,11 +14,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from digireform.model import formatting
 from digireform.model.schema import Field, code_list, file_spec, package_yaml
+
+EMPTY = "(tom)"
 
 TABLES = ("systems", "welfare")
 PROFILE = "profile"  # kommune.yaml
@@ -67,7 +70,8 @@ def code_words(list_name: str, code: Any, with_code: bool = False) -> str:
     labels = code_list(list_name)
     if text not in labels:
         return text
-    return f"{labels[text]} ({text})" if with_code else labels[text]
+    # a label that already names the code («SSA-L (løpende tjenestekjøp)») gets it once
+    return f"{labels[text]} ({text})" if with_code and text not in labels[text] else labels[text]
 
 
 def code_choices(list_name: str) -> str:
@@ -84,14 +88,16 @@ def choices_in_words(message: str, list_name: str) -> str:
 def value_words(field: str, value: Any, kind: str | None = None, with_code: bool = False) -> str:
     """A stored value of `field` in words: code → label, numbers and dates in Norwegian form.
 
-    «saas» → «Skytjeneste», «45000» → «45 000», «2027-12-31» → «31.12.2027»; an empty value
+    «saas» → «Skytjeneste», «1200» → «1 200», «45000» in a kroner field → «45 000 kr»,
+    «2027-12-31» → «31.12.2027»; an empty value
     is "" and a value that does not read as its type is shown as written. kommune.yaml
     values (`kind` "profile") may be mappings and lists: each part is labelled the same way.
     """
     if value is None or (isinstance(value, str) and not value.strip()):
         return ""
     if kind != PROFILE and (f := table_field(field, kind)) is not None:
-        return _typed_words(str(value).strip(), f.type if not _is_year(field) else "text", f.codes, with_code)
+        return _typed_words(str(value).strip(), f.type if not _is_year(field) else "text", f.codes, with_code,
+                            money=f.key.endswith("_nok"))
     if kind in (PROFILE, None) and (node := _profile_node(field)) is not None:
         return _profile_words(field, value, node, with_code)
     return str(value)
@@ -103,13 +109,16 @@ def _is_year(field: str) -> bool:
     return last == "year" or last.endswith("_year")
 
 
-def _typed_words(text: str, ftype: str, codes: str | None, with_code: bool) -> str:
-    """One cell of a stored table in words (see `value_words`)."""
+def _typed_words(text: str, ftype: str, codes: str | None, with_code: bool, money: bool = False) -> str:
+    """One cell of a stored table in words (see `value_words`); `money`: a kroner field («45 000 kr»)."""
     try:
         if ftype == "code" and codes:
             return code_words(codes, text, with_code)
         if ftype == "int":
             return formatting.number(int(text))
+        if ftype == "number" and money:
+            x = float(text)
+            return formatting.nok(x, decimals=0 if x.is_integer() else 2)  # øre only when written
         if ftype == "number":
             return formatting.decimal(float(text))
     except ValueError:
@@ -185,3 +194,76 @@ def _profile_scalar(path: str, value: Any, node: dict, with_code: bool) -> str:
         return formatting.decimal(value, max_decimals=4)
     text = str(value)
     return formatting.date_no(text) if _ISO_DATE.match(text) else text
+
+
+# --------------------------------------------------------------------------- messages and tables
+
+
+def field_value(field: str, value: Any, kind: str | None = None, with_code: bool = False) -> str:
+    """«Antall brukere: 10», «Driftsform: Skytjeneste (saas)», «Merknad: (tom)»: a field and its value
+    as messages and summaries write them (`field_label` and `value_words`)."""
+    return f"{field_label(field, kind)}: {value_words(field, value, kind, with_code) or EMPTY}"
+
+
+def code_list_label(codes: str, kind: str = "systems") -> str:
+    """What a code list is called: the labels of the fields that use it («Tjenesteområde»)."""
+    heads = [f.header for f in file_spec(kind).fields if f.codes == codes]
+    return " / ".join(heads) if heads else codes
+
+
+def row_title(kind: str, name: str) -> str:
+    """A row's name (`model.rows.row_label`) for people: a welfare row's category by its label
+    («trygghetsalarm (Careium)» → «Trygghetsalarm (Careium)»); a system ID stays as it is."""
+    if kind != "welfare":
+        return name
+    code, sep, rest = name.partition(" (")
+    return code_words("welfare_category", code) + sep + rest
+
+
+@dataclass(frozen=True)
+class Column:
+    """How a table shows a column: its Norwegian label and the kind of its values.
+
+    `kind` is one of formatting.CELL_KINDS, or ``code:<list>`` for a code shown by its label.
+    """
+
+    key: str
+    label: str
+    kind: str
+
+
+def _field_kind(f: Field) -> str:
+    """A schema field's display kind: money for the kroner fields, labels for codes."""
+    if f.type == "code" and f.codes:
+        return f"code:{f.codes}"
+    if f.type == "number":
+        return "nok" if f.key.endswith("_nok") else "decimal"
+    if _is_year(f.key):
+        return "year"
+    return {"int": "int", "date": "date", "id_list": "id_list"}.get(f.type, "text")
+
+
+@cache
+def _computed() -> dict[str, dict[str, str]]:
+    return package_yaml("table_columns.yaml")["columns"]
+
+
+def column(key: str, kind: str | None = None) -> Column:
+    """The label and display kind of a table column: a field of `kind`'s file (schema.yaml) when
+    `kind` names one, else a computed column of data/table_columns.yaml. KeyError for a column
+    defined nowhere, so a table never shows a key as its header."""
+    if kind in TABLES and key in file_spec(kind).by_key:
+        f = file_spec(kind).by_key[key]
+        return Column(key, f.header, _field_kind(f))
+    spec = _computed()[key]
+    return Column(key, spec["label"], spec.get("kind", "text"))
+
+
+def cell(value: Any, kind: str) -> str:
+    """One table cell by its column's kind: a code by its label (``code:<list>``), anything
+    else by `formatting.cell` (blank when unknown)."""
+    if kind.startswith("code:"):
+        if value is None or formatting.is_missing(value) or value == "":
+            return ""
+        return code_words(kind[5:], value)
+    return formatting.cell(value, kind)

@@ -25,7 +25,8 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from digireform.model.schema import code_list, code_lookup, normalise_token
+from digireform.model.labels import code_choices
+from digireform.model.schema import code_lookup, normalise_token
 
 STORED_INT_RE = r"^-?\d+$"
 STORED_NUMBER_RE = r"^-?\d+(?:\.\d+)?$"
@@ -207,7 +208,7 @@ def parse_code(text: str, list_name: str) -> str:
     """The code for a code, its Norwegian label or an alias (any case); Refused listing the choices."""
     code = code_lookup(list_name).get(normalise_token(text))
     if code is None:
-        choices = ", ".join(f"{lab} ({c})" for c, lab in code_list(list_name).items())
+        choices = code_choices(list_name)
         raise Refused(f"{quoted(str(text).strip())} er ikke en gyldig verdi; gyldige: {choices}")
     return code
 

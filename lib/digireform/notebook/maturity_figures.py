@@ -7,8 +7,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from digireform.analysis import channels
-from digireform.model import formatting
 from digireform.model.schema import DIGITALISATION_LEVELS, code_list
+from digireform.notebook.tables import table_frame
 
 # Colours from paper (red) to digital (green); index = level score 0..3.
 COLOURS = ["#c0392b", "#e67e22", "#9ccc65", "#2e7d32"]
@@ -76,20 +76,15 @@ def channel_figure(table: pd.DataFrame, year: int) -> go.Figure:
 
 
 def channel_display(table: pd.DataFrame, year: int) -> pd.DataFrame:
-    """Key channel figures for one year with Norwegian headers, formatted («3,25», «58,0 %», «1 200»)."""
+    """Key channel figures for one year, formatted by `tables.table_frame` («3,25», «58,0 %», «1 200»)."""
     part = table[table["year"] == year]
-    return pd.DataFrame({
-        "Kommune": part["name"],
-        "Henvendelser per innbygger": [formatting.number(v, 2) for v in part["contacts_per_inhabitant"]],
-        "Fullføringsgrad selvbetjening": [formatting.percent(v, 1) for v in part["selfservice_completion_rate"]],
-        "Digital andel utgående post": [formatting.percent(v, 1) for v in part["digital_post_share"]],
-        "Brev ut": [formatting.number(v) for v in part["letters_out"]],
-    }).reset_index(drop=True)
+    return table_frame(part, columns=["name", "contacts_per_inhabitant", "selfservice_completion_rate",
+                                      "digital_post_share", "letters_out"])
 
 
 def targets_display(targets: pd.DataFrame) -> pd.DataFrame:
-    """Targets with status and reason, Norwegian headers."""
+    """Targets with status and reason, formatted by `tables.table_frame`."""
+    cols = ["name", "target_id", "target_text", "status", "reason"]
     if targets.empty:
-        return pd.DataFrame(columns=["Kommune", "Mål", "Status", "Begrunnelse"])
-    return targets[["name", "id", "text", "status", "reason"]].rename(columns={
-        "name": "Kommune", "id": "ID", "text": "Mål", "status": "Status", "reason": "Begrunnelse"})
+        return table_frame(pd.DataFrame(columns=cols))
+    return table_frame(targets.rename(columns={"id": "target_id", "text": "target_text"}), columns=cols)

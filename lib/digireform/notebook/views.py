@@ -5,28 +5,33 @@ cells included, so they are for notebooks/01-inventar.ipynb, never for dashboard
 """
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pandas as pd
+from IPython.display import Markdown
+from pandas.io.formats.style import Styler
 
-from digireform.model import formatting, labels
+from digireform.model import labels
 from digireform.model.errors import DigireformError, Problem
 from digireform.model.region import Region
-from digireform.model.schema import file_spec, label
+from digireform.model.schema import file_spec
+from digireform.notebook.tables import show_table
 from digireform.report import completeness
 
 
-def problems_table(region: Region) -> pd.DataFrame:
-    """Validation problems as a table (Fil, Linje, Felt, Melding); empty when the data is valid."""
-    return problems_frame(region.problems)
-
-
 def problems_frame(problems: list[Problem]) -> pd.DataFrame:
-    """Any list of problems (the region's, a tender file's) as the table Fil, Linje, Felt, Melding."""
+    """Any list of problems (the region's, a tender file's) as the plain frame Fil, Linje, Felt, Melding."""
     return pd.DataFrame(
         [{"Fil": p.file, "Linje": p.line, "Felt": problem_field(p), "Melding": p.message} for p in problems],
         columns=["Fil", "Linje", "Felt", "Melding"],
     ).astype({"Linje": "Int64"})
+
+
+def _municipality_of(file: str, names: dict[str, str]) -> str:
+    """The municipality a problem's file belongs to («municipalities/1853-evenes/…» → «Evenes»)."""
+    match = re.search(r"(?:^|[\\/])(\d{4})-[^\\/]*(?:[\\/]|$)", file)
+    return names.get(match.group(1), match.group(1)) if match else ""
 
 
 _FILE_KINDS = {"systems.csv": "systems", "welfare.csv": "welfare", "kommune.yaml": labels.PROFILE}
@@ -40,32 +45,34 @@ def problem_field(p: Problem) -> str:
     return f"{label} ({p.field})" if label != p.field else p.field
 
 
-def completeness_table(region: Region) -> pd.DataFrame:
-    """Per municipality: systems in use and the share of completeness fields filled («87,5 %», «–» without systems)."""
+def problems_table(region: Region) -> Styler | Markdown:
+    """Validation problems (Kommune, Fil, Linje, Felt, Melding), the message whole and wrapped;
+    a sentence when the data is valid."""
+    names = {nr: region.name(nr) for nr in region.numbers}
+    frame = pd.DataFrame(
+        [{"municipality_name": _municipality_of(p.file, names), "file": p.file, "line": p.line,
+          "field": problem_field(p), "message": p.message} for p in region.problems],
+        columns=["municipality_name", "file", "line", "field", "message"])
+    return show_table(frame, empty="Ingen feil: dataene er gyldige.")
+
+
+def completeness_table(region: Region) -> Styler:
+    """Per municipality: systems in use and the share of completeness fields filled (blank without systems)."""
     in_use = region.in_use_systems()
     rows = []
     for nr in region.numbers:
         mine = in_use[in_use["municipality"] == nr]
-        share = completeness(mine)
-        rows.append({"Kommune": f"{nr} {region.name(nr)}", "Systemer i bruk": len(mine),
-                     "Kompletthet": formatting.percent(share, 1)})
-    return pd.DataFrame(rows, columns=["Kommune", "Systemer i bruk", "Kompletthet"])
+        rows.append({"municipality_name": f"{nr} {region.name(nr)}", "systems_in_use": len(mine),
+                     "completeness": completeness(mine)})
+    return show_table(pd.DataFrame(rows, columns=["municipality_name", "systems_in_use", "completeness"]))
 
 
-def inventory_table(region: Region, number: str, kind: str = "systems") -> pd.DataFrame:
-    """One municipality's systems or welfare rows with Norwegian headers and code labels."""
-    spec = file_spec(kind)
+def inventory_table(region: Region, number: str, kind: str = "systems") -> Styler | Markdown:
+    """One municipality's systems or welfare rows: every field under its Norwegian header,
+    codes as labels, money and dates in Norwegian form, blanks for unknown."""
     frame = region.systems if kind == "systems" else region.welfare
     mine = frame[frame["municipality"] == number]
-    out = pd.DataFrame(index=mine.index)
-    for f in spec.fields:
-        col = mine[f.key]
-        if f.type == "code":
-            col = col.map(lambda v, c=f.codes: None if pd.isna(v) else label(c, v)).astype(object)
-        elif f.type == "date":
-            col = col.dt.strftime("%Y-%m-%d")
-        out[f.header] = col
-    return out.reset_index(drop=True)
+    return show_table(mine, columns=file_spec(kind).columns, kind=kind, empty="Ingen rader.")
 
 
 def change_summary(data_dir=None) -> str:
@@ -78,18 +85,12 @@ def change_summary(data_dir=None) -> str:
         return str(exc)
 
 
-def worklist_table(items: list[dict[str, Any]]) -> pd.DataFrame:
-    """Items as a table with Norwegian column names, for the notebook."""
-    return pd.DataFrame(
-        [
-            {
-                "System-ID": it["system_id"],
-                "System": it["product"],
-                "Mangler": ", ".join(it["missing_labels"]),
-                "Antall": len(it["missing"]),
-                "Vekt (påvirkning)": it["impact"],
-            }
-            for it in items
-        ],
-        columns=["System-ID", "System", "Mangler", "Antall", "Vekt (påvirkning)"],
-    )
+WORKLIST_COLUMNS = ["system_id", "product", "missing_labels", "missing_count", "impact"]
+
+
+def worklist_table(items: list[dict[str, Any]]) -> Styler:
+    """Worklist items (what is missing, weighted by impact) as a table for the notebook."""
+    frame = pd.DataFrame([{"system_id": it["system_id"], "product": it["product"],
+                           "missing_labels": ", ".join(it["missing_labels"]), "missing_count": len(it["missing"]),
+                           "impact": it["impact"]} for it in items], columns=WORKLIST_COLUMNS)
+    return show_table(frame, kind="systems")

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
+from pandas.io.formats.style import Styler
 
-from digireform.model import formatting
 from digireform.model.schema import WELFARE_CATEGORIES, label
+from digireform.notebook.tables import show_table
 
 
 def bar_layout(bars: int) -> dict:
@@ -48,23 +49,15 @@ def joint_volume_figure(joint: pd.DataFrame) -> go.Figure:
     return fig
 
 
-def needs_display(needs: pd.DataFrame) -> pd.DataFrame:
-    """The needs table with Norwegian headers and labels, for showing (gap and surplus by `rules`)."""
-    out = needs.assign(
-        response_service=[label("response_service", c) if isinstance(c, str) else "" for c in needs["response_service"]],
-        coverage_basis=needs["coverage_basis"].map({"80+": "80 år+", "total": "alle innbyggere"}),
-        per_1000_80plus=[formatting.number(v, 1) for v in needs["per_1000_80plus"]],
-    )
-    return out[["name", "category_label", "in_use", "needed", "gap", "surplus", "target_year", "per_1000_80plus",
-                "coverage_basis", "response_service"]].rename(columns={
-        "name": "Kommune", "category_label": "Kategori", "in_use": "I bruk", "needed": "Behov",
-        "gap": "Gap", "surplus": "Overskudd", "target_year": "Målår", "per_1000_80plus": "Per 1000 (80+)",
-        "coverage_basis": "Dekning regnet mot", "response_service": "Responstjeneste",
-    })
+def needs_display(needs: pd.DataFrame) -> Styler:
+    """The needs table for reading (gap and surplus by `rules`; per 1 000 with one decimal)."""
+    basis = {"80+": "80 år+", "total": "alle innbyggere"}
+    shown = needs.assign(coverage_basis_text=[basis.get(b, "") if isinstance(b, str) else "" for b in needs["coverage_basis"]])
+    return show_table(shown, columns=["name", "category_label", "in_use", "needed", "gap", "surplus", "target_year",
+                                      "per_1000_80plus", "coverage_basis_text", "response_service"])
 
 
-def joint_display(joint: pd.DataFrame) -> pd.DataFrame:
-    """Joint volumes with Norwegian headers."""
-    out = joint.assign(category=[label(WELFARE_CATEGORIES, c) for c in joint["category"]])
-    return out.rename(columns={"category": "Kategori", "year": "Målår", "units": "Enheter (behov)",
-                               "in_use": "I bruk", "gap": "Gap", "municipalities": "Kommuner"})
+def joint_display(joint: pd.DataFrame) -> Styler:
+    """Joint volumes per category and target year, for reading."""
+    shown = joint.rename(columns={"category": "welfare_category", "municipalities": "partner_count"})
+    return show_table(shown, columns=["welfare_category", "year", "units", "in_use", "gap", "partner_count"])

@@ -44,6 +44,7 @@ from typing import Any
 
 from digireform.io.yamlio import InvalidDate, line_at
 from digireform.model.errors import Problem, Scope
+from digireform.model.labels import code_choices
 from digireform.model.resources import read_data_text
 from digireform.model.schema import code_list, load_yaml_text, orgnr_valid, package_yaml
 
@@ -337,7 +338,10 @@ class _Found:
     def text(self) -> str:
         sub = self.schema
         valid = sub.get("enum") or ([sub["const"]] if "const" in sub else list(sub.get("properties", {})))
-        fill = {"value": str(self.value), "key": self.key, "valid": ", ".join(map(str, valid)),
+        codes = sub.get("x-codes")
+        valid_text = (code_choices(codes) if isinstance(codes, str) and "#" not in codes and "enum" in sub
+                      and list(sub["enum"]) == list(code_list(codes)) else ", ".join(map(str, valid)))
+        fill = {"value": str(self.value), "key": self.key, "valid": valid_text,
                 "values": ", ".join(f"«{v}»" for v in (self.values or [self.value]))}
         text = self.template
         for name, value in fill.items():

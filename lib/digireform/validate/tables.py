@@ -15,6 +15,7 @@ import pandas as pd
 from digireform.io.tables import parse_tables
 from digireform.model import formatting, values
 from digireform.model.errors import Problem
+from digireform.model.labels import code_choices
 from digireform.model.schema import FileSpec, code_list, file_spec, orgnr_valid
 
 
@@ -81,7 +82,7 @@ def _check_column(cells: np.ndarray, empty: np.ndarray, f, report) -> Any:
         codes = list(code_list(f.codes))
         where = {c: i for i, c in enumerate(codes)}
         position = np.fromiter(map(where.get, cells, repeat(-1)), dtype=np.int64, count=len(cells))  # -1: not a code
-        report((position < 0) & ~empty, f.key, f"«{{v}}» er ikke en gyldig kode; gyldige: {', '.join(codes)}")
+        report((position < 0) & ~empty, f.key, f"«{{v}}» er ikke en gyldig kode; gyldige: {code_choices(f.codes)}")
         return pd.Categorical.from_codes(position, categories=codes)
     if f.type == "orgnr":
         bad = np.array([bool(v) and not orgnr_valid(v) for v in cells], dtype=bool)

@@ -111,7 +111,11 @@ def _window_bar(ctx: Context, w: dict[str, Any]) -> dict[str, Any]:
     start = dt.date.fromisoformat(w["window_start"])
     end = dt.date.fromisoformat(w["window_end"])
     days = max((end - start).days, 20)  # a one-day window still needs a visible bar
-    return {"start": w["window_start"], "duration_ms": days * 86_400_000, "label": w["product"],
+    late = w.get("running_on_notice") or []
+    passed = (f"; oppsigelsesfristen har gått ut for {ctx.names(late)} "
+              f"({', '.join(c.fmt_date(w['notice_deadlines'][nr]) for nr in late)})") if late else ""
+    return {"start": w["window_start"], "duration_ms": days * 86_400_000,
+            "label": w["product"] + (" (frist gått ut)" if late else ""),
             "members": ctx.names(w["municipalities"]),
             "period": f"{c.fmt_date(w['window_start'])}–{c.fmt_date(w['window_end'])}, "
-                      f"felles oppstart {c.fmt_date(w['proposed_start'])}"}
+                      f"felles oppstart {c.fmt_date(w['proposed_start'])}{passed}"}

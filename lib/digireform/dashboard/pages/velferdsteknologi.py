@@ -26,6 +26,7 @@ def build(ctx: Context, page: dict[str, Any]) -> None:
     page["blocks"].append(html_block({s: c.kpi_cards(_welfare_kpis(ctx, s)) for s in sels}))
     page["blocks"].append(_welfare_bars(ctx, cats))
     page["blocks"].append(html_block({s: _coverage_table(ctx, cats, s) for s in sels}))
+    page["blocks"].append(html_block({s: _contracts_table(ctx, cats, s) for s in sels}))
     page["blocks"].append(html_block({"*": _joint_table(ctx, cats)}))
 
 
@@ -76,6 +77,23 @@ def _coverage_table(ctx: Context, cats: dict[str, str], sel: str) -> str:
     return c.section("Dekning per 1 000 innbyggere over 80 år",
                      c.table(["Kategori", *[ctx.name(n) for n in nrs]], rows, numeric=range(1, len(nrs) + 1)),
                      note="Enheter i bruk per 1 000 innbyggere 80 år og eldre. Responssenter er én tjeneste og er ikke med.")
+
+
+def _contracts_table(ctx: Context, cats: dict[str, str], sel: str) -> str:
+    """Contracts ending within the horizon, soonest first; a passed notice deadline is marked
+    («Fristen gikk ut 30. juni 2026», `exit_windows.deadline_note`) and its row comes last."""
+    from digireform.analysis.exit_windows import deadline_note
+
+    items = [(nr, it) for nr in members(ctx, sel)
+             for it in ctx.report["municipalities"][nr].get("welfare_contracts_ending") or []]
+    items.sort(key=lambda x: (bool(x[1].get("notice_passed")), str(x[1]["contract_end"])[:10], x[0]))
+    rows = [[ctx.name(nr), cats.get(it["category"], it["category"]), it.get("product") or "",
+             c.fmt_date(it["contract_end"]), c.fmt_date(it.get("notice_by")),
+             deadline_note(it.get("notice_by"), ctx.as_of)] for nr, it in items]
+    return c.section(f"Avtaler som løper ut innen {horizon_text(ctx)}",
+                     c.table(["Kommune", "Kategori", "Produkt", "Avtale utløper", "Si opp innen", "Oppsigelsesfrist"],
+                             rows),
+                     note="Avtaler der fristen for å si opp allerede er passert, står sist og er merket.")
 
 
 def _joint_table(ctx: Context, cats: dict[str, str]) -> str:
