@@ -30,12 +30,12 @@ def test_help_is_norwegian():
 def test_unknown_command_is_a_norwegian_error():
     r = run("valider")
     assert r.returncode == 2
-    assert r.stderr.splitlines() == [
-        "Bruk: digireform [-h] KOMMANDO ...",
-        "digireform: feil: argumentet KOMMANDO: ugyldig valg: 'valider' (velg en av: 'validate', 'report', "
-        "'import-inventory', 'inventory-template', 'overlap', 'import-population', 'import-survey', 'tender', "
-        "'changes', 'dashboards')",
-    ]
+    usage, error = r.stderr.splitlines()
+    assert usage == "Bruk: digireform [-h] KOMMANDO ..."
+    # the commands are listed as argparse lists them (more may be added between the first and the last)
+    assert error.startswith("digireform: feil: argumentet KOMMANDO: ugyldig valg: 'valider' (velg en av: 'validate', "
+                            "'report', 'import-inventory', ")
+    assert error.endswith(", 'dashboards')")
 
 
 def test_missing_arguments_and_bad_numbers_in_norwegian():
