@@ -5,6 +5,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from pandas.io.formats.style import Styler
 
+from digireform.model import formatting
 from digireform.model.schema import WELFARE_CATEGORIES, label
 from digireform.notebook.tables import show_table
 
