@@ -18,6 +18,7 @@ from lxml import etree
 from digireform.tender import eforms_validation as ev
 from digireform.tender.exports import eforms
 from digireform.tender.exports.eforms import Criterion, NoticeFacts, NoticeLot, Organisation, stable_id
+from digireform.tender.lot_values import LotValueError, lot_values
 
 pytestmark = pytest.mark.slow
 
@@ -136,14 +137,14 @@ def test_lot_values_follow_each_lots_share_of_todays_cost_and_sum_to_the_estimat
                             "annual_cost_nok": [100_000.0, 200_000.0, 100_000.0]})
     systems = pd.DataFrame({"service_area": [], "annual_cost_nok": []})
     lots = [_lot(cats=["trygghetsalarm"]), _lot(cats=["skjermbesok"])]
-    values = eforms._lot_values(_assembly(1_000_000, lots, systems, welfare), lots)
+    values = lot_values(_assembly(1_000_000, lots, systems, welfare), lots)
     assert values == [Decimal("750000"), Decimal("250000")]  # 300 000 : 100 000
 
 
 def test_rounded_lot_values_give_the_remainder_to_the_last_lot():
     welfare = pd.DataFrame({"category": ["a", "b", "c"], "annual_cost_nok": [1.0, 1.0, 1.0]})
     lots = [_lot(cats=["a"]), _lot(cats=["b"]), _lot(cats=["c"])]
-    values = eforms._lot_values(_assembly(100, lots, pd.DataFrame(columns=["service_area", "annual_cost_nok"]),
+    values = lot_values(_assembly(100, lots, pd.DataFrame(columns=["service_area", "annual_cost_nok"]),
                                           welfare), lots)
     assert values == [Decimal("33"), Decimal("33"), Decimal("34")] and sum(values) == 100
 
@@ -151,8 +152,8 @@ def test_rounded_lot_values_give_the_remainder_to_the_last_lot():
 def test_a_lot_without_known_cost_refuses_a_split_rather_than_guessing_one():
     welfare = pd.DataFrame({"category": ["a"], "annual_cost_nok": [1.0]})
     lots = [_lot(cats=["a"]), _lot(cats=["b"])]
-    with pytest.raises(eforms.NoticeDataError, match="anslått verdi per delkontrakt kan ikke beregnes"):
-        eforms._lot_values(_assembly(100, lots, pd.DataFrame(columns=["service_area", "annual_cost_nok"]),
+    with pytest.raises(LotValueError, match="anslått verdi per delkontrakt kan ikke beregnes"):
+        lot_values(_assembly(100, lots, pd.DataFrame(columns=["service_area", "annual_cost_nok"]),
                                      welfare), lots)
 
 

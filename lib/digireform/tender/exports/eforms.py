@@ -22,6 +22,7 @@ from typing import Any
 from lxml import etree
 
 from digireform.model.schema import package_yaml
+from digireform.tender.lot_values import LotValueError, lot_values
 
 NS = {
     None: "urn:oasis:names:specification:ubl:schema:xsd:ContractNotice-2",
@@ -461,7 +462,11 @@ def _lots(assembly: Any, english: dict, cfg: dict, problems: list[str]) -> list[
     lots = tender.lots or [None]
     texts = english.get("lots") or {}
     criteria = tuple(_criterion(c, cfg, problems) for c in tender.award_criteria)
-    values = _lot_values(assembly, lots)
+    try:
+        values = lot_values(assembly, lots)
+    except LotValueError as exc:
+        problems.append(str(exc))
+        return []
     months = 12 * tender.years
     options = (cfg["options_text"].format(years=tender.option_years) if tender.option_years else "")
     out = []
@@ -513,32 +518,3 @@ def _nature(cpv: str, cfg: dict) -> str:
         if division in divisions:
             return nature
     return "services"
-
-
-def _lot_values(assembly: Any, lots: list) -> list[Decimal]:
-    """Each lot's share of the estimate, by its share of today's annual cost in its scope.
-
-    One lot takes the whole estimate. Shares are rounded to whole kroner and the last lot takes
-    the remainder, so the lots sum to the tender's estimate exactly.
-    """
-    total = _decimal(assembly.estimated_value_nok).quantize(Decimal("1"))
-    if len(lots) == 1:
-        return [total]
-    costs = [_lot_cost(assembly, lot) for lot in lots]
-    whole = sum(costs)
-    if whole <= 0 or any(c <= 0 for c in costs):
-        raise NoticeDataError(["anslått verdi per delkontrakt kan ikke beregnes: minst én delkontrakt har "
-                               "ingen kjent årlig kostnad i dataene"])
-    values = [(total * Decimal(str(c / whole))).quantize(Decimal("1")) for c in costs[:-1]]
-    return values + [total - sum(values)]
-
-
-def _lot_cost(assembly: Any, lot: Any) -> float:
-    systems = assembly.systems
-    welfare = assembly.welfare
-    cost = 0.0
-    if lot.service_areas and len(systems):
-        cost += float(systems.loc[systems["service_area"].isin(lot.service_areas), "annual_cost_nok"].sum())
-    if lot.welfare_categories and len(welfare):
-        cost += float(welfare.loc[welfare["category"].isin(lot.welfare_categories), "annual_cost_nok"].sum())
-    return cost
