@@ -163,3 +163,24 @@ def test_explanations_follow_the_shape_of_the_rule():
     assert ev.explain("count(cbc:X) = 0", "BT-21-Lot") == "Tittel (BT-21-Lot) skal ikke være med i denne kunngjøringstypen"
     assert ev.explain("matches(., '^x$')", "BT-9999") == (
         "BT-9999 oppfyller ikke eForms-regelen (se regelen i eForms SDK 1.15.1)")
+
+
+def test_a_negotiated_procedure_states_requests_to_participate_not_a_tender_deadline():
+    facts = _facts(procedure="neg-w-call", participation_deadline=dt.date(2027, 2, 20), minimum_candidates=3)
+    xml = eforms.notice_xml(facts)
+    assert ev.check(xml) == []
+    root = etree.fromstring(xml)
+    assert root.findtext(".//{*}ParticipationRequestReceptionPeriod/{*}EndDate") == "2027-02-20+01:00"
+    assert root.find(".//{*}TenderSubmissionDeadlinePeriod") is None and root.find(".//{*}OpenTenderEvent") is None
+    assert root.findtext(".//{*}EconomicOperatorShortList/{*}MinimumQuantity") == "3"
+    assert root.findtext(".//{*}NoFurtherNegotiationIndicator") == "true"
+
+
+def test_conditional_rules_are_explained_as_conditional():
+    assert ev.explain("count(cbc:NoFurtherNegotiationIndicator) > 0 or not(../x = 'neg-w-call')", "BT-120-Lot") == (
+        "Tildeling uten forhandling (BT-120-Lot) mangler; feltet er påkrevd for denne prosedyren "
+        "eller med de andre opplysningene")
+    assert ev.explain("count(cac:A/cbc:B) = 0 or (../x = ('open','oth-single'))", "BT-98-Lot") == (
+        "Vedståelsesfrist (BT-98-Lot) skal ikke være med for denne prosedyren eller med de andre opplysningene")
+    assert ev.explain("normalize-space(.) = ('la', 'ra')", "BT-11") == (
+        "Oppdragsgiverens rettslige form (BT-11) har en kode som ikke finnes i eForms-kodelisten")

@@ -191,14 +191,23 @@ def field_name(field: str) -> str:
 
 
 def explain(test: str, field: str) -> str:
-    """A Norwegian sentence for a failed rule, from the shape of its test."""
+    """A Norwegian sentence for a failed rule, from the shape of its test.
+
+    The SDK's rules come in a few shapes: «count(X) > 0» (the field is required), «count(X) = 0»
+    (forbidden), either of those «or not(…)»/«or (…)» (required or forbidden under a condition,
+    e.g. the procedure), and «normalize-space(.) = ('a', 'b', …)» (a code list).
+    """
     name = field_name(field)
-    compact = re.sub(r"\s+", "", test)
-    if re.fullmatch(r"count\(.+\)>0", compact.replace("&gt;", ">")):
+    compact = re.sub(r"\s+", "", test.replace("&gt;", ">"))
+    if re.fullmatch(r"count\(.+\)>0", compact):
         return f"{name} mangler; feltet er påkrevd i denne kunngjøringstypen"
     if re.fullmatch(r"count\(.+\)=0", compact):
         return f"{name} skal ikke være med i denne kunngjøringstypen"
-    if "=('" in compact and compact.count("'") > 4:
+    if re.match(r"count\([^()]*(\([^()]*\))*[^()]*\)>0or", compact):
+        return f"{name} mangler; feltet er påkrevd for denne prosedyren eller med de andre opplysningene"
+    if re.match(r"count\([^()]*(\([^()]*\))*[^()]*\)=0or", compact):
+        return f"{name} skal ikke være med for denne prosedyren eller med de andre opplysningene"
+    if re.match(r"(normalize-space\(\.\)|\.)=\('", compact):
         return f"{name} har en kode som ikke finnes i eForms-kodelisten"
     return f"{name} oppfyller ikke eForms-regelen (se regelen i eForms SDK 1.15.1)"
 

@@ -25,16 +25,17 @@ from digireform.tender.exports.eforms import FILE_NAME, NoticeDataError, NoticeF
 class NoticeResult:
     path: Path
     facts: NoticeFacts
+    procedure_label: str = ""
 
 
 class NoticeRefused(DigireformError):
-    """The notice breaks eForms rules; `problems` are the rules it breaks."""
+    """The notice breaks eForms rules; `findings` are the rules it breaks (all in the message)."""
 
-    def __init__(self, problems: list[NoticeProblem]) -> None:
-        lines = "\n".join(f"  {p}" for p in problems[:40])
-        more = f"\n  … og {len(problems) - 40} til" if len(problems) > 40 else ""
-        super().__init__(f"Kunngjøringen bryter {len(problems)} eForms-regler; ingenting er skrevet:\n{lines}{more}")
-        self.problems = problems
+    def __init__(self, findings: list[NoticeProblem]) -> None:
+        lines = "\n".join(f"  {p}" for p in findings[:40])
+        more = f"\n  … og {len(findings) - 40} til" if len(findings) > 40 else ""
+        super().__init__(f"Kunngjøringen bryter {len(findings)} eForms-regler; ingenting er skrevet:\n{lines}{more}")
+        self.findings = findings
 
 
 def build_notice(tender_path: str | os.PathLike, data_dir: str | os.PathLike | None = None,
@@ -57,20 +58,22 @@ def build_notice(tender_path: str | os.PathLike, data_dir: str | os.PathLike | N
         raise NoticeRefused(problems)
     out.mkdir(parents=True, exist_ok=True)
     path = atomic_write_with(out / FILE_NAME, lambda p: p.write_bytes(xml))
-    return NoticeResult(Path(path), facts)
+    info = assembly.tender.procedure_info
+    return NoticeResult(Path(path), facts, info.label if info else "")
 
 
 def summary(result: NoticeResult) -> str:
     """What was written, in Norwegian: notice type, procedure, deadline, lots, estimated value."""
     from digireform.model import formatting
-    from digireform.tender.exports.eforms import settings
+    from digireform.tender.exports.eforms import settings, two_stage
 
     f = result.facts
+    deadline = (f"frist for forespørsel om å delta {formatting.date_long(f.participation_deadline)}"
+                if two_stage(f.procedure) else f"tilbudsfrist {formatting.date_long(f.tender_deadline)}")
     lines = [
         f"Skrev {display_path(result.path)}: {settings()['subtypes'][f.subtype]['label']}.",
         f"Gyldig etter eForms SDK {settings()['sdk_version']} (XSD og schematron).",
-        f"Prosedyre (eForms): {f.procedure}; tilbudsfrist {formatting.date_long(f.tender_deadline)}; "
-        f"anslått verdi {formatting.nok(f.value_nok)}.",
+        f"Prosedyre: {result.procedure_label or f.procedure}; {deadline}; anslått verdi {formatting.nok(f.value_nok)}.",
         f"Oppdragsgivere: {', '.join(b.name for b in f.buyers)} "
         f"({next(b.name for b in f.buyers if b.group_lead)} kunngjør på vegne av de andre).",
     ]

@@ -108,6 +108,8 @@ class NoticeFacts:
     documents_url: str
     submission_url: str
     review_deadlines: str = ""
+    participation_deadline: dt.date | None = None  # two-stage procedures: requests to participate
+    minimum_candidates: int = 0  # two-stage procedures (BT-50)
     framework: bool = False
     notes: tuple[str, ...] = field(default_factory=tuple)
 
@@ -260,13 +262,14 @@ def _lot_terms(b: _Builder, node: etree._Element, facts: NoticeFacts, lot: Notic
         b.el(req, "cbc:TendererRequirementTypeCode", code, listName=list_name)
     for list_name, code in (("reserved-execution", "no"), ("einvoicing", "required"), ("ecatalog-submission", "not-allowed")):
         b.el(b.el(terms, "cac:ContractExecutionRequirement"), "cbc:ExecutionRequirementCode", code, listName=list_name)
-    _award_terms(b, terms, lot)
+    _award_terms(b, terms, lot, facts.procedure)
     recipient = b.el(terms, "cac:TenderRecipientParty")
     b.el(recipient, "cbc:EndpointID", facts.submission_url)
     lead = next(o for o in facts.buyers if o.group_lead)
     b.el(b.el(recipient, "cac:PartyIdentification"), "cbc:ID", lead.key, schemeName="organization")
-    validity = b.el(terms, "cac:TenderValidityPeriod")
-    b.el(validity, "cbc:DurationMeasure", facts.validity_months, unitCode="MONTH")
+    if not two_stage(facts.procedure):  # BT-98 belongs to the invitation in a two-stage procedure
+        validity = b.el(terms, "cac:TenderValidityPeriod")
+        b.el(validity, "cbc:DurationMeasure", facts.validity_months, unitCode="MONTH")
     appeal = b.el(terms, "cac:AppealTerms")
     b.text(b.el(appeal, "cac:PresentationPeriod"), "cbc:Description", facts.review_deadlines)
     receiver = b.el(b.el(appeal, "cac:AppealReceiverParty"), "cac:PartyIdentification")
@@ -277,8 +280,16 @@ def _lot_terms(b: _Builder, node: etree._Element, facts: NoticeFacts, lot: Notic
     b.el(post, "cbc:ElectronicPaymentUsageIndicator", "true")
 
 
-def _award_terms(b: _Builder, terms: etree._Element, lot: NoticeLot) -> None:
-    criterion = b.el(b.el(terms, "cac:AwardingTerms"), "cac:AwardingCriterion")
+def two_stage(procedure: str) -> bool:
+    """Procedures with requests to participate first (no tender deadline in the notice)."""
+    return procedure in settings()["two_stage_procedures"]
+
+
+def _award_terms(b: _Builder, terms: etree._Element, lot: NoticeLot, procedure: str) -> None:
+    awarding = b.el(terms, "cac:AwardingTerms")
+    if procedure == "neg-w-call":  # BT-120: the buyers may award on the initial tenders
+        b.el(awarding, "cbc:NoFurtherNegotiationIndicator", "true" if settings()["award_without_negotiation"] else "false")
+    criterion = b.el(awarding, "cac:AwardingCriterion")
     for c in lot.criteria:
         sub = b.el(criterion, "cac:SubordinateAwardingCriterion")
         ext = b.el(b.el(b.el(sub, "ext:UBLExtensions"), "ext:UBLExtension"), "ext:ExtensionContent")
@@ -296,18 +307,31 @@ def _weight(weight: float) -> str:
 
 def _lot_process(b: _Builder, node: etree._Element, facts: NoticeFacts, tz: str) -> None:
     process = b.el(node, "cac:TenderingProcess")
+    staged = two_stage(facts.procedure)
     b.el(process, "cbc:SubmissionMethodCode", "required", listName="esubmission")
+    if staged:  # BT-52: candidates are not reduced in successive stages
+        b.el(process, "cbc:CandidateReductionConstraintIndicator", "false")
     b.el(process, "cbc:GovernmentAgreementConstraintIndicator", "true")
-    deadline = b.el(process, "cac:TenderSubmissionDeadlinePeriod")
-    b.el(deadline, "cbc:EndDate", _date(facts.tender_deadline, tz))
-    b.el(deadline, "cbc:EndTime", f"{facts.deadline_time}{tz}")
+    if staged:
+        requests = b.el(process, "cac:ParticipationRequestReceptionPeriod")
+        b.el(requests, "cbc:EndDate", _date(facts.participation_deadline, tz))
+        b.el(requests, "cbc:EndTime", f"{facts.deadline_time}{tz}")
+    else:
+        deadline = b.el(process, "cac:TenderSubmissionDeadlinePeriod")
+        b.el(deadline, "cbc:EndDate", _date(facts.tender_deadline, tz))
+        b.el(deadline, "cbc:EndTime", f"{facts.deadline_time}{tz}")
     if facts.questions_deadline:
         questions = b.el(process, "cac:AdditionalInformationRequestPeriod")
         b.el(questions, "cbc:EndDate", _date(facts.questions_deadline, tz))
         b.el(questions, "cbc:EndTime", f"{facts.deadline_time}{tz}")
-    opening = b.el(process, "cac:OpenTenderEvent")
-    b.el(opening, "cbc:OccurrenceDate", _date(facts.tender_deadline, tz))
-    b.el(opening, "cbc:OccurrenceTime", f"{facts.deadline_time}{tz}")
+    if not staged:
+        opening = b.el(process, "cac:OpenTenderEvent")
+        b.el(opening, "cbc:OccurrenceDate", _date(facts.tender_deadline, tz))
+        b.el(opening, "cbc:OccurrenceTime", f"{facts.deadline_time}{tz}")
+    if staged:
+        shortlist = b.el(process, "cac:EconomicOperatorShortList")
+        b.el(shortlist, "cbc:LimitationDescription", "false")  # BT-661: every qualified candidate is invited
+        b.el(shortlist, "cbc:MinimumQuantity", facts.minimum_candidates)
     b.el(b.el(process, "cac:AuctionTerms"), "cbc:AuctionConstraintIndicator", "false")
     system = b.el(process, "cac:ContractingSystem")
     b.el(system, "cbc:ContractingSystemTypeCode", "fa-wo-rc" if facts.framework else "none",
@@ -380,6 +404,11 @@ def notice_facts(assembly: Any, profiles: dict[str, dict[str, Any]]) -> NoticeFa
     title, description = english.get("title"), english.get("description")
     if not title or not description:
         problems.append("notice.title og notice.description (engelsk tittel og beskrivelse) mangler i anbudsfila")
+    staged = bool(procedure) and two_stage(procedure)
+    participation = tender.timeline.get("participation_deadline")
+    if staged and not participation:
+        problems.append("prosedyren har to trinn, men tidsplanen har ingen frist for forespørsel om å delta "
+                        "(timeline.participation_deadline)")
     if problems:
         raise NoticeDataError(problems)
     base = tender.publication.get("base_url") or assembly_base_url()
@@ -395,6 +424,8 @@ def notice_facts(assembly: Any, profiles: dict[str, dict[str, Any]]) -> NoticeFa
         validity_months=_validity_months(tender), documents_url=f"{base.rstrip('/')}/{tender.slug}/",
         submission_url=english.get("submission_url") or f"{base.rstrip('/')}/{tender.slug}/levering",
         review_deadlines=" ".join(cfg["review_deadlines"].split()),
+        participation_deadline=participation if staged else None,
+        minimum_candidates=cfg["minimum_candidates"].get(procedure, 0) if staged else 0,
     )
 
 
@@ -412,7 +443,8 @@ def _subtype(band: str, cfg: dict) -> str:
 
 
 def _decimal(x: Any) -> Decimal:
-    return Decimal(str(round(float(x or 0), 2)))
+    """Whole kroner, as the lots are (tender.lot_values), so the lots sum to the procedure's value."""
+    return Decimal(str(round(float(x or 0))))
 
 
 def _buyers(assembly: Any, profiles: dict, cfg: dict, problems: list[str]) -> list[Organisation]:
