@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 
 import pandas as pd
 import pytest
@@ -93,6 +94,8 @@ def test_show_table_wraps_text_and_hides_row_numbers():
     html = tables.show_table(pd.DataFrame({"message": [long_text], "users": [1200]})).to_html()
     assert long_text.strip() in html  # whole, not cut with «…»
     assert "white-space: normal" in html and "1 200" in html
+    assert re.search(r"#T_\w+_row0_col1 \{\s*text-align: right;\s*white-space: nowrap;", html)  # the number
+    assert re.search(r"#T_\w+_row0_col0 \{\s*text-align: left;", html)  # the text
     assert "row0_col0" in html and "row_heading" not in html  # no index column
     assert "rows ×" not in html and "NaN" not in html
 

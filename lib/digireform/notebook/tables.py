@@ -29,10 +29,13 @@ from digireform.model.region import Region
 from digireform.validate.survey import load_responses, services
 
 NUMERIC_KINDS = frozenset({"int", "decimal", "number1", "number2", "rate", "nok", "percent", "percent1"})
+NOWRAP_KINDS = NUMERIC_KINDS | {"date", "year", "line"}  # «30.12.2026» and «45 000 kr» never split
+# Alignment is set per cell (`show_table`): a cell's id outranks JupyterLab's `td {text-align: right}`
+# and these table-wide rules alike. Words break only when one alone is wider than the column.
 TABLE_STYLES = [
     {"selector": "th", "props": [("text-align", "left"), ("vertical-align", "bottom"), ("white-space", "normal")]},
-    {"selector": "td", "props": [("text-align", "left"), ("vertical-align", "top"), ("white-space", "normal"),
-                                 ("max-width", "40em"), ("overflow-wrap", "anywhere")]},
+    {"selector": "td", "props": [("vertical-align", "top"), ("white-space", "normal"), ("max-width", "40em"),
+                                 ("overflow-wrap", "break-word")]},
 ]
 
 
@@ -62,9 +65,11 @@ def show_table(frame: pd.DataFrame, columns: Sequence[str] | None = None, kind: 
     cols = columns_of(frame, columns, kind)
     shown = table_frame(frame, columns, kind)
     styler = shown.style.hide(axis="index").set_table_styles(TABLE_STYLES)
-    numeric = [c.label for c in cols if c.kind in NUMERIC_KINDS]
-    if numeric:
-        styler = styler.set_properties(subset=numeric, **{"text-align": "right", "white-space": "nowrap"})
+    for kinds, props in ((NUMERIC_KINDS, {"text-align": "right"}), (None, {"text-align": "left"}),
+                         (NOWRAP_KINDS, {"white-space": "nowrap"})):
+        subset = [c.label for c in cols if (c.kind in kinds if kinds is not None else c.kind not in NUMERIC_KINDS)]
+        if subset:
+            styler = styler.set_properties(subset=subset, **props)
     return styler
 
 
