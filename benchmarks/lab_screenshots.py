@@ -38,11 +38,10 @@ def copy_checkout(root: Path, into: Path) -> Path:
 
 def full_page(page, path: Path) -> None:
     """Grow the viewport to the notebook's whole height (the lab scrolls inside a panel), then shoot."""
-    height = page.evaluate("""() => {
-        const el = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer')
-                 || document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook');
-        return el ? el.scrollHeight : 0; }""")
+    outer = "document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer')"
+    height = page.evaluate(f"() => {{ const el = {outer}; return el ? el.scrollHeight : 0; }}")
     page.set_viewport_size({"width": WIDTH, "height": max(768, min(int(height) + 160, 32000))})
+    page.evaluate(f"() => {{ const el = {outer}; if (el) el.scrollTop = 0; }}")
     page.wait_for_timeout(1500)
     page.screenshot(path=str(path), full_page=True)
     page.set_viewport_size({"width": WIDTH, "height": 768})

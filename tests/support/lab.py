@@ -130,7 +130,8 @@ def open_notebook(page, lab: Lab, name: str, timeout_ms: float = 120_000) -> Non
     A «Select Kernel» dialog, shown when the lab has not yet settled on a kernel, is answered
     with its default (Python 3), as a user would.
     """
-    page.goto(lab.notebook_url(name), wait_until="domcontentloaded", timeout=timeout_ms)
+    # `reset`: an empty workspace, so tabs of notebooks opened before do not come back
+    page.goto(lab.notebook_url(name) + "&reset", wait_until="domcontentloaded", timeout=timeout_ms)
     page.wait_for_function("() => window.jupyterapp && jupyterapp.shell.currentWidget"
                            " && jupyterapp.shell.currentWidget.sessionContext", timeout=timeout_ms)
     deadline = time.monotonic() + timeout_ms / 1000
