@@ -4,8 +4,8 @@ the way, and one line at the top that says how to run the notebook.
     python -m tests.support.notebooks        # apply to every shipped notebook (after editing one)
 
 `prepare(nb)` — applied to a notebook node, idempotent:
-- every code cell's source is collapsed (`metadata.jupyter.source_hidden`: JupyterLab shows «…»,
-  a click shows the code);
+- every code cell's source is collapsed (`metadata.jupyter.source_hidden`: JupyterLab shows the
+  first line and «•••», a click shows the code);
 - no stored outputs or execution counts, except in the key-figure cells (`# NBVAL_CHECK_OUTPUT`),
   whose stored output nbval compares against;
 - the how-to line (`HOWTO`) as its own markdown cell right after the title cell (or first, when
@@ -23,7 +23,7 @@ import nbformat
 REPO = Path(__file__).resolve().parents[2]
 # The menu words as JupyterLab shows them: the bokmål language pack leaves this menu untranslated.
 HOWTO = ("**Slik kjører du notatboka:** velg *Run → Run All Cells* i menylinja øverst. "
-         "Koden er skjult: klikk på «…» i en celle for å se den.")
+         "Koden er skjult: klikk på ••• i en celle for å se den.")
 HOWTO_START = "**Slik kjører du notatboka:**"
 CHECKED = "# NBVAL_CHECK_OUTPUT"
 
