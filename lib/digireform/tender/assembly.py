@@ -92,6 +92,7 @@ class Assembly:
     cpv: dict[str, str]
     example_data: bool
     warnings: list[str] = field(default_factory=list)
+    offices: dict[str, dict[str, Any]] = field(default_factory=dict)  # kommune.yaml `office` per participant
     value: EstimatedValue | None = None  # the estimate and its parts (analysis.value); its total is estimated_value_nok
 
     @property
@@ -142,6 +143,7 @@ def assemble(region: Region, tender: TenderDefinition, library: Library, as_of: 
         estimated_value_nok=value.total_nok, value_basis=value.basis, value=value, confidential_left_out=confidential_left_out,
         threshold=threshold, nynorsk=nynorsk, language_note=note, cpv=main_cpv(tender, systems),
         example_data=bool(region.municipalities.loc[tender.participants, "example_data"].any()), warnings=warnings,
+        offices={n: dict(region.profiles.get(n, {}).get("office") or {}) for n in tender.participants},
     )
 
 

@@ -454,7 +454,7 @@ def _buyers(assembly: Any, profiles: dict, cfg: dict, problems: list[str]) -> li
     for i, number in enumerate(numbers, start=1):
         profile = profiles.get(number, {})
         office = profile.get("office") or {}
-        missing = [k for k in ("postal_zone", "city", "email", "telephone") if not office.get(k)]
+        missing = [k for k in ("postal_zone", "city", "mailbox", "switchboard") if not office.get(k)]
         name = str(profile.get("name") or number)
         if missing or not profile.get("orgnr"):
             problems.append(f"{name}: kommune.yaml mangler " + ", ".join(
@@ -467,16 +467,21 @@ def _buyers(assembly: Any, profiles: dict, cfg: dict, problems: list[str]) -> li
         buyers.append(Organisation(
             key=f"ORG-{i:04d}", name=f"{name} kommune", company_id=str(profile["orgnr"]),
             city=office["city"], postal_zone=str(office["postal_zone"]), nuts=county["code"],
-            email=office["email"], telephone=office["telephone"], group_lead=number == host,
+            email=office["mailbox"], telephone=office["switchboard"], group_lead=number == host,
         ))
     return buyers
 
 
+def review_body() -> dict[str, str]:
+    """model/data/review_body.yaml: the complaints board (KOFA) every notice names."""
+    return package_yaml("review_body.yaml")
+
+
 def _review_body(cfg: dict) -> Organisation:
-    r = cfg["review_body"]
+    r = review_body()
     return Organisation(key="ORG-0900", name=r["name"], company_id=r["orgnr"], city=r["city"],
-                        postal_zone=r["postal_zone"], nuts=r["nuts"], email=r["email"], url=r["url"],
-                        telephone=r["telephone"])
+                        postal_zone=r["postal_zone"], nuts=r["nuts"], email=r["mailbox"], url=r["url"],
+                        telephone=r["switchboard"])
 
 
 def _validity_months(tender: Any) -> int:

@@ -3,10 +3,14 @@
 Validation uses the schema vendored in data/ocds (OCDS 1.1.5, Apache-2.0): the package
 schema refers to the release schema by URL, which a local `referencing.Registry`
 resolves, so nothing is fetched. Formats (date-time, uri) are checked. Lots follow the
-OCDS lots extension, declared in `extensions` by URL (not fetched). Every date is a
+OCDS lots extension 1.1.5, declared in `extensions` by URL and validated with its own schema
+(vendored in data/ocds/lots-extension, merged into the release schema as OCDS does). Every date is a
 full date-time with the Norwegian offset; every URL is absolute, under the configured
 base URL. Participants are buyers identified by organisation number (scheme NO-BRC)
-when kommune.yaml has it; the host is also the procuring entity. No contact points.
+when kommune.yaml has it, with the organisation's postal address and shared mailbox
+(kommune.yaml `office`, never a person); the host is also the procuring entity, and the review
+body (KOFA) is a party. The procedure is the tender file's; lots carry their estimated value
+(tender.lot_values). While the ocid prefix is the placeholder, the build warns.
 """
 from __future__ import annotations
 
@@ -37,13 +41,26 @@ def validator():
     from referencing import Registry, Resource
     from referencing.jsonschema import DRAFT4
 
-    release = _schema("release-schema.json")
+    release = merge_patch(_schema("release-schema.json"), _schema("lots-extension/release-schema.json"))
     package = _schema("release-package-schema.json")
     registry = Registry().with_resources([
         (RELEASE_URI, Resource.from_contents(release, default_specification=DRAFT4)),
         (package["id"], Resource.from_contents(package, default_specification=DRAFT4)),
     ])
     return Draft4Validator(package, registry=registry, format_checker=Draft4Validator.FORMAT_CHECKER)
+
+
+def merge_patch(target: Any, patch: Any) -> Any:
+    """RFC 7386 JSON Merge Patch: how OCDS extensions (here the lots extension) extend the schema."""
+    if not isinstance(patch, dict):
+        return patch
+    out = dict(target) if isinstance(target, dict) else {}
+    for key, value in patch.items():
+        if value is None:
+            out.pop(key, None)
+        else:
+            out[key] = merge_patch(out.get(key), value)
+    return out
 
 
 def validation_errors(package: dict) -> list[str]:
@@ -103,18 +120,47 @@ def _ref(a: Assembly, number: str) -> dict[str, str]:
 
 
 def _parties(a: Assembly) -> list[dict[str, Any]]:
+    from digireform.tender.exports.eforms import review_body
+
     out = []
     for _, r in a.participants.iterrows():
         party: dict[str, Any] = {
             "id": party_id(r["number"], r["orgnr"]),
             "name": f"{r['name']} kommune",
             "roles": ["buyer", "procuringEntity"] if r["host"] else ["buyer"],
-            "address": {"countryName": "Norge"},
+            "address": _address(a.offices.get(r["number"], {})),
         }
         if r["orgnr"]:
             party["identifier"] = {"scheme": "NO-BRC", "id": r["orgnr"], "legalName": f"{r['name']} kommune"}
+        contact = _contact(a.offices.get(r["number"], {}))
+        if contact:
+            party["contactPoint"] = contact
         out.append(party)
+    kofa = review_body()
+    out.append({
+        "id": f"NO-BRC-{kofa['orgnr']}", "name": kofa["name"], "roles": ["reviewBody"],
+        "identifier": {"scheme": "NO-BRC", "id": kofa["orgnr"], "legalName": kofa["name"]},
+        "address": _address({"address": kofa["address"], "postal_zone": kofa["postal_zone"], "city": kofa["city"]}),
+        "contactPoint": _contact(kofa),
+    })
     return out
+
+
+def _address(office: dict) -> dict[str, str]:
+    address = {"countryName": "Norge"}
+    for ocds, key in (("streetAddress", "address"), ("postalCode", "postal_zone"), ("locality", "city")):
+        if office.get(key):
+            address[ocds] = str(office[key])
+    return address
+
+
+def _contact(office: dict) -> dict[str, str]:
+    """The organisation's shared mailbox and switchboard (never a person: contacts stay out)."""
+    contact = {}
+    for ocds, key in (("email", "mailbox"), ("telephone", "switchboard"), ("url", "url")):
+        if office.get(key):
+            contact[ocds] = office[key]
+    return contact
 
 
 def _tender(a: Assembly, base: str, tz: str, cfg: dict, published: str) -> dict[str, Any]:
@@ -133,8 +179,7 @@ def _tender(a: Assembly, base: str, tz: str, cfg: dict, published: str) -> dict[
         "procuringEntity": _ref(a, t.host),
         "items": _items(a),
         "value": {"amount": round(a.estimated_value_nok, 2), "currency": t.publication["currency"]},
-        "procurementMethod": a.threshold.procedure["ocds_method"],
-        "procurementMethodDetails": f"{a.threshold.procedure['part']}: {a.threshold.procedure['label']}",
+        **_method(a),
         "mainProcurementCategory": cfg["contract_types"][t.contract_type]["ocds_category"],
         "awardCriteria": "ratedCriteria",
         "awardCriteriaDetails": "; ".join(f"{c.label}: {formatting.percent_value(c.weight)}" for c in t.award_criteria),
@@ -152,9 +197,22 @@ def _tender(a: Assembly, base: str, tz: str, cfg: dict, published: str) -> dict[
     if "award" in t.timeline:
         tender["awardPeriod"] = {"startDate": when(t.timeline["award"], tz)}
     if t.lots:
+        values = _lot_values(a)
         tender["lots"] = [{"id": lot.id, "title": lot.title, "description": lot.description or lot.title,
-                           "status": status} for lot in t.lots]
+                           "status": status, **({"value": {"amount": float(v), "currency": t.publication["currency"]}}
+                                                if v is not None else {})}
+                          for lot, v in zip(t.lots, values, strict=True)]
     return tender
+
+
+def _method(a: Assembly) -> dict[str, str]:
+    """The tender file's procedure (one, checked by the rules); the value band's when none is chosen."""
+    info = a.tender.procedure_info
+    if info is None:
+        band = a.threshold.procedure
+        return {"procurementMethod": band["ocds_method"], "procurementMethodDetails": f"{band['part']}: {band['label']}"}
+    label = info.label_nn if a.nynorsk else info.label
+    return {"procurementMethod": info.ocds_method, "procurementMethodDetails": f"{label} ({info.reference})"}
 
 
 def _items(a: Assembly) -> list[dict[str, Any]]:
@@ -214,9 +272,31 @@ def _documents(a: Assembly, base: str, cfg: dict, published: str) -> list[dict[s
     return out
 
 
+def _lot_values(a: Assembly) -> list:
+    """Each lot's estimated value, or None for all when the data cannot split the estimate."""
+    from digireform.tender.lot_values import LotValueError, lot_values
+
+    try:
+        return lot_values(a)
+    except LotValueError:
+        return [None] * len(a.tender.lots)
+
+
+def placeholder_warnings(a: Assembly) -> list[str]:
+    """A warning while the OCDS prefix is the shipped placeholder (tender.yaml)."""
+    prefix = a.tender.publication.get("ocid_prefix")
+    if prefix == defaults()["publication"]["ocid_prefix"]:
+        return [f"OCDS-prefikset «{prefix}» er en plassholder: registrer et eget prefiks hos Open Contracting "
+                "Partnership og skriv det i anbudsfila (publication.ocid_prefix) før OCDS-filen publiseres."]
+    return []
+
+
 def validated_package(a: Assembly) -> dict[str, Any]:
     """Build and validate; DigireformError (nothing written) when the package breaks the schema."""
     package = build_package(a)
+    for warning in placeholder_warnings(a):
+        if warning not in a.warnings:
+            a.warnings.append(warning)
     errors = validation_errors(package)
     if errors:  # a bug or bad configuration (e.g. base_url), not user data: say what
         raise DigireformError("OCDS-pakken er ikke gyldig mot OCDS 1.1-skjemaet; ingenting er skrevet:\n" + "\n".join(errors))
