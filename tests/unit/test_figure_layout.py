@@ -116,3 +116,9 @@ def test_welfare_bars_slim_for_one_municipality_and_numbers_in_norwegian():
     assert gap.layout.bargap == cover.layout.bargap == 0.6
     assert list(cover.data[0].text) == ["270,3"]
     assert wf.bar_layout(5)["bargap"] == 0.25
+
+
+def test_similarity_numbers_in_norwegian():
+    sim = pd.DataFrame([[1.0, 0.3412], [0.3412, 1.0]], index=["1806", "5512"], columns=["1806", "5512"])
+    fig = network.similarity_figure(sim, {"1806": "Narvik", "5512": "Tjeldsund"}, weight="users")
+    assert [list(row) for row in fig.data[0].text] == [["1", "0,34"], ["0,34", "1"]]

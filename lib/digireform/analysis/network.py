@@ -18,6 +18,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from digireform.model import formatting
 from digireform.model.schema import package_yaml
 
 WEIGHT_LABELS = {
@@ -274,9 +275,10 @@ def similarity_figure(sim: pd.DataFrame, names: dict[str, str] | None = None, we
     names = names or {}
     labels = [names.get(nr, nr) for nr in sim.index]
     weight = weight or settings()["weight"]
+    text = [[formatting.decimal(v, 2) for v in row] for row in sim.to_numpy()]  # «0,34», as every number shown
     fig = go.Figure(go.Heatmap(z=sim.to_numpy().round(2), x=labels, y=labels, zmin=0, zmax=1,
-                               colorscale="Blues", text=sim.to_numpy().round(2), texttemplate="%{text}",
-                               hovertemplate="%{y} – %{x}: %{z}<extra></extra>"))
+                               colorscale="Blues", text=text, texttemplate="%{text}",
+                               hovertemplate="%{y} – %{x}: %{text}<extra></extra>"))
     fig.update_layout(title=f"Likhet mellom kommunene (vektet Jaccard, {WEIGHT_LABELS.get(weight, weight)})",
                       height=450, margin={"l": 10, "r": 10, "t": 50, "b": 10})
     return fig
