@@ -15,6 +15,7 @@ from digireform import load
 from digireform.model.errors import ValidationError
 from digireform.tender import rules
 from digireform.tender.assembly import assemble
+from digireform.tender.build import prepare
 from digireform.tender.definition import load_tender
 from digireform.tender.procedures import climate, procedure, procedures_for_band
 from digireform.tender.requirements import load_library
@@ -442,3 +443,34 @@ def test_what_may_not_be_scored(library_found, miljo, kvalitet, rule_id, message
     p = one(library_found(award_criteria=scoring(miljo, kvalitet)), rule_id)
     assert p.severity == "error" and p.message == message
     assert p.key.startswith("award_criteria.") and p.key.endswith(".requirements")
+
+
+# --------------------------------------------------------------------------- the build stops on errors
+
+
+def test_build_stops_on_errors_with_file_line_and_fix(tender_file, tender_region):
+    path = tender_file(tender_yaml(timeline=timeline(tender_deadline="2027-02-13")))
+    with pytest.raises(ValidationError) as exc:
+        prepare(path, tender_region, as_of=AS_OF)
+    assert exc.value.message.startswith("Anbudet i ") and "bryter anskaffelsesreglene" in exc.value.message
+    (problem,) = exc.value.problems
+    assert str(problem).split("tenders/", 1)[1].startswith(
+        "test.yaml:19: timeline.tender_deadline: Tilbudsfristen 2027-02-13 er 29 dager etter kunngjøringen")
+
+
+def test_build_warnings_are_added_once(tender_file, tender_region):
+    a = prepare(tender_file(tender_yaml()), tender_region, as_of=AS_OF)
+    rules.enforce(a)  # again, as build_tender does for an adjusted assembly
+    assert len([w for w in a.warnings if w.startswith("Anbudet angir ingen anslått og største mengde")]) == 1
+    assert any(w.startswith("Tidsplanen har ingen vedståelsesfrist") for w in a.warnings)
+
+
+@pytest.mark.parametrize(("name", "procedure_code", "parts"), [
+    ("velferdsteknologi-2027", "apen_anbudskonkurranse", ["today", "growth", "options", "one_off"]),
+    ("pleie-og-omsorg-epj-2027", "konkurranse_med_forhandling", ["today", "options", "one_off", "one_off"]),
+])
+def test_shipped_tenders_pass_the_rules(example_region, name, procedure_code, parts):
+    a = prepare(name, example_region, as_of=AS_OF)  # raises on any rule error
+    assert a.tender.procedure == procedure_code and a.threshold.band == "eea"
+    assert [p.key for p in a.value.parts] == parts
+    assert not [p for p in rules.check(a) if p.severity == "error"]

@@ -22,6 +22,7 @@ from digireform.tender.assembly import Assembly, assemble, nok
 from digireform.tender.definition import defaults, load_tender
 from digireform.tender.manifest import OverwriteRefused, changed_since_build, record
 from digireform.tender.requirements import load_library
+from digireform.tender.rules import enforce
 from digireform.validate.region import load
 
 OUT_DIR = Path("procurement") / "out"
@@ -67,7 +68,9 @@ def prepare(tender_path: str | os.PathLike, data_dir: str | os.PathLike | None =
     if problems:
         raise ValidationError("Dataene til deltakerne har feil; rett dem først (se digireform validate):", problems)
     library = load_library(root)
-    return assemble(region, tender, library, as_of=as_of)
+    a = assemble(region, tender, library, as_of=as_of)
+    enforce(a)  # the procurement rules: errors stop here, warnings join a.warnings
+    return a
 
 
 def _participant_problems(region: Region, participants: list[str]) -> list:
@@ -84,6 +87,8 @@ def build_tender(tender_path: str | os.PathLike, data_dir: str | os.PathLike | N
     build wrote (edited by hand since, or not from a build) and `overwrite` is not given.
     """
     a = assembly or prepare(tender_path, data_dir, as_of)
+    if assembly is not None:  # an assembly adjusted in a notebook is held to the same rules
+        enforce(a)
     out = output_dir(a, data_dir, out_dir)
     docs = defaults()["documents"]
     names = [docs[k]["file"] for k in ("docx", "xlsx", "md", "ocds")]
