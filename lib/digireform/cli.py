@@ -142,10 +142,12 @@ def build_parser() -> argparse.ArgumentParser:
     _add_data(n)
     n.add_argument("--out", metavar="DIR", help="utmappe (standard procurement/out/<anbud>)")
     n.add_argument("--as-of", type=_date, metavar="DATO", help="dato for terskelverdier")
+    n.add_argument("--overwrite", action="store_true", help="erstatt også en kunngjøring som er endret etter forrige bygging")
     g = tsub.add_parser("agreement", help="skriv utkast til samarbeidsavtale med fordelingsnøkkel for anbudet")
     g.add_argument("tender", metavar="ANBUD.yaml")
     _add_data(g)
     g.add_argument("--out", metavar="DIR", help="utmappe (standard procurement/out/<anbud>)")
+    g.add_argument("--overwrite", action="store_true", help="erstatt også en avtale som er endret etter forrige bygging")
 
     p = sub.add_parser("changes", help="hva som er endret i dataene siden siste git-commit")
     _add_data(p)
@@ -300,7 +302,8 @@ def cmd_tender_notice(args: argparse.Namespace) -> int:
     """`digireform tender notice ANBUD.yaml [--data DIR] [--out DIR]`: the eForms contract notice."""
     from digireform.tender.publish import build_notice, summary
 
-    print(summary(build_notice(args.tender, data_dir=args.data, out_dir=args.out, as_of=args.as_of)))
+    print(summary(build_notice(args.tender, data_dir=args.data, out_dir=args.out, as_of=args.as_of,
+                               overwrite=args.overwrite)))
     return 0
 
 
@@ -309,7 +312,7 @@ def cmd_tender_agreement(args: argparse.Namespace) -> int:
     from digireform.model.errors import display_path
     from digireform.tender.publish import build_agreement
 
-    path, table = build_agreement(args.tender, data_dir=args.data, out_dir=args.out)
+    path, table = build_agreement(args.tender, data_dir=args.data, out_dir=args.out, overwrite=args.overwrite)
     print(f"Skrev {display_path(path)}.")
     print(table)
     return 0

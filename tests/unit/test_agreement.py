@@ -84,3 +84,18 @@ def test_nothing_is_written_when_the_key_is_refused(tender_file, tmp_path):
     with pytest.raises(DigireformError):
         build_agreement(path, path.parents[2], tmp_path / "ut")
     assert not (tmp_path / "ut").exists()
+
+
+def test_an_agreement_edited_by_hand_is_not_overwritten_without_asking(tender_file, tmp_path):
+    from digireform.tender.manifest import OverwriteRefused
+
+    path = tender_file(t.tender_yaml(extra=f"{ESTIMATE}cost_sharing: {{users: 100}}\n"))
+    out, _ = build_agreement(path, path.parents[2], tmp_path / "ut")
+    build_agreement(path, path.parents[2], tmp_path / "ut")  # unchanged since the last build: replaced quietly
+    out.write_bytes(out.read_bytes() + b"\0")  # someone edits the draft
+    edited = out.read_bytes()
+    with pytest.raises(OverwriteRefused):
+        build_agreement(path, path.parents[2], tmp_path / "ut")
+    assert out.read_bytes() == edited
+    build_agreement(path, path.parents[2], tmp_path / "ut", overwrite=True)
+    assert out.read_bytes() != edited

@@ -19,6 +19,7 @@ from digireform.model.errors import DigireformError, display_path
 from digireform.tender.build import OUT_DIR, check_out_dir, prepare
 from digireform.tender.eforms_validation import NoticeProblem, check
 from digireform.tender.exports.eforms import FILE_NAME, NoticeDataError, NoticeFacts, notice_facts, notice_xml
+from digireform.tender.manifest import OverwriteRefused, changed_since_build, record
 
 
 @dataclass
@@ -38,13 +39,22 @@ class NoticeRefused(DigireformError):
         self.findings = findings
 
 
+def _guard(out: Path, name: str, overwrite: bool) -> None:
+    """Refuse, before anything is written, to replace a file edited since the build that wrote it."""
+    check_out_dir(out, [name])
+    changed = [] if overwrite else changed_since_build(out, [name])
+    if changed:
+        raise OverwriteRefused(out, changed)
+
+
 def build_notice(tender_path: str | os.PathLike, data_dir: str | os.PathLike | None = None,
-                 out_dir: str | os.PathLike | None = None, as_of: dt.date | None = None) -> NoticeResult:
+                 out_dir: str | os.PathLike | None = None, as_of: dt.date | None = None,
+                 overwrite: bool = False) -> NoticeResult:
     """Assemble the tender, write eforms-contract-notice.xml when it validates, else refuse."""
     assembly = prepare(tender_path, data_dir, as_of)
     root = resolve_data_dir(data_dir)
     out = Path(out_dir) if out_dir else root / OUT_DIR / assembly.tender.slug
-    check_out_dir(out, [FILE_NAME])
+    _guard(out, FILE_NAME, overwrite)
     from digireform.validate.region import load
 
     try:
@@ -58,6 +68,7 @@ def build_notice(tender_path: str | os.PathLike, data_dir: str | os.PathLike | N
         raise NoticeRefused(problems)
     out.mkdir(parents=True, exist_ok=True)
     path = atomic_write_with(out / FILE_NAME, lambda p: p.write_bytes(xml))
+    record(out, {"notice": Path(path)})
     info = assembly.tender.procedure_info
     return NoticeResult(Path(path), facts, info.label if info else "")
 
@@ -82,7 +93,7 @@ def summary(result: NoticeResult) -> str:
 
 
 def build_agreement(tender_path: str | os.PathLike, data_dir: str | os.PathLike | None = None,
-                    out_dir: str | os.PathLike | None = None) -> tuple[Path, str]:
+                    out_dir: str | os.PathLike | None = None, overwrite: bool = False) -> tuple[Path, str]:
     """Write samarbeidsavtale.docx for the tender; returns its path and the key as text lines."""
     from digireform.tender.agreement import key_table, tender_key, texts
     from digireform.tender.exports.agreement_docx import write_agreement
@@ -90,9 +101,10 @@ def build_agreement(tender_path: str | os.PathLike, data_dir: str | os.PathLike 
     assembly = prepare(tender_path, data_dir)
     key = tender_key(assembly)  # refused before anything is written
     out = Path(out_dir) if out_dir else resolve_data_dir(data_dir) / OUT_DIR / assembly.tender.slug
-    check_out_dir(out, [texts()["file"]])
+    _guard(out, texts()["file"], overwrite)
     out.mkdir(parents=True, exist_ok=True)
     path = atomic_write_with(out / texts()["file"], lambda p: write_agreement(assembly, p))
+    record(out, {"agreement": Path(path)})
     headers, rows = key_table(key, assembly)
     widths = [max(len(str(r[i])) for r in [headers, *rows]) for i in range(len(headers))]
     lines = [f"Fordelingsnøkkel: {key.label}"] + [
