@@ -119,7 +119,7 @@ def test_municipality_selector_changes_the_figures(page, server, report):
 def test_anbud_links_the_public_documents(page, server):
     open_dashboard(page, server, "anbud")
     links = page.locator(".dr-docs a").evaluate_all("els => els.map(e => e.getAttribute('href'))")
-    assert any(h.endswith("/kravspesifikasjon.docx") for h in links)
+    assert any(h.endswith("/konkurransegrunnlag.docx") for h in links)
     response = page.request.get(server.url + links[0])
     assert response.status == 200 and response.headers["x-content-type-options"] == "nosniff"
     assert page.request.get(server.url + "/voila/files/anbud.ipynb").status == 404

@@ -253,10 +253,11 @@ def test_a_built_version_holds_five_pages_and_the_documents(region, tmp_path):
     assert meta["fingerprint"] == "fp1" and meta["warnings"] == []
     version = site.load(tmp_path / "v1")
     assert sorted(version.pages) == sorted(pages.PAGE_NAMES)
-    assert len(version.documents) == 8 and all(r.download for r in version.documents.values())
+    assert len(version.documents) == 12 and all(r.download for r in version.documents.values())
+    assert not (tmp_path / "v1" / "dokumenter" / "velferdsteknologi-2027" / "intern").exists()  # never built there
     page = version.pages["anbud"]
     assert gzip.decompress(page.gzipped) == page.body
-    assert b"/dokumenter/velferdsteknologi-2027/kravspesifikasjon.docx" in page.body
+    assert b"/dokumenter/velferdsteknologi-2027/konkurransegrunnlag.docx" in page.body
     with pytest.raises(FileExistsError):  # a version folder is never written twice
         site.build(region, tmp_path / "v1", "fp2")
     assert DOCS_ENV not in os.environ  # the build left this process as it found it

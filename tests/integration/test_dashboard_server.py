@@ -191,12 +191,13 @@ def test_no_planted_mistake_leaks_a_secret_into_pages_or_static_files(server):
     assert _leaks(server, paths) == {}
     # the participants' data have errors, so no tender document is built (and none from before is served)
     assert document_links(server) == []
-    assert request(server, "/dokumenter/velferdsteknologi-2027/kravspesifikasjon.md")[0] == 404
+    assert request(server, "/dokumenter/velferdsteknologi-2027/anbudsdokumenter.md")[0] == 404
 
 
 def test_no_secret_in_the_served_documents(valid_server):
     links = document_links(valid_server)
-    assert len(links) == 8, links  # two tenders × four documents
+    assert len(links) == 12, links  # two tenders × six public documents
+    assert not any("intern" in link for link in links)  # the project group's file is never served
     assert _leaks(valid_server, ["/", *[render.page_url(n) for n in PAGES], *links]) == {}
     names = set()
     for link in links:
@@ -211,7 +212,7 @@ def test_no_secret_in_the_served_documents(valid_server):
             assert re.search(r"<dc:title>Felles [^<]+</dc:title>", core)
             today = dataversion.local_today().isoformat()
             assert f">{today}T00:00:00Z</dcterms:created>" in core and f">{today}T00:00:00Z</dcterms:modified>" in core
-    assert len(names) == 8  # two tenders' kravmatrise.xlsx no longer download under one name
+    assert len(names) == 12  # two tenders' kravmatrise.xlsx no longer download under one name
     _, _, page = request(valid_server, render.page_url("anbud"))
     assert 'download="velferdsteknologi-2027-kravmatrise.xlsx"' in page.decode()
 
@@ -241,7 +242,7 @@ def _version_id(url: str) -> str:
 
 def _epj_row(server) -> str:
     """The Evenes EPJ system's row in the served requirement specification."""
-    status, _, body = request(server, "/dokumenter/pleie-og-omsorg-epj-2027/kravspesifikasjon.md")
+    status, _, body = request(server, "/dokumenter/pleie-og-omsorg-epj-2027/anbudsdokumenter.md")
     assert status == 200
     return next(line for line in body.decode().splitlines() if "| EVE-009 |" in line)
 

@@ -176,8 +176,11 @@ def test_tender_build_writes_its_documents(installed):
     r = installed.run("tender", "build", str(tender), "--data", str(installed.data), "--as-of", AS_OF)
     assert r.returncode == 0, r.stdout + r.stderr
     out = installed.data / "procurement" / "out" / "velferdsteknologi-2027"
-    written = sorted(p.suffix for p in out.iterdir() if p.stat().st_size > 0 and not p.name.startswith("."))  # not the build record
-    assert written == [".docx", ".json", ".md", ".xlsx"]
+    written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() and p.stat().st_size > 0
+                     and not p.name.startswith("."))  # not the build record
+    assert written == ["anbudsdokumenter.md", "bilag-1-kravspesifikasjon.docx", "bilag-4-tjenesteniva.docx",
+                       "intern/intern-sporbarhet.docx", "konkurransegrunnlag.docx", "kravmatrise.xlsx",
+                       "ocds-release-package.json"]
 
 
 def test_dashboards_serve_pages_and_static_files(installed):

@@ -1,7 +1,7 @@
 """`digireform tender build` on bad input: a Norwegian FILE:LINE message and exit 1, nothing written.
 
 And text from the data (product names, tender title) that looks like Markdown, HTML or holds
-control characters is shown as written in all four documents.
+control characters is shown as written in the documents.
 """
 from __future__ import annotations
 
@@ -94,11 +94,11 @@ def test_out_below_a_file_is_refused(region):
 
 def test_out_with_a_folder_where_a_document_goes_is_refused(region):
     path = write_tender(region, tender_yaml())
-    (region / "ut" / "kravspesifikasjon.md").mkdir(parents=True)
+    (region / "ut" / "anbudsdokumenter.md").mkdir(parents=True)
     before = snapshot(region)
     r = build(region, path, "--out", "ut")
     refused(r)
-    assert "--out: ut/kravspesifikasjon.md finnes og er ikke en fil; flytt den bort. Ingenting er skrevet." in r.stderr
+    assert "--out: ut/anbudsdokumenter.md finnes og er ikke en fil; flytt den bort. Ingenting er skrevet." in r.stderr
     assert snapshot(region) == before
 
 
@@ -215,9 +215,9 @@ def hostile(region) -> Path:
 
 
 def test_markdown_escapes_data(hostile):
-    md = (hostile / "kravspesifikasjon.md").read_text("utf-8")
+    md = (hostile / "anbudsdokumenter.md").read_text("utf-8")
     assert "<script>" not in md and "<b>" not in md and "\x07" not in md
-    assert md.startswith(r"# Felles &lt;b&gt;anbud&lt;/b&gt; \*test\* \| slutt" + "\n")
+    assert md.startswith(r"# Konkurransegrunnlag: Felles &lt;b&gt;anbud&lt;/b&gt; \*test\* \| slutt" + "\n")
     row = next(line for line in md.splitlines() if "| EVE-1 |" in line)
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in row and r"\*x\* \| Leverandør" in row
     header = md.splitlines()[md.splitlines().index(row) - 2]  # header, separator, first row
@@ -226,11 +226,11 @@ def test_markdown_escapes_data(hostile):
 
 
 def test_word_and_excel_show_the_text_as_written(hostile):
-    doc = Document(str(hostile / "kravspesifikasjon.docx"))
+    doc = Document(str(hostile / "bilag-1-kravspesifikasjon.docx"))
     text = "\n".join(p.text for p in doc.paragraphs) + "\n".join(c.text for t in doc.tables for r in t.rows for c in r.cells)
     assert "Felles <b>anbud</b> *test* | slutt" in text and HOSTILE_PRODUCT in text
     assert "*x* | Leverandør" in text and "\x07" not in text
-    with zipfile.ZipFile(hostile / "kravspesifikasjon.docx") as z:
+    with zipfile.ZipFile(hostile / "bilag-1-kravspesifikasjon.docx") as z:
         xml = z.read("word/document.xml").decode("utf-8")
     assert "<script>" not in xml and "&lt;script&gt;alert(1)&lt;/script&gt;" in xml
     wb = openpyxl.load_workbook(hostile / "kravmatrise.xlsx")

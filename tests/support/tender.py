@@ -2,7 +2,7 @@
 tests/integration/test_tender_*.py; no tests here), built with tests/support/regionfiles.py.
 
 Two municipalities: Evenes (1853, Bokmål, with orgnr) and Bjerkreim (1114, Nynorsk, no
-orgnr). Evenes has a confidential system whose cost (7 654 321) must never appear in
+orgnr). Every requirement of the library has its nynorsk text (a nynorsk build needs it). Evenes has a confidential system whose cost (7 654 321) must never appear in
 any output; Bjerkreim's kommune.yaml has a contact person who must never appear either.
 """
 from __future__ import annotations
@@ -46,12 +46,14 @@ REQUIREMENTS = """\
   kind: bor
   weight: 5
   text: "Løsningen bør ha elevportal."
+  text_nn: "Løysinga bør ha elevportal."
   applies_to: [skole_oppvekst]
   reference: ""
 - id: ALARM-01
   category: vt_trygghetsalarm
   kind: skal
   text: "Alarmen skal være IP-basert."
+  text_nn: "Alarmen skal vere IP-basert."
   applies_to: [trygghetsalarm]
   reference: "NS-EN 50134"
 - id: TILSYN-01
@@ -59,18 +61,21 @@ REQUIREMENTS = """\
   kind: bor
   weight: 3
   text: "=Sensoren bør varsle ved fall."
+  text_nn: "=Sensoren bør varsle ved fall."
   applies_to: [digitalt_tilsyn]
   reference: ""
 - id: HELSE-01
   category: integrasjon
   kind: skal
   text: "Løsningen skal støtte HL7 FHIR."
+  text_nn: "Løysinga skal støtte HL7 FHIR."
   applies_to: [helse_velferd, trygghetsalarm]
   reference: "HL7 FHIR R4"
 - id: PLAN-01
   category: funksjonelle_krav
   kind: skal
   text: "Løsningen skal støtte byggesak."
+  text_nn: "Løysinga skal støtte byggesak."
   applies_to: [plan_bygg]
   reference: ""
 """
@@ -132,6 +137,37 @@ def tender_yaml(**overrides: str) -> str:
     }
     blocks.update(overrides)
     return "".join(textwrap.dedent(b) for b in blocks.values())
+
+
+SLA_REQUIREMENT = """\
+- id: SLA-01
+  category: drift_sla
+  kind: skal
+  text: "Tjenesten skal være tilgjengelig 99,5 % av tiden."
+  text_nn: "Tenesta skal vere tilgjengeleg 99,5 % av tida."
+  applies_to: all
+  reference: ""
+"""
+
+
+QUALIFICATION_REQUIREMENT = """\
+- id: KVAL-01
+  category: leverandor_avtale
+  kind: kvalifikasjon
+  text: "Leverandøren skal ha betalt skatt og merverdiavgift."
+  text_nn: "Leverandøren skal ha betalt skatt og meirverdiavgift."
+  documentation: "Skatteattest ikke eldre enn seks måneder."
+  documentation_nn: "Skatteattest som ikkje er eldre enn seks månader."
+  applies_to: all
+  reference: "FOA § 7-2"
+"""
+
+
+def add_requirements(root: Path, text: str, name: str = "sla.yaml") -> Path:
+    """Another file in the requirement library (e.g. SLA_REQUIREMENT)."""
+    path = root / "procurement" / "requirements" / name
+    path.write_text(text, "utf-8")
+    return path
 
 
 def write_tender(root: Path, text: str, name: str = "test.yaml") -> Path:

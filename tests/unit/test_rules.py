@@ -112,7 +112,7 @@ def test_report_and_tender_give_a_surplus_municipality_the_same_gap(tmp_path):
     p = a.participants.set_index("number")["welfare_gap"]
     assert p["1114"] == 11 and pd.isna(p["1853"])
     # the documents say the need is unknown, and OCDS gives no invented quantity
-    table = next(b for b in content.blocks(a) if b[0] == "table" and b[1][:2] == ["Kategori", "Kommune"])
+    table = next(b for b in content.bilag_krav(a).blocks if b[0] == "table" and b[1][:2] == ["Kategori", "Kommune"])
     assert ["Digitalt tilsyn", "Evenes", "5", "ukjent", "ukjent", "2028"] in table[2]
     items = {i["description"]: i for i in build_package(a)["releases"][0]["tender"]["items"]}
     assert "quantity" not in items["Digitalt tilsyn"]

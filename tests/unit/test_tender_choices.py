@@ -214,22 +214,24 @@ def test_rebuild_over_its_own_files_is_allowed(tender_region, tender_file):
     path = tender_file()
     first = _build(tender_region, path)
     second = _build(tender_region, path)
-    assert set(second.files) == {"docx", "xlsx", "md", "ocds"}
+    assert set(second.files) == {"konkurransegrunnlag", "bilag_krav", "kravmatrise", "markdown", "ocds", "intern"}
     recorded = json.loads((first.out_dir / manifest.MANIFEST).read_text("utf-8"))["files"]
-    assert sorted(recorded) == sorted(p.name for p in second.files.values())
-    assert recorded["kravspesifikasjon.md"] == manifest.digest(second.files["md"])
+    assert sorted(recorded) == ["anbudsdokumenter.md", "bilag-1-kravspesifikasjon.docx", "intern/intern-sporbarhet.docx",
+                                "konkurransegrunnlag.docx", "kravmatrise.xlsx", "ocds-release-package.json"]
+    assert recorded["anbudsdokumenter.md"] == manifest.digest(second.files["markdown"])
+    assert recorded["intern/intern-sporbarhet.docx"] == manifest.digest(second.files["intern"])
 
 
 def test_a_hand_edited_document_is_not_clobbered(tender_region, tender_file):
     path = tender_file()
     first = _build(tender_region, path)
-    md, docx = first.files["md"], first.files["docx"]
+    md, docx = first.files["markdown"], first.files["konkurransegrunnlag"]
     md.write_text(md.read_text("utf-8") + "\nLagt til for hånd.\n", "utf-8")
     edited, docx_before = md.read_bytes(), docx.read_bytes()
     with pytest.raises(manifest.OverwriteRefused) as exc:
         _build(tender_region, path)
     assert exc.value.changed == [md]
-    assert "kravspesifikasjon.md (endret " in str(exc.value) and "Ingenting er skrevet." in str(exc.value)
+    assert "anbudsdokumenter.md (endret " in str(exc.value) and "Ingenting er skrevet." in str(exc.value)
     assert md.read_bytes() == edited and docx.read_bytes() == docx_before
     _build(tender_region, path, overwrite=True)
     assert b"Lagt til for h" not in md.read_bytes()
@@ -250,12 +252,12 @@ def test_cli_refuses_unless_overwrite(tender_region, tender_file, capsys):
     path = tender_file()
     args = ["tender", "build", str(path), "--data", str(tender_region), "--as-of", "2026-11-23"]
     assert main(args) == 0
-    md = tender_region / "procurement" / "out" / "test" / "kravspesifikasjon.md"
+    md = tender_region / "procurement" / "out" / "test" / "anbudsdokumenter.md"
     md.write_text("min versjon\n", "utf-8")
     capsys.readouterr()
     assert main(args) == 1
     err = capsys.readouterr().err
-    assert "Bygget ikke:" in err and "kravspesifikasjon.md" in err and "--overwrite" in err and "Traceback" not in err
+    assert "Bygget ikke:" in err and "anbudsdokumenter.md" in err and "--overwrite" in err and "Traceback" not in err
     assert md.read_text("utf-8") == "min versjon\n"
     assert main([*args, "--overwrite"]) == 0
     assert md.read_text("utf-8") != "min versjon\n"

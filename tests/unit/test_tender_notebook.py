@@ -210,19 +210,19 @@ def test_a_second_build_asks_before_overwriting_a_hand_edited_document(tender_re
     nb, _ = notebook()
     out = tender_region / "procurement" / "out" / "test"
     nb.build_button.click()
-    assert "kravspesifikasjon.docx" in nb.build_status.value
+    assert "konkurransegrunnlag.docx" in nb.build_status.value
     nb.build_button.click()  # nothing edited: rebuilt without asking
     assert "Skrevet til" in nb.build_status.value and not _shown(nb.overwrite_button)
-    md = out / "kravspesifikasjon.md"
+    md = out / "anbudsdokumenter.md"
     md.write_text("min egen versjon\n", "utf-8")
     nb.build_button.click()
-    assert "Ikke bygget" in nb.build_status.value and "kravspesifikasjon.md" in nb.build_status.value
+    assert "Ikke bygget" in nb.build_status.value and "anbudsdokumenter.md" in nb.build_status.value
     assert "kravmatrise.xlsx" not in nb.build_status.value
     assert md.read_text("utf-8") == "min egen versjon\n"
     assert _shown(nb.overwrite_button) and _shown(nb.new_folder_button)
     nb.new_folder_button.click()
     fresh = [p for p in out.parent.iterdir() if p.name.startswith("test-")]
-    assert len(fresh) == 1 and (fresh[0] / "kravspesifikasjon.md").read_text("utf-8") != "min egen versjon\n"
+    assert len(fresh) == 1 and (fresh[0] / "anbudsdokumenter.md").read_text("utf-8") != "min egen versjon\n"
     assert md.read_text("utf-8") == "min egen versjon\n" and not _shown(nb.overwrite_button)
     nb.build_button.click()
     nb.overwrite_button.click()

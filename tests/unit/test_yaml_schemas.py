@@ -97,7 +97,7 @@ def test_tender_schema_messages(old, new, expected):
     ("title: T\n", "title: T\nlots: {}\n", "f.yaml:2: lots: skal være en liste av delkontrakter {id, title, …}"),
     ("title: T\n", "title: T\nlots: \"\"\n", "f.yaml:2: lots: skal være en liste av delkontrakter {id, title, …}"),
     ("title: T\n", "title: T\nrequirements: []\n",
-     "f.yaml:2: requirements: skal være en tabell med include, exclude, exclude_reasons og weights"),
+     "f.yaml:2: requirements: skal være en tabell med include, exclude, exclude_reasons, weights og lots"),
 ])
 def test_tender_empty_list_or_table_is_checked(old, new, expected):
     assert TENDER.count(old) == 1

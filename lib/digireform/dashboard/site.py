@@ -106,7 +106,7 @@ def build_documents(ctx: Context, out: Path) -> list[str]:
     folder = ctx.data_dir / "procurement" / "tenders"
     for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
         try:
-            build_tender(path, out_dir=out / path.stem,
+            build_tender(path, out_dir=out / path.stem, internal=False,  # served: never the internal file
                          assembly=prepare(path, region=ctx.region, as_of=ctx.as_of))
         except DigireformError as exc:
             warnings.append(f"Anbudet {path.name} ble ikke bygget: {str(exc).splitlines()[0]}")

@@ -19,14 +19,21 @@ import pandas as pd
 
 from digireform.analysis.value import EstimatedValue, estimate, welfare_growth
 from digireform.model import formatting
-from digireform.model.errors import ValidationError
+from digireform.model.errors import Problem, ValidationError
 from digireform.model.privacy import is_confidential, public_region, public_systems
 from digireform.model.region import Region
 from digireform.model.rules import WELFARE_IN_USE_STATUSES, welfare_totals
 from digireform.model.schema import SERVICE_AREAS, WELFARE_CATEGORIES, code_list, label, normalise_token
 from digireform.model.thresholds import ThresholdResult, classify
-from digireform.tender.definition import TenderDefinition, defaults
-from digireform.tender.requirements import Library, Requirement, sami_participants, selection_problems
+from digireform.tender.definition import Lot, TenderDefinition, defaults
+from digireform.tender.requirements import (
+    QUALIFICATION,
+    Library,
+    Requirement,
+    sami_participants,
+    selection_problems,
+)
+from digireform.tender.texts import Words, bilag_of, category_role
 from digireform.validate.thresholds import group_thresholds
 
 SYSTEM_COLUMNS = [
@@ -63,11 +70,15 @@ class SelectedRequirement:
     requirement: Requirement
     weight: float | None
     trace: Trace
-    lots: list[str] = field(default_factory=list)  # lot ids the requirement belongs to ([] = all)
+    lots: list[str] = field(default_factory=list)  # ids of the lots it binds (every lot's id when general)
 
     @property
     def id(self) -> str:
         return self.requirement.id
+
+    @property
+    def kind(self) -> str:
+        return self.requirement.kind
 
 
 @dataclass
@@ -103,16 +114,56 @@ class Assembly:
     def names(self) -> dict[str, str]:
         return dict(zip(self.participants["number"], self.participants["name"], strict=True))
 
-    def by_category(self) -> list[tuple[str, list[SelectedRequirement]]]:
-        """Selected requirements grouped by category, in the library's category order."""
+    @property
+    def words(self) -> Words:
+        """The document texts in this tender's language form."""
+        return Words(self.nynorsk)
+
+    def by_category(self, items: list[SelectedRequirement] | None = None) -> list[tuple[str, list[SelectedRequirement]]]:
+        """Selected requirements (or `items`) grouped by category, in the library's category order."""
         groups: dict[str, list[SelectedRequirement]] = {}
-        for s in self.requirements:
+        for s in self.requirements if items is None else items:
             groups.setdefault(s.requirement.category, []).append(s)
         order = list(self.library.categories)
         return [(c, groups[c]) for c in sorted(groups, key=lambda c: order.index(c) if c in order else len(order))]
 
     def text(self, s: SelectedRequirement) -> str:
+        """The requirement in the document's form (a nynorsk build has checked every text_nn)."""
         return s.requirement.text_in(self.nynorsk)
+
+    def documentation(self, s: SelectedRequirement) -> str:
+        """What the tenderer submits to show a qualification requirement is met, in the document's form."""
+        return s.requirement.documentation_in(self.nynorsk) or ""
+
+    @property
+    def qualification(self) -> list[SelectedRequirement]:
+        """Requirements on the tenderer (konkurransegrunnlaget), never in a bilag or the award."""
+        return [s for s in self.requirements if s.kind == QUALIFICATION]
+
+    def in_bilag(self, role: str) -> list[SelectedRequirement]:
+        """Requirements on the offer that belong to the bilag with `role` (requirements | service_levels).
+
+        A category belongs to its bilag when the contract type has that bilag; otherwise
+        (a contract type without a service-level bilag in the data) it stays in the specification.
+        """
+        roles = {b.role for b in bilag_of(self.tender.contract_type, self.nynorsk)[0]}
+        def role_of(s: SelectedRequirement) -> str:
+            r = category_role(s.requirement.category)
+            return r if r in roles else "requirements"
+        return [s for s in self.requirements if s.kind != QUALIFICATION and role_of(s) == role]
+
+    @property
+    def answerable(self) -> list[SelectedRequirement]:
+        """The requirements the tenderer answers in the matrix: every one on the offer."""
+        return [s for s in self.requirements if s.kind != QUALIFICATION]
+
+    def lot_label(self, s: SelectedRequirement) -> str:
+        """«Alle» for a requirement binding every lot, else the lot ids («1, 2»)."""
+        if not self.tender.lots:
+            return self.words("lots.whole")
+        if len(s.lots) == len(self.tender.lots):
+            return self.words("lots.all")
+        return ", ".join(s.lots)
 
 
 # --------------------------------------------------------------------------- entry point
@@ -128,13 +179,16 @@ def assemble(region: Region, tender: TenderDefinition, library: Library, as_of: 
     welfare = welfare_needs(region, tender)
     per_year = _joint_volumes(region, tender)
     requirements = select_requirements(tender, library, systems, welfare)
+    _check_lots(tender, requirements)
     annual, confidential_left_out = _annual_cost(region, tender, systems)
     value = estimate_value(tender, annual, confidential_left_out, welfare)
     threshold = classify(value.total_nok, on=tender.date, extra=group_thresholds(region.data_dir))
     nynorsk, note = language(tender, participants)
+    if nynorsk:
+        _check_nynorsk(tender, requirements)
     participants = _participant_volumes(participants, systems, welfare)
     warnings = list(threshold.warnings)  # the procurement rules' warnings: tender.rules, at build
-    warnings += _orgnr_warnings(participants)
+    warnings += _orgnr_warnings(participants) + _lot_warnings(tender, requirements) + _bilag_warnings(tender, requirements)
     if confidential_left_out:
         warnings.append(f"{confidential_left_out} system(er) er unntatt offentlighet; kostnaden deres er holdt utenfor anslaget.")
     return Assembly(
@@ -148,8 +202,13 @@ def assemble(region: Region, tender: TenderDefinition, library: Library, as_of: 
 
 
 def _check_requirement_ids(tender: TenderDefinition, library: Library) -> None:
-    """The tender's requirement choice against the library (`requirements.selection_problems`)."""
+    """The tender's requirement choice against the library (`requirements.selection_problems`), and
+    `requirements.lots` naming known requirements."""
     problems = selection_problems(tender, library)
+    unknown = [i for i in requirement_lots(tender) if i not in library.by_id]
+    if unknown:
+        problems.append(tender.problem("requirements.lots",
+                                       f"ukjent krav-ID {', '.join(unknown)} (finnes ikke i kravbiblioteket)"))
     if problems:
         raise ValidationError(f"Anbudsfila {tender.label} har feil:", problems)
 
@@ -321,9 +380,8 @@ def select_requirements(tender: TenderDefinition, library: Library, systems: pd.
             trace.reasons.append("tatt med i anbudsdefinisjonen (include)")
             if not trace.participants:
                 trace.participants = list(tender.participants)
-        lots = sorted({lot for c in matched for lot in lots_by_code.get(c, [])}) if not req.applies_to_all else []
         weight = tender.weights.get(req.id, req.weight) if req.kind == "bor" else None
-        out.append(SelectedRequirement(req, weight, trace, lots))
+        out.append(SelectedRequirement(req, weight, trace, _lots_of(tender, req, matched, lots_by_code)))
     order = list(library.categories)
     out.sort(key=lambda s: order.index(s.requirement.category) if s.requirement.category in order else len(order))
     return out
@@ -362,6 +420,116 @@ def _index_welfare(welfare: pd.DataFrame) -> tuple[dict[str, list[str]], dict[st
     return labels, munis
 
 
+def requirement_lots(tender: TenderDefinition) -> dict[str, list[str]]:
+    """The tender file's `requirements.lots`: requirement id → the lot ids it binds."""
+    return dict(getattr(tender, "requirement_lots", None) or {})
+
+
+def _lots_of(tender: TenderDefinition, req: Requirement, matched: list[str],
+             lots_by_code: dict[str, list[str]]) -> list[str]:
+    """The lots a requirement binds, in the tender's lot order.
+
+    The tender file's `requirements.lots` when it names the requirement; else every lot for a
+    general requirement (`applies_to: all`), one pulled in by `include` only, or one whose scope
+    no lot covers; else the lots whose scope meets the requirement's `applies_to`. So a
+    requirement for alarms binds the alarm lot, never the lot for door locks.
+    """
+    every = [lot.id for lot in tender.lots]
+    explicit = requirement_lots(tender).get(req.id)
+    if explicit is not None:
+        return [i for i in every if i in explicit]
+    if req.applies_to_all or not matched:
+        return every
+    hit = {lot for c in matched for lot in lots_by_code.get(c, [])}
+    return [i for i in every if i in hit] or every
+
+
+def _check_lots(tender: TenderDefinition, selected: list[SelectedRequirement]) -> None:
+    """`requirements.lots` names selected requirements and known lots, each within the requirement's scope."""
+    explicit = requirement_lots(tender)
+    if not explicit:
+        return
+    chosen = {s.id: s for s in selected}
+    lots = {lot.id: lot for lot in tender.lots}
+    problems: list[Problem] = []
+    for rid, ids in explicit.items():
+        key = f"requirements.lots.{rid}"
+        if not tender.lots:
+            problems.append(tender.problem(key, "anbudet har ingen delkontrakter (lots); ta bort requirements.lots"))
+            break
+        s = chosen.get(rid)
+        if s is None:
+            problems.append(tender.problem(key, f"{rid} er ikke med i anbudet (utenfor omfanget eller tatt ut)"))
+            continue
+        unknown = [i for i in ids if i not in lots]
+        if unknown:
+            problems.append(tender.problem(key, f"ukjent delkontrakt {', '.join(unknown)}; delkontraktene er "
+                                                f"{', '.join(lots)}"))
+        if not ids:
+            problems.append(tender.problem(key, f"{rid} må gjelde minst én delkontrakt"))
+        problems += [tender.problem(key, msg) for i in ids if i in lots
+                     for msg in _outside_lot(s, lots[i], tender)]
+    if problems:
+        raise ValidationError(f"Anbudsfila {tender.label} har feil:", problems)
+
+
+def _outside_lot(s: SelectedRequirement, lot: Lot, tender: TenderDefinition) -> list[str]:
+    """Why `s` cannot bind `lot` (its scope and the lot's do not meet); [] when it can.
+
+    A general requirement can bind any lot, and so can one the tender file includes by id
+    beyond its scope (the file has overridden the library's scope already).
+    """
+    req = s.requirement
+    if req.applies_to_all or not set(req.applies_to) & tender.scope_codes:
+        return []
+    lot_codes = {*lot.service_areas, *lot.welfare_categories}
+    if set(req.applies_to) & lot_codes:
+        return []
+    return [f"{req.id} gjelder {', '.join(_code_label(c) for c in req.applies_to)} og kan ikke gjelde "
+            f"delkontrakt {lot.id} «{lot.title}» ({', '.join(_code_label(c) for c in sorted(lot_codes)) or 'uten omfang'})"]
+
+
+def _lot_warnings(tender: TenderDefinition, selected: list[SelectedRequirement]) -> list[str]:
+    """A requirement in the scope that no lot covers binds every lot: say so (a judgement call)."""
+    if not tender.lots:
+        return []
+    covered = {c for lot in tender.lots for c in (*lot.service_areas, *lot.welfare_categories)}
+    explicit = requirement_lots(tender)
+    loose = [s.id for s in selected if not s.requirement.applies_to_all and s.id not in explicit
+             and set(s.requirement.applies_to) & tender.scope_codes
+             and not set(s.requirement.applies_to) & covered]
+    if not loose:
+        return []
+    return [f"{', '.join(loose)} gjelder en del av omfanget som ingen delkontrakt dekker, og er lagt til alle "
+            "delkontraktene; angi delkontraktene i requirements.lots om det er feil."]
+
+
+def _bilag_warnings(tender: TenderDefinition, selected: list[SelectedRequirement]) -> list[str]:
+    """Requirements that belong in a bilag the contract type has none of stay in the specification: say so."""
+    roles = {b.role for b in bilag_of(tender.contract_type, False)[0]}
+    missing = sorted({category_role(s.requirement.category) for s in selected if s.kind != QUALIFICATION} - roles)
+    if not missing:
+        return []
+    cats = sorted({s.requirement.category for s in selected if category_role(s.requirement.category) in missing})
+    return [f"Avtaletypen {tender.contract_type} har ikke noe eget bilag for kravene i {', '.join(cats)} i "
+            "tender_documents.yaml; de står i kravspesifikasjonen (Bilag 1)."]
+
+
+def _check_nynorsk(tender: TenderDefinition, selected: list[SelectedRequirement]) -> None:
+    """A nynorsk tender needs every selected requirement (and documentation requirement) in nynorsk."""
+    problems = []
+    for s in selected:
+        r = s.requirement
+        if not r.text_nn:
+            problems.append(Problem(r.file, r.line, "text_nn", f"{r.id} mangler nynorsk tekst (text_nn)"))
+        if r.is_qualification and r.documentation and not r.documentation_nn:
+            problems.append(Problem(r.file, r.line, "documentation_nn",
+                                    f"{r.id} mangler nynorsk dokumentasjonskrav (documentation_nn)"))
+    if problems:
+        raise ValidationError(f"Anbudet {tender.label} skal skrives på nynorsk, men {len(problems)} krav mangler "
+                              "nynorsk tekst; skriv den inn i kravbiblioteket eller velg language: bokmal:", problems)
+
+
 def _lots_by_code(tender: TenderDefinition) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for lot in tender.lots:
@@ -381,14 +549,20 @@ def _orgnr_warnings(participants: pd.DataFrame) -> list[str]:
 
 
 def language(tender: TenderDefinition, participants: pd.DataFrame) -> tuple[bool, str]:
-    """Nynorsk when asked for, or when the host's official language form is Nynorsk."""
+    """Nynorsk when asked for, or when the host's official language form is Nynorsk; the note says which.
+
+    The note is in the document's own form (tender_texts.yaml), as is everything else.
+    """
     host_lang = participants.set_index("number").at[tender.host, "language"]
     nynorsk = tender.language == "nynorsk" or (tender.language is None and host_lang == "Nynorsk")
-    if nynorsk:
-        return True, ("Dokumentet er skrevet på nynorsk etter vertskommunens målform. Krav som ikke finnes "
-                      "på nynorsk i kravbiblioteket, står på bokmål.")
-    why = "etter vertskommunens målform" if host_lang == "Bokmål" else f"(vertskommunens målform: {host_lang or 'ukjent'})"
-    return False, f"Dokumentet er skrevet på bokmål {why}."
+    w = Words(nynorsk)
+    own = "Nynorsk" if nynorsk else "Bokmål"
+    form = w.label("language_form", host_lang) if host_lang in ("Bokmål", "Nynorsk", "Nøytral") else w("language.unknown")
+    if host_lang == own:
+        return nynorsk, w("language.by_host")
+    if tender.language is not None:
+        return nynorsk, w("language.by_choice", form=form)
+    return nynorsk, w("language.other_form", form=form)
 
 
 def main_cpv(tender: TenderDefinition, systems: pd.DataFrame) -> dict[str, str]:

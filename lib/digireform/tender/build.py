@@ -1,9 +1,12 @@
 """`digireform tender build TENDER.yaml [--data DIR] [--out DIR] [--as-of DATE]`.
 
 Loads the data, the requirement library and the tender file (each validated, with
-FILE:LINE messages), assembles the tender and writes the four files. Every file is
-written to a temporary name in the output folder and renamed into place, so a failed
-build never leaves a half-written document behind. A file that is not what the previous
+FILE:LINE messages), assembles the tender and writes the files: for suppliers the
+konkurransegrunnlag, the requirement bilag (and the service-level bilag when the contract
+type has one), the answer matrix, the documents as Markdown and the OCDS package; for the
+project group `intern/` with the rationale and the traceability, which is never published.
+Every file is written to a temporary name in the output folder and renamed into place, so a
+failed build never leaves a half-written document behind. A file that is not what the previous
 build wrote (adjusted by hand) is not overwritten unless asked (`tender.manifest`).
 """
 from __future__ import annotations
@@ -19,10 +22,11 @@ from digireform.io.paths import resolve_data_dir
 from digireform.model.errors import DigireformError, ValidationError, display_path, os_reason
 from digireform.model.region import Region
 from digireform.tender.assembly import Assembly, assemble, nok
-from digireform.tender.definition import defaults, load_tender
+from digireform.tender.definition import load_tender
 from digireform.tender.manifest import OverwriteRefused, changed_since_build, record
 from digireform.tender.requirements import load_library
 from digireform.tender.rules import enforce
+from digireform.tender.texts import documents
 from digireform.validate.region import load
 
 OUT_DIR = Path("procurement") / "out"
@@ -33,7 +37,13 @@ TENDERS_DIR = Path("procurement") / "tenders"
 class BuildResult:
     assembly: Assembly
     out_dir: Path
-    files: dict[str, Path] = field(default_factory=dict)  # docx, xlsx, md, ocds → path
+    files: dict[str, Path] = field(default_factory=dict)  # tender_documents.yaml key → path
+
+    @property
+    def public_files(self) -> dict[str, Path]:
+        """The files for suppliers (not the project group's `intern/`)."""
+        specs = documents()
+        return {k: p for k, p in self.files.items() if specs[k]["public"]}
 
     @property
     def warnings(self) -> list[str]:
@@ -80,39 +90,47 @@ def _participant_problems(region: Region, participants: list[str]) -> list:
 
 def build_tender(tender_path: str | os.PathLike, data_dir: str | os.PathLike | None = None,
                  out_dir: str | os.PathLike | None = None, as_of: dt.date | None = None,
-                 assembly: Assembly | None = None, overwrite: bool = False) -> BuildResult:
-    """Build the four files; `assembly` lets a notebook pass an adjusted assembly.
+                 assembly: Assembly | None = None, overwrite: bool = False, internal: bool = True) -> BuildResult:
+    """Build the files; `assembly` lets a notebook pass an adjusted assembly.
 
     OverwriteRefused, before anything is written, when a file there is not what the last
     build wrote (edited by hand since, or not from a build) and `overwrite` is not given.
+    `internal=False` leaves out the project group's file (a folder that is served to the public).
     """
     a = assembly or prepare(tender_path, data_dir, as_of)
     if assembly is not None:  # an assembly adjusted in a notebook is held to the same rules
         enforce(a)
     out = output_dir(a, data_dir, out_dir)
-    docs = defaults()["documents"]
-    names = [docs[k]["file"] for k in ("docx", "xlsx", "md", "ocds")]
-    check_out_dir(out, names)
-    changed = [] if overwrite else changed_since_build(out, names)
-    if changed:
-        raise OverwriteRefused(out, changed)
+    from digireform.tender.exports import content
     from digireform.tender.exports.docx import write_docx
     from digireform.tender.exports.md import render_markdown
     from digireform.tender.exports.ocds import render_ocds, validated_package
     from digireform.tender.exports.xlsx import write_xlsx
 
-    package = validated_package(a)  # before anything is written
+    public = content.public_documents(a)  # every text checked before anything is written
+    private = [content.intern(a)] if internal else []
+    specs = documents()
+    names = {c.key: c.file for c in public + private}
+    names |= {k: specs[k]["file"] for k in ("kravmatrise", "markdown", "ocds")}
+    check_out_dir(out, list(names.values()))
+    changed = [] if overwrite else changed_since_build(out, list(names.values()))
+    if changed:
+        raise OverwriteRefused(out, changed)
+    package = validated_package(a, [names[c.key] for c in public] + [names["kravmatrise"], names["markdown"]])
     _make_dir(out)
+    if private:
+        _make_dir(out / Path(names["intern"]).parent)
     writers: dict[str, Callable[[Path], object]] = {
-        "docx": lambda p: write_docx(a, p),
-        "xlsx": lambda p: write_xlsx(a, p),
-        "md": lambda p: p.write_text(render_markdown(a), encoding="utf-8"),
+        **{c.key: (lambda p, c=c: write_docx(a, c, p)) for c in public},
+        "kravmatrise": lambda p: write_xlsx(a, p),
+        "markdown": lambda p: p.write_text(render_markdown(public), encoding="utf-8"),
         "ocds": lambda p: p.write_text(render_ocds(package), encoding="utf-8"),
+        **{c.key: (lambda p, c=c: write_docx(a, c, p)) for c in private},
     }
     result = BuildResult(a, out)
     try:
         for key, write in writers.items():
-            result.files[key] = atomic_write_with(out / docs[key]["file"], write)
+            result.files[key] = atomic_write_with(out / names[key], write)
     finally:
         record(out, result.files)
     return result
@@ -151,14 +169,20 @@ def _make_dir(out: Path) -> None:
 def summary(result: BuildResult) -> str:
     """Norwegian summary of a build, for the command line and the notebook."""
     a = result.assembly
-    skal = sum(s.requirement.kind == "skal" for s in a.requirements)
+    kinds = {k: sum(s.kind == k for s in a.requirements) for k in ("skal", "bor", "kvalifikasjon")}
+    counts = f"{kinds['skal']} SKAL, {kinds['bor']} BØR" + (f", {kinds['kvalifikasjon']} kvalifikasjonskrav"
+                                                           if kinds["kvalifikasjon"] else "")
     lines = [
         f"{a.tender.title}",
         f"  Vertskommune: {a.host_name}; deltakere: {', '.join(a.names.values())}",
-        f"  Krav: {len(a.requirements)} ({skal} SKAL, {len(a.requirements) - skal} BØR)",
+        f"  Krav: {len(a.requirements)} ({counts})",
         f"  Anslått verdi: {nok(a.estimated_value_nok)} – {a.threshold.procedure['part']}: {a.threshold.procedure['label']}",
         *([f"  Prosedyre: {p.label} ({p.reference})"] if (p := a.tender.procedure_info) else []),
         f"  Skrevet til {display_path(result.out_dir)}:",
     ]
-    lines += [f"    {display_path(p)}" for p in result.files.values()]
+    lines += [f"    {display_path(p)}" for p in result.public_files.values()]
+    internal = [p for k, p in result.files.items() if k not in result.public_files]
+    if internal:
+        lines.append("  Bare for prosjektgruppen (publiseres ikke):")
+        lines += [f"    {display_path(p)}" for p in internal]
     return "\n".join(lines).replace("\u00a0", " ")

@@ -126,6 +126,7 @@ class TenderDefinition:
     exclude: list[str] = field(default_factory=list)
     weights: dict[str, float] = field(default_factory=dict)
     exclude_reasons: dict[str, str] = field(default_factory=dict)  # id → why it is excluded (SKAL: required)
+    requirement_lots: dict[str, list[str]] = field(default_factory=dict)  # requirements.lots: id → lot ids
     publication: dict[str, Any] = field(default_factory=dict)
     procedure: str | None = None  # procedures.yaml code
     procedure_ground: str | None = None  # FOA § 13-2 (1) letter
@@ -344,6 +345,7 @@ def _definition(path: Path, d: dict) -> TenderDefinition:
         include=[x.strip() for x in reqs.get("include") or []], exclude=[x.strip() for x in reqs.get("exclude") or []],
         weights={str(k): float(v) for k, v in (reqs.get("weights") or {}).items()},
         exclude_reasons=_reasons(reqs.get("exclude_reasons") or {}),
+        requirement_lots={str(k).strip(): [str(x).strip() for x in v] for k, v in (reqs.get("lots") or {}).items()},
         publication=_publication(d.get("publication") or {}), source=d, **_procurement_terms(d),
     )
 

@@ -1,6 +1,6 @@
 """What the last build wrote, so a new build never overwrites adjusted documents silently.
 
-A procurement officer often finishes the Word document by hand (kravspesifikasjon.docx).
+A procurement officer often finishes a Word document by hand (konkurransegrunnlag.docx).
 Each build records the SHA-256 of every file it wrote in a small manifest in the output
 folder (`.digireform-bygg.json`; the dot keeps it out of file lists and off the dashboard
 server, whose document names start with a letter or digit). Before the next build, a file
@@ -80,9 +80,17 @@ def record(out: Path, files: dict[str, Path]) -> None:
 
     Called also after a build that failed half-way, so what it did write is known as its own.
     """
-    entries = {**recorded(out), **{p.name: digest(p) for p in files.values()}}
+    entries = {**recorded(out), **{_name(out, p): digest(p) for p in files.values()}}
     text = json.dumps({"files": entries}, ensure_ascii=False, indent=2) + "\n"
     atomic_write_bytes(Path(out) / MANIFEST, text.encode("utf-8"))
+
+
+def _name(out: Path, path: Path) -> str:
+    """The file's name as `changed_since_build` is asked about it: relative to `out` («intern/…»)."""
+    try:
+        return Path(path).relative_to(out).as_posix()
+    except ValueError:
+        return Path(path).name
 
 
 def fresh_folder(out: Path, now: dt.datetime | None = None) -> Path:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -85,17 +86,31 @@ TIMELINE_LABELS = {"publication": "Kunngjøring", "questions_deadline": "Frist f
                    "contract_signature": "Kontraktsignering", "contract_start": "Kontraktstart"}
 
 
-DOCUMENT_LABELS = {"kravspesifikasjon.docx": "Kravspesifikasjon (Word)", "kravmatrise.xlsx": "Kravmatrise (Excel)",
-                   "kravspesifikasjon.md": "Kravspesifikasjon (tekst)", "ocds-release-package.json": "OCDS-kunngjøring (JSON)"}
+DOCUMENT_LABELS = {"konkurransegrunnlag.docx": "Konkurransegrunnlag (Word)",
+                   "bilag-{n}-kravspesifikasjon.docx": "Bilag {n}: Kravspesifikasjon (Word)",
+                   "bilag-{n}-tjenesteniva.docx": "Bilag {n}: Tjenestenivå (Word)",
+                   "kravmatrise.xlsx": "Kravmatrise (Excel)", "anbudsdokumenter.md": "Anbudsdokumentene (tekst)",
+                   "ocds-release-package.json": "OCDS-kunngjøring (JSON)"}
+_BILAG = re.compile(r"bilag-(\d{1,2})-([a-z]+)\.docx")
+
+
+def _document_label(name: str) -> tuple[int, str] | None:
+    """(place in the list, label) of a public document's file name; None for any other file."""
+    match = _BILAG.fullmatch(name)
+    key = f"bilag-{{n}}-{match[2]}.docx" if match else name
+    if key not in DOCUMENT_LABELS:
+        return None
+    return list(DOCUMENT_LABELS).index(key), DOCUMENT_LABELS[key].format(n=match[1] if match else "")
 
 
 def _documents(slug: str) -> list[list[str]]:
-    """Links to the tender's public documents, when the server has built them (see serve)."""
+    """Links to the tender's public documents, when the server has built them (see serve), in reading order."""
     folder = os.environ.get(DOCS_ENV)
     if not folder or not (Path(folder) / slug).is_dir():
         return []
-    return [[DOCUMENT_LABELS.get(p.name, p.name), f"{DOCS_URL}/{slug}/{p.name}"]
-            for p in sorted((Path(folder) / slug).iterdir()) if p.name in DOCUMENT_LABELS]
+    found = sorted((_document_label(p.name), p.name) for p in (Path(folder) / slug).iterdir()
+                   if p.is_file() and _document_label(p.name))
+    return [[label, f"{DOCS_URL}/{slug}/{name}"] for (_, label), name in found]
 
 
 def _download_name(url: str) -> str:

@@ -1,4 +1,4 @@
-"""kravspesifikasjon.md: the same content as the Word file, for review in git diffs.
+"""anbudsdokumenter.md: the public Word documents as one text, for review in git diffs.
 
 Every text is data (tender file, requirement library, the municipalities' systems), never
 Markdown: it is escaped, so a product named «<script>…» or «*x*» is shown as written and
@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import re
 
-from digireform.tender.assembly import Assembly
-from digireform.tender.exports.content import blocks, toc_entries
+from digireform.tender.exports.content import Content, toc_entries
 
 _INLINE = re.compile(r"([\\`*_\[\]#|~])")  # characters with inline meaning in GFM
 _LINE_START = re.compile(r"^([+\-=])|^(\d{1,9})([.)])(?=\s|$)")  # list items, rules, «1. » lists
@@ -29,24 +28,24 @@ def escape(text: object, line_start: bool = False) -> str:
     return s
 
 
-def render_markdown(a: Assembly) -> str:
-    """The document as GitHub-flavoured Markdown."""
-    items = blocks(a)
+def render_markdown(contents: list[Content]) -> str:
+    """The documents as GitHub-flavoured Markdown, one after the other (each its own «#» title)."""
+    return "\n---\n\n".join(_document(c.blocks) for c in contents).rstrip() + "\n"
+
+
+def _document(items: list[tuple]) -> str:
     lines: list[str] = []
     for b in items:
         kind = b[0]
         if kind == "title":
             info = b[1]
-            lines += [f"# {escape(info['title'])}", "", f"**{escape(info['subtitle'])}**", ""]
+            lines += [f"# {escape(info['subtitle'])}: {escape(info['title'])}", ""]
             lines += [f"{escape(info[k], True)}  " for k in ("host", "participants", "reference", "date") if info.get(k)]
             if info.get("example"):
                 lines += ["", f"> **{escape(info['example'])}**"]
             lines.append("")
         elif kind == "heading":
-            if b[2] == "Innhold":
-                lines += ["## Innhold", ""]
-            else:
-                lines += [f"{'#' * (b[1] + 1)} {escape(b[2])}", ""]
+            lines += [f"{'#' * (b[1] + 1)} {escape(b[2])}", ""]
         elif kind == "toc":
             lines += [f"{'  ' * (level - 1)}- {escape(text, True)}" for level, text in toc_entries(items)] + [""]
         elif kind == "para":

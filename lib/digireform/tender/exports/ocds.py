@@ -25,6 +25,7 @@ from digireform.model.errors import DigireformError
 from digireform.model.resources import read_data_text
 from digireform.tender.assembly import Assembly, item_cpv
 from digireform.tender.definition import defaults
+from digireform.tender.texts import documents
 
 RELEASE_URI = "https://standard.open-contracting.org/schema/1__1__5/release-schema.json"
 DEADLINE_HOUR = 12  # tender deadlines at noon, local time
@@ -85,8 +86,8 @@ def party_id(number: str, orgnr: str | None) -> str:
     return f"NO-BRC-{orgnr}" if orgnr else f"kommune-{number}"
 
 
-def build_package(a: Assembly) -> dict[str, Any]:
-    """The release package as a dict (not yet validated)."""
+def build_package(a: Assembly, files: list[str] | None = None) -> dict[str, Any]:
+    """The release package as a dict (not yet validated); `files` are the published documents' names."""
     t, pub = a.tender, a.tender.publication
     tz = pub["timezone"]
     base = f"{pub['base_url']}{t.slug}/"
@@ -101,10 +102,10 @@ def build_package(a: Assembly) -> dict[str, Any]:
         "language": "nn" if a.nynorsk else "nb",
         "parties": _parties(a),
         "buyer": _ref(a, t.host),
-        "tender": _tender(a, base, tz, cfg, published),
+        "tender": _tender(a, base, tz, cfg, published, files or []),
     }
     return {
-        "uri": f"{base}{cfg['documents']['ocds']['file']}",
+        "uri": f"{base}{documents()['ocds']['file']}",
         "version": "1.1",
         "extensions": [pub["lots_extension"]],
         "publishedDate": published,
@@ -163,7 +164,7 @@ def _contact(office: dict) -> dict[str, str]:
     return contact
 
 
-def _tender(a: Assembly, base: str, tz: str, cfg: dict, published: str) -> dict[str, Any]:
+def _tender(a: Assembly, base: str, tz: str, cfg: dict, published: str, files: list[str]) -> dict[str, Any]:
     t = a.tender
     status = cfg["statuses"][t.status]["ocds"]
     end = _add_years(t.contract_start, t.years) - dt.timedelta(days=1)
@@ -189,7 +190,7 @@ def _tender(a: Assembly, base: str, tz: str, cfg: dict, published: str) -> dict[
         "contractPeriod": {"startDate": when(t.contract_start, tz), "endDate": when(end, tz),
                            "maxExtentDate": when(max_end, tz)},
         "hasEnquiries": False,
-        "documents": _documents(a, base, cfg, published),
+        "documents": _documents(a, base, published, files),
     }
     if "questions_deadline" in t.timeline:
         tender["enquiryPeriod"] = {"startDate": when(t.date, tz),
@@ -262,14 +263,29 @@ def _items(a: Assembly) -> list[dict[str, Any]]:
     return items
 
 
-def _documents(a: Assembly, base: str, cfg: dict, published: str) -> list[dict[str, Any]]:
-    out = []
+def _documents(a: Assembly, base: str, published: str, files: list[str]) -> list[dict[str, Any]]:
+    """The published documents (never the project group's internal file), by their file names."""
+    specs = {spec["file"]: spec for spec in documents().values() if spec["public"]}
     lang = "nn" if a.nynorsk else "nb"
-    for key in ("docx", "xlsx", "md"):
-        d = cfg["documents"][key]
-        out.append({"id": key, "documentType": d["ocds_type"], "title": d["title"], "url": f"{base}{d['file']}",
-                    "format": d["format"], "language": lang, "datePublished": published})
+    out = []
+    for name in files:
+        spec = specs.get(name) or next(s for s in specs.values() if _matches(s["file"], name))
+        out.append({"id": name.rsplit(".", 1)[0], "documentType": spec["ocds_type"], "title": _title(a, spec, name),
+                    "url": f"{base}{name}", "format": spec["format"], "language": lang, "datePublished": published})
     return out
+
+
+def _matches(pattern: str, name: str) -> bool:
+    head, _, tail = pattern.partition("{number}")
+    return name.startswith(head) and name.endswith(tail)
+
+
+def _title(a: Assembly, spec: dict, name: str) -> str:
+    if "title" in spec:
+        return a.words.of(spec["title"])
+    from digireform.tender.exports.content import bilag_name
+
+    return bilag_name(a, spec["bilag"])
 
 
 def _lot_values(a: Assembly) -> list:
@@ -291,9 +307,9 @@ def placeholder_warnings(a: Assembly) -> list[str]:
     return []
 
 
-def validated_package(a: Assembly) -> dict[str, Any]:
+def validated_package(a: Assembly, files: list[str]) -> dict[str, Any]:
     """Build and validate; DigireformError (nothing written) when the package breaks the schema."""
-    package = build_package(a)
+    package = build_package(a, files)
     for warning in placeholder_warnings(a):
         if warning not in a.warnings:
             a.warnings.append(warning)
