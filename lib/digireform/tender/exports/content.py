@@ -365,31 +365,20 @@ def _kg_rejection(a: Assembly) -> list[tuple]:
     items = [w("kg.reject.skal", reference=_rejection(a, "material")), w("kg.reject.bor"),
              w("kg.reject.reservations", reference=_rejection(a, "material")),
              w("kg.reject.late", reference=_rejection(a, "late"))]
-    validity = t.timeline.get("validity")
+    validity = t.timeline.get("offer_validity")
     if validity:
         items.append(w("kg.reject.validity", date=formatting.date_long(validity)))
     return [("heading", 1, w("kg.reject.heading"), True), ("bullets", items)]
 
 
 def criterion_requirements(a: Assembly) -> dict[str, list[SelectedRequirement]]:
-    """The BØR requirements each award criterion scores (evaluation.yaml): each under exactly one.
+    """The BØR requirements each award criterion scores, by the one rule (`tender.rules.scored_requirements`:
+    the tender file's own lists, else evaluation.yaml's category → criterion): each under exactly one."""
+    from digireform.tender.rules import scored_requirements
 
-    Environmental BØR requirements count under the climate criterion, the rest under the
-    default (quality) criterion; a category whose criterion the tender lacks falls to the default.
-    """
-    model = evaluation()
-    codes = {c.code for c in a.tender.award_criteria}
-    by_category = {cat: code for code, cats in (model.get("criterion_categories") or {}).items()
-                   if code in codes for cat in cats}
-    default = model.get("default_criterion")
-    out: dict[str, list[SelectedRequirement]] = {}
-    for s in a.answerable:
-        if s.kind != "bor":
-            continue
-        code = by_category.get(s.requirement.category, default)
-        if code in codes:
-            out.setdefault(code, []).append(s)
-    return out
+    by_id = {s.id: s for s in a.requirements}
+    return {code: [by_id[i] for i in ids if i in by_id]
+            for code, ids in scored_requirements(a.tender, a.requirements).items() if ids}
 
 
 def _kg_award(a: Assembly) -> list[tuple]:
