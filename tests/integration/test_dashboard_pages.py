@@ -253,7 +253,7 @@ def test_a_built_version_holds_five_pages_and_the_documents(region, tmp_path):
     assert meta["fingerprint"] == "fp1" and meta["warnings"] == []
     version = site.load(tmp_path / "v1")
     assert sorted(version.pages) == sorted(pages.PAGE_NAMES)
-    assert len(version.documents) == 12 and all(r.download for r in version.documents.values())
+    assert len(version.documents) == 11 and all(r.download for r in version.documents.values())
     assert not (tmp_path / "v1" / "dokumenter" / "velferdsteknologi-2027" / "intern").exists()  # never built there
     page = version.pages["anbud"]
     assert gzip.decompress(page.gzipped) == page.body

@@ -178,7 +178,7 @@ def test_tender_build_writes_its_documents(installed):
     out = installed.data / "procurement" / "out" / "velferdsteknologi-2027"
     written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() and p.stat().st_size > 0
                      and not p.name.startswith("."))  # not the build record
-    assert written == ["anbudsdokumenter.md", "bilag-1-kravspesifikasjon.docx", "bilag-4-tjenesteniva.docx",
+    assert written == ["anbudsdokumenter.md", "bilag-1-kravspesifikasjon.docx",  # SSA-K: no service-level bilag
                        "intern/intern-sporbarhet.docx", "konkurransegrunnlag.docx", "kravmatrise.xlsx",
                        "ocds-release-package.json"]
 
