@@ -251,3 +251,38 @@ def test_the_problems_table_names_fields_by_their_labels(file, field, shown):
     from digireform.notebook.views import problems_frame
 
     assert problems_frame([Problem(file, 2, field, "feil")])["Felt"].tolist() == [shown]
+
+
+# --------------------------------------------------------------------------- cost sharing, notice, agreement
+
+
+def test_the_sharing_table_shows_each_partners_share_and_the_rounding(notebook):
+    nb, _ = notebook(tender_yaml(extra="estimated_value_nok: 600000\ncost_sharing: {users: 100}\n"))
+    rows = _cells(nb.sharing.value)
+    # users of the schools' systems in scope: Evenes 40, Bjerkreim 30; 600 000 kr over 4 + 2 years
+    assert rows[1:] == [["Evenes", "40", "57,14 %", "57 143 kr"], ["Bjerkreim", "30", "42,86 %", "42 857 kr"],
+                        ["Sum", "70", "100,00 %", "100 000 kr"]]
+    assert "største rests metode" in nb.sharing.value
+
+
+def test_without_a_key_the_notebook_says_how_to_choose_one(notebook):
+    nb, _ = notebook()
+    assert "ikke valgt (skriv cost_sharing: i anbudsfila)" in nb.sharing.value
+
+
+def test_the_agreement_button_writes_it_and_a_refused_key_is_shown_not_raised(notebook, tender_region):
+    nb, _ = notebook(tender_yaml(extra="estimated_value_nok: 600000\ncost_sharing: {users: 100}\n"))
+    nb.agreement_button.click()
+    assert (tender_region / "procurement" / "out" / "test" / "samarbeidsavtale.docx").is_file()
+    assert "Fordelingsnøkkel: brukere av systemene i omfanget" in nb.publish_status.value
+    nb, _ = notebook(tender_yaml(extra="estimated_value_nok: 600000\ncost_sharing: {users: 50}\n"))
+    nb.agreement_button.click()
+    assert "summerer til 50 %, ikke 100 %" in nb.publish_status.value
+
+
+def test_a_notice_the_data_cannot_fill_is_refused_with_what_is_missing(notebook, tender_region):
+    nb, _ = notebook()
+    nb.notice_button.click()  # the fixture's kommune.yaml files have no office, the tender no English texts
+    assert "Kunngjøringen kan ikke lages før dataene er fullstendige" in nb.publish_status.value
+    assert "kommune.yaml mangler" in nb.publish_status.value
+    assert not (tender_region / "procurement" / "out" / "test" / "eforms-contract-notice.xml").exists()

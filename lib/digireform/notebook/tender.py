@@ -85,6 +85,23 @@ def frame_html(frame: pd.DataFrame) -> str:
     return TABLE_STYLE + frame.to_html(index=False, na_rep="", escape=True, classes="dr-tabell", border=0)
 
 
+def sharing_html(a: Assembly) -> str:
+    """The partners' cost-sharing key (the same table as samarbeidsavtale.docx), or why there is none."""
+    from digireform.model.schema import package_yaml
+    from digireform.tender.agreement import cost_sharing_spec, key_table, tender_key
+
+    if cost_sharing_spec(a.tender) is None:
+        return "<p><b>Fordelingsnøkkel:</b> ikke valgt (skriv cost_sharing: i anbudsfila).</p>"
+    try:
+        key = tender_key(a)
+    except DigireformError as exc:
+        return message_html(str(exc), "error")
+    headers, rows = key_table(key, a)
+    rounding = " ".join(package_yaml("cost_sharing.yaml")["rounding"].split())
+    return (f"<p><b>Fordelingsnøkkel: {esc(key.label)}</b> (anslått verdi per år)</p>"
+            + frame_html(pd.DataFrame(rows, columns=headers)) + f"<p><i>{esc(rounding)}</i></p>")
+
+
 def problems_html(problems: list[Problem], title: str) -> str:
     """The problems that stop the notebook, as the table 01 shows (Fil, Linje, Felt, Melding)."""
     return (f'<div style="color:#a00"><b>{esc(title)}</b></div>'
@@ -265,17 +282,31 @@ class TenderNotebook:
         self.new_folder_button = w.Button(description="Bygg i en ny mappe", button_style="info",
                                           layout=w.Layout(width="auto", display="none"))
         self.build_status = w.HTML()
+        self.sharing = w.HTML()
+        self.notice_button = w.Button(description="Skriv eForms-kunngjøringen", button_style="info", icon="bullhorn",
+                                      layout=w.Layout(width="auto"))
+        self.agreement_button = w.Button(description="Skriv samarbeidsavtalen", button_style="info", icon="handshake-o",
+                                         layout=w.Layout(width="auto"))
+        self.publish_overwrite = w.Button(description="Overskriv den endrede fila", button_style="danger",
+                                          layout=w.Layout(width="auto", display="none"))
+        self.publish_status = w.HTML()
+        self.notice_button.on_click(lambda _: self.publish("notice"))
+        self.agreement_button.on_click(lambda _: self.publish("agreement"))
+        self.publish_overwrite.on_click(lambda _: self.publish(self._pending, overwrite=True))
+        self._pending = "notice"
         self.category.observe(lambda _: self._fill_list(), "value")
         self.show.observe(lambda _: self._fill_list(), "value")
         self.save_button.on_click(lambda _: self.save())
         self.build_button.on_click(lambda _: self.build())
         self.overwrite_button.on_click(lambda _: self.build(overwrite=True))
         self.new_folder_button.on_click(lambda _: self.build(new_folder=True))
-        self.parts = [w.VBox([self.summary, self.table_box]),
+        self.parts = [w.VBox([self.summary, self.sharing, self.table_box]),
                       w.VBox([w.HBox([self.category, self.show]), self.list, self.choice_status,
                               w.HBox([self.save_button]), self.save_status, self.conflict.box]),
                       w.VBox([w.HBox([self.build_button, self.new_folder_button, self.overwrite_button]),
-                              self.build_status])]
+                              self.build_status,
+                              w.HBox([self.notice_button, self.agreement_button, self.publish_overwrite]),
+                              self.publish_status])]
 
     def header(self) -> w.Widget:
         """The tender drop-down and the problems that stop the notebook (empty when there are none)."""
@@ -290,7 +321,7 @@ class TenderNotebook:
         return self.parts[1]
 
     def builder(self) -> w.Widget:
-        """«Bygg dokumentene», asking before it overwrites adjusted documents."""
+        """«Bygg dokumentene», asking before it overwrites adjusted documents; the notice and the agreement."""
         return self.parts[2]
 
     def key_figures(self) -> str:
@@ -346,6 +377,7 @@ class TenderNotebook:
         a = self.assembly
         warnings = "".join(f"<li>{esc(x)}</li>" for x in a.warnings)
         self.summary.value = (frame_html(summary_frame(a)) + (f"<p><b>Advarsler</b></p><ul>{warnings}</ul>" if warnings else ""))
+        self.sharing.value = sharing_html(a)
         self.table.value = frame_html(requirements_frame(a))
         self.table_box.set_title(0, f"Alle {len(a.requirements)} krav med sporbarhet (klikk for å åpne)")
 
@@ -474,6 +506,34 @@ class TenderNotebook:
         note = " Valgene er ikke lagret i anbudsfila ennå." if self.unsaved else ""
         self.build_status.value = f"<b>Skrevet til {esc(display_path(result.out_dir))}:</b>{links(result)}{esc(note)}"
         return result
+
+    def publish(self, what: str, overwrite: bool = False) -> Path | None:
+        """Write the eForms notice («notice») or the partners' agreement («agreement») from the tender file."""
+        from digireform.tender.publish import build_agreement, build_notice, summary
+
+        self.publish_overwrite.layout.display = "none"
+        if self.assembly is None:
+            return None
+        self._pending = what
+        tender, data = self.assembly.tender.path, self.region.data_dir
+        try:
+            if what == "notice":
+                result = build_notice(tender, data_dir=data, overwrite=overwrite)
+                path, text = result.path, summary(result)
+            else:
+                path, text = build_agreement(tender, data_dir=data, overwrite=overwrite)
+        except OverwriteRefused as exc:
+            self.publish_status.value = message_html(
+                f"Ikke skrevet: {', '.join(p.name for p in exc.changed)} i {display_path(exc.out)} er endret etter "
+                "forrige gang den ble skrevet. «Overskriv den endrede fila» erstatter den (endringene går tapt).", "error")
+            self.publish_overwrite.layout.display = "flex"
+            return None
+        except DigireformError as exc:
+            self.publish_status.value = message_html(str(exc), "error")
+            return None
+        note = " Valgene som ikke er lagret i anbudsfila, er ikke med." if self.unsaved else ""
+        self.publish_status.value = f"<pre style='white-space:pre-wrap'>{esc(text)}</pre>{esc(note)}"
+        return Path(path)
 
     def _ask_overwrite(self, exc: OverwriteRefused) -> None:
         files = "".join(f"<li>{esc(p.name)} ({esc(modified)})</li>" for p, modified in
