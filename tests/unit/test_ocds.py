@@ -54,7 +54,15 @@ lots:
 
 
 def test_the_chosen_procedure_is_the_procurement_method(tender_file):
-    _, package = _package(tender_file, procedure="procedure: begrenset_anbudskonkurranse\n")
+    timeline = """\
+timeline:
+  publication: 2027-01-15
+  questions_deadline: 2027-02-01
+  participation_deadline: 2027-02-16
+  invitation: 2027-02-20
+  tender_deadline: 2027-04-01
+"""
+    _, package = _package(tender_file, procedure="procedure: begrenset_anbudskonkurranse\n", timeline=timeline)
     tender = package["releases"][0]["tender"]
     assert tender["procurementMethod"] == "selective"
     assert tender["procurementMethodDetails"] == "Begrenset anbudskonkurranse (FOA § 13-1 første ledd)"
