@@ -462,3 +462,16 @@ def test_wide_tables_and_charts_scroll_inside_their_box():
     assert '<div class="dr-scroll"><div class="dr-chart dr-h360 dr-w1000">' in html
     css = (render.STATIC_DIR / "digireform.css").read_text("utf-8")
     assert ".dr-w1000 { min-width: 1000px; }" in css and ".dr-scroll { overflow-x: auto;" in css
+
+
+def test_anbud_shows_the_notice_key_fields_and_the_cost_sharing_of_each_tender(region):
+    _, text = _anbud_text(region)
+    text = re.sub(r"\s+", " ", text)
+    # the welfare tender: open procedure, tender deadline, four lots whose values sum to the estimate
+    assert ("Kunngjøringstype Kunngjøring av konkurranse – direktiv 2014/24/EU, standardregimet (eForms 16) "
+            "Prosedyre Åpen anbudskonkurranse (FOA § 13-1 første ledd) Tilbudsfrist 01.03.2027") in text
+    assert "1 Trygghetsalarm og responssenter 21 645 601 kr" in text
+    # the EPJ: two stages, so the deadline shown is the one for requests to participate
+    assert "Frist for forespørsel om å delta 06.04.2027 Fordeling av kostnadene" in text
+    assert "Fordelingsnøkkel: brukere av systemene i omfanget (anslått verdi per år)" in text
+    assert "Sum 1 015 100,00 % 2 563 333 kr" in text  # 15 380 000 kr over 4 + 2 years

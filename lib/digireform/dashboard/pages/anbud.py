@@ -57,12 +57,55 @@ def _tender_summary(ctx: Context, path: Path) -> dict[str, Any]:
         return {**base, "error": "data"}
     cats = a.library.categories
     return {
-        **base, "host": a.host_name, "participants": list(a.participants["number"]),
+        **base, **_notice_fields(a), "sharing": _sharing(a),
+        "host": a.host_name, "participants": list(a.participants["number"]),
         "value": a.estimated_value_nok, "value_basis": a.value_basis, "threshold": a.threshold.as_dict(),
         "requirements": [[cats.get(code, code), len(items), sum(s.requirement.kind == "skal" for s in items)]
                          for code, items in a.by_category()],
         "documents": _documents(a.tender.slug),
     }
+
+
+def _notice_fields(a: Any) -> dict[str, Any]:
+    """The notice's key fields as the eForms notice states them: type, procedure, deadline, lots with values."""
+    from digireform.tender.exports.eforms import settings, two_stage
+    from digireform.tender.lot_values import LotValueError, lot_values
+
+    cfg = settings()
+    info = a.tender.procedure_info
+    code = cfg["procedures"].get(a.tender.procedure or "", "")
+    staged = bool(code) and two_stage(code)
+    deadline_key = "participation_deadline" if staged else "tender_deadline"
+    subtype = next((k for k, v in cfg["subtypes"].items() if a.threshold.band in v["bands"]), None)
+    try:
+        values: list[Any] = [float(v) for v in lot_values(a)]
+    except LotValueError:
+        values = [None] * max(1, len(a.tender.lots))
+    lots = [[lot.id, lot.title, v] for lot, v in zip(a.tender.lots, values, strict=False)] if a.tender.lots else []
+    deadline = a.tender.timeline.get(deadline_key)
+    return {"notice": {
+        "type": cfg["subtypes"][subtype]["label"] if subtype else "",
+        "procedure": f"{info.label} ({info.reference})" if info else "",
+        "deadline_label": TIMELINE_LABELS[deadline_key], "deadline": deadline.isoformat() if deadline else None,
+        "lots": lots,
+    }}
+
+
+def _sharing(a: Any) -> dict[str, Any] | None:
+    """The partners' cost-sharing table (as in samarbeidsavtale.docx), or why it cannot be shown."""
+    from digireform.model.errors import DigireformError
+    from digireform.model.schema import package_yaml
+    from digireform.tender.agreement import cost_sharing_spec, key_table, tender_key
+
+    if cost_sharing_spec(a.tender) is None:
+        return None
+    try:
+        key = tender_key(a)
+    except DigireformError as exc:
+        return {"error": str(exc)}
+    headers, rows = key_table(key, a)
+    return {"label": key.label, "headers": headers, "rows": rows,
+            "rounding": " ".join(package_yaml("cost_sharing.yaml")["rounding"].split())}
 
 
 def _any_name(ctx: Context, nr: str | None) -> str:
@@ -135,7 +178,8 @@ def _tender_html(ctx: Context, t: dict[str, Any], sel: str) -> str:
                     "text": c.fmt_int(len(t["participants"])), "note": f"vertskommune {t['host']}"}
     facts = c.facts([["Status", t["status"]], ["Deltakere", names], ["Vertskommune", t["host"]],
                      ["Omfang", ", ".join(t["scope"])], ["Avtale", t["contract"]],
-                     *([["Prosedyre", t["threshold"].get("procedure", "")]] if t.get("threshold") else [])])
+                     *([["Prosedyre", t["notice"]["procedure"] or t["threshold"].get("procedure", "")]]
+                       if t.get("threshold") else [])])
     timeline = c.table(["Milepæl", "Dato"], [[TIMELINE_LABELS.get(k, k), c.fmt_date(v)] for k, v in t["timeline"]])
     intro = f'<p class="dr-intro">{c.esc(t.get("description", ""))}</p>'
     if t.get("error") == "data":
@@ -159,5 +203,27 @@ def _tender_html(ctx: Context, t: dict[str, Any], sel: str) -> str:
             if t["documents"] else c.notice("Dokumentene er ikke tilgjengelige ennå."))
     body = (f'{intro}{kpis}{facts}'
             f'<div class="dr-columns"><div>{c.section("Krav per kategori", reqs)}</div>'
-            f'<div>{c.section("Tidsplan", timeline)}{c.section("Dokumenter", docs)}</div></div>')
+            f'<div>{c.section("Tidsplan", timeline)}{c.section("Dokumenter", docs)}</div></div>'
+            f'{c.section("Kunngjøring", _notice_html(t["notice"]))}{_sharing_html(t.get("sharing"))}')
     return c.section(t["title"], body)
+
+
+def _notice_html(n: dict[str, Any]) -> str:
+    facts = c.facts([["Kunngjøringstype", n["type"]], ["Prosedyre", n["procedure"]],
+                     [n["deadline_label"], c.fmt_date(n["deadline"]) if n["deadline"] else "ikke satt"]])
+    if not n["lots"]:
+        return facts
+    rows = [[lot_id, title, c.fmt_nok(value) if value is not None else ""] for lot_id, title, value in n["lots"]]
+    return facts + c.table(["Delkontrakt", "Innhold", "Anslått verdi"], rows, numeric=(2,))
+
+
+def _sharing_html(sharing: dict[str, Any] | None) -> str:
+    if sharing is None:
+        return ""
+    if "error" in sharing:
+        return c.section("Fordeling av kostnadene", c.notice(sharing["error"], "warning"))
+    numeric = tuple(range(1, len(sharing["headers"])))
+    body = (f'<p>Fordelingsnøkkel: {c.esc(sharing["label"])} (anslått verdi per år).</p>'
+            f'{c.table(sharing["headers"], sharing["rows"], numeric=numeric)}'
+            f'<p class="dr-note">{c.esc(sharing["rounding"])}</p>')
+    return c.section("Fordeling av kostnadene", body)
