@@ -129,10 +129,17 @@ def summary_frame(a: Assembly) -> pd.DataFrame:
         ("Krav", f"{len(a.requirements)} ({kind_counts(a)})"),
         ("Anslått verdi", formatting.nok(a.estimated_value_nok)),
         ("Grunnlag", a.value_basis),
-        ("Prosedyre", f"{a.threshold.procedure['part']}: {a.threshold.procedure['label']}"),
+        ("Prosedyre", _procedure_text(a)),
         ("Språk", a.language_note),
     ]
     return pd.DataFrame(rows, columns=["Nøkkeltall", "Verdi"])
+
+
+def _procedure_text(a: Assembly) -> str:
+    """The tender file's procedure with its provision; the value band's text when none is chosen."""
+    info = a.tender.procedure_info
+    band = f"{a.threshold.procedure['part']}: {a.threshold.procedure['label']}"
+    return f"{info.label} ({info.reference}); {band}" if info else band
 
 
 def kind_counts(a: Assembly) -> str:
