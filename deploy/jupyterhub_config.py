@@ -24,7 +24,6 @@ use this file as it is.
 from __future__ import annotations
 
 import os
-import pwd
 import shutil
 import sys
 from pathlib import Path
@@ -67,13 +66,6 @@ def _access():
     except DigireformError as exc:
         raise SystemExit(str(exc)) from None
 
-
-def _user_exists(name: str) -> bool:
-    try:
-        pwd.getpwnam(name)
-        return True
-    except KeyError:
-        return False
 
 
 # --------------------------------------------------------------------------- hub and proxy
@@ -145,6 +137,15 @@ _dashboards = {
                 *[arg for host in _hosts for arg in ("--allow-host", host)]],
     "environment": {k: v for k, v in _env.items() if k != "DIGIREFORM_COMMIT"},
 }
-if os.geteuid() == 0 and _user_exists("dr-dashbord"):  # made by `digireform access apply`: reads only
+def user_exists(name: str) -> bool:
+    """The package's own check (digireform.io.access), loaded from the checkout like _access()."""
+    if str(CHECKOUT / "lib") not in sys.path:
+        sys.path.insert(0, str(CHECKOUT / "lib"))
+    from digireform.io.access import user_exists as exists
+
+    return exists(name)
+
+
+if os.geteuid() == 0 and user_exists("dr-dashbord"):  # made by `digireform access apply`: reads only
     _dashboards["user"] = "dr-dashbord"
 c.JupyterHub.services = [_dashboards]

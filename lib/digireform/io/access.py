@@ -140,9 +140,9 @@ def plan(data_dir: Path, access: Access) -> list[Change]:
     data_dir = Path(os.path.abspath(data_dir))
     groups = _wanted_groups(data_dir, access)
     changes = [_add_group(g) for g in sorted(groups) if not _group_exists(g)]
-    changes += [_add_user(u) for u in access.users.values() if not _user_exists(u.user)]
+    changes += [_add_user(u) for u in access.users.values() if not user_exists(u.user)]
     dash = settings()["dashboards_user"]
-    if not _user_exists(dash):
+    if not user_exists(dash):
         changes.append(_add_system_user(dash))
     members = access.members()
     members.setdefault(project_group(), set()).add(dash)
@@ -190,7 +190,8 @@ def _group_exists(name: str) -> bool:
         return False
 
 
-def _user_exists(name: str) -> bool:
+def user_exists(name: str) -> bool:
+    """A system user of this name exists (the hub config asks too)."""
     try:
         pwd.getpwnam(name)
         return True

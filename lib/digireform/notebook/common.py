@@ -278,6 +278,22 @@ class EditorBase:
         display(self.widget())
 
     @property
+    def _on_municipality(self, change) -> None:
+        """Another municipality picked in the menu: ask first when edits are unsaved; «Avbryt» puts it back.
+
+        The editors have `_filling` (True while they set their own widgets), `municipality`,
+        `guard(action, revert=…)` and `load`.
+        """
+        if self._filling:
+            return
+
+        def back() -> None:
+            self._filling = True
+            self.municipality.value = change["old"]
+            self._filling = False
+
+        self.guard(self.load, revert=back)
+
     def number(self) -> str:
         return self.municipality.value
 

@@ -238,17 +238,6 @@ class ProfileEditor(EditorBase):
                           [(q["save"], "primary", save_then), (q["discard"], "danger", action),
                            (q["cancel"], "", revert or (lambda: None))])
 
-    def _on_municipality(self, change) -> None:
-        if self._filling:
-            return
-
-        def back() -> None:
-            self._filling = True
-            self.municipality.value = change["old"]
-            self._filling = False
-
-        self.guard(self.load, revert=back)
-
     # ------------------------------------------------------------------ model
 
     def load(self) -> None:

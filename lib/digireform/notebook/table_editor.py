@@ -185,17 +185,6 @@ class TableEditor(EditorBase):
         self.rows.value = self.selected
         self._filling = False
 
-    def _on_municipality(self, change) -> None:
-        if self._filling:
-            return
-
-        def back() -> None:
-            self._filling = True
-            self.municipality.value = change["old"]
-            self._filling = False
-
-        self.guard(self.load, revert=back)
-
     # ------------------------------------------------------------------ unsaved edits
 
     def dirty(self) -> bool:

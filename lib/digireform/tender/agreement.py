@@ -63,21 +63,20 @@ def _known(v: Any) -> float | None:
 
 def _users(assembly: Any) -> dict[str, float | None]:
     """Users of the systems in scope: 0 for a partner with none of them, unknown if a count is missing."""
-    systems = assembly.systems
-    out: dict[str, float | None] = {}
-    for n in assembly.participants["number"]:
-        rows = systems[systems["municipality"] == n] if len(systems) else systems
-        out[n] = 0.0 if rows.empty else (None if rows["users"].isna().any() else float(rows["users"].sum()))
-    return out
+    return _per_partner(assembly, assembly.systems, "users")
 
 
 def _volume(assembly: Any) -> dict[str, float | None]:
     """Welfare units needed in the target year, for the categories in scope; unknown stays unknown."""
-    welfare = assembly.welfare
+    return _per_partner(assembly, assembly.welfare, "needed")
+
+
+def _per_partner(assembly: Any, rows: pd.DataFrame, column: str) -> dict[str, float | None]:
+    """Sum of `column` per participant: 0 without rows, None when any of its rows leaves it unknown."""
     out: dict[str, float | None] = {}
     for n in assembly.participants["number"]:
-        rows = welfare[welfare["municipality"] == n] if len(welfare) else welfare
-        out[n] = 0.0 if rows.empty else (None if rows["needed"].isna().any() else float(rows["needed"].sum()))
+        mine = rows[rows["municipality"] == n] if len(rows) else rows
+        out[n] = 0.0 if mine.empty else (None if mine[column].isna().any() else float(mine[column].sum()))
     return out
 
 

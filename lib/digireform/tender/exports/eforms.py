@@ -227,15 +227,27 @@ def _exclusion_source(b: _Builder, terms: etree._Element) -> None:
 
 
 def _project(b: _Builder, root: etree._Element, facts: NoticeFacts, tz: str) -> None:
-    project = b.el(root, "cac:ProcurementProject")
-    b.el(project, "cbc:ID", facts.reference, schemeName="InternalID")
-    b.text(project, "cbc:Name", facts.title)
-    b.text(project, "cbc:Description", facts.description)
-    b.el(project, "cbc:ProcurementTypeCode", facts.nature, listName="contract-nature")
+    project = _project_head(b, root, facts.reference, facts.title, facts.description, facts.nature,
+                            facts.value_nok, facts.cpv)
+    _locations(b, project, sorted({n for lot in facts.lots for n in lot.nuts}))
+
+
+def _project_head(b: _Builder, parent: etree._Element, internal_id: str, title: str, description: str,
+                  nature: str, value: Decimal, cpv: str) -> etree._Element:
+    """The parts the procedure and each lot state alike: id, name, description, nature, value, main CPV."""
+    project = b.el(parent, "cac:ProcurementProject")
+    b.el(project, "cbc:ID", internal_id, schemeName="InternalID")
+    b.text(project, "cbc:Name", title)
+    b.text(project, "cbc:Description", description)
+    b.el(project, "cbc:ProcurementTypeCode", nature, listName="contract-nature")
     total = b.el(project, "cac:RequestedTenderTotal")
-    b.el(total, "cbc:EstimatedOverallContractAmount", _amount(facts.value_nok), currencyID="NOK")
-    b.el(b.el(project, "cac:MainCommodityClassification"), "cbc:ItemClassificationCode", facts.cpv, listName="cpv")
-    for nuts in sorted({n for lot in facts.lots for n in lot.nuts}):
+    b.el(total, "cbc:EstimatedOverallContractAmount", _amount(value), currencyID="NOK")
+    b.el(b.el(project, "cac:MainCommodityClassification"), "cbc:ItemClassificationCode", cpv, listName="cpv")
+    return project
+
+
+def _locations(b: _Builder, project: etree._Element, nuts_codes: list[str]) -> None:
+    for nuts in nuts_codes:
         address = b.el(b.el(project, "cac:RealizedLocation"), "cac:Address")
         b.el(address, "cbc:CountrySubentityCode", nuts, listName="nuts")
         b.el(b.el(address, "cac:Country"), "cbc:IdentificationCode", "NOR", listName="country")
@@ -341,21 +353,11 @@ def _lot_process(b: _Builder, node: etree._Element, facts: NoticeFacts, tz: str)
 
 
 def _lot_project(b: _Builder, node: etree._Element, lot: NoticeLot) -> None:
-    project = b.el(node, "cac:ProcurementProject")
-    b.el(project, "cbc:ID", lot.internal_id, schemeName="InternalID")
-    b.text(project, "cbc:Name", lot.title)
-    b.text(project, "cbc:Description", lot.description)
-    b.el(project, "cbc:ProcurementTypeCode", lot.nature, listName="contract-nature")
-    total = b.el(project, "cac:RequestedTenderTotal")
-    b.el(total, "cbc:EstimatedOverallContractAmount", _amount(lot.value_nok), currencyID="NOK")
-    b.el(b.el(project, "cac:MainCommodityClassification"), "cbc:ItemClassificationCode", lot.cpv, listName="cpv")
+    project = _project_head(b, node, lot.internal_id, lot.title, lot.description, lot.nature, lot.value_nok, lot.cpv)
     for extra in lot.additional_cpv:
         b.el(b.el(project, "cac:AdditionalCommodityClassification"), "cbc:ItemClassificationCode", extra,
              listName="cpv")
-    for nuts in lot.nuts:
-        address = b.el(b.el(project, "cac:RealizedLocation"), "cac:Address")
-        b.el(address, "cbc:CountrySubentityCode", nuts, listName="nuts")
-        b.el(b.el(address, "cac:Country"), "cbc:IdentificationCode", "NOR", listName="country")
+    _locations(b, project, list(lot.nuts))
     period = b.el(project, "cac:PlannedPeriod")
     b.el(period, "cbc:DurationMeasure", lot.duration_months, unitCode="MONTH")
     if lot.options:
