@@ -277,7 +277,6 @@ class EditorBase:
 
         display(self.widget())
 
-    @property
     def _on_municipality(self, change) -> None:
         """Another municipality picked in the menu: ask first when edits are unsaved; «Avbryt» puts it back.
 
@@ -294,6 +293,7 @@ class EditorBase:
 
         self.guard(self.load, revert=back)
 
+    @property
     def number(self) -> str:
         return self.municipality.value
 
