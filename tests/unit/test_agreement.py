@@ -99,3 +99,14 @@ def test_an_agreement_edited_by_hand_is_not_overwritten_without_asking(tender_fi
     assert out.read_bytes() == edited
     build_agreement(path, path.parents[2], tmp_path / "ut", overwrite=True)
     assert out.read_bytes() != edited
+
+
+def test_the_build_summary_ends_with_the_sharing_table(tender_file, tmp_path):
+    from digireform.tender.build import build_tender, summary
+
+    path = tender_file(t.tender_yaml(extra=f"{ESTIMATE}cost_sharing: {{users: 100}}\n"))
+    text = summary(build_tender(path, path.parents[2], tmp_path / "ut"))
+    lines = text.splitlines()
+    assert "  Fordelingsnøkkel: brukere av systemene i omfanget (anslått verdi per år)" in lines
+    assert lines[-2].split() == ["Sum", "70", "100,00", "%", "100", "000", "kr"]
+    assert lines[-1].startswith("  Andelene er avrundet")

@@ -113,3 +113,22 @@ def _basis_header(basis: str) -> str:
 
     return bases()[basis]["label"].capitalize()
 
+
+def key_lines(key: SharingKey, assembly: Any, indent: str = "") -> list[str]:
+    """The sharing table as aligned text lines (command line and build summary), rounding stated."""
+    headers, rows = key_table(key, assembly)
+    widths = [max(len(str(r[i])) for r in [headers, *rows]) for i in range(len(headers))]
+    table = ["  ".join(str(c).ljust(w) if i == 0 else str(c).rjust(w)
+                       for i, (c, w) in enumerate(zip(r, widths, strict=True))) for r in [headers, *rows]]
+    rounding = " ".join(package_yaml("cost_sharing.yaml")["rounding"].split())
+    return [f"{indent}{line}" for line in [f"Fordelingsnøkkel: {key.label} (anslått verdi per år)", *table, rounding]]
+
+
+def summary_lines(assembly: Any, indent: str = "  ") -> list[str]:
+    """The key for a build summary: the table, the reason it cannot be computed, or nothing without one."""
+    if cost_sharing_spec(assembly.tender) is None:
+        return []
+    try:
+        return key_lines(tender_key(assembly), assembly, indent)
+    except DigireformError as exc:
+        return [f"{indent}Fordelingsnøkkel: {exc}"]

@@ -185,4 +185,7 @@ def summary(result: BuildResult) -> str:
     if internal:
         lines.append("  Bare for prosjektgruppen (publiseres ikke):")
         lines += [f"    {display_path(p)}" for p in internal]
+    from digireform.tender.agreement import summary_lines
+
+    lines += summary_lines(a)
     return "\n".join(lines).replace("\u00a0", " ")

@@ -95,7 +95,7 @@ def summary(result: NoticeResult) -> str:
 def build_agreement(tender_path: str | os.PathLike, data_dir: str | os.PathLike | None = None,
                     out_dir: str | os.PathLike | None = None, overwrite: bool = False) -> tuple[Path, str]:
     """Write samarbeidsavtale.docx for the tender; returns its path and the key as text lines."""
-    from digireform.tender.agreement import key_table, tender_key, texts
+    from digireform.tender.agreement import key_lines, tender_key, texts
     from digireform.tender.exports.agreement_docx import write_agreement
 
     assembly = prepare(tender_path, data_dir)
@@ -105,9 +105,5 @@ def build_agreement(tender_path: str | os.PathLike, data_dir: str | os.PathLike 
     out.mkdir(parents=True, exist_ok=True)
     path = atomic_write_with(out / texts()["file"], lambda p: write_agreement(assembly, p))
     record(out, {"agreement": Path(path)})
-    headers, rows = key_table(key, assembly)
-    widths = [max(len(str(r[i])) for r in [headers, *rows]) for i in range(len(headers))]
-    lines = [f"Fordelingsnøkkel: {key.label}"] + [
-        "  ".join(str(c).ljust(w) if i == 0 else str(c).rjust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True)))
-        for r in [headers, *rows]]
+    lines = key_lines(key, assembly)
     return path, "\n".join(lines)
