@@ -8,7 +8,10 @@ PORT ?= 8866
 # JupyterLab as the project ships it (deploy/lab: Norwegian bokmål menus, no news or update checks).
 # One place: every target that starts JupyterLab (and a JupyterHub spawner, see deploy/lab/README.md)
 # puts deploy/lab on JUPYTER_CONFIG_PATH; nothing is copied into the venv, so one shared venv serves all.
-LAB_ENV := JUPYTER_CONFIG_PATH=$(CURDIR)/deploy/lab$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}
+# `make lab` keeps its JupyterLab user settings in .venv/lab-user-settings (git-ignored, the language
+# bokmål until you pick another: deploy/lab/jupyter_server_config.py), or in JUPYTERLAB_SETTINGS_DIR if set.
+LAB_ENV := JUPYTER_CONFIG_PATH=$(CURDIR)/deploy/lab$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH} \
+	JUPYTERLAB_SETTINGS_DIR=$${JUPYTERLAB_SETTINGS_DIR:-$(abspath $(VENV))/lab-user-settings}
 
 .PHONY: dashboards test lab hub proxy lint bench bench-dashboards venv clean
 

@@ -138,7 +138,7 @@ def test_a_wrong_password_does_not_log_in(setup):
 def test_each_user_gets_jupyterlab_in_norwegian_with_the_data_and_history_settings(sessions):
     s = sessions[EVE]
     status, setting = s.api("GET", f"/user/{EVE}/lab/api/settings/@jupyterlab/translation-extension:plugin")
-    assert status == 200 and setting["schema"]["properties"]["locale"]["default"] == "no_NO"  # deploy/lab
+    assert status == 200 and setting["schema"]["properties"]["locale"]["default"] == "nb_NO"  # deploy/lab
     env = json.loads(s.run_code("import json, os; print(json.dumps({k: os.environ.get(k) for k in "
                                 "('DIGIREFORM_DATA', 'DIGIREFORM_COMMIT', 'JUPYTERHUB_USER')}))"))
     assert env == {"DIGIREFORM_DATA": str(s.hub.data), "DIGIREFORM_COMMIT": "1", "JUPYTERHUB_USER": EVE}

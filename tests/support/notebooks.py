@@ -21,8 +21,8 @@ from pathlib import Path
 import nbformat
 
 REPO = Path(__file__).resolve().parents[2]
-# The menu words as JupyterLab shows them: the bokmål language pack leaves this menu untranslated.
-HOWTO = ("**Slik kjører du notatboka:** velg *Run → Run All Cells* i menylinja øverst. "
+# The menu words as JupyterLab shows them in bokmål (the project's language pack, deploy/lab/README.md).
+HOWTO = ("**Slik kjører du notatboka:** velg *Kjør → Kjør alle celler* i menylinja øverst. "
          "Koden er skjult: klikk på ••• i en celle for å se den.")
 HOWTO_START = "**Slik kjører du notatboka:**"
 CHECKED = "# NBVAL_CHECK_OUTPUT"
