@@ -128,7 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--municipality", required=True, metavar="NR")
     _add_data(p)
 
-    p = sub.add_parser("tender", help="anbud: bygg kravspesifikasjon, kravmatrise og OCDS")
+    p = sub.add_parser("tender", help="anbud: bygg anbudsdokumentene, skriv eForms-kunngjøringen og samarbeidsavtalen")
     tsub = p.add_subparsers(dest="tender_command", metavar="KOMMANDO", required=True)
     b = tsub.add_parser("build", help="bygg anbudsdokumentene fra en anbudsdefinisjon")
     b.add_argument("tender", metavar="ANBUD.yaml")
