@@ -33,6 +33,8 @@ def test_each_shipped_tender_gives_a_valid_notice(example_region, tmp_path, slug
     assert sum(lot_values) == total
     text = summary(result)
     assert "Gyldig etter eForms SDK 1.15.1" in text and "Narvik kommune kunngjør på vegne av de andre" in text
+    # the shipped tenders keep tender.yaml's placeholder address: the officer is told before sending
+    assert "Advarsel: Adressen til konkurransedokumentene (https://anbud.example.no/digireform/) er en plassholder" in text
 
 
 def test_a_buyer_without_an_address_stops_the_notice_and_nothing_is_written(example_region, tmp_path):
@@ -46,3 +48,13 @@ def test_a_buyer_without_an_address_stops_the_notice_and_nothing_is_written(exam
                      tmp_path / "ut")
     assert "Evenes: kommune.yaml mangler office.postal_zone, office.city, office.mailbox, office.switchboard" in str(info.value)
     assert not (tmp_path / "ut" / "eforms-contract-notice.xml").exists()
+
+
+def test_no_placeholder_warning_once_the_tender_has_its_own_address():
+    from types import SimpleNamespace
+
+    from digireform.tender.publish import placeholder_warnings
+
+    own = SimpleNamespace(tender=SimpleNamespace(publication={"base_url": "https://innkjop.narvik.kommune.no/anbud/"}))
+    placeholder = SimpleNamespace(tender=SimpleNamespace(publication={"base_url": "https://anbud.example.no/digireform/"}))
+    assert placeholder_warnings(own) == [] and len(placeholder_warnings(placeholder)) == 1

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from digireform.io.atomic import atomic_write_with
 from digireform.io.paths import resolve_data_dir
@@ -27,6 +28,7 @@ class NoticeResult:
     path: Path
     facts: NoticeFacts
     procedure_label: str = ""
+    warnings: list[str] = field(default_factory=list)
 
 
 class NoticeRefused(DigireformError):
@@ -70,7 +72,19 @@ def build_notice(tender_path: str | os.PathLike, data_dir: str | os.PathLike | N
     path = atomic_write_with(out / FILE_NAME, lambda p: p.write_bytes(xml))
     record(out, {"notice": Path(path)})
     info = assembly.tender.procedure_info
-    return NoticeResult(Path(path), facts, info.label if info else "")
+    return NoticeResult(Path(path), facts, info.label if info else "", placeholder_warnings(assembly))
+
+
+def placeholder_warnings(assembly: Any) -> list[str]:
+    """Warnings while the notice's addresses are the shipped placeholders (tender.yaml publication)."""
+    from digireform.tender.definition import defaults
+
+    base = assembly.tender.publication.get("base_url")
+    if base and base == defaults()["publication"]["base_url"]:
+        return [f"Adressen til konkurransedokumentene ({base}) er en plassholder: skriv den virkelige adressen i "
+                "anbudsfila (publication.base_url) og adressen for innlevering (notice.submission_url) "
+                "før kunngjøringen sendes."]
+    return []
 
 
 def summary(result: NoticeResult) -> str:
@@ -89,6 +103,7 @@ def summary(result: NoticeResult) -> str:
         f"({next(b.name for b in f.buyers if b.group_lead)} kunngjør på vegne av de andre).",
     ]
     lines += [f"  Delkontrakt {lot.internal_id}: {lot.title} – {formatting.nok(lot.value_nok)}" for lot in f.lots]
+    lines += [f"Advarsel: {w}" for w in result.warnings]
     return "\n".join(lines)
 
 
