@@ -63,6 +63,15 @@ def test_a_complete_notice_passes_xsd_and_schematron():
     assert ev.check(eforms.notice_xml(_facts())) == []
 
 
+def test_a_notice_below_the_eea_threshold_is_the_voluntary_e3_with_its_national_legal_basis():
+    xml = eforms.notice_xml(_facts(subtype="E3"))
+    assert ev.check(xml) == []
+    root = etree.fromstring(xml)
+    assert root.findtext(f"{CBC}RegulatoryDomain") == "other"
+    assert root.findtext(".//{*}ProcurementLegislationDocumentReference/{*}ID") == "LocalLegalBasis"
+    assert root.find(".//{*}GovernmentAgreementConstraintIndicator") is None  # not under the GPA
+
+
 def test_one_lot_notice_passes_too():
     assert ev.check(eforms.notice_xml(_facts(lots=1))) == []
 

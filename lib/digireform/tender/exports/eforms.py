@@ -167,6 +167,11 @@ def notice_xml(facts: NoticeFacts) -> bytes:
     for org in facts.buyers:
         _contracting_party(b, root, org, cfg)
     terms = b.el(root, "cac:TenderingTerms")
+    legal = cfg["subtypes"][facts.subtype].get("local_legal_basis")
+    if legal:  # BT-01(e/f): a notice outside the directive names its national legal basis
+        reference = b.el(terms, "cac:ProcurementLegislationDocumentReference")
+        b.el(reference, "cbc:ID", "LocalLegalBasis")
+        b.text(reference, "cbc:DocumentDescription", legal)
     _exclusion_source(b, terms)
     if len(facts.lots) > 1:
         distribution = b.el(terms, "cac:LotDistribution")
@@ -323,7 +328,8 @@ def _lot_process(b: _Builder, node: etree._Element, facts: NoticeFacts, tz: str)
     b.el(process, "cbc:SubmissionMethodCode", "required", listName="esubmission")
     if staged:  # BT-52: candidates are not reduced in successive stages
         b.el(process, "cbc:CandidateReductionConstraintIndicator", "false")
-    b.el(process, "cbc:GovernmentAgreementConstraintIndicator", "true")
+    if settings()["subtypes"][facts.subtype]["gpa"]:  # BT-115: only a notice under the directive is covered by the GPA
+        b.el(process, "cbc:GovernmentAgreementConstraintIndicator", "true")
     if staged:
         requests = b.el(process, "cac:ParticipationRequestReceptionPeriod")
         b.el(requests, "cbc:EndDate", _date(facts.participation_deadline, tz))
