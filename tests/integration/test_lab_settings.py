@@ -15,6 +15,7 @@ import runpy
 import shutil
 import subprocess
 import sys
+import threading
 import tomllib
 import urllib.request
 from pathlib import Path
@@ -87,21 +88,36 @@ def test_the_menu_bar_reads_norwegian_in_a_browser(lab):
     exe = chromium_path()
     if exe is None:
         pytest.skip("ingen Chromium: installer Debians chromium (apt-get install chromium)")
+    # Playwright's sync API refuses a thread with a running asyncio loop, and the browser tests'
+    # session-wide browser keeps one in the main thread: this check runs in a thread of its own.
+    failure: list[BaseException] = []
+    worker = threading.Thread(target=_check_menu_bar, args=(lab, exe, failure), daemon=True)
+    worker.start()
+    worker.join(timeout=4 * WAIT_MS / 1000)
+    assert not worker.is_alive(), "the browser check did not finish in time"
+    if failure:
+        raise failure[0]
+
+
+def _check_menu_bar(lab, exe: str, failure: list[BaseException]) -> None:
     from playwright.sync_api import expect, sync_playwright
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page()
-            page.goto(f"{lab.url}/lab?token={lab.token}&reset", wait_until="domcontentloaded", timeout=WAIT_MS)
-            bar = page.locator("#jp-MainMenu .lm-MenuBar-itemLabel")
-            expect(bar.first).to_have_text("Fil", timeout=WAIT_MS)
-            expect(bar.filter(has_text="Kjør")).to_have_count(1, timeout=WAIT_MS)
-            page.locator("#jp-MainMenu .lm-MenuBar-item").filter(has_text="Kjør").click()
-            expect(page.locator(".lm-Menu-itemLabel").filter(has_text="Kjør alle celler").first).to_be_visible(
-                timeout=WAIT_MS)
-        finally:
-            browser.close()
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
+            try:
+                page = browser.new_page()
+                page.goto(f"{lab.url}/lab?token={lab.token}&reset", wait_until="domcontentloaded", timeout=WAIT_MS)
+                bar = page.locator("#jp-MainMenu .lm-MenuBar-itemLabel")
+                expect(bar.first).to_have_text("Fil", timeout=WAIT_MS)
+                expect(bar.filter(has_text="Kjør")).to_have_count(1, timeout=WAIT_MS)
+                page.locator("#jp-MainMenu .lm-MenuBar-item").filter(has_text="Kjør").click()
+                expect(page.locator(".lm-Menu-itemLabel").filter(has_text="Kjør alle celler").first).to_be_visible(
+                    timeout=WAIT_MS)
+            finally:
+                browser.close()
+    except BaseException as exc:  # handed to the test's thread, which raises it
+        failure.append(exc)
 
 
 def seed(settings: Path) -> None:
