@@ -57,10 +57,8 @@ def build_notice(tender_path: str | os.PathLike, data_dir: str | os.PathLike | N
     root = resolve_data_dir(data_dir)
     out = Path(out_dir) if out_dir else root / OUT_DIR / assembly.tender.slug
     _guard(out, FILE_NAME, overwrite)
-    from digireform.validate.region import load
-
     try:
-        facts = notice_facts(assembly, load(root).profiles)
+        facts = notice_facts(assembly)
     except NoticeDataError as exc:
         raise DigireformError("Kunngjøringen kan ikke lages før dataene er fullstendige:\n"
                               + "\n".join(f"  {p}" for p in exc.problems)) from None

@@ -391,8 +391,8 @@ class NoticeDataError(ValueError):
         self.problems = problems
 
 
-def notice_facts(assembly: Any, profiles: dict[str, dict[str, Any]]) -> NoticeFacts:
-    """The notice's facts from an assembled tender and the partners' profiles (kommune.yaml).
+def notice_facts(assembly: Any) -> NoticeFacts:
+    """The notice's facts from an assembled tender (participants, their kommune.yaml `office`).
 
     The notice language is English: a notice on TED must be in an EU official language
     (BT-702, rule BR-BT-00702-0102), and Norway publishes its TED notices in English. The
@@ -407,7 +407,7 @@ def notice_facts(assembly: Any, profiles: dict[str, dict[str, Any]]) -> NoticeFa
     procedure = cfg["procedures"].get(getattr(tender, "procedure", None) or "")
     if not procedure:
         problems.append("anbudsfila velger ingen prosedyre (procedure:) som kan kunngjøres i eForms")
-    buyers = _buyers(assembly, profiles, cfg, problems)
+    buyers = _buyers(assembly, cfg, problems)
     lots = _lots(assembly, english, cfg, problems)
     title, description = english.get("title"), english.get("description")
     if not title or not description:
@@ -455,25 +455,25 @@ def _decimal(x: Any) -> Decimal:
     return Decimal(str(round(float(x or 0))))
 
 
-def _buyers(assembly: Any, profiles: dict, cfg: dict, problems: list[str]) -> list[Organisation]:
+def _buyers(assembly: Any, cfg: dict, problems: list[str]) -> list[Organisation]:
     buyers = []
     host = assembly.tender.host
     numbers = [host] + [n for n in assembly.tender.participants if n != host]
+    people = assembly.participants.set_index("number")
     for i, number in enumerate(numbers, start=1):
-        profile = profiles.get(number, {})
-        office = profile.get("office") or {}
+        office = assembly.offices.get(number) or {}
         missing = [k for k in ("postal_zone", "city", "mailbox", "switchboard") if not office.get(k)]
-        name = str(profile.get("name") or number)
-        if missing or not profile.get("orgnr"):
+        name, orgnr = str(people.at[number, "name"]), people.at[number, "orgnr"]
+        if missing or not orgnr:
             problems.append(f"{name}: kommune.yaml mangler " + ", ".join(
-                (["orgnr"] if not profile.get("orgnr") else []) + [f"office.{k}" for k in missing]))
+                (["orgnr"] if not orgnr else []) + [f"office.{k}" for k in missing]))
             continue
         county = cfg["nuts_by_county"].get(number[:2])
         if not county:
             problems.append(f"{name}: fylke {number[:2]} har ingen NUTS-kode i eforms.yaml (nuts_by_county)")
             continue
         buyers.append(Organisation(
-            key=f"ORG-{i:04d}", name=f"{name} kommune", company_id=str(profile["orgnr"]),
+            key=f"ORG-{i:04d}", name=f"{name} kommune", company_id=str(orgnr),
             city=office["city"], postal_zone=str(office["postal_zone"]), nuts=county["code"],
             email=office["mailbox"], telephone=office["switchboard"], group_lead=number == host,
         ))
